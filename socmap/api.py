@@ -1,0 +1,66 @@
+"""The one NinjaAPI of socmap, at /api/v1/. Each app adds its router here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from socmap.apps.core.api import public as core_public
+from socmap.apps.core.api import router as core_router
+from socmap.apps.core.auth import api_auth
+from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
+
+api = NinjaAPI(
+    title="socmap API",
+    version="1",
+    description="Serious and organised crime intelligence, networks, assessment and management. "
+    "Authenticate with a personal token (Authorization: Bearer smp_…) or the browser session.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+STATUS = {InvalidInput: 400, NotAllowed: 403, NotVisible: 404, Conflict: 409}
+
+
+@api.exception_handler(SocmapError)
+def _socmap_error(request: HttpRequest, exc: SocmapError) -> HttpResponse:
+    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+    return api.create_response(request, exc.as_dict(), status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "message": "Authentication required: send a valid, unrevoked token as 'Authorization: Bearer …' "
+        "or sign in",
+        "code": "unauthenticated",
+        "fields": {},
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return api.create_response(request, {"message": str(exc), "code": "not_allowed", "fields": {}}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload"))
+        fields.setdefault(loc or "request", []).append(str(error.get("msg", "invalid")))
+    body = {"message": "The request is not valid: see fields", "code": "invalid", "fields": fields}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"message": str(exc), "code": "http_error", "fields": {}}, status=exc.status_code
+    )
+
+
+api.add_router("/", core_public)
+api.add_router("/", core_router)

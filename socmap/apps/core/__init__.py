@@ -1,0 +1,1 @@
+"""Core: organisations, users and roles, sharing agreements, the visibility rule, the audit log."""

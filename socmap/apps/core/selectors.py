@@ -1,0 +1,195 @@
+"""Every read of the core app, always through the caller's visibility."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from socmap.apps.core.audit import audit_record
+from socmap.apps.core.models import (
+    ApiToken,
+    AuditAction,
+    AuditEvent,
+    Document,
+    Organisation,
+    Role,
+    SharingAgreement,
+    User,
+)
+from socmap.apps.core.exports import csv_lines
+from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.services import export_audited
+from socmap.apps.core.visibility import decide, filter_visible
+from socmap.errors import InvalidInput, NotAllowed, NotVisible
+
+
+def _deny(viewer: User, action: str) -> NotAllowed:
+    audit_record(AuditAction.PERMISSION_DENIED, actor=viewer, object_type="action", object_id=action)
+    return NotAllowed(f"You do not have permission to {action}")
+
+
+def organisation_list(*, viewer: User) -> QuerySet[Organisation]:
+    """Organisations are known to every signed-in user: sharing is decided per object, not per name."""
+    if not viewer.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def organisation_get(*, viewer: User, slug: str) -> Organisation:
+    org = organisation_list(viewer=viewer).filter(slug=slug).first()
+    if org is None:
+        raise NotVisible("No such organisation")
+    return org
+
+
+def agreement_list(*, viewer: User) -> QuerySet[SharingAgreement]:
+    """Agreements the viewer's organisation gives or receives; administrators see them all."""
+    qs = SharingAgreement.objects.select_related("provider", "recipient", "approved_by").prefetch_related(
+        "compartments"
+    )
+    if viewer.has_role(Role.ADMINISTRATOR):
+        return qs
+    return qs.filter(Q(provider_id=viewer.organisation_id) | Q(recipient_id=viewer.organisation_id))
+
+
+def user_list(*, viewer: User) -> QuerySet[User]:
+    if not viewer.has_role(Role.ADMINISTRATOR):
+        raise _deny(viewer, "list users")
+    return User.objects.select_related("organisation").prefetch_related("role_grants").order_by("username")
+
+
+def document_list(
+    *, viewer: User, query: str = "", page: int = 1, per_page: int = 25, on: date | None = None
+) -> Page[Document]:
+    qs = filter_visible(Document.objects.select_related("owner", "compartment"), viewer, on)
+    if query.strip():
+        qs = qs.filter(Q(title__icontains=query.strip()) | Q(description__icontains=query.strip()))
+    return paginate(qs.order_by("-created_at", "-id"), page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    conditions: tuple[str, ...]
+
+
+def document_get(*, viewer: User, document_id: int, justification: str) -> DocumentView:
+    """Read one document: a consultation, audited with the viewer's stated purpose."""
+    doc = Document.objects.select_related("owner", "compartment", "uploaded_by").filter(pk=document_id).first()
+    if doc is None:
+        raise NotVisible("No such document")
+    decision = decide(viewer, doc)
+    if not decision.visible:
+        audit_record(
+            AuditAction.PERMISSION_DENIED,
+            actor=viewer,
+            object_type="core.document",
+            object_id=str(document_id),
+            detail={"reason": decision.reason},
+        )
+        raise NotVisible("No such document")
+    audit_record(AuditAction.CONSULTATION, actor=viewer, obj=doc, justification=justification)
+    conditions = tuple(c for c in (doc.conditions, *decision.conditions) if c)
+    return DocumentView(doc, conditions)
+
+
+def document_open(*, viewer: User, document_id: int, justification: str) -> Document:
+    """Download a document. Handing it outside its owner is a disclosure, so it is logged as one."""
+    doc = Document.objects.filter(pk=document_id).first()
+    if doc is None or not decide(viewer, doc).visible:
+        raise NotVisible("No such document")
+    action = AuditAction.CONSULTATION if doc.owner_id == viewer.organisation_id else AuditAction.DISCLOSURE
+    audit_record(action, actor=viewer, obj=doc, justification=justification, detail={"download": True})
+    return doc
+
+
+def token_list(*, viewer: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=viewer)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    organisation: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    request_id: str = ""
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _audit_queryset(viewer: User, filters: AuditFilter) -> QuerySet[AuditEvent]:
+    if not viewer.has_role(Role.AUDITOR):
+        raise _deny(viewer, "read the audit log")
+    qs = AuditEvent.objects.all()
+    if filters.action:
+        qs = qs.filter(action=filters.action)
+    if filters.actor:
+        qs = qs.filter(actor_username__icontains=filters.actor.strip())
+    if filters.organisation:
+        qs = qs.filter(organisation_name__icontains=filters.organisation.strip())
+    if filters.object_type:
+        qs = qs.filter(object_type=filters.object_type.strip())
+    if filters.object_id:
+        qs = qs.filter(object_id=filters.object_id.strip())
+    if filters.request_id:
+        qs = qs.filter(request_id=filters.request_id.strip())
+    if filters.text:
+        t = filters.text.strip()
+        qs = qs.filter(Q(object_repr__icontains=t) | Q(justification__icontains=t))
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        qs = qs.filter(at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
+    if filters.date_to:
+        qs = qs.filter(at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise InvalidInput("The dates are the wrong way round", fields={"date_to": ["Must be after the start"]})
+    return qs.order_by("-at")
+
+
+def audit_list(*, viewer: User, filters: AuditFilter, page: int = 1, per_page: int = 50) -> Page[AuditEvent]:
+    return paginate(_audit_queryset(viewer, filters), page=page, per_page=per_page)
+
+
+AUDIT_EXPORT_LIMIT = 100_000
+AUDIT_COLUMNS = [
+    "at",
+    "action",
+    "actor_username",
+    "organisation_name",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "justification",
+    "request_id",
+    "ip_address",
+]
+
+
+def audit_export(*, viewer: User, filters: AuditFilter, justification: str) -> Iterator[str]:
+    """The filtered log as CSV lines. Exporting the log is itself audited, before any line leaves."""
+    qs = _audit_queryset(viewer, filters)
+    count = qs.count()
+    if count > AUDIT_EXPORT_LIMIT:
+        raise InvalidInput(
+            f"{count} events match; narrow the filters to {AUDIT_EXPORT_LIMIT} or fewer to export",
+            fields={"date_from": ["Narrow the date range"]},
+        )
+    with transaction.atomic():
+        export_audited(
+            actor=viewer,
+            what="audit-events",
+            justification=justification,
+            count=count,
+            detail={"filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
+        )
+
+    rows = ([getattr(e, c) for c in AUDIT_COLUMNS] for e in qs.iterator(chunk_size=2000))
+    return csv_lines(AUDIT_COLUMNS, rows)

@@ -1,0 +1,114 @@
+"""GOV.UK Design System markup for Django forms, badges and pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms, template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+def _kind(field: forms.BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.PasswordInput):
+        return "password"
+    return "input"
+
+
+@register.inclusion_tag("core/_field.html")
+def govuk_field(field: forms.BoundField, label_size: str = "s", width: str = "") -> dict[str, Any]:
+    kind = _kind(field)
+    input_type = getattr(field.field.widget, "input_type", "text")
+    return {
+        "field": field,
+        "kind": kind,
+        "input_type": input_type,
+        "label_size": label_size,
+        "width": width,
+        "value": field.value() if kind not in ("password", "file") else "",
+        "choices": list(field.field.widget.choices) if hasattr(field.field.widget, "choices") else [],
+        "selected": _selected(field),
+        "autocomplete": field.field.widget.attrs.get("autocomplete", ""),
+        "describedby": " ".join(
+            p
+            for p in (
+                f"{field.auto_id}-hint" if field.help_text else "",
+                f"{field.auto_id}-error" if field.errors else "",
+            )
+            if p
+        ),
+    }
+
+
+def _selected(field: forms.BoundField) -> set[str]:
+    value = field.value()
+    if value is None:
+        return set()
+    if isinstance(value, list | tuple):
+        return {str(v) for v in value}
+    return {str(value)}
+
+
+@register.inclusion_tag("core/_error_summary.html")
+def govuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
+    errors: list[dict[str, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for message in form.non_field_errors():
+            errors.append({"href": "", "message": message})
+        for name, messages in form.errors.items():
+            if name == "__all__":
+                continue
+            auto_id = form[name].auto_id if name in form.fields else ""
+            errors.extend({"href": f"#{auto_id}", "message": m} for m in messages)
+    return {"errors": errors}
+
+
+@register.inclusion_tag("core/_grading_badge.html")
+def grading_badge(grading: str = "", handling: str = "", conditions: str = "") -> dict[str, str]:
+    return {"grading": grading, "handling": handling, "conditions": conditions}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], number: int) -> str:
+    request = context["request"]
+    query: QueryDict = request.GET.copy()
+    query["page"] = str(number)
+    return "?" + urlencode(sorted(query.lists()), doseq=True)
+
+
+@register.inclusion_tag("core/_pagination.html", takes_context=True)
+def govuk_pagination(context: dict[str, Any], page: Any) -> dict[str, Any]:
+    numbers = [n for n in range(1, page.pages + 1) if n in (1, page.pages) or abs(n - page.number) <= 2]
+    items: list[int | None] = []
+    for n in numbers:
+        if items and isinstance(items[-1], int) and n - items[-1] > 1:
+            items.append(None)
+        items.append(n)
+    return {"page": page, "items": items, "request": context["request"]}
+
+
+@register.filter
+def filesize(value: int) -> str:
+    size = float(value)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(value)

@@ -1,0 +1,149 @@
+"""The one visibility rule of socmap.
+
+Whether a user may see an object depends on four things only: the object's owner organisation, its
+handling code, its compartment, and the sharing agreements from the owner to the user's organisation
+in force on the date. ``decide`` answers it for one object; ``visible_filter`` expresses the very same
+rule as a query filter for lists. Both are built from ``grants_for``, and the tests run every case
+through both, so the two can never drift apart.
+
+Nobody bypasses the rule: administrators and auditors see intelligence only as their organisation may.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from socmap.apps.core.models import SharingAgreement
+
+GENERAL = "general"
+
+
+class GovernedLike(Protocol):
+    owner_id: int
+    handling: str
+    compartment_id: int | None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one agreement in force lets the recipient see of the provider's objects."""
+
+    agreement_id: int
+    provider_id: int
+    includes_general: bool
+    compartment_ids: frozenset[int]
+    handling_codes: frozenset[str]
+    conditions: str
+
+    def allows(self, *, owner_id: int, compartment_id: int | None, handling: str) -> bool:
+        if owner_id != self.provider_id or handling not in self.handling_codes:
+            return False
+        if compartment_id is None:
+            return self.includes_general
+        return compartment_id in self.compartment_ids
+
+    def as_q(self, prefix: str = "") -> Q:
+        place = Q(**{f"{prefix}compartment__isnull": True}) if self.includes_general else Q(pk__in=[])
+        if self.compartment_ids:
+            place |= Q(**{f"{prefix}compartment_id__in": sorted(self.compartment_ids)})
+        return (
+            Q(**{f"{prefix}owner_id": self.provider_id})
+            & Q(**{f"{prefix}handling__in": sorted(self.handling_codes)})
+            & place
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    visible: bool
+    reason: str
+    conditions: tuple[str, ...] = ()
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def agreement_in_force(agreement: SharingAgreement, on: date) -> bool:
+    """Approved, started, not ended and not revoked on ``on``."""
+    if agreement.approved_at is None:
+        return False
+    if agreement.revoked_at is not None and timezone.localdate(agreement.revoked_at) <= on:
+        return False
+    if agreement.valid_from > on:
+        return False
+    return agreement.valid_to is None or agreement.valid_to >= on
+
+
+def grants_for(organisation_id: int | None, on: date | None = None) -> tuple[Grant, ...]:
+    """Every grant the organisation holds on the date, from agreements in force."""
+    if organisation_id is None:
+        return ()
+    on = on or today()
+    agreements = (
+        SharingAgreement.objects.filter(recipient_id=organisation_id, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .exclude(approved_at__isnull=True)
+        .prefetch_related("compartments")
+    )
+    return tuple(
+        Grant(
+            agreement_id=a.pk,
+            provider_id=a.provider_id,
+            includes_general=a.includes_general,
+            compartment_ids=frozenset(c.pk for c in a.compartments.all()),
+            handling_codes=frozenset(a.handling_codes or ()),
+            conditions=a.conditions,
+        )
+        for a in agreements
+        if agreement_in_force(a, on)
+    )
+
+
+def _organisation_id(viewer: Any) -> int | None:
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return None
+    org_id: int | None = getattr(viewer, "organisation_id", None)
+    return org_id
+
+
+def decide(viewer: Any, obj: GovernedLike, on: date | None = None) -> Decision:
+    """May ``viewer`` see ``obj`` on the date? With the reason and the conditions that travel with it."""
+    org_id = _organisation_id(viewer)
+    if org_id is None:
+        return Decision(False, "not signed in or belongs to no organisation")
+    if obj.owner_id == org_id:
+        return Decision(True, "owned by the viewer's organisation")
+    allowing = [
+        g
+        for g in grants_for(org_id, on)
+        if g.allows(owner_id=obj.owner_id, compartment_id=obj.compartment_id, handling=obj.handling)
+    ]
+    if not allowing:
+        return Decision(False, "no sharing agreement in force covers it")
+    conditions = tuple(sorted({g.conditions for g in allowing if g.conditions}))
+    return Decision(True, f"shared under agreement {allowing[0].agreement_id}", conditions)
+
+
+def can_see(viewer: Any, obj: GovernedLike, on: date | None = None) -> bool:
+    return decide(viewer, obj, on).visible
+
+
+def visible_filter(viewer: Any, on: date | None = None, prefix: str = "") -> Q:
+    """The same rule as ``decide``, as a filter on a governed model (``prefix`` for related lookups)."""
+    org_id = _organisation_id(viewer)
+    if org_id is None:
+        return Q(pk__in=[])
+    rule = Q(**{f"{prefix}owner_id": org_id})
+    for grant in grants_for(org_id, on):
+        rule |= grant.as_q(prefix)
+    return rule
+
+
+def filter_visible(queryset: QuerySet[Any], viewer: Any, on: date | None = None) -> QuerySet[Any]:
+    return queryset.filter(visible_filter(viewer, on))

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from socmap.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("socmap.apps.core.urls")),
+]
+
+handler403 = "socmap.apps.core.views.error_403"
+handler404 = "socmap.apps.core.views.error_404"
+handler500 = "socmap.apps.core.views.error_500"
