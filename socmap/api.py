@@ -42,7 +42,9 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(AuthorizationError)
 def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return api.create_response(request, {"message": str(exc), "code": "not_allowed", "fields": {}}, status=403)
+    return api.create_response(
+        request, {"message": str(exc), "code": "not_allowed", "fields": {}}, status=403
+    )
 
 
 @api.exception_handler(ValidationError)

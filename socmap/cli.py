@@ -6,6 +6,7 @@ run without it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -26,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -98,12 +99,22 @@ def serve(
         if demo:
             env["SOCMAP_DEMO"] = "true"
         console.print(f"Serving socmap on [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
-        cmd = [sys.executable, "-m", "gunicorn", "socmap.wsgi", "--bind", f"{host}:{port}",
-               "--workers", str(workers), "--access-logfile", "-", "--timeout", "300"]
-        try:
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "socmap.wsgi",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "300",
+        ]
+        with contextlib.suppress(KeyboardInterrupt):
             subprocess.run(cmd, env=env, check=False)  # noqa: S603 - fixed argument list
-        except KeyboardInterrupt:
-            pass
 
     guarded(run)
 
@@ -112,8 +123,9 @@ def serve(
 def create_org(
     name: str = typer.Argument(..., help="Organisation name"),
     kind: str = typer.Option(..., help="force, rocu, national or partner"),
-    partner_type: str = typer.Option("", help="For partners: council, nhs, education, housing, fire, hmrc, "
-                                     "dwp, immigration, other"),
+    partner_type: str = typer.Option(
+        "", help="For partners: council, nhs, education, housing, fire, hmrc, dwp, immigration, other"
+    ),
     code: str = typer.Option("", help="Short code used in references, e.g. GL"),
 ) -> None:
     """Create an organisation."""
@@ -150,10 +162,22 @@ def create_user(
 
         org = Organisation.objects.filter(Q(slug=organisation) | Q(name=organisation)).first()
         if org is None:
-            raise InvalidInput(f"No organisation called {organisation!r}", fields={"organisation": ["Unknown"]})
-        user = user_create(actor=None, username=username, password=password, organisation=org, roles=role,
-                           first_name=first_name, last_name=last_name, email=email)
-        console.print(f"[green]Created[/] {user.username} in {org.name} ({', '.join(sorted(user.role_set()))})")
+            raise InvalidInput(
+                f"No organisation called {organisation!r}", fields={"organisation": ["Unknown"]}
+            )
+        user = user_create(
+            actor=None,
+            username=username,
+            password=password,
+            organisation=org,
+            roles=role,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+        )
+        console.print(
+            f"[green]Created[/] {user.username} in {org.name} ({', '.join(sorted(user.role_set()))})"
+        )
 
     guarded(run)
 

@@ -32,7 +32,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    key = env.str("DJANGO_SECRET_KEY", default="") or env.str("SECRET_KEY", default="")
+    key = str(env.str("DJANGO_SECRET_KEY", default="") or env.str("SECRET_KEY", default=""))
     if key:
         return key
     if PRODUCTION:
@@ -203,6 +203,7 @@ DATETIME_FORMAT = "j F Y, H:i"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "socmap" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

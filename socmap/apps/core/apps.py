@@ -15,4 +15,6 @@ class CoreConfig(AppConfig):
         register_nav(NavItem("Home", "core:home", order=0))
         register_nav(NavItem("Documents", "core:document_list", order=80))
         register_nav(NavItem("Audit log", "core:audit_list", frozenset({Role.AUDITOR}), order=90))
-        register_nav(NavItem("Organisations", "core:organisation_list", frozenset({Role.ADMINISTRATOR}), order=95))
+        register_nav(
+            NavItem("Organisations", "core:organisation_list", frozenset({Role.ADMINISTRATOR}), order=95)
+        )

@@ -18,7 +18,9 @@ class RequestContext:
     ip_address: str | None
 
 
-_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("socmap_request", default=None)
+_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "socmap_request", default=None
+)
 
 
 def set_request_context(ctx: RequestContext | None) -> contextvars.Token[RequestContext | None]:

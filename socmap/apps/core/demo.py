@@ -53,15 +53,33 @@ class DemoLogin:
 # (username, first, last, organisation name, role, job title)
 DEMO_USERS = [
     ("analyst", "Priya", "Shah", "Gloucestershire Constabulary", Role.ANALYST, "SOC analyst"),
-    ("intel.officer", "Tom", "Hughes", "Avon and Somerset Constabulary", Role.INTELLIGENCE_OFFICER,
-     "Intelligence officer"),
+    (
+        "intel.officer",
+        "Tom",
+        "Hughes",
+        "Avon and Somerset Constabulary",
+        Role.INTELLIGENCE_OFFICER,
+        "Intelligence officer",
+    ),
     ("lro", "Sarah", "Collins", "Gloucestershire Constabulary", Role.LRO, "Neighbourhood inspector"),
     ("supervisor", "Mark", "Davies", "Gloucestershire Constabulary", Role.SUPERVISOR, "Detective inspector"),
-    ("tasking", "Helen", "Moore", "South West Regional Organised Crime Unit", Role.TASKING,
-     "Regional tasking manager"),
+    (
+        "tasking",
+        "Helen",
+        "Moore",
+        "South West Regional Organised Crime Unit",
+        Role.TASKING,
+        "Regional tasking manager",
+    ),
     ("partner", "Gareth", "Lloyd", "Cheltenham Borough Council", Role.PARTNER, "Community safety officer"),
-    ("improvement", "Anna", "Wright", "Gloucestershire Constabulary", Role.IMPROVEMENT_LEAD,
-     "Improvement lead"),
+    (
+        "improvement",
+        "Anna",
+        "Wright",
+        "Gloucestershire Constabulary",
+        Role.IMPROVEMENT_LEAD,
+        "Improvement lead",
+    ),
     ("auditor", "James", "Patel", "Gloucestershire Constabulary", Role.AUDITOR, "Professional standards"),
     ("admin", "Claire", "Evans", "Gloucestershire Constabulary", Role.ADMINISTRATOR, "Force IT"),
 ]
@@ -89,7 +107,9 @@ def build_demo_organisations() -> list[DemoLogin]:
     rocu = _org(ROCU[0], "rocu", code=ROCU[1])
     _org(NATIONAL[0], "national", code=NATIONAL[1])
     partners = {pt: _org(name, "partner", partner_type=pt) for name, pt in PARTNERS}
-    comps = {name: services.compartment_create(actor=None, name=name, description=d) for name, d in COMPARTMENTS}
+    comps = {
+        name: services.compartment_create(actor=None, name=name, description=d) for name, d in COMPARTMENTS
+    }
 
     admin = _user(DEMO_USERS[-1])
     today = timezone.localdate()
@@ -97,25 +117,75 @@ def build_demo_organisations() -> list[DemoLogin]:
     all_comps = list(comps.values())
     police_conditions = "Police use only. Do not disclose further without the owner's consent."
     for force in forces:
-        _agreement(force, rocu, "Regional intelligence sharing", valid_from=start, includes_general=True,
-                   compartments=all_comps, conditions=police_conditions, approved_by=admin)
-        _agreement(rocu, force, "Regional intelligence sharing", valid_from=start, includes_general=True,
-                   compartments=all_comps, conditions=police_conditions, approved_by=admin)
+        _agreement(
+            force,
+            rocu,
+            "Regional intelligence sharing",
+            valid_from=start,
+            includes_general=True,
+            compartments=all_comps,
+            conditions=police_conditions,
+            approved_by=admin,
+        )
+        _agreement(
+            rocu,
+            force,
+            "Regional intelligence sharing",
+            valid_from=start,
+            includes_general=True,
+            compartments=all_comps,
+            conditions=police_conditions,
+            approved_by=admin,
+        )
         for other in forces:
             if other != force:
-                _agreement(force, other, "South West force-to-force sharing", valid_from=start,
-                           includes_general=True, conditions=police_conditions, approved_by=admin)
+                _agreement(
+                    force,
+                    other,
+                    "South West force-to-force sharing",
+                    valid_from=start,
+                    includes_general=True,
+                    conditions=police_conditions,
+                    approved_by=admin,
+                )
     glos = next(f for f in forces if f.code == "GL")
-    _agreement(glos, partners["council"], "Operation Endeavour partnership", valid_from=start,
-               compartments=[comps["Operation Endeavour"]], handling_codes=["P"], approved_by=admin)
-    _agreement(partners["council"], glos, "Council community safety referrals", valid_from=start,
-               includes_general=True, handling_codes=["P"], approved_by=admin)
-    _agreement(glos, partners["nhs"], "CSE safeguarding (2024 pilot)", valid_from=date(today.year - 2, 1, 1),
-               valid_to=date(today.year - 1, 1, 1), compartments=[comps["CSE safeguarding"]],
-               handling_codes=["P"], approved_by=admin)
-    _agreement(glos, partners["fire"], "Operation Endeavour fire safety visits",
-               valid_from=today + timedelta(days=30), compartments=[comps["Operation Endeavour"]],
-               handling_codes=["P"], approved_by=admin)
+    _agreement(
+        glos,
+        partners["council"],
+        "Operation Endeavour partnership",
+        valid_from=start,
+        compartments=[comps["Operation Endeavour"]],
+        handling_codes=["P"],
+        approved_by=admin,
+    )
+    _agreement(
+        partners["council"],
+        glos,
+        "Council community safety referrals",
+        valid_from=start,
+        includes_general=True,
+        handling_codes=["P"],
+        approved_by=admin,
+    )
+    _agreement(
+        glos,
+        partners["nhs"],
+        "CSE safeguarding (2024 pilot)",
+        valid_from=date(today.year - 2, 1, 1),
+        valid_to=date(today.year - 1, 1, 1),
+        compartments=[comps["CSE safeguarding"]],
+        handling_codes=["P"],
+        approved_by=admin,
+    )
+    _agreement(
+        glos,
+        partners["fire"],
+        "Operation Endeavour fire safety visits",
+        valid_from=today + timedelta(days=30),
+        compartments=[comps["Operation Endeavour"]],
+        handling_codes=["P"],
+        approved_by=admin,
+    )
 
     logins = [DemoLogin(u[0], Role(u[4]).label, u[3], DEMO_PASSWORD) for u in DEMO_USERS]
     for spec in DEMO_USERS:

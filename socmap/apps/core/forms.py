@@ -80,7 +80,7 @@ class JustificationForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(choices=[("", "Any")] + list(AuditAction.choices), required=False)
+    action = forms.ChoiceField(choices=[("", "Any"), *AuditAction.choices], required=False)
     actor = forms.CharField(required=False, label="User")
     organisation = forms.CharField(required=False)
     object_type = forms.CharField(required=False, label="Object type", help_text="For example core.document")
@@ -88,11 +88,15 @@ class AuditFilterForm(forms.Form):
     text = forms.CharField(required=False, label="Text in object or justification")
     request_id = forms.CharField(required=False, label="Request id")
     date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 2026-03-27"},
     )
     date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 2026-03-27"},
     )
 

@@ -148,7 +148,8 @@ class SharingAgreement(models.Model):
         ordering = ["provider__name", "recipient__name", "-valid_from"]
         constraints = [
             models.CheckConstraint(
-                name="agreement_between_two_organisations", condition=~models.Q(provider=models.F("recipient"))
+                name="agreement_between_two_organisations",
+                condition=~models.Q(provider=models.F("recipient")),
             ),
             models.CheckConstraint(
                 name="agreement_dates_in_order",
@@ -236,7 +237,12 @@ class AuditEvent(models.Model):
     # Snapshots, so the log still reads correctly after a user or organisation is renamed.
     actor_username = models.CharField(max_length=150, blank=True, db_index=True)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     organisation_name = models.CharField(max_length=200, blank=True)
     object_type = models.CharField(max_length=80, blank=True, db_index=True)
@@ -254,7 +260,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+        who = self.actor_username or "(system)"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A guard, not logic: an existing event is never written again.

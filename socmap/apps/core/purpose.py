@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -28,9 +28,9 @@ def set_purpose(request: HttpRequest, purpose: str) -> None:
     request.session[SESSION_KEY] = purpose.strip()[:MAX_LENGTH]
 
 
-def purpose_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def purpose_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not current_purpose(request):
             return redirect(f"{reverse('core:purpose')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)

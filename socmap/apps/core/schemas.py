@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from ninja import Schema
 
@@ -72,7 +73,7 @@ class TokenCreatedOut(TokenOut):
 
 
 class AuditEventOut(Schema):
-    id: str
+    id: UUID
     at: datetime
     action: str
     actor_username: str

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
+from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.models import (
     ApiToken,
     AuditAction,
@@ -21,7 +22,6 @@ from socmap.apps.core.models import (
     SharingAgreement,
     User,
 )
-from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import decide, filter_visible
@@ -80,7 +80,9 @@ class DocumentView:
 
 def document_get(*, viewer: User, document_id: int, justification: str) -> DocumentView:
     """Read one document: a consultation, audited with the viewer's stated purpose."""
-    doc = Document.objects.select_related("owner", "compartment", "uploaded_by").filter(pk=document_id).first()
+    doc = (
+        Document.objects.select_related("owner", "compartment", "uploaded_by").filter(pk=document_id).first()
+    )
     if doc is None:
         raise NotVisible("No such document")
     decision = decide(viewer, doc)
@@ -150,7 +152,9 @@ def _audit_queryset(viewer: User, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if filters.date_to:
         qs = qs.filter(at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise InvalidInput("The dates are the wrong way round", fields={"date_to": ["Must be after the start"]})
+        raise InvalidInput(
+            "The dates are the wrong way round", fields={"date_to": ["Must be after the start"]}
+        )
     return qs.order_by("-at")
 
 

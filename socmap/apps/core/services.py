@@ -35,7 +35,7 @@ from socmap.apps.core.models import (
 )
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 
-TOKEN_PREFIX = "smp"
+TOKEN_PREFIX = "smp"  # noqa: S105 - a public marker, not a secret
 ALLOWED_DOCUMENT_TYPES = {
     "application/pdf",
     "text/plain",
@@ -84,7 +84,9 @@ def organisation_create(
         _require_role(actor, Role.ADMINISTRATOR, action="create organisations")
     with transaction.atomic():
         if Organisation.objects.filter(slug=slug).exists() or Organisation.objects.filter(name=name).exists():
-            raise Conflict(f"An organisation called {name!r} already exists", fields={"name": ["Already exists"]})
+            raise Conflict(
+                f"An organisation called {name!r} already exists", fields={"name": ["Already exists"]}
+            )
         org = Organisation.objects.create(
             name=name, slug=slug, kind=kind, partner_type=partner_type, code=code.upper()[:8], region=region
         )
@@ -126,7 +128,9 @@ def user_create(
         _require_role(actor, Role.ADMINISTRATOR, action="create users")
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict(f"A user called {username!r} already exists", fields={"username": ["Already exists"]})
+            raise Conflict(
+                f"A user called {username!r} already exists", fields={"username": ["Already exists"]}
+            )
         user = User.objects.create_user(
             username=username,
             password=password,
@@ -333,7 +337,7 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
 
 def token_authenticate(raw: str) -> User | None:
     """The user a presented token belongs to, or None when it is unknown, revoked or expired."""
-    parts = raw.strip().split("_")
+    parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = ApiToken.objects.select_related("user", "user__organisation").filter(prefix=parts[1]).first()
@@ -356,7 +360,8 @@ def export_audited(
     """Every export is a disclosure, audited with the justification the user gave."""
     if not justification.strip():
         raise InvalidInput(
-            "Say why you are exporting this", fields={"justification": ["Enter a justification for the export"]}
+            "Say why you are exporting this",
+            fields={"justification": ["Enter a justification for the export"]},
         )
     audit_record(
         AuditAction.DISCLOSURE,

@@ -10,7 +10,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -109,7 +109,7 @@ def account(request: HttpRequest) -> HttpResponse:
         request,
         "core/account.html",
         {
-            "roles": [r for r in user.role_grants.all()],
+            "roles": list(user.role_grants.all()),
             "tokens": selectors.token_list(viewer=user)[:50],
             "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         },
@@ -119,7 +119,9 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def purpose(request: HttpRequest) -> HttpResponse:
-    form = PurposeForm(request.POST or None, initial={"purpose": current_purpose(request), "next": _safe_next(request)})
+    form = PurposeForm(
+        request.POST or None, initial={"purpose": current_purpose(request), "next": _safe_next(request)}
+    )
     if request.method == "POST" and form.is_valid():
         set_purpose(request, form.cleaned_data["purpose"])
         return redirect(_safe_next(request))
@@ -187,7 +189,9 @@ def _audit_filters(form: AuditFilterForm) -> selectors.AuditFilter:
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = _audit_filters(form)
-    page = selectors.audit_list(viewer=viewer(request), filters=filters, page=_int(request.GET.get("page"), 1))
+    page = selectors.audit_list(
+        viewer=viewer(request), filters=filters, page=_int(request.GET.get("page"), 1)
+    )
     return render(
         request,
         "core/audit_list.html",
@@ -198,7 +202,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     filter_form = AuditFilterForm(request.GET or None)
     form = JustificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (not filter_form.is_bound or filter_form.is_valid()):
@@ -276,24 +280,53 @@ def _int(value: str | None, default: int) -> int:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "core/error.html", {"status": 403, "title": "Your form expired",
-                  "detail": "For your security the form timed out or came from elsewhere. Go back, reload the "
-                  "page and try again."}, status=403)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 403,
+            "title": "Your form expired",
+            "detail": "For your security the form timed out or came from elsewhere. Go back, reload the "
+            "page and try again.",
+        },
+        status=403,
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    detail = str(exception) if exception and str(exception) else "You do not have permission to see this page."
-    return render(request, "core/error.html", {"status": 403, "title": "You cannot see this page",
-                  "detail": detail}, status=403)
+    detail = (
+        str(exception) if exception and str(exception) else "You do not have permission to see this page."
+    )
+    return render(
+        request,
+        "core/error.html",
+        {"status": 403, "title": "You cannot see this page", "detail": detail},
+        status=403,
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 404, "title": "Page not found",
-                  "detail": "If you typed the web address, check it is correct. If you followed a link, what it "
-                  "pointed to may not exist, or may not be shared with your organisation."}, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 404,
+            "title": "Page not found",
+            "detail": "If you typed the web address, check it is correct. If you followed a link, what it "
+            "pointed to may not exist, or may not be shared with your organisation.",
+        },
+        status=404,
+    )
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 500, "title": "Sorry, there is a problem with socmap",
-                  "detail": "Try again later. If it keeps happening, tell your administrator the request id "
-                  "below."}, status=500)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 500,
+            "title": "Sorry, there is a problem with socmap",
+            "detail": "Try again later. If it keeps happening, tell your administrator the request id below.",
+        },
+        status=500,
+    )

@@ -71,12 +71,12 @@ def govuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         if form is None or not form.is_bound:
             continue
         for message in form.non_field_errors():
-            errors.append({"href": "", "message": message})
+            errors.append({"href": "", "message": str(message)})
         for name, messages in form.errors.items():
             if name == "__all__":
                 continue
             auto_id = form[name].auto_id if name in form.fields else ""
-            errors.extend({"href": f"#{auto_id}", "message": m} for m in messages)
+            errors.extend({"href": f"#{auto_id}", "message": str(m)} for m in messages)
     return {"errors": errors}
 
 

@@ -1,0 +1,58 @@
+# socmap: two commands set up everything on a fresh machine.
+#   make demo   install into .venv, build the South West demo region on SQLite, serve on 127.0.0.1:8000
+#   make test   install, lint, and run the whole suite on SQLite, then on PostgreSQL when it answers
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test lint test-sqlite test-postgres chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/socmap demo --serve --host 127.0.0.1 --port 8000
+
+serve: install
+	$(BIN)/socmap serve
+
+lint: install
+	@echo "== Lint: ruff, mypy, import contracts =="
+	$(BIN)/ruff check .
+	$(BIN)/mypy socmap
+	$(BIN)/lint-imports
+
+# Browser tests drive Debian's Chromium; install it when missing (the machine's user is root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+		echo "== Installing Debian's Chromium for the browser tests =="; \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+test-sqlite: install chromium
+	@echo "== Tests on SQLite (with browser tests) =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install chromium
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Tests on PostgreSQL ($(PG_URL)) =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "== PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped =="; \
+	fi
+
+test: lint test-sqlite test-postgres
+	@echo "== make test: all runs passed =="
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

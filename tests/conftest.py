@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: object, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+    # Password hashing is deliberately slow; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def force(db: None) -> object:
+    return factories.organisation("force", name="Gloucestershire Constabulary")
+
+
+@pytest.fixture
+def council(db: None) -> object:
+    return factories.organisation("partner", "council", name="Cheltenham Borough Council")
+
+
+@pytest.fixture
+def analyst(force: object) -> object:
+    return factories.user(force, "analyst", username="analyst")  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def partner_user(council: object) -> object:
+    return factories.user(council, "partner", username="partner")  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def auditor(force: object) -> object:
+    return factories.user(force, "auditor", username="auditor")  # type: ignore[arg-type]
+
+
+def signed_in(user: object, purpose: str = "Test enquiry") -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    if purpose:
+        session = client.session
+        session["socmap_purpose"] = purpose
+        session.save()
+    return client

@@ -1,0 +1,51 @@
+"""A wrong environment stops start-up with one line that names the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _socmap(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SECRET_KEY", "SECRET_KEY"}
+    }
+    clean.update({"SOCMAP_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "socmap.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "socmap.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("url", ["mysql//nobody", "nonsense", "postgres://", "ftp://host/db"])
+def test_malformed_database_url_is_one_line_naming_it(tmp_path: Path, url: str) -> None:
+    result = _socmap(["check"], tmp_path, DATABASE_URL=url)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "DATABASE_URL is malformed" in lines[0]
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    result = _socmap(["check"], tmp_path, SOCMAP_ENV="production")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "SECRET_KEY" in lines[0]
+
+
+def test_local_use_generates_a_secret_key_once(tmp_path: Path) -> None:
+    assert _socmap(["check"], tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 40
+    assert _socmap(["check"], tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
