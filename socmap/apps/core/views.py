@@ -190,7 +190,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = _audit_filters(form)
     page = selectors.audit_list(
-        viewer=viewer(request), filters=filters, page=_int(request.GET.get("page"), 1)
+        viewer=viewer(request), filters=filters, page=_int(request.GET.get("page"), 1), per_page=25
     )
     return render(
         request,
