@@ -1,0 +1,36 @@
+"""Shared helpers for the inspection-page importer tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from socmap.engines.inspections import ParsedFinding
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = "seed_gloucestershire_8786.txt"
+TAG = re.compile(r"\[\s*/?\s*(?:on|status|comment)\s*\]", re.I)
+
+
+def read_fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def words(text: str) -> set[str]:
+    """The words of a text, tag tokens such as [on] and [/status] left out.
+
+    Runs of letters and runs of digits count separately, so "review6th" (tags stripped with nothing
+    in their place) is the words "review", "6" and "th", as the parser rightly splits it.
+    """
+    return set(re.findall(r"[^\W\d_]+|\d+", TAG.sub(" ", text)))
+
+
+def placed_words(page: ParsedFinding) -> set[str]:
+    """Every word the parse kept somewhere a person can see it."""
+    parts = [page.title, page.text, page.unplaced_text, page.url or "", *page.header_noise, *page.headings]
+    for rec in page.recommendations:
+        parts += [rec.text, rec.intro, rec.raw]
+    for event in page.timeline:
+        parts += [event.comment or "", event.status_raw or "", event.date_text]
+    parts += [d.text for d in page.diagnostics]
+    return words("\n".join(parts))
