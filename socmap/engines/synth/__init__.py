@@ -39,13 +39,30 @@ GENERATOR_VERSION = "1"
 
 #: Each source's share of the source records; ANPR is the bulk, as in a real force.
 SHARES: dict[str, float] = {
-    "intel": 0.10, "custody": 0.05, "anpr": 0.55, "cdr": 0.12, "financial": 0.04, "prison": 0.02,
-    "safeguarding": 0.03, "housing": 0.06, "legacy": 0.03,
+    "intel": 0.10,
+    "custody": 0.05,
+    "anpr": 0.55,
+    "cdr": 0.12,
+    "financial": 0.04,
+    "prison": 0.02,
+    "safeguarding": 0.03,
+    "housing": 0.06,
+    "legacy": 0.03,
 }
 SOURCE_FILES = (
-    "intel/avon_and_somerset.csv", "intel/devon_and_cornwall.csv", "intel/dorset.csv", "intel/gloucestershire.csv",
-    "intel/wiltshire.csv", "custody.xlsx", "anpr.csv", "cdr.csv", "financial.jsonl", "prison.csv",
-    "safeguarding.csv", "housing.csv", "legacy.csv",
+    "intel/avon_and_somerset.csv",
+    "intel/devon_and_cornwall.csv",
+    "intel/dorset.csv",
+    "intel/gloucestershire.csv",
+    "intel/wiltshire.csv",
+    "custody.xlsx",
+    "anpr.csv",
+    "cdr.csv",
+    "financial.jsonl",
+    "prison.csv",
+    "safeguarding.csv",
+    "housing.csv",
+    "legacy.csv",
 )
 
 
@@ -94,7 +111,9 @@ def generate(
     )
 
 
-def _generate(config: SynthConfig, records: int, root: pathlib.Path, progress: Progress | None) -> list[FileInfo]:
+def _generate(
+    config: SynthConfig, records: int, root: pathlib.Path, progress: Progress | None
+) -> list[FileInfo]:
     def tell(stage: str, done: int, total: int) -> None:
         if progress is not None:
             progress(stage, done, total)
@@ -108,9 +127,15 @@ def _generate(config: SynthConfig, records: int, root: pathlib.Path, progress: P
     ctx.index_links()
     plan = budgets(records)
     writers = (
-        ("intel", write_intel), ("custody", write_custody), ("anpr", write_anpr), ("cdr", write_cdr),
-        ("financial", write_financial), ("prison", write_prison), ("safeguarding", write_safeguarding),
-        ("housing", write_housing), ("legacy", write_legacy),
+        ("intel", write_intel),
+        ("custody", write_custody),
+        ("anpr", write_anpr),
+        ("cdr", write_cdr),
+        ("financial", write_financial),
+        ("prison", write_prison),
+        ("safeguarding", write_safeguarding),
+        ("housing", write_housing),
+        ("legacy", write_legacy),
     )
     for number, (name, writer) in enumerate(writers):
         tell("sources", number, len(writers))
@@ -123,8 +148,12 @@ def _generate(config: SynthConfig, records: int, root: pathlib.Path, progress: P
         if info.format == "csv":
             encoding = "utf-8-sig" if info.encoding == "utf-8" else info.encoding
             with (root / info.path).open(encoding=encoding, newline="") as handle:
-                info.extra["columns"] = next(csv.reader(handle, delimiter=str(info.extra.get("delimiter", ","))))
-    truth_files = [FileInfo("truth/records.csv", truth.rows, "csv", "utf-8", "Who every source record really is")]
+                info.extra["columns"] = next(
+                    csv.reader(handle, delimiter=str(info.extra.get("delimiter", ",")))
+                )
+    truth_files = [
+        FileInfo("truth/records.csv", truth.rows, "csv", "utf-8", "Who every source record really is")
+    ]
     truth_files += write_truth(world, root, ctx.malformed)
     counts = {
         **world.counts(),
@@ -147,14 +176,26 @@ def _generate(config: SynthConfig, records: int, root: pathlib.Path, progress: P
         "size": config.size,
         "target_records": records,
         "period": {"start": PERIOD_START.isoformat(), "end": PERIOD_END.isoformat()},
-        "parameters": {"rates": config.noise.as_dict(), "bystander_max_offenders": config.bystander_max_offenders},
+        "parameters": {
+            "rates": config.noise.as_dict(),
+            "bystander_max_offenders": config.bystander_max_offenders,
+        },
         "counts": counts,
         "files": [
-            {"path": f.path, "sha256": f.sha256, "rows": f.rows, "format": f.format, "encoding": f.encoding,
-             "description": f.description, **f.extra}
+            {
+                "path": f.path,
+                "sha256": f.sha256,
+                "rows": f.rows,
+                "format": f.format,
+                "encoding": f.encoding,
+                "description": f.description,
+                **f.extra,
+            }
             for f in files
         ],
     }
-    (root / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (root / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     tell("truth", 1, 1)
     return files

@@ -21,8 +21,16 @@ PERSON_LINKS = ("call", "co_arrest", "payment", "seen_together", "exploits", "fa
 #: Sources in the order a real estate would be most likely to export them as Windows-1252:
 #: the ``cp1252`` rate picks that share of them, from the top.
 CP1252_ORDER = (
-    "legacy.csv", "housing.csv", "intel/dorset.csv", "prison.csv", "intel/wiltshire.csv", "safeguarding.csv",
-    "intel/gloucestershire.csv", "cdr.csv", "anpr.csv", "intel/avon_and_somerset.csv",
+    "legacy.csv",
+    "housing.csv",
+    "intel/dorset.csv",
+    "prison.csv",
+    "intel/wiltshire.csv",
+    "safeguarding.csv",
+    "intel/gloucestershire.csv",
+    "cdr.csv",
+    "anpr.csv",
+    "intel/avon_and_somerset.csv",
     "intel/devon_and_cornwall.csv",
 )
 
@@ -71,8 +79,15 @@ class Context:
     def sink(self, rel: str, header: list[str], rows: int, rng: random.Random, **options: object) -> CsvSink:
         forced = options.pop("forced", ())
         return CsvSink(
-            self.root, rel, header, encoding=self.encodings.get(rel, "utf-8"), rows=rows, rng=rng,
-            rate=self.rates.malformed, malformed=self.malformed, progress=self.progress,
+            self.root,
+            rel,
+            header,
+            encoding=self.encodings.get(rel, "utf-8"),
+            rows=rows,
+            rng=rng,
+            rate=self.rates.malformed,
+            malformed=self.malformed,
+            progress=self.progress,
             forced=forced,  # type: ignore[arg-type]
             **options,  # type: ignore[arg-type]
         )
@@ -89,11 +104,15 @@ class Context:
     def other(self, link: Link, person: int) -> int:
         return link.b if link.a == person else link.a
 
-    def add_person(self, rel: str, rid: str, field_name: str, person: Person, mention: Mention, extra: list[str]) -> None:
+    def add_person(
+        self, rel: str, rid: str, field_name: str, person: Person, mention: Mention, extra: list[str]
+    ) -> None:
         """Truth rows for one person mention and the address and phone it showed."""
         self.truth.add(rel, rid, field_name, "person", person.id, mention.noise + extra, mention.eligible)
         if mention.address >= 0:
-            self.truth.add(rel, rid, f"{field_name}_address", "address", self.world.addresses[mention.address].id)
+            self.truth.add(
+                rel, rid, f"{field_name}_address", "address", self.world.addresses[mention.address].id
+            )
         if mention.phone >= 0:
             self.truth.add(rel, rid, f"{field_name}_phone", "phone", self.world.phones[mention.phone].id)
 
@@ -154,7 +173,9 @@ def grading_3x5x2(rng: random.Random) -> tuple[str, str, str, str]:
 
 def clock(rng: random.Random) -> tuple[int, int]:
     """An hour and minute, busier in the afternoon and evening."""
-    hour = rng.choices(range(24), weights=(2, 1, 1, 1, 1, 1, 2, 3, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 6, 6, 5, 4, 3))[0]
+    hour = rng.choices(
+        range(24), weights=(2, 1, 1, 1, 1, 1, 2, 3, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 6, 6, 5, 4, 3)
+    )[0]
     return hour, rng.randrange(60)
 
 

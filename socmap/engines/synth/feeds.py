@@ -14,10 +14,27 @@ from socmap.engines.synth.noise import format_date
 from socmap.engines.synth.output import FileInfo, JsonLinesSink
 from socmap.engines.synth.world import DAYS, LAST, Link, Person, World, day_to_date
 
-_CONFUSABLE = {"0": "O", "O": "0", "1": "I", "8": "B", "B": "8", "5": "S", "S": "5", "D": "0", "G": "6",
-               "6": "G", "Z": "2", "2": "Z"}
-_FORCE_PREFIX = {"avon_and_somerset": "AS", "devon_and_cornwall": "DC", "dorset": "DO", "gloucestershire": "GL",
-                 "wiltshire": "WI"}
+_CONFUSABLE = {
+    "0": "O",
+    "O": "0",
+    "1": "I",
+    "8": "B",
+    "B": "8",
+    "5": "S",
+    "S": "5",
+    "D": "0",
+    "G": "6",
+    "6": "G",
+    "Z": "2",
+    "2": "Z",
+}
+_FORCE_PREFIX = {
+    "avon_and_somerset": "AS",
+    "devon_and_cornwall": "DC",
+    "dorset": "DO",
+    "gloucestershire": "GL",
+    "wiltshire": "WI",
+}
 
 
 def misread(vrm: str, rng: random.Random) -> str:
@@ -39,13 +56,20 @@ def _cameras(rng: random.Random) -> tuple[list[tuple[str, str, float, float, str
         for _ in range(2 + int(town.weight / 3)):
             prefix = _FORCE_PREFIX[town.force]
             counters[prefix] = counters.get(prefix, 0) + rng.randint(1, 9)
-            road = rng.choice(("A", "A", "A", "B", "M")) + str(rng.randint(3, 499) if rng.random() < 0.8 else 5)
+            road = rng.choice(("A", "A", "A", "B", "M")) + str(
+                rng.randint(3, 499) if rng.random() < 0.8 else 5
+            )
             site = f"{road} {rng.choice(gz.STREET_STEMS)} {rng.choice(gz.STREET_SUFFIXES)}, {town.name}"
             mine.append(len(cameras))
-            cameras.append((
-                f"{prefix}{counters[prefix]:04d}", site, round(town.lat + rng.uniform(-0.04, 0.04), 5),
-                round(town.lon + rng.uniform(-0.06, 0.06), 5), rng.choice(("N", "S", "E", "W")) + "B",
-            ))
+            cameras.append(
+                (
+                    f"{prefix}{counters[prefix]:04d}",
+                    site,
+                    round(town.lat + rng.uniform(-0.04, 0.04), 5),
+                    round(town.lon + rng.uniform(-0.06, 0.06), 5),
+                    rng.choice(("N", "S", "E", "W")) + "B",
+                )
+            )
         by_town.append(mine)
     return cameras, by_town
 
@@ -69,7 +93,9 @@ def write_anpr(ctx: Context, total: int) -> None:
     all_cameras = len(cameras)
     packed: list[int] = []
     rate = ctx.rates.vrm_misread
-    hours = list(itertools.accumulate((2, 1, 1, 1, 1, 1, 2, 4, 6, 5, 5, 5, 6, 6, 5, 6, 7, 8, 7, 5, 4, 3, 3, 2)))
+    hours = list(
+        itertools.accumulate((2, 1, 1, 1, 1, 1, 2, 4, 6, 5, 5, 5, 6, 6, 5, 6, 7, 8, 7, 5, 4, 3, 3, 2))
+    )
     for _ in range(total):
         index = bisect.bisect_left(cum, rng.random() * cum[-1])
         vehicle = vehicles[index]
@@ -89,16 +115,33 @@ def write_anpr(ctx: Context, total: int) -> None:
     if ctx.progress:
         ctx.progress(rel, 0, total)
     day_text = [format_date(day_to_date(d), "iso") for d in range(DAYS)]
-    sink = ctx.sink(rel, ["read_id", "vrm", "camera_id", "camera_site", "latitude", "longitude", "read_at",
-                          "direction", "confidence"], total, rng, date_col=6, date_style="iso", text_col=3,
-                    forced=("impossible_date",))
+    sink = ctx.sink(
+        rel,
+        [
+            "read_id",
+            "vrm",
+            "camera_id",
+            "camera_site",
+            "latitude",
+            "longitude",
+            "read_at",
+            "direction",
+            "confidence",
+        ],
+        total,
+        rng,
+        date_col=6,
+        date_style="iso",
+        text_col=3,
+        forced=("impossible_date",),
+    )
     truth = ctx.truth
     eligible = ("vrm_misread",)
     noisy = ("vrm_misread",)
     for seq, value in enumerate(packed, start=1):
         second = value >> 36
         index = (value >> 13) & 0x7FFFFF
-        camera = cameras[(value >> 1) & 0xFFF]
+        site = cameras[(value >> 1) & 0xFFF]
         vehicle = vehicles[index]
         wrong = value & 1
         vrm = misread(vehicle.vrm, rng) if wrong else vehicle.vrm
@@ -106,13 +149,39 @@ def write_anpr(ctx: Context, total: int) -> None:
         stamp = f"{day_text[day]}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
         confidence = rng.randint(52, 79) if wrong else rng.randint(86, 99)
         rid = str(70_000_000 + seq)
-        kind = sink.write([rid, vrm, camera[0], camera[1], str(camera[2]), str(camera[3]), stamp, camera[4],
-                           str(confidence)], rid)
-        noise = (*noisy, "malformed") if wrong and kind else noisy if wrong else ("malformed",) if kind else ()
+        kind = sink.write(
+            [
+                rid,
+                vrm,
+                site[0],
+                site[1],
+                str(site[2]),
+                str(site[3]),
+                stamp,
+                site[4],
+                str(confidence),
+            ],
+            rid,
+        )
+        noise = (
+            (*noisy, "malformed") if wrong and kind else noisy if wrong else ("malformed",) if kind else ()
+        )
         truth.add(rel, rid, "vrm", "vehicle", vehicle.id, noise, eligible)
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "csv", sink.encoding, "ANPR vehicle sightings",
-                              extra={"delimiter": ",", "date_format": "iso datetime UTC", "line_ending": "CRLF" if sink.crlf else "LF"}))
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "csv",
+            sink.encoding,
+            "ANPR vehicle sightings",
+            extra={
+                "delimiter": ",",
+                "date_format": "iso datetime UTC",
+                "line_ending": "CRLF" if sink.crlf else "LF",
+            },
+        )
+    )
 
 
 def _phone_at(world: World, person: Person, day: int) -> int:
@@ -157,8 +226,14 @@ def write_cdr(ctx: Context, total: int) -> None:
                 calls.append((second, pa, pb, a, b, number))
                 break
     calls.sort()
-    sink = ctx.sink(rel, ["call_id", "a_number", "b_number", "call_start", "duration_seconds", "call_type",
-                          "cell_id"], len(calls), rng, date_col=3, date_style="dmy_slash")
+    sink = ctx.sink(
+        rel,
+        ["call_id", "a_number", "b_number", "call_start", "duration_seconds", "call_type", "cell_id"],
+        len(calls),
+        rng,
+        date_col=3,
+        date_style="dmy_slash",
+    )
     day_text = [format_date(day_to_date(d), "dmy_slash") for d in range(DAYS)]
     truth = ctx.truth
     for seq, (second, pa, pb, a, b, _) in enumerate(calls, start=1):
@@ -168,22 +243,52 @@ def write_cdr(ctx: Context, total: int) -> None:
         home = world.people[a].address_at(day)
         district = world.addresses[home].postcode.split()[0] if home >= 0 else "XX"
         phone_a, phone_b = world.phones[pa], world.phones[pb]
-        kind = sink.write([
-            rid, "44" + phone_a.number[1:], "44" + phone_b.number[1:],
-            f"{day_text[day]} {rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}",
-            "0" if sms else str(int(rng.expovariate(1 / 95)) + 3), "SMS" if sms else "VOICE",
-            f"{district}-{rng.randint(1, 400):04d}",
-        ], rid)
+        kind = sink.write(
+            [
+                rid,
+                "44" + phone_a.number[1:],
+                "44" + phone_b.number[1:],
+                f"{day_text[day]} {rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}",
+                "0" if sms else str(int(rng.expovariate(1 / 95)) + 3),
+                "SMS" if sms else "VOICE",
+                f"{district}-{rng.randint(1, 400):04d}",
+            ],
+            rid,
+        )
         extra = ["malformed"] if kind else []
         truth.add(rel, rid, "a_number", "phone", phone_a.id, extra)
-        truth.add(rel, rid, "a_party", "person", world.people[a].id,
-                  extra + (["recycled_phone"] if phone_a.holders[0][0] != a else []))
+        truth.add(
+            rel,
+            rid,
+            "a_party",
+            "person",
+            world.people[a].id,
+            extra + (["recycled_phone"] if phone_a.holders[0][0] != a else []),
+        )
         truth.add(rel, rid, "b_number", "phone", phone_b.id, extra)
-        truth.add(rel, rid, "b_party", "person", world.people[b].id,
-                  extra + (["recycled_phone"] if phone_b.holders[0][0] != b else []))
+        truth.add(
+            rel,
+            rid,
+            "b_party",
+            "person",
+            world.people[b].id,
+            extra + (["recycled_phone"] if phone_b.holders[0][0] != b else []),
+        )
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "csv", sink.encoding, "Call data records",
-                              extra={"delimiter": ",", "date_format": "dd/mm/yyyy HH:MM:SS", "line_ending": "CRLF" if sink.crlf else "LF"}))
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "csv",
+            sink.encoding,
+            "Call data records",
+            extra={
+                "delimiter": ",",
+                "date_format": "dd/mm/yyyy HH:MM:SS",
+                "line_ending": "CRLF" if sink.crlf else "LF",
+            },
+        )
+    )
 
 
 def write_financial(ctx: Context, total: int) -> None:
@@ -206,7 +311,15 @@ def write_financial(ctx: Context, total: int) -> None:
     for index, company in enumerate(world.companies):
         for director in company.directors:
             if world.people[director].accounts:
-                events.append(("company", index, "person", director, Link("director_of", director, index, 0, LAST, company.ocg)))
+                events.append(
+                    (
+                        "company",
+                        index,
+                        "person",
+                        director,
+                        Link("director_of", director, index, 0, LAST, company.ocg),
+                    )
+                )
     if not events:
         return
     events.sort(key=lambda e: 0 if e[4].ocg else 1)
@@ -218,8 +331,15 @@ def write_financial(ctx: Context, total: int) -> None:
         chosen.append((span_day(rng, event[4].start, event[4].end), number))
     chosen.sort()
     sink_rng = ctx.rng(rel + ":malformed")
-    sink = JsonLinesSink(ctx.root, rel, rows=len(chosen), rng=sink_rng, rate=ctx.rates.malformed,
-                         malformed=ctx.malformed, progress=ctx.progress)
+    sink = JsonLinesSink(
+        ctx.root,
+        rel,
+        rows=len(chosen),
+        rng=sink_rng,
+        rate=ctx.rates.malformed,
+        malformed=ctx.malformed,
+        progress=ctx.progress,
+    )
     truth = ctx.truth
     for seq, (day, number) in enumerate(chosen, start=1):
         payer_kind, payer, payee_kind, payee, link = events[number]
@@ -232,16 +352,25 @@ def write_financial(ctx: Context, total: int) -> None:
                 company = world.companies[index]
                 account = world.accounts[company.accounts[0]]
                 address = world.addresses[company.address]
-                parties.append({"name": company.name.upper(), "company_number": company.number,
-                                "address": f"{address.line()}, {gz.TOWNS[address.town].name} {address.postcode}",
-                                "sort_code": account.sort_code, "account_number": account.number})
+                parties.append(
+                    {
+                        "name": company.name.upper(),
+                        "company_number": company.number,
+                        "address": f"{address.line()}, {gz.TOWNS[address.town].name} {address.postcode}",
+                        "sort_code": account.sort_code,
+                        "account_number": account.number,
+                    }
+                )
                 truth_rows.append((role, "company", company.id, [], []))
             else:
                 person = world.people[index]
                 account = world.accounts[person.accounts[0]]
                 m = mentions.person(person, day, date_style="iso")
                 title = "MR" if person.sex == "M" else rng.choice(("MS", "MRS", "MISS"))
-                party: dict[str, Any] = {"name": f"{title} {m.forename} {m.surname}".upper(), "dob": m.dob or None}
+                party: dict[str, Any] = {
+                    "name": f"{title} {m.forename} {m.surname}".upper(),
+                    "dob": m.dob or None,
+                }
                 if m.address >= 0:
                     address = world.addresses[m.address]
                     party["address"] = f"{address.line()}, {gz.TOWNS[address.town].name} {address.postcode}"
@@ -257,24 +386,66 @@ def write_financial(ctx: Context, total: int) -> None:
         record = {
             "sar_ref": rid,
             "submitted": format_date(day_to_date(min(LAST, day + rng.randint(1, 30))), "iso"),
-            "reporter": world.accounts[world.companies[payer].accounts[0] if payer_kind == "company"
-                                       else world.people[payer].accounts[0]].bank,
+            "reporter": world.accounts[
+                world.companies[payer].accounts[0]
+                if payer_kind == "company"
+                else world.people[payer].accounts[0]
+            ].bank,
             "glossary_codes": list(rng.sample(gz.SAR_CODES[theme], min(2, len(gz.SAR_CODES[theme])))),
             "transaction_date": format_date(when, "iso"),
             "amount": amount,
             "currency": "GBP",
             "payer": parties[0],
             "payee": parties[1],
-            "reference": rng.choice(("wages", "rent", "loan", "car", "cash", "thanks", "invoice", "", "food",
-                                     "consultancy", "gift")),
-            "reason": "Cash deposits inconsistent with customer profile" if ocg else rng.choice(
-                ("Unusual pattern of transfers", "Third-party payments", "Customer unable to explain funds")),
+            "reference": rng.choice(
+                (
+                    "wages",
+                    "rent",
+                    "loan",
+                    "car",
+                    "cash",
+                    "thanks",
+                    "invoice",
+                    "",
+                    "food",
+                    "consultancy",
+                    "gift",
+                )
+            ),
+            "reason": "Cash deposits inconsistent with customer profile"
+            if ocg
+            else rng.choice(
+                ("Unusual pattern of transfers", "Third-party payments", "Customer unable to explain funds")
+            ),
         }
         kind = sink.write(json.dumps(record, ensure_ascii=False), rid)
         for field_name, entity_kind, true_id, noise, eligible in truth_rows:
-            truth.add(rel, rid, field_name, entity_kind, true_id, noise + (["malformed"] if kind else []), eligible)
+            truth.add(
+                rel, rid, field_name, entity_kind, true_id, noise + (["malformed"] if kind else []), eligible
+            )
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "jsonl", "utf-8", "Financial intelligence feed (SAR-like)",
-                              extra={"date_format": "iso", "columns": [
-                                  "sar_ref", "submitted", "reporter", "glossary_codes", "transaction_date", "amount",
-                                  "currency", "payer", "payee", "reference", "reason"]}))
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "jsonl",
+            "utf-8",
+            "Financial intelligence feed (SAR-like)",
+            extra={
+                "date_format": "iso",
+                "columns": [
+                    "sar_ref",
+                    "submitted",
+                    "reporter",
+                    "glossary_codes",
+                    "transaction_date",
+                    "amount",
+                    "currency",
+                    "payer",
+                    "payee",
+                    "reference",
+                    "reason",
+                ],
+            },
+        )
+    )

@@ -5,14 +5,19 @@ from __future__ import annotations
 import random
 
 _FINDS = (
-    "Nothing found.", "Two wraps of suspected crack cocaine found.", "£840 in cash found, no explanation given.",
-    "Two mobile phones found, one a basic handset.", "A lock knife found in the waistband.",
-    "Suspected cannabis found, seized.", "Nothing found; subject evasive about reasons for being in the area.",
+    "Nothing found.",
+    "Two wraps of suspected crack cocaine found.",
+    "£840 in cash found, no explanation given.",
+    "Two mobile phones found, one a basic handset.",
+    "A lock knife found in the waistband.",
+    "Suspected cannabis found, seized.",
+    "Nothing found; subject evasive about reasons for being in the area.",
 )
 
 _THEMED: dict[str, tuple[str, ...]] = {
     "county_lines": (
-        "Intelligence indicates that {a} is running the '{line}' line into {town}, supplying crack cocaine and "
+        "Intelligence indicates that {a} is running the '{line}' line into {town}, supplying crack cocaine "
+        "and "
         "heroin. Local users are texted bulk messages from {phone}.",
         "{a} is believed to be using {place} as a base to deal Class A drugs in {town}. Young people seen "
         "visiting at all hours.",
@@ -42,7 +47,8 @@ _THEMED: dict[str, tuple[str, ...]] = {
     "fraud": (
         "{a} is believed to be recruiting young people in {town} to let their bank accounts be used to move "
         "money (money mules).",
-        "{a} is linked to a courier fraud in which elderly victims in {town} handed cash to a 'police officer'.",
+        "{a} is linked to a courier fraud in which elderly victims in {town} handed cash to a 'police "
+        "officer'.",
         "{a} and {b} believed to be running a rogue trader operation targeting older residents of {town}.",
     ),
     "firearms": (
@@ -71,7 +77,15 @@ _LINES = ("Tony", "Bobby", "Dee", "AJ", "Kash", "Jay", "Milly", "Benz", "Tommy",
 
 
 def report_text(
-    rng: random.Random, theme: str, *, a: str, b: str, town: str, place: str, vehicle: str, phone: str,
+    rng: random.Random,
+    theme: str,
+    *,
+    a: str,
+    b: str,
+    town: str,
+    place: str,
+    vehicle: str,
+    phone: str,
     organised: bool,
 ) -> str:
     """One intelligence report's narrative for a theme; ``organised`` picks the threat's words."""
@@ -80,21 +94,39 @@ def report_text(
         templates = tuple(t for t in templates if "{b}" not in t) or _BACKGROUND
     template = rng.choice(templates)
     return template.format(
-        a=a, b=b, town=town, place=place, vehicle=f"Using vehicle {vehicle}." if vehicle else "",
-        phone=phone or "an unknown number", line=rng.choice(_LINES), find=rng.choice(_FINDS),
+        a=a,
+        b=b,
+        town=town,
+        place=place,
+        vehicle=f"Using vehicle {vehicle}." if vehicle else "",
+        phone=phone or "an unknown number",
+        line=rng.choice(_LINES),
+        find=rng.choice(_FINDS),
     ).strip()
 
 
 SAFEGUARDING_NOTES: dict[str, tuple[str, ...]] = {
-    "exploited_child": ("Repeated missing episodes; found in another town with unexplained cash and phone.",
-                        "School report child has new clothes and a second phone; older males collecting him."),
-    "cse_victim": ("Child seen getting into cars with older males; gifts of alcohol and vapes.",
-                   "Child disclosed to teacher she has an older 'boyfriend' who drives her around."),
-    "cuckooed": ("Tenant reports people staying at the property against his wishes; drug paraphernalia seen.",
-                 "Housing officer concerned the flat has been taken over; tenant frightened to speak."),
-    "trafficked_worker": ("Worker has no access to own passport or wages; lives at place of work.",
-                          "Several adults living in one room above the business; appear controlled."),
+    "exploited_child": (
+        "Repeated missing episodes; found in another town with unexplained cash and phone.",
+        "School report child has new clothes and a second phone; older males collecting him.",
+    ),
+    "cse_victim": (
+        "Child seen getting into cars with older males; gifts of alcohol and vapes.",
+        "Child disclosed to teacher she has an older 'boyfriend' who drives her around.",
+    ),
+    "cuckooed": (
+        "Tenant reports people staying at the property against his wishes; drug paraphernalia seen.",
+        "Housing officer concerned the flat has been taken over; tenant frightened to speak.",
+    ),
+    "trafficked_worker": (
+        "Worker has no access to own passport or wages; lives at place of work.",
+        "Several adults living in one room above the business; appear controlled.",
+    ),
     "money_mule": ("Young adult allowed account to be used by others for payment; scared of consequences.",),
-    "": ("Concerns about neglect raised by school.", "Domestic abuse incident; children present.",
-         "Self-neglect and hoarding; adult declined support.", "Missing from home overnight; returned safe."),
+    "": (
+        "Concerns about neglect raised by school.",
+        "Domestic abuse incident; children present.",
+        "Self-neglect and hoarding; adult declined support.",
+        "Missing from home overnight; returned safe.",
+    ),
 }

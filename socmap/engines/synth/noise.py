@@ -17,20 +17,70 @@ from socmap.engines.synth.types import NoiseRates
 from socmap.engines.synth.world import Person, World
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MONTHS_LONG = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTHS_LONG = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # Keys next to each other on a UK keyboard: the typos fingers make.
 _NEIGHBOURS = {
-    "a": "qsz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj", "i": "uo",
-    "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o", "q": "w", "r": "et", "s": "ad",
-    "t": "ry", "u": "yi", "v": "cb", "w": "qe", "x": "zc", "y": "tu", "z": "x",
+    "a": "qsz",
+    "b": "vn",
+    "c": "xv",
+    "d": "sf",
+    "e": "wr",
+    "f": "dg",
+    "g": "fh",
+    "h": "gj",
+    "i": "uo",
+    "j": "hk",
+    "k": "jl",
+    "l": "k",
+    "m": "n",
+    "n": "bm",
+    "o": "ip",
+    "p": "o",
+    "q": "w",
+    "r": "et",
+    "s": "ad",
+    "t": "ry",
+    "u": "yi",
+    "v": "cb",
+    "w": "qe",
+    "x": "zc",
+    "y": "tu",
+    "z": "x",
 }
 # Spelling rules for names not in a phonetic family: the sound stays, the letters change.
 _SOUND_RULES = (
-    ("ph", "f"), ("ck", "k"), ("ey", "ie"), ("ie", "y"), ("y", "i"), ("ll", "l"), ("nn", "n"), ("tt", "t"),
-    ("ss", "s"), ("rr", "r"), ("mm", "m"), ("ou", "ow"), ("ee", "ea"), ("c", "k"), ("s", "z"), ("th", "t"),
-    ("ai", "ay"), ("ei", "ie"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("ey", "ie"),
+    ("ie", "y"),
+    ("y", "i"),
+    ("ll", "l"),
+    ("nn", "n"),
+    ("tt", "t"),
+    ("ss", "s"),
+    ("rr", "r"),
+    ("mm", "m"),
+    ("ou", "ow"),
+    ("ee", "ea"),
+    ("c", "k"),
+    ("s", "z"),
+    ("th", "t"),
+    ("ai", "ay"),
+    ("ei", "ie"),
 )
 _PHONETIC = {name: group for group in gz.PHONETIC_GROUPS for name in group}
 
@@ -74,7 +124,13 @@ def impossible_date(style: DateStyle, rng: random.Random) -> str:
         case "d_mon_yy" | "dd_mon_yyyy" | "d_month_yyyy":
             if m > 12:
                 d, m = 31, 2
-            month = MONTHS[m - 1] if style == "d_mon_yy" else MONTHS[m - 1].upper() if style == "dd_mon_yyyy" else MONTHS_LONG[m - 1]
+            month = (
+                MONTHS[m - 1]
+                if style == "d_mon_yy"
+                else MONTHS[m - 1].upper()
+                if style == "dd_mon_yyyy"
+                else MONTHS_LONG[m - 1]
+            )
             if style == "d_mon_yy":
                 return f"{d} {month} {y % 100:02d}"
             return f"{d:02d}-{month}-{y:04d}" if style == "dd_mon_yyyy" else f"{d} {month} {y:04d}"
@@ -172,7 +228,7 @@ class Mention:
     eligible: list[str] = field(default_factory=list)
 
     def full_name(self) -> str:
-        """"Forename Surname", or "SURNAME, Forename" when that noise was drawn."""
+        """ "Forename Surname", or "SURNAME, Forename" when that noise was drawn."""
         if "surname_first" in self.noise:
             return f"{self.surname.upper()}, {self.forename}"
         return f"{self.forename} {self.surname}"
@@ -187,8 +243,14 @@ class Mentions:
         self.rng = rng
 
     def person(
-        self, person: Person, day: int, *, date_style: DateStyle, with_dob: bool = True,
-        with_address: bool = True, with_phone: bool = False,
+        self,
+        person: Person,
+        day: int,
+        *,
+        date_style: DateStyle,
+        with_dob: bool = True,
+        with_address: bool = True,
+        with_phone: bool = False,
     ) -> Mention:
         """Render ``person`` as of ``day``; optional fields may go missing, names get noisy."""
         rng = self.rng
@@ -222,7 +284,11 @@ class Mentions:
         address = person.address_at(day) if with_address else -1
         phone = self.phone_at(person, day) if with_phone else -1
         dob_value = person.dob if with_dob else None
-        optional = [name for name, present in (("dob", with_dob), ("address", address >= 0), ("phone", phone >= 0)) if present]
+        optional = [
+            name
+            for name, present in (("dob", with_dob), ("address", address >= 0), ("phone", phone >= 0))
+            if present
+        ]
         if optional:
             eligible.append("missing_field")
             if rng.random() < rates.missing_field:

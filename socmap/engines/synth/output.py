@@ -73,10 +73,18 @@ class RecordsTruth:
         self.rows = 0
 
     def add(
-        self, file: str, record_id: str, field_name: str, kind: str, true_id: str,
-        noise: Sequence[str] = (), eligible: Sequence[str] = (),
+        self,
+        file: str,
+        record_id: str,
+        field_name: str,
+        kind: str,
+        true_id: str,
+        noise: Sequence[str] = (),
+        eligible: Sequence[str] = (),
     ) -> None:
-        self.writer.writerow((file, record_id, field_name, kind, true_id, ";".join(noise), ";".join(eligible)))
+        self.writer.writerow(
+            (file, record_id, field_name, kind, true_id, ";".join(noise), ";".join(eligible))
+        )
         self.rows += 1
 
     def close(self) -> None:
@@ -110,9 +118,22 @@ class CsvSink:
     """One delimited source file: writes rows, plants malformed ones, and counts physical lines."""
 
     def __init__(
-        self, root: pathlib.Path, rel: str, header: Sequence[str], *, encoding: str, rows: int,
-        rng: random.Random, rate: float, malformed: MalformedLog, delimiter: str = ",", bom: bool = False,
-        date_col: int = -1, date_style: DateStyle = "iso", text_col: int = -1, forced: Sequence[str] = (),
+        self,
+        root: pathlib.Path,
+        rel: str,
+        header: Sequence[str],
+        *,
+        encoding: str,
+        rows: int,
+        rng: random.Random,
+        rate: float,
+        malformed: MalformedLog,
+        delimiter: str = ",",
+        bom: bool = False,
+        date_col: int = -1,
+        date_style: DateStyle = "iso",
+        text_col: int = -1,
+        forced: Sequence[str] = (),
         progress: Progress | None = None,
     ) -> None:
         path = root / rel
@@ -157,7 +178,9 @@ class CsvSink:
             self.line += 1 + text.count("\n")
         elif kind == "broken_quote":
             text = values[self.text_col].replace('"', "'").replace("\r", " ").replace("\n", " ")
-            phrase = self.rng.choice(("I ain't got nothing", "it's not mine", "speak to my brief", "no comment"))
+            phrase = self.rng.choice(
+                ("I ain't got nothing", "it's not mine", "speak to my brief", "no comment")
+            )
             # The exporter quoted the field but did not double the quotes inside it.
             raw = f'"Subject said "{phrase}" when spoken to. {text}"'
             fields = [self._quote(v) for v in values]
@@ -167,7 +190,9 @@ class CsvSink:
             self.line += 1
         elif kind == "wrong_column_count":
             fields = [self._quote(v) for v in values]
-            embedded = [i for i, v in enumerate(values) if self.delimiter in v and "\n" not in v and '"' not in v]
+            embedded = [
+                i for i, v in enumerate(values) if self.delimiter in v and "\n" not in v and '"' not in v
+            ]
             if embedded:
                 # A field holding the delimiter was written without quotes: one column too many.
                 at = embedded[0]
@@ -179,8 +204,8 @@ class CsvSink:
             else:
                 fields.pop()
                 detail = "last column missing"
-            text = "\n".join(fields)
-            self.handle.write(self.delimiter.join(fields) + self.terminator)
+            text = self.delimiter.join(fields)
+            self.handle.write(text + self.terminator)
             self.line += 1 + text.count("\n")
         else:
             self.writer.writerow(values)
@@ -205,8 +230,15 @@ class JsonLinesSink:
     """A JSON lines file; a planted malformed line is cut short (invalid JSON)."""
 
     def __init__(
-        self, root: pathlib.Path, rel: str, *, rows: int, rng: random.Random, rate: float,
-        malformed: MalformedLog, progress: Progress | None = None,
+        self,
+        root: pathlib.Path,
+        rel: str,
+        *,
+        rows: int,
+        rng: random.Random,
+        rate: float,
+        malformed: MalformedLog,
+        progress: Progress | None = None,
     ) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,7 +281,8 @@ _CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/styles.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
     "</Types>"
@@ -257,11 +290,14 @@ _CONTENT_TYPES = (
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="xl/workbook.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
     'Target="docProps/core.xml"/>'
-    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
+    '<Relationship Id="rId3" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
     'Target="docProps/app.xml"/>'
     "</Relationships>"
 )
@@ -289,9 +325,11 @@ _WORKBOOK = (
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
     'Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
     'Target="styles.xml"/>'
     "</Relationships>"
 )
@@ -301,7 +339,8 @@ _STYLES = (
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
     '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill '
+    'patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -354,10 +393,13 @@ def write_xlsx(path: pathlib.Path, sheet: str, header: Sequence[str], rows: Iter
     parts.append("</sheetData></worksheet>")
     moment = FIXED_MOMENT.strftime("%Y-%m-%dT%H:%M:%SZ")
     entries = (
-        ("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS),
-        ("docProps/app.xml", _APP), ("docProps/core.xml", _CORE.format(moment=moment)),
+        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("_rels/.rels", _ROOT_RELS),
+        ("docProps/app.xml", _APP),
+        ("docProps/core.xml", _CORE.format(moment=moment)),
         ("xl/workbook.xml", _WORKBOOK.format(sheet=sheet.translate(_XML_ESCAPES))),
-        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS), ("xl/styles.xml", _STYLES),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        ("xl/styles.xml", _STYLES),
         ("xl/worksheets/sheet1.xml", "".join(parts)),
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

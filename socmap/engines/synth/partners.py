@@ -21,8 +21,13 @@ from socmap.engines.synth.noise import Mention, fold_ascii, format_date, impossi
 from socmap.engines.synth.output import FileInfo, plan_malformed, write_xlsx
 from socmap.engines.synth.world import LAST, Person, World, day_to_date
 
-_SUITE_PREFIX = {"avon_and_somerset": "AS", "devon_and_cornwall": "DC", "dorset": "DO", "gloucestershire": "GC",
-                 "wiltshire": "WP"}
+_SUITE_PREFIX = {
+    "avon_and_somerset": "AS",
+    "devon_and_cornwall": "DC",
+    "dorset": "DO",
+    "gloucestershire": "GC",
+    "wiltshire": "WP",
+}
 
 
 def _address_parts(world: World, m: Mention) -> tuple[str, str, str]:
@@ -61,9 +66,26 @@ def write_custody(ctx: Context, total: int) -> None:
         count += 1
     events.sort(key=lambda e: (e[0], e[1]))
     plan = plan_malformed(rng, count, ctx.rates.malformed, ["impossible_date"], ["impossible_date"])
-    header = ["Custody Number", "Force", "Custody Suite", "Arrest Date", "Arrest Time", "Surname", "Forename(s)",
-              "Date of Birth", "Gender", "Address", "Town", "Postcode", "Telephone", "Offence", "Co-accused",
-              "Arresting Officer", "Outcome", "Vehicle Seized"]
+    header = [
+        "Custody Number",
+        "Force",
+        "Custody Suite",
+        "Arrest Date",
+        "Arrest Time",
+        "Surname",
+        "Forename(s)",
+        "Date of Birth",
+        "Gender",
+        "Address",
+        "Town",
+        "Postcode",
+        "Telephone",
+        "Offence",
+        "Co-accused",
+        "Arresting Officer",
+        "Outcome",
+        "Vehicle Seized",
+    ]
     sequence: dict[str, int] = {}
     rows: list[list[Any]] = []
     for day, force, arrested, offence in events:
@@ -87,27 +109,55 @@ def write_custody(ctx: Context, total: int) -> None:
             line, town, postcode = _address_parts(world, m)
             phone = world.phones[m.phone].number if m.phone >= 0 else ""
             vehicle = vehicle_at(world, person, day) if rng.random() < 0.15 else -1
-            surname, forename = (m.forename, m.surname) if "surname_first" in m.noise else (m.surname, m.forename)
-            rows.append([
-                rid, gz.FORCE_BY_SLUG[force].name, suite, when, f"{hour:02d}:{minute:02d}", surname.upper(),
-                forename, dob, person.sex, line, town, postcode,
-                int(phone) if phone else None,  # the custody system stores numbers: the leading 0 is lost
-                offence, "; ".join(n for n in numbers if n != rid), officer,
-                rng.choice(("Charged", "Released under investigation", "No further action", "Bailed",
-                            "Remanded in custody", "Cautioned")),
-                world.vehicles[vehicle].vrm if vehicle >= 0 else None,
-            ])
+            surname, forename = (
+                (m.forename, m.surname) if "surname_first" in m.noise else (m.surname, m.forename)
+            )
+            rows.append(
+                [
+                    rid,
+                    gz.FORCE_BY_SLUG[force].name,
+                    suite,
+                    when,
+                    f"{hour:02d}:{minute:02d}",
+                    surname.upper(),
+                    forename,
+                    dob,
+                    person.sex,
+                    line,
+                    town,
+                    postcode,
+                    int(phone) if phone else None,  # the custody system stores numbers: the leading 0 is lost
+                    offence,
+                    "; ".join(n for n in numbers if n != rid),
+                    officer,
+                    rng.choice(
+                        (
+                            "Charged",
+                            "Released under investigation",
+                            "No further action",
+                            "Bailed",
+                            "Remanded in custody",
+                            "Cautioned",
+                        )
+                    ),
+                    world.vehicles[vehicle].vrm if vehicle >= 0 else None,
+                ]
+            )
             ctx.add_person(rel, rid, "detainee", person, m, ["malformed"] if kind else [])
             if vehicle >= 0:
                 ctx.truth.add(rel, rid, "vehicle", "vehicle", world.vehicles[vehicle].id)
     if ctx.progress:
         ctx.progress(rel, 0, len(rows))
     written = write_xlsx(ctx.root / rel, "Custody", header, rows)
-    ctx.files.append(FileInfo(rel, written, "xlsx", "xlsx", "Custody extract", extra={"sheet": "Custody", "columns": header}))
+    ctx.files.append(
+        FileInfo(
+            rel, written, "xlsx", "xlsx", "Custody extract", extra={"sheet": "Custody", "columns": header}
+        )
+    )
 
 
 def write_prison(ctx: Context, total: int) -> None:
-    """Prison intelligence: members of dismantled groups and Priority Individuals inside, with contacts out."""
+    """Prison intelligence: dismantled groups' members and Priority Individuals inside, with contacts out."""
     rel = "prison.csv"
     world = ctx.world
     rng = ctx.rng(rel)
@@ -118,32 +168,56 @@ def write_prison(ctx: Context, total: int) -> None:
     def receive(person: int, day: int) -> None:
         force = force_of(world.people[person])
         local = [name for name, f in gz.PRISONS if f == force] or [gz.PRISONS[0][0]]
-        number = f"A{rng.randint(1000, 9999)}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
+        letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+        number = f"A{rng.randint(1000, 9999)}{rng.choice(letters)}{rng.choice(letters)}"
         prisoners.append((person, day, rng.choice(local), number))
 
     for ocg in world.ocgs:
         if ocg.status == "dismantled" and ocg.end < LAST - 30:
-            for person, role, _, _ in ocg.members:
+            for member, role, _, _ in ocg.members:
                 if role != "runner" or rng.random() < 0.3:
-                    receive(person, rng.randint(ocg.end, min(LAST - 20, ocg.end + 40)))
-    for person in world.people:
-        if person.pi and rng.random() < 0.4:
-            receive(person.idx, rng.randint(person.start, LAST - 20))
+                    receive(member, rng.randint(ocg.end, min(LAST - 20, ocg.end + 40)))
+    for individual in world.people:
+        if individual.pi and rng.random() < 0.4:
+            receive(individual.idx, rng.randint(individual.start, LAST - 20))
     adults = [p for p in world.people if p.role == "public" and p.dob < date(2000, 1, 1)]
-    for person in rng.sample(adults, min(len(adults), max(5, total // 20))):
-        receive(person.idx, rng.randint(0, LAST - 20))
+    for adult in rng.sample(adults, min(len(adults), max(5, total // 20))):
+        receive(adult.idx, rng.randint(0, LAST - 20))
     entries: list[tuple[int, int]] = []  # (report day, prisoner number)
-    for number, (_, day, _, _) in enumerate(prisoners[: total]):
+    for number, (_, day, _, _) in enumerate(prisoners[:total]):
         entries.append((rng.randint(day, LAST), number))
     while len(entries) < total and prisoners:
         number = rng.randrange(len(prisoners))
         entries.append((rng.randint(prisoners[number][1], LAST), number))
     entries.sort()
-    header = ["IR_NUMBER", "ESTABLISHMENT", "PRISON_NUMBER", "SURNAME", "FORENAMES", "DOB", "RECEPTION_DATE",
-              "REPORT_DATE", "CATEGORY", "SOURCE_EVAL", "INTEL_EVAL", "HANDLING_CODE", "HANDLING_CONDITIONS",
-              "ASSOCIATE_NAME", "ASSOCIATE_PHONE", "DETAIL"]
-    sink = ctx.sink(rel, header, len(entries), rng, date_col=7, date_style="dmy_short", text_col=15,
-                    forced=("wrong_column_count",))
+    header = [
+        "IR_NUMBER",
+        "ESTABLISHMENT",
+        "PRISON_NUMBER",
+        "SURNAME",
+        "FORENAMES",
+        "DOB",
+        "RECEPTION_DATE",
+        "REPORT_DATE",
+        "CATEGORY",
+        "SOURCE_EVAL",
+        "INTEL_EVAL",
+        "HANDLING_CODE",
+        "HANDLING_CONDITIONS",
+        "ASSOCIATE_NAME",
+        "ASSOCIATE_PHONE",
+        "DETAIL",
+    ]
+    sink = ctx.sink(
+        rel,
+        header,
+        len(entries),
+        rng,
+        date_col=7,
+        date_style="dmy_short",
+        text_col=15,
+        forced=("wrong_column_count",),
+    )
     for seq, (day, number) in enumerate(entries, start=1):
         index, received, establishment, prison_number = prisoners[number]
         person = world.people[index]
@@ -154,12 +228,14 @@ def write_prison(ctx: Context, total: int) -> None:
         am: Mention | None = None
         if links and rng.random() < 0.6:
             associate = world.people[ctx.other(world.links[rng.choice(links)], index)]
-            am = mentions.person(associate, day, date_style="dmy_short", with_dob=False, with_address=False,
-                                 with_phone=True)
-        category = rng.choice(("Associations", "Mobile phone", "Drugs", "Threats and intimidation", "Finance",
-                               "Visits"))
+            am = mentions.person(
+                associate, day, date_style="dmy_short", with_dob=False, with_address=False, with_phone=True
+            )
+        category = rng.choice(
+            ("Associations", "Mobile phone", "Drugs", "Threats and intimidation", "Finance", "Visits")
+        )
         detail = {
-            "Associations": "Prisoner is in regular contact with associates outside and appears to be directing activity.",
+            "Associations": "Prisoner in regular contact with associates outside; appears to direct them.",
             "Mobile phone": "Illicit mobile phone found in cell; numbers called include the associate below.",
             "Drugs": "Prisoner believed to be arranging drone drops of spice and phones.",
             "Threats and intimidation": "Prisoner heard threatening to have a witness dealt with on release.",
@@ -167,19 +243,42 @@ def write_prison(ctx: Context, total: int) -> None:
             "Visits": "Visitor passed an item during social visit; associate named below attended.",
         }[category]
         source, intel, handling, conditions = grading_3x5x2(rng)
-        kind = sink.write([
-            rid, establishment, prison_number, m.surname.upper(), m.forename.upper(), m.dob,
-            format_date(day_to_date(received), "dmy_short"), format_date(day_to_date(day), "dmy_short"), category,
-            source, intel, handling, conditions, am.full_name() if am else "",
-            (world.phones[am.phone].number if am and am.phone >= 0 else ""), detail,
-        ], rid)
+        kind = sink.write(
+            [
+                rid,
+                establishment,
+                prison_number,
+                m.surname.upper(),
+                m.forename.upper(),
+                m.dob,
+                format_date(day_to_date(received), "dmy_short"),
+                format_date(day_to_date(day), "dmy_short"),
+                category,
+                source,
+                intel,
+                handling,
+                conditions,
+                am.full_name() if am else "",
+                (world.phones[am.phone].number if am and am.phone >= 0 else ""),
+                detail,
+            ],
+            rid,
+        )
         extra = ["malformed"] if kind else []
         ctx.add_person(rel, rid, "prisoner", person, m, extra)
         if associate is not None and am is not None:
             ctx.add_person(rel, rid, "associate", associate, am, extra)
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "csv", sink.encoding, "Prison intelligence",
-                              extra={"delimiter": ",", "date_format": "dd/mm/yy", "line_ending": "CRLF" if sink.crlf else "LF"}))
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "csv",
+            sink.encoding,
+            "Prison intelligence",
+            extra={"delimiter": ",", "date_format": "dd/mm/yy", "line_ending": "CRLF" if sink.crlf else "LF"},
+        )
+    )
 
 
 def write_safeguarding(ctx: Context, total: int) -> None:
@@ -199,18 +298,49 @@ def write_safeguarding(ctx: Context, total: int) -> None:
         day = rng.randint(0, LAST)
         associate = -1
         if person.role == "vulnerable":
-            offenders = [ctx.other(world.links[n], person.idx) for n in ctx.adjacency[person.idx]
-                         if world.links[n].kind == "exploits"]
+            offenders = [
+                ctx.other(world.links[n], person.idx)
+                for n in ctx.adjacency[person.idx]
+                if world.links[n].kind == "exploits"
+            ]
             associate = rng.choice(offenders) if offenders else -1
         referrals.append((day, person.idx, associate))
     referrals.sort()
-    header = ["Referral ID", "Council", "Date Received", "Referrer", "Subject Type", "Subject Forename",
-              "Subject Surname", "Subject DOB", "Address", "Postcode", "Contact Number", "Concern",
-              "Associated Person", "Associated Person Details", "Outcome", "Notes"]
-    sink = ctx.sink(rel, header, len(referrals), rng, date_col=2, date_style="dmy_slash", text_col=15,
-                    forced=("impossible_date",))
-    concerns = {"exploited_child": "Child criminal exploitation", "cse_victim": "Child sexual exploitation",
-                "cuckooed": "Cuckooing", "trafficked_worker": "Modern slavery", "money_mule": "Financial exploitation"}
+    header = [
+        "Referral ID",
+        "Council",
+        "Date Received",
+        "Referrer",
+        "Subject Type",
+        "Subject Forename",
+        "Subject Surname",
+        "Subject DOB",
+        "Address",
+        "Postcode",
+        "Contact Number",
+        "Concern",
+        "Associated Person",
+        "Associated Person Details",
+        "Outcome",
+        "Notes",
+    ]
+    sink = ctx.sink(
+        rel,
+        header,
+        len(referrals),
+        rng,
+        date_col=2,
+        date_style="dmy_slash",
+        text_col=15,
+        forced=("impossible_date",),
+    )
+    concerns = {
+        "exploited_child": "Child criminal exploitation",
+        "cse_victim": "Child sexual exploitation",
+        "cuckooed": "Cuckooing",
+        "trafficked_worker": "Modern slavery",
+        "money_mule": "Financial exploitation",
+    }
     for seq, (day, subject, associate) in enumerate(referrals, start=1):
         person = world.people[subject]
         m = mentions.person(person, day, date_style="dmy_slash", with_phone=True)
@@ -220,7 +350,9 @@ def write_safeguarding(ctx: Context, total: int) -> None:
         if person.role == "vulnerable":
             concern = concerns.get(person.detail, "Exploitation")
         else:
-            concern = rng.choice(("Neglect", "Domestic abuse", "Missing from home", "Self-neglect", "Mental health"))
+            concern = rng.choice(
+                ("Neglect", "Domestic abuse", "Missing from home", "Self-neglect", "Mental health")
+            )
         am: Mention | None = None
         details = ""
         if associate >= 0:
@@ -235,23 +367,61 @@ def write_safeguarding(ctx: Context, total: int) -> None:
                 parts.append(f"drives a {v.colour.lower()} {v.make} {v.vrm}")
             details = ", ".join(parts)
         address = world.addresses[m.address] if m.address >= 0 else None
-        kind = sink.write([
-            rid, town.council, format_date(day_to_date(day), "dmy_slash"),
-            rng.choice(("School", "Police", "NHS", "Housing", "Youth Justice Service", "Family member", "GP")),
-            "Child" if child else "Adult", m.forename, m.surname, m.dob,
-            f"{address.line()}, {town.name}" if address else "", address.postcode if address else "",
-            world.phones[m.phone].number if m.phone >= 0 else "", concern, am.full_name() if am else "", details,
-            rng.choice(("Section 47 enquiry", "Early Help", "No further action", "MASH strategy discussion",
-                        "NRM referral", "Section 42 enquiry")),
-            rng.choice(SAFEGUARDING_NOTES.get(person.detail if person.role == "vulnerable" else "", SAFEGUARDING_NOTES[""])),
-        ], rid)
+        kind = sink.write(
+            [
+                rid,
+                town.council,
+                format_date(day_to_date(day), "dmy_slash"),
+                rng.choice(
+                    ("School", "Police", "NHS", "Housing", "Youth Justice Service", "Family member", "GP")
+                ),
+                "Child" if child else "Adult",
+                m.forename,
+                m.surname,
+                m.dob,
+                f"{address.line()}, {town.name}" if address else "",
+                address.postcode if address else "",
+                world.phones[m.phone].number if m.phone >= 0 else "",
+                concern,
+                am.full_name() if am else "",
+                details,
+                rng.choice(
+                    (
+                        "Section 47 enquiry",
+                        "Early Help",
+                        "No further action",
+                        "MASH strategy discussion",
+                        "NRM referral",
+                        "Section 42 enquiry",
+                    )
+                ),
+                rng.choice(
+                    SAFEGUARDING_NOTES.get(
+                        person.detail if person.role == "vulnerable" else "", SAFEGUARDING_NOTES[""]
+                    )
+                ),
+            ],
+            rid,
+        )
         extra = ["malformed"] if kind else []
         ctx.add_person(rel, rid, "subject", person, m, extra)
         if am is not None:
             ctx.add_person(rel, rid, "associated_person", world.people[associate], am, extra)
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "csv", sink.encoding, "Council safeguarding referrals (partner)",
-                              extra={"delimiter": ",", "date_format": "dd/mm/yyyy", "line_ending": "CRLF" if sink.crlf else "LF"}))
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "csv",
+            sink.encoding,
+            "Council safeguarding referrals (partner)",
+            extra={
+                "delimiter": ",",
+                "date_format": "dd/mm/yyyy",
+                "line_ending": "CRLF" if sink.crlf else "LF",
+            },
+        )
+    )
 
 
 def write_housing(ctx: Context, total: int) -> None:
@@ -262,17 +432,17 @@ def write_housing(ctx: Context, total: int) -> None:
     mentions = ctx.mentions(rng)
     # One candidate tenancy per (home, period): the first adult living there, and a second as joint tenant.
     occupants: dict[int, list[tuple[int, int, int]]] = {}
-    for person in world.people:
-        for address, start, end in person.addresses:
-            if age_on(person, day_to_date(start)) >= 18:
-                occupants.setdefault(address, []).append((person.idx, start, end))
+    for resident in world.people:
+        for home, start, end in resident.addresses:
+            if age_on(resident, day_to_date(start)) >= 18:
+                occupants.setdefault(home, []).append((resident.idx, start, end))
     first: list[tuple[int, int, int, int, int]] = []  # start, end, lead, joint, address
     rest: list[tuple[int, int, int, int, int]] = []
     for address_index, address_people in occupants.items():
         lead, start, end = address_people[0]
         joint = next((p for p, s, e in address_people[1:] if s <= end and e >= start and p != lead), -1)
         entry = (start, end, lead, joint, address_index)
-        if world.people[lead].role == "vulnerable" or joint >= 0 and world.people[joint].role != "public":
+        if world.people[lead].role == "vulnerable" or (joint >= 0 and world.people[joint].role != "public"):
             first.append(entry)
         else:
             rest.append(entry)
@@ -281,11 +451,34 @@ def write_housing(ctx: Context, total: int) -> None:
     while len(chosen) < total and (first or rest):
         chosen.append(rng.choice(first + rest))  # renewals: the same tenancy let again
     chosen.sort(key=lambda e: (e[0], e[2]))
-    header = ["tenancy_ref", "landlord", "tenant_title", "tenant_forename", "tenant_surname", "tenant_dob",
-              "joint_tenant_name", "joint_tenant_dob", "property_address", "town", "postcode", "tenancy_start",
-              "tenancy_end", "tenancy_type", "contact_phone", "notes"]
-    sink = ctx.sink(rel, header, len(chosen), rng, date_col=11, date_style="iso", text_col=15,
-                    forced=("wrong_column_count",))
+    header = [
+        "tenancy_ref",
+        "landlord",
+        "tenant_title",
+        "tenant_forename",
+        "tenant_surname",
+        "tenant_dob",
+        "joint_tenant_name",
+        "joint_tenant_dob",
+        "property_address",
+        "town",
+        "postcode",
+        "tenancy_start",
+        "tenancy_end",
+        "tenancy_type",
+        "contact_phone",
+        "notes",
+    ]
+    sink = ctx.sink(
+        rel,
+        header,
+        len(chosen),
+        rng,
+        date_col=11,
+        date_style="iso",
+        text_col=15,
+        forced=("wrong_column_count",),
+    )
     for seq, (start, end, lead, joint, address_index) in enumerate(chosen, start=1):
         person = world.people[lead]
         since = max(start, rng.randint(0, 400) if start == 0 else start)
@@ -293,29 +486,63 @@ def write_housing(ctx: Context, total: int) -> None:
         address = world.addresses[address_index]
         town = gz.TOWNS[address.town]
         rid = f"T{town.name[:3].upper()}{seq:06d}"
-        jm = mentions.person(world.people[joint], since, date_style="iso", with_address=False) if joint >= 0 else None
+        jm = (
+            mentions.person(world.people[joint], since, date_style="iso", with_address=False)
+            if joint >= 0
+            else None
+        )
         title = "Mr" if person.sex == "M" else rng.choice(("Mrs", "Ms", "Miss"))
         notes = ""
         if person.role == "vulnerable" and person.detail == "cuckooed":
             notes = "ASB complaints: visitors at all hours; tenant appears intimidated."
         elif rng.random() < 0.05:
-            notes = rng.choice(("Rent arrears", "Repairs outstanding", "Request to transfer", "Noise complaint"))
-        first_name, surname = (m.surname, m.forename) if "surname_first" in m.noise else (m.forename, m.surname)
-        kind = sink.write([
-            rid, rng.choice(gz.HOUSING_LANDLORDS[town.force]), title, first_name, surname, m.dob,
-            jm.full_name() if jm else "", jm.dob if jm else "", address.line(), town.name, address.postcode,
-            format_date(day_to_date(since), "iso"), format_date(day_to_date(end), "iso") if end < LAST else "",
-            rng.choice(("Assured", "Assured shorthold", "Starter", "Secure")),
-            world.phones[m.phone].number if m.phone >= 0 else "", notes,
-        ], rid)
+            notes = rng.choice(
+                ("Rent arrears", "Repairs outstanding", "Request to transfer", "Noise complaint")
+            )
+        first_name, surname = (
+            (m.surname, m.forename) if "surname_first" in m.noise else (m.forename, m.surname)
+        )
+        kind = sink.write(
+            [
+                rid,
+                rng.choice(gz.HOUSING_LANDLORDS[town.force]),
+                title,
+                first_name,
+                surname,
+                m.dob,
+                jm.full_name() if jm else "",
+                jm.dob if jm else "",
+                address.line(),
+                town.name,
+                address.postcode,
+                format_date(day_to_date(since), "iso"),
+                format_date(day_to_date(end), "iso") if end < LAST else "",
+                rng.choice(("Assured", "Assured shorthold", "Starter", "Secure")),
+                world.phones[m.phone].number if m.phone >= 0 else "",
+                notes,
+            ],
+            rid,
+        )
         extra = ["malformed"] if kind else []
         ctx.add_person(rel, rid, "tenant", person, m, extra)
         ctx.truth.add(rel, rid, "property", "address", address.id)
         if jm is not None:
             ctx.add_person(rel, rid, "joint_tenant", world.people[joint], jm, extra)
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "csv", sink.encoding, "Housing tenancy records (partner)",
-                              extra={"delimiter": ",", "date_format": "yyyy-mm-dd", "line_ending": "CRLF" if sink.crlf else "LF"}))
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "csv",
+            sink.encoding,
+            "Housing tenancy records (partner)",
+            extra={
+                "delimiter": ",",
+                "date_format": "yyyy-mm-dd",
+                "line_ending": "CRLF" if sink.crlf else "LF",
+            },
+        )
+    )
 
 
 def write_legacy(ctx: Context, total: int) -> None:
@@ -338,33 +565,80 @@ def write_legacy(ctx: Context, total: int) -> None:
             associate = ctx.other(world.links[rng.choice(links)], person.idx)
         entries.append((day, person.idx, associate))
     entries.sort()
-    header = ["LEGACY_ID", "FORCE_CODE", "ENTRY_DATE", "SOURCE_EVAL", "INTEL_EVAL", "HANDLING", "SUBJECT", "DOB",
-              "ADDRESS", "ASSOCIATE", "VRM", "TEXT"]
-    sink = ctx.sink(rel, header, len(entries), rng, date_col=2, date_style="ymd_compact", text_col=11,
-                    forced=("impossible_date",))
+    header = [
+        "LEGACY_ID",
+        "FORCE_CODE",
+        "ENTRY_DATE",
+        "SOURCE_EVAL",
+        "INTEL_EVAL",
+        "HANDLING",
+        "SUBJECT",
+        "DOB",
+        "ADDRESS",
+        "ASSOCIATE",
+        "VRM",
+        "TEXT",
+    ]
+    sink = ctx.sink(
+        rel,
+        header,
+        len(entries),
+        rng,
+        date_col=2,
+        date_style="ymd_compact",
+        text_col=11,
+        forced=("impossible_date",),
+    )
     for seq, (day, subject, associate) in enumerate(entries, start=1):
         person = world.people[subject]
         m = mentions.person(person, day, date_style="dmy_short")
         rid = f"L{seq:08d}"
-        am = mentions.person(world.people[associate], day, date_style="dmy_short", with_address=False,
-                             with_dob=False) if associate >= 0 else None
+        am = (
+            mentions.person(
+                world.people[associate], day, date_style="dmy_short", with_address=False, with_dob=False
+            )
+            if associate >= 0
+            else None
+        )
 
         def slashed(mention: Mention) -> str:
-            parts = (mention.forename, mention.surname) if "surname_first" in mention.noise else (mention.surname, mention.forename)
+            parts = (
+                (mention.forename, mention.surname)
+                if "surname_first" in mention.noise
+                else (mention.surname, mention.forename)
+            )
             return fold_ascii(f"{parts[0]}/{parts[1]}").upper()
 
         line, town, postcode = _address_parts(world, m)
         vehicle = vehicle_at(world, person, day) if rng.random() < 0.4 else -1
-        text = report_text(rng, person.theme, a=slashed(m), b=slashed(am) if am else "", town=town or "the area",
-                           place=line or "an address", vehicle="", phone="", organised=person.role == "offender")
-        kind = sink.write([
-            rid, str(gz.FORCE_BY_SLUG[force_of(person)].code), format_date(day_to_date(day), "ymd_compact"),
-            rng.choices("ABCDE", weights=(0.1, 0.4, 0.3, 0.1, 0.1))[0], rng.choices("12345", weights=(0.15, 0.35, 0.3, 0.15, 0.05))[0],
-            rng.choices("12345", weights=(0.6, 0.1, 0.1, 0.15, 0.05))[0], slashed(m), m.dob,
-            fold_ascii(f"{line} {town} {postcode}".strip()).upper() if line else "",
-            slashed(am) if am else "", world.vehicles[vehicle].vrm.replace(" ", "") if vehicle >= 0 else "",
-            fold_ascii(text).upper(),
-        ], rid)
+        text = report_text(
+            rng,
+            person.theme,
+            a=slashed(m),
+            b=slashed(am) if am else "",
+            town=town or "the area",
+            place=line or "an address",
+            vehicle="",
+            phone="",
+            organised=person.role == "offender",
+        )
+        kind = sink.write(
+            [
+                rid,
+                str(gz.FORCE_BY_SLUG[force_of(person)].code),
+                format_date(day_to_date(day), "ymd_compact"),
+                rng.choices("ABCDE", weights=(0.1, 0.4, 0.3, 0.1, 0.1))[0],
+                rng.choices("12345", weights=(0.15, 0.35, 0.3, 0.15, 0.05))[0],
+                rng.choices("12345", weights=(0.6, 0.1, 0.1, 0.15, 0.05))[0],
+                slashed(m),
+                m.dob,
+                fold_ascii(f"{line} {town} {postcode}".strip()).upper() if line else "",
+                slashed(am) if am else "",
+                world.vehicles[vehicle].vrm.replace(" ", "") if vehicle >= 0 else "",
+                fold_ascii(text).upper(),
+            ],
+            rid,
+        )
         extra = ["malformed"] if kind else []
         ctx.add_person(rel, rid, "subject", person, m, extra)
         if am is not None:
@@ -372,6 +646,17 @@ def write_legacy(ctx: Context, total: int) -> None:
         if vehicle >= 0:
             ctx.truth.add(rel, rid, "vehicle", "vehicle", world.vehicles[vehicle].id)
     rows = sink.close()
-    ctx.files.append(FileInfo(rel, rows, "csv", sink.encoding, "Legacy intelligence system (5x5x5)",
-                              extra={"delimiter": ",", "date_format": "yyyymmdd (DOB dd/mm/yy)", "line_ending": "CRLF" if sink.crlf else "LF"}))
-
+    ctx.files.append(
+        FileInfo(
+            rel,
+            rows,
+            "csv",
+            sink.encoding,
+            "Legacy intelligence system (5x5x5)",
+            extra={
+                "delimiter": ",",
+                "date_format": "yyyymmdd (DOB dd/mm/yy)",
+                "line_ending": "CRLF" if sink.crlf else "LF",
+            },
+        )
+    )

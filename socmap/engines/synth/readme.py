@@ -7,7 +7,8 @@ from socmap.engines.synth.types import SynthConfig
 
 _CONVENTIONS: dict[str, str] = {
     "intel/avon_and_somerset.csv": (
-        "Avon and Somerset intelligence reports. Comma-delimited. Dates `dd/mm/yyyy`, time `HH:MM` in its own "
+        "Avon and Somerset intelligence reports. Comma-delimited. Dates `dd/mm/yyyy`, time `HH:MM` in its "
+        "own "
         "column. Grading 3x5x2 in three columns (`Source Evaluation` 1-3, `Intelligence Assessment` A-E, "
         "`Handling Code` P/C); `Handling Conditions` holds the conditions text when the code is C. Up to two "
         "subjects with split surname/forename columns. Phones as `07700 900123`, VRMs as `AB12 CDE`. "
@@ -15,12 +16,16 @@ _CONVENTIONS: dict[str, str] = {
     ),
     "intel/devon_and_cornwall.csv": (
         "Devon and Cornwall intelligence reports. Comma-delimited, UTF-8 with a byte-order mark. ISO dates "
-        "(`created_at` is `yyyy-mm-ddTHH:MM:SS`, DOBs `yyyy-mm-dd`). Grading in one column as `2/B/C`. Names in "
-        "one column (`Forename Surname`). Phones in international form `+447700900123`, VRMs without a space. "
-        "`narrative` is multi-line: line breaks inside a quoted field. Record id: `report_id` (`DC-yyyy-nnnnnnn`)."
+        "(`created_at` is `yyyy-mm-ddTHH:MM:SS`, DOBs `yyyy-mm-dd`). Grading in one column as `2/B/C`. "
+        "Names in "
+        "one column (`Forename Surname`). Phones in international form `+447700900123`, VRMs without a "
+        "space. "
+        "`narrative` is multi-line: line breaks inside a quoted field. Record id: `report_id` "
+        "(`DC-yyyy-nnnnnnn`)."
     ),
     "intel/dorset.csv": (
-        "Dorset intelligence reports. **Semicolon-delimited.** Dates `d MMM yy` (`3 Mar 24`), DOBs too, so the "
+        "Dorset intelligence reports. **Semicolon-delimited.** Dates `d MMM yy` (`3 Mar 24`), DOBs too, so "
+        "the "
         "century must be inferred. Grading 3x5x2 in `Source`/`Intelligence`/`Handling` with `Conditions`. "
         "`Name` is one column; `Alias` holds a street name when the officer knew it. Record id: `Ref` "
         "(`DORnnnnnn`)."
@@ -47,7 +52,8 @@ _CONVENTIONS: dict[str, str] = {
     "anpr.csv": (
         "ANPR reads, ordered by time: `read_at` is ISO 8601 UTC (`2024-03-03T14:22:05Z`). `vrm` is the mark "
         "as read, with a space (`AB12 CDE`); a misread (a look-alike character or a lost last character) "
-        "comes with a low `confidence`. `latitude`/`longitude` locate the camera. `camera_site` contains a comma (`A38 Church Road, "
+        "comes with a low `confidence`. `latitude`/`longitude` locate the camera. `camera_site` contains a "
+        "comma (`A38 Church Road, "
         "Gloucester`), so it is quoted. Record id: `read_id` (a number)."
     ),
     "cdr.csv": (
@@ -70,17 +76,21 @@ _CONVENTIONS: dict[str, str] = {
     "safeguarding.csv": (
         "Council safeguarding referrals (a partner source: Cheltenham Borough Council, Bristol City Council "
         "and others, named in `Council`). Dates `dd/mm/yyyy`. `Associated Person` names whoever the referral "
-        "is concerned about, with `Associated Person Details` (street name, vehicle). Record id: `Referral ID`."
+        "is concerned about, with `Associated Person Details` (street name, vehicle). Record id: `Referral "
+        "ID`."
     ),
     "housing.csv": (
-        "Housing tenancy records (partner source: councils and housing associations in `landlord`). ISO dates; "
-        "`tenancy_end` empty while the tenancy runs. Lead tenant in split columns; `joint_tenant_name` in one "
+        "Housing tenancy records (partner source: councils and housing associations in `landlord`). ISO "
+        "dates; "
+        "`tenancy_end` empty while the tenancy runs. Lead tenant in split columns; `joint_tenant_name` in "
+        "one "
         "column. Record id: `tenancy_ref`."
     ),
     "legacy.csv": (
         "Legacy intelligence system, entries before 2021, graded **5x5x5**: `SOURCE_EVAL` A-E, `INTEL_EVAL` "
         "1-5, `HANDLING` 1-5 (map to 3x5x2 on import and keep the original). Upper case, plain letters only "
-        "(accents and curly apostrophes folded: `O'BRIEN`). `SUBJECT` and `ASSOCIATE` are `SURNAME/FORENAME`. "
+        "(accents and curly apostrophes folded: `O'BRIEN`). `SUBJECT` and `ASSOCIATE` are "
+        "`SURNAME/FORENAME`. "
         "`ENTRY_DATE` is `yyyymmdd`; `DOB` is `dd/mm/yy`. `FORCE_CODE` is the Home Office force code "
         "(50 Devon and Cornwall, 52 Avon and Somerset, 53 Gloucestershire, 54 Wiltshire, 55 Dorset). Record "
         "id: `LEGACY_ID`."
@@ -99,7 +109,8 @@ _TRUTH: dict[str, str] = {
     ),
     "truth/people.csv": (
         "Every true person: canonical name, DOB, `role` (offender, vulnerable, bystander, public), `detail` "
-        "(enabler kind, vulnerability, or why a bystander is one), the OCG they were last in with their role, "
+        "(enabler kind, vulnerability, or why a bystander is one), the OCG they were last in with their "
+        "role, "
         "`linked_ocg_id` for vulnerable people, `priority_individual`, `alias` (street name), span, "
         "`household_id`, `twin_of`."
     ),
@@ -108,19 +119,24 @@ _TRUTH: dict[str, str] = {
         "dates, `parent_ids`/`child_ids` for splits and merges, member count, principal, vulnerable people "
         "and front companies."
     ),
-    "truth/memberships.csv": "Every membership: OCG, person, role (principal, lieutenant, enabler, runner), dates.",
+    "truth/memberships.csv": (
+        "Every membership: OCG, person, role (principal, lieutenant, enabler, runner), dates."
+    ),
     "truth/links.csv": (
         "True links with type and dates. Person to person: `call`, `co_arrest`, `payment`, `seen_together`, "
         "`exploits` (offender to vulnerable person), `family`, `twin`; person to company `employed_by`, "
         "`director_of`; person to object `resides_at`, `uses_phone`, `uses_vehicle`, `holds_account`; "
         "company `located_at`. `ocg_id` is set when the link was the group's business."
     ),
-    "truth/objects.csv": "Every true object (address, phone, vehicle, account, company) with its canonical value.",
+    "truth/objects.csv": (
+        "Every true object (address, phone, vehicle, account, company) with its canonical value."
+    ),
     "truth/priority_individuals.csv": "Priority Individuals: serious offenders outside any recognised group.",
     "truth/malformed.csv": (
         "Every planted malformed row: `file`, `line` (physical line where the row starts, header = 1; for "
         "XLSX the sheet row; for JSON lines the line), `record_id`, `kind` (wrong_column_count, "
-        "impossible_date, broken_quote, invalid_json), `detail`. An importer must quarantine these, not drop them."
+        "impossible_date, broken_quote, invalid_json), `detail`. An importer must quarantine these, not "
+        "drop them."
     ),
 }
 
@@ -129,8 +145,8 @@ Record-level noise (one draw per eligible mention; see `truth/records.csv`):
 
 - `typo`: one keyboard slip in the forename or surname.
 - `phonetic`: a sound-alike spelling (Stephen/Steven, Catherine/Kathryn, Mohammed/Muhammad, Smith/Smyth).
-- `nickname`: a short form (Robert→Bob, Elizabeth→Liz) or the person's street name instead of the forename.
-- `surname_first`: "SURNAME, Forename" in a single name column; in split columns, forename and surname swapped.
+- `nickname`: a short form (Robert→Bob, Elizabeth→Liz) or the person's street name for the forename.
+- `surname_first`: "SURNAME, Forename" in a single name column; in split columns the two swapped.
 - `whitespace_case`: stray spaces or wrong case in a name.
 - `missing_field`: the DOB, address or phone of a mention left blank.
 - `dob_swap`: day and month of the DOB swapped (only DOBs with day ≤ 12 and day ≠ month are eligible).
@@ -138,10 +154,10 @@ Record-level noise (one draw per eligible mention; see `truth/records.csv`):
 - `malformed`: rows an importer must quarantine (see `truth/malformed.csv`); every kind appears at least once
   whenever the rate is above zero.
 
-World-level noise: `address_change` (share of people who move house), `family` (share of households that are
-families sharing a surname and address), `twins` (share of people who are twins: same surname, DOB and address,
-different forenames), `recycled_phone` (share of numbers later reassigned to another person), `cp1252` (share of
-the text sources written as Windows-1252 with CR LF line endings).
+World-level noise: `address_change` (share of people who move house), `family` (share of households that
+are families sharing a surname and address), `twins` (share of people who are twins: same surname, DOB and
+address, different forenames), `recycled_phone` (share of numbers later reassigned to another person),
+`cp1252` (share of the text sources written as Windows-1252 with CR LF line endings).
 """
 
 
@@ -152,8 +168,10 @@ def dataset_readme(
     lines = [
         "# Synthetic South West region (socmap synth)",
         "",
-        "Entirely fictional data for the five South West forces (Avon and Somerset, Devon and Cornwall, Dorset,",
-        "Gloucestershire, Wiltshire) and their partners. Any resemblance of a name, number, vehicle or address",
+        "Entirely fictional data for the five South West forces (Avon and Somerset, Devon and Cornwall, "
+        "Dorset,",
+        "Gloucestershire, Wiltshire) and their partners. Any resemblance of a name, number, vehicle or "
+        "address",
         "to a real one is chance. Regenerate with the same seed and parameters for byte-identical files.",
         "",
         f"- seed: `{config.seed}`; size: `{config.size}` (target {records} source records, "
@@ -170,8 +188,9 @@ def dataset_readme(
     for info in sources:
         encoding = info.encoding if info.format != "xlsx" else "XLSX"
         ending = info.extra.get("line_ending")
+        endings = f", {ending} line endings" if ending else ""
         lines += [
-            f"### `{info.path}` ({info.rows} records, {encoding}{', ' + str(ending) + ' line endings' if ending else ''})",
+            f"### `{info.path}` ({info.rows} records, {encoding}{endings})",
             "",
             _CONVENTIONS.get(info.path, info.description),
             "",

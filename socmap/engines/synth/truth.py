@@ -36,44 +36,162 @@ def write_truth(world: World, root: pathlib.Path, malformed: MalformedLog) -> li
         files.append(FileInfo(rel, _write(root, rel, header, rows), "csv", "utf-8", description))
 
     people = world.people
-    add("truth/people.csv", "Every true person", (
-        "person_id", "forename", "middle_names", "surname", "canonical_name", "sex", "dob", "home_force",
-        "home_town", "role", "detail", "ocg_id", "ocg_role", "linked_ocg_id", "theme", "priority_individual",
-        "alias", "span_start", "span_end", "household_id", "twin_of",
-    ), (
-        (p.id, p.forename, p.middle, p.surname, p.name, p.sex, p.dob.isoformat(), gz.TOWNS[p.town].force,
-         gz.TOWNS[p.town].name, p.role, p.detail, p.ocg, p.ocg_role, p.linked_ocg, p.theme,
-         "true" if p.pi else "false", p.alias, _iso(p.start), _iso(p.end),
-         f"H{p.household:07d}" if p.household >= 0 else "", people[p.twin].id if p.twin >= 0 else "")
-        for p in people
-    ))
-    add("truth/ocgs.csv", "Every organised crime group with its lifecycle", (
-        "ocg_id", "name", "theme", "home_force", "forces", "status", "start", "end", "parent_ids", "child_ids",
-        "members", "principal_id", "vulnerable_ids", "company_ids",
-    ), (
-        (o.id, o.name, o.theme, o.home_force, ";".join(o.forces), o.status, _iso(o.start), _iso(o.end),
-         ";".join(o.parents), ";".join(o.children), len(o.members),
-         next((people[m[0]].id for m in o.members if m[1] == "principal"), ""),
-         ";".join(people[v].id for v in o.vulnerable), ";".join(world.companies[c].id for c in o.companies))
-        for o in world.ocgs
-    ))
-    add("truth/memberships.csv", "Who was in which group, in what role, when", (
-        "ocg_id", "person_id", "role", "role_detail", "start", "end",
-    ), (
-        (o.id, people[m[0]].id, m[1], people[m[0]].detail if m[1] == "enabler" else "", _iso(m[2]), _iso(m[3]))
-        for o in world.ocgs for m in o.members
-    ))
-    add("truth/links.csv", "True links between people and objects", (
-        "link_id", "link_type", "from_id", "to_id", "start", "end", "ocg_id",
-    ), _links(world))
-    add("truth/objects.csv", "Every true object: addresses, phones, vehicles, accounts, companies", (
-        "object_id", "kind", "value", "detail", "town", "force",
-    ), _objects(world))
-    add("truth/priority_individuals.csv", "Priority Individuals: serious offenders outside any group", (
-        "person_id", "canonical_name", "theme", "home_force", "start", "alias",
-    ), (
-        (p.id, p.name, p.theme, gz.TOWNS[p.town].force, _iso(p.start), p.alias) for p in people if p.pi
-    ))
+    add(
+        "truth/people.csv",
+        "Every true person",
+        (
+            "person_id",
+            "forename",
+            "middle_names",
+            "surname",
+            "canonical_name",
+            "sex",
+            "dob",
+            "home_force",
+            "home_town",
+            "role",
+            "detail",
+            "ocg_id",
+            "ocg_role",
+            "linked_ocg_id",
+            "theme",
+            "priority_individual",
+            "alias",
+            "span_start",
+            "span_end",
+            "household_id",
+            "twin_of",
+        ),
+        (
+            (
+                p.id,
+                p.forename,
+                p.middle,
+                p.surname,
+                p.name,
+                p.sex,
+                p.dob.isoformat(),
+                gz.TOWNS[p.town].force,
+                gz.TOWNS[p.town].name,
+                p.role,
+                p.detail,
+                p.ocg,
+                p.ocg_role,
+                p.linked_ocg,
+                p.theme,
+                "true" if p.pi else "false",
+                p.alias,
+                _iso(p.start),
+                _iso(p.end),
+                f"H{p.household:07d}" if p.household >= 0 else "",
+                people[p.twin].id if p.twin >= 0 else "",
+            )
+            for p in people
+        ),
+    )
+    add(
+        "truth/ocgs.csv",
+        "Every organised crime group with its lifecycle",
+        (
+            "ocg_id",
+            "name",
+            "theme",
+            "home_force",
+            "forces",
+            "status",
+            "start",
+            "end",
+            "parent_ids",
+            "child_ids",
+            "members",
+            "principal_id",
+            "vulnerable_ids",
+            "company_ids",
+        ),
+        (
+            (
+                o.id,
+                o.name,
+                o.theme,
+                o.home_force,
+                ";".join(o.forces),
+                o.status,
+                _iso(o.start),
+                _iso(o.end),
+                ";".join(o.parents),
+                ";".join(o.children),
+                len(o.members),
+                next((people[m[0]].id for m in o.members if m[1] == "principal"), ""),
+                ";".join(people[v].id for v in o.vulnerable),
+                ";".join(world.companies[c].id for c in o.companies),
+            )
+            for o in world.ocgs
+        ),
+    )
+    add(
+        "truth/memberships.csv",
+        "Who was in which group, in what role, when",
+        (
+            "ocg_id",
+            "person_id",
+            "role",
+            "role_detail",
+            "start",
+            "end",
+        ),
+        (
+            (
+                o.id,
+                people[m[0]].id,
+                m[1],
+                people[m[0]].detail if m[1] == "enabler" else "",
+                _iso(m[2]),
+                _iso(m[3]),
+            )
+            for o in world.ocgs
+            for m in o.members
+        ),
+    )
+    add(
+        "truth/links.csv",
+        "True links between people and objects",
+        (
+            "link_id",
+            "link_type",
+            "from_id",
+            "to_id",
+            "start",
+            "end",
+            "ocg_id",
+        ),
+        _links(world),
+    )
+    add(
+        "truth/objects.csv",
+        "Every true object: addresses, phones, vehicles, accounts, companies",
+        (
+            "object_id",
+            "kind",
+            "value",
+            "detail",
+            "town",
+            "force",
+        ),
+        _objects(world),
+    )
+    add(
+        "truth/priority_individuals.csv",
+        "Priority Individuals: serious offenders outside any group",
+        (
+            "person_id",
+            "canonical_name",
+            "theme",
+            "home_force",
+            "start",
+            "alias",
+        ),
+        ((p.id, p.name, p.theme, gz.TOWNS[p.town].force, _iso(p.start), p.alias) for p in people if p.pi),
+    )
     add("truth/malformed.csv", "Every planted malformed row", MalformedLog.header, malformed.rows)
     return files
 
@@ -99,8 +217,12 @@ def _links(world: World) -> Iterable[Sequence[object]]:
         for user, start, end in vehicle.users:
             yield row("uses_vehicle", people[user].id, vehicle.id, start, end)
     for account in world.accounts:
-        holder = people[account.holder].id if account.holder_kind == "person" else world.companies[account.holder].id
-        yield row("holds_account", holder, account.id, 0, LAST)
+        owner = (
+            people[account.holder].id
+            if account.holder_kind == "person"
+            else world.companies[account.holder].id
+        )
+        yield row("holds_account", owner, account.id, 0, LAST)
     for company in world.companies:
         yield row("located_at", company.id, world.addresses[company.address].id, 0, LAST, company.ocg)
         for director in company.directors:

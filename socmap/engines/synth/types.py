@@ -100,7 +100,10 @@ class SynthConfig:
         elif size <= 0:
             add("size", f"The size must be a positive number of records, not {size}.")
         elif size < MIN_RECORDS:
-            add("size", f"The size must be at least {MIN_RECORDS} records so every source and noise kind can appear.")
+            add(
+                "size",
+                f"The size must be at least {MIN_RECORDS} records so every source and noise kind can appear.",
+            )
         elif size > MAX_RECORDS:
             add("size", f"The size must be at most {MAX_RECORDS} records.")
         for name, value in self.noise.as_dict().items():
@@ -110,7 +113,10 @@ class SynthConfig:
                 add(f"rate.{name}", f"The {name} rate must be between 0 and 1, not {value}.")
         cap = self.bystander_max_offenders
         if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
-            add("bystander_max_offenders", f"The bystander cap must be a whole number of at least 1, not {cap!r}.")
+            add(
+                "bystander_max_offenders",
+                f"The bystander cap must be a whole number of at least 1, not {cap!r}.",
+            )
         if out_dir is not None:
             if out_dir.exists() and not out_dir.is_dir():
                 add("out", f"{out_dir} exists and is not a folder.")
@@ -128,7 +134,7 @@ class SynthConfig:
     def from_cli(
         cls, seed: int, size: str, rates: dict[str, str] | None = None, *, bystander_max_offenders: int = 2
     ) -> SynthConfig:
-        """Build a configuration from command-line text: ``size`` ("small" or "5000") and ``NAME=VALUE`` rates.
+        """Build a configuration from command-line text: ``size`` ("small", "5000") and ``NAME=VALUE`` rates.
 
         Raises one ``InvalidInput`` naming every size or rate that cannot be parsed or is out of range.
         """

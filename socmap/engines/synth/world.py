@@ -216,14 +216,25 @@ class _Names:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        male = list(EnGbNames.first_names_male) + list(gz.EXTRA_FORENAMES_M)
-        female = list(EnGbNames.first_names_female) + list(gz.EXTRA_FORENAMES_F)
+        male = list(EnGbNames.first_names_male)
+        female = list(EnGbNames.first_names_female)
         # Popular names come first in Faker's lists: a Zipf-like weight makes common names collide.
-        self.male = male
-        self.female = female
-        self.male_cum = list(itertools.accumulate(1.0 / (rank + 8) for rank in range(len(male))))
-        self.female_cum = list(itertools.accumulate(1.0 / (rank + 8) for rank in range(len(female))))
-        surnames = list(EnGbNames.last_names.items()) + [(name, 0.05) for name in gz.EXTRA_SURNAMES]
+        # Our extra names weigh as a name ranked 40th, so accented names reach the cp1252 files.
+        self.male = male + list(gz.EXTRA_FORENAMES_M)
+        self.female = female + list(gz.EXTRA_FORENAMES_F)
+        self.male_cum = list(
+            itertools.accumulate(
+                [1.0 / (rank + 8) for rank in range(len(male))] + [1.0 / 48] * len(gz.EXTRA_FORENAMES_M)
+            )
+        )
+        self.female_cum = list(
+            itertools.accumulate(
+                [1.0 / (rank + 8) for rank in range(len(female))] + [1.0 / 48] * len(gz.EXTRA_FORENAMES_F)
+            )
+        )
+        surnames = list(EnGbNames.last_names.items()) + [
+            (name, 0.15 if name.isascii() else 0.12) for name in gz.EXTRA_SURNAMES
+        ]
         self.surnames = [name for name, _ in surnames]
         self.surname_cum = list(itertools.accumulate(weight for _, weight in surnames))
 
@@ -250,7 +261,9 @@ class _Builder:
         for index, town in enumerate(gz.TOWNS):
             self.towns_by_force[town.force].append(index)
         self.force_cum = list(
-            itertools.accumulate(sum(gz.TOWNS[t].weight for t in self.towns_by_force[f.slug]) for f in gz.FORCES)
+            itertools.accumulate(
+                sum(gz.TOWNS[t].weight for t in self.towns_by_force[f.slug]) for f in gz.FORCES
+            )
         )
         self.streets: list[list[list[object]]] = [[] for _ in gz.TOWNS]  # name, next number, postcodes
         self.used_numbers: set[str] = set()  # membership only, never iterated
@@ -277,7 +290,8 @@ class _Builder:
         rng = self.rng
         letters = gz.POSTCODE_UNIT_LETTERS
         while True:
-            code = f"{rng.choice(gz.TOWNS[town].districts)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+            district = rng.choice(gz.TOWNS[town].districts)
+            code = f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
             if code not in self.used_postcodes:
                 self.used_postcodes.add(code)
                 return code
@@ -298,7 +312,14 @@ class _Builder:
         flat = f"{rng.choice(gz.FLAT_PREFIXES)} {rng.randint(1, 12)}" if rng.random() < flat_chance else ""
         index = len(self.world.addresses)
         self.world.addresses.append(
-            Address(f"A{index + 1:07d}", flat, number, str(street[0]), town, postcodes[min(number // 40, len(postcodes) - 1)])
+            Address(
+                f"A{index + 1:07d}",
+                flat,
+                number,
+                str(street[0]),
+                town,
+                postcodes[min(number // 40, len(postcodes) - 1)],
+            )
         )
         return index
 
@@ -333,8 +354,14 @@ class _Builder:
         index = len(self.world.vehicles)
         owner = self.world.people[person]
         vehicle = Vehicle(
-            f"V{index + 1:07d}", self.vrm(), make, rng.choice(models), rng.choice(gz.VEHICLE_COLOURS),
-            owner.town, activity, [(person, start, end)],
+            f"V{index + 1:07d}",
+            self.vrm(),
+            make,
+            rng.choice(models),
+            rng.choice(gz.VEHICLE_COLOURS),
+            owner.town,
+            activity,
+            [(person, start, end)],
         )
         self.world.vehicles.append(vehicle)
         owner.vehicles.append(index)
@@ -345,8 +372,12 @@ class _Builder:
         prefix, bank = rng.choice(gz.BANKS)
         index = len(self.world.accounts)
         account = Account(
-            f"AC{index + 1:07d}", f"{prefix}-{rng.randint(0, 99):02d}-{rng.randint(0, 99):02d}",
-            f"{rng.randint(10_000_000, 99_999_999)}", bank, holder_kind, holder,
+            f"AC{index + 1:07d}",
+            f"{prefix}-{rng.randint(0, 99):02d}-{rng.randint(0, 99):02d}",
+            f"{rng.randint(10_000_000, 99_999_999)}",
+            bank,
+            holder_kind,
+            holder,
         )
         self.world.accounts.append(account)
         if holder_kind == "person":
@@ -360,8 +391,13 @@ class _Builder:
         word = rng.choice(gz.BUSINESS_WORDS) if rng.random() < 0.7 else gz.TOWNS[town].name
         index = len(self.world.companies)
         company = Company(
-            f"CO{index + 1:06d}", f"{word} {kind}", f"{rng.randint(6_000_000, 15_999_999):08d}", kind,
-            self.new_address(town, flat_chance=0.0), ocg, list(directors),
+            f"CO{index + 1:06d}",
+            f"{word} {kind}",
+            f"{rng.randint(6_000_000, 15_999_999):08d}",
+            kind,
+            self.new_address(town, flat_chance=0.0),
+            ocg,
+            list(directors),
         )
         self.world.companies.append(company)
         self.new_account("company", index)
@@ -370,8 +406,14 @@ class _Builder:
     # -- people ----------------------------------------------------------------------------------
 
     def new_person(
-        self, role: str, town: int, *, age: tuple[int, int], sex: str | None = None,
-        surname: str | None = None, foreign: bool = False,
+        self,
+        role: str,
+        town: int,
+        *,
+        age: tuple[int, int],
+        sex: str | None = None,
+        surname: str | None = None,
+        foreign: bool = False,
     ) -> Person:
         rng = self.rng
         if foreign:
@@ -427,18 +469,21 @@ class _Builder:
     def build_ocgs(self) -> None:
         rng = self.rng
         base: list[Ocg] = []
-        for _ in range(self.n_ocgs):
+        for number in range(self.n_ocgs):
             theme = rng.choices(gz.THEMES, weights=gz.THEME_WEIGHTS)[0]
             home = self.force_pick()
             forces = [home]
             spread = rng.random()
             others = [f.slug for f in gz.FORCES if f.slug != home]
-            if spread < (0.55 if theme == "county_lines" else 0.25):
+            # The first group always crosses a force border, so every region has one that does.
+            if number == 0 or spread < (0.55 if theme == "county_lines" else 0.25):
                 forces.append(rng.choice(others))
             if spread < 0.08:
                 forces.append(rng.choice([f for f in others if f not in forces]))
             start = rng.randint(0, int(DAYS * 0.55))
-            ocg = Ocg(f"OCG{len(self.world.ocgs) + 1:04d}", "", theme, home, forces, self.town_in(home), start, LAST)
+            ocg = Ocg(
+                f"OCG{len(self.world.ocgs) + 1:04d}", "", theme, home, forces, self.town_in(home), start, LAST
+            )
             self.world.ocgs.append(ocg)
             size = min(40, 5 + int(35 * rng.random() ** 2.2))
             self.staff(ocg, size, start)
@@ -456,6 +501,19 @@ class _Builder:
         for first, second in zip(merging[0::2], merging[1::2], strict=False):
             if first.status == "active" and second.status == "active":
                 self.merge(first, second)
+        # Every region shows each lifecycle at least once, however few groups it has.
+        statuses = [ocg.status for ocg in base]
+        spare = [o for o in base if o.status == "active" and LAST - o.start > 500]
+        if "split" not in statuses:
+            big = [o for o in spare if len(o.members) >= 8]
+            if big:
+                self.split(big[0])
+                spare.remove(big[0])
+        if "merged" not in statuses and len(spare) >= 2:
+            self.merge(spare[0], spare[1])
+            spare = spare[2:]
+        if "dismantled" not in statuses and spare:
+            self.dismantle(spare[0], rng.randint(spare[0].start + 300, LAST - 60))
 
     def staff(self, ocg: Ocg, size: int, start: int) -> None:
         """Recruit a group: one principal, lieutenants, enablers and runners."""
@@ -466,9 +524,13 @@ class _Builder:
         roles += ["runner"] * (size - len(roles))
         family = self.names.surname()
         for role in roles:
-            force = ocg.home_force if rng.random() < 0.7 or len(ocg.forces) == 1 else rng.choice(ocg.forces[1:])
+            force = (
+                ocg.home_force if rng.random() < 0.7 or len(ocg.forces) == 1 else rng.choice(ocg.forces[1:])
+            )
             town = ocg.town if force == ocg.home_force and rng.random() < 0.6 else self.town_in(force)
-            ages = {"principal": (28, 55), "lieutenant": (22, 45), "enabler": (25, 60), "runner": (17, 30)}[role]
+            ages = {"principal": (28, 55), "lieutenant": (22, 45), "enabler": (25, 60), "runner": (17, 30)}[
+                role
+            ]
             foreign = ocg.theme in ("modern_slavery", "oic") and rng.random() < 0.5
             # Family firms: some members share the principal's surname.
             surname = family if rng.random() < 0.15 and not foreign else None
@@ -479,7 +541,9 @@ class _Builder:
                 person.detail = rng.choice(gz.ENABLER_KINDS[ocg.theme])
             if rng.random() < 0.5:
                 person.alias = gz.SURNAME_STREET_NAMES.get(person.surname) or rng.choice(gz.STREET_NAMES)
-            joined = start if role in ("principal", "lieutenant") else rng.randint(start, max(start, LAST - 200))
+            joined = (
+                start if role in ("principal", "lieutenant") else rng.randint(start, max(start, LAST - 200))
+            )
             left = LAST if role != "runner" or rng.random() < 0.8 else rng.randint(joined + 90, LAST)
             left = min(left, LAST)
             person.start = joined
@@ -515,7 +579,9 @@ class _Builder:
         cut = rng.randint(ocg.start + 250, LAST - 250)
         ocg.status, ocg.end = "split", cut - 1
         current = [m for m in ocg.members if m[3] >= cut]
-        leaders = [m for m in current if m[1] == "principal"] + [m for m in current if m[1] == "lieutenant"][:1]
+        leaders = [m for m in current if m[1] == "principal"] + [m for m in current if m[1] == "lieutenant"][
+            :1
+        ]
         rest = [m for m in current if m not in leaders]
         rng.shuffle(rest)
         while len(leaders) < 2 and rest:
@@ -523,8 +589,15 @@ class _Builder:
         halves = [rest[::2], rest[1::2]]
         for number, (leader, half) in enumerate(zip(leaders, halves, strict=False)):
             child = Ocg(
-                f"OCG{len(self.world.ocgs) + 1:04d}", f"{ocg.name} ({'AB'[number]})", ocg.theme, ocg.home_force,
-                list(ocg.forces), ocg.town, cut, LAST, parents=[ocg.id],
+                f"OCG{len(self.world.ocgs) + 1:04d}",
+                f"{ocg.name} ({'AB'[number]})",
+                ocg.theme,
+                ocg.home_force,
+                list(ocg.forces),
+                ocg.town,
+                cut,
+                LAST,
+                parents=[ocg.id],
             )
             child.members.append((leader[0], "principal", cut, leader[3]))
             child.members += [(m[0], m[1], max(cut, m[2]), m[3]) for m in half]
@@ -539,9 +612,15 @@ class _Builder:
         rng = self.rng
         cut = rng.randint(max(first.start, second.start) + 250, LAST - 200)
         child = Ocg(
-            f"OCG{len(self.world.ocgs) + 1:04d}", f"{first.name} / {second.name}", first.theme, first.home_force,
-            sorted(set(first.forces) | set(second.forces), key=[f.slug for f in gz.FORCES].index), first.town,
-            cut, LAST, parents=[first.id, second.id],
+            f"OCG{len(self.world.ocgs) + 1:04d}",
+            f"{first.name} / {second.name}",
+            first.theme,
+            first.home_force,
+            sorted(set(first.forces) | set(second.forces), key=[f.slug for f in gz.FORCES].index),
+            first.town,
+            cut,
+            LAST,
+            parents=[first.id, second.id],
         )
         for parent in (first, second):
             parent.status, parent.end = "merged", cut - 1
@@ -561,8 +640,8 @@ class _Builder:
     def staff_top_up(self, ocg: Ocg, start: int) -> None:
         """A new group after a split recruits to at least five members."""
         rng = self.rng
-        for person, role, _, _ in ocg.members:
-            self.world.people[person].ocg, self.world.people[person].ocg_role = ocg.id, role
+        for member, role, _, _ in ocg.members:
+            self.world.people[member].ocg, self.world.people[member].ocg_role = ocg.id, role
         while len(ocg.members) < 5:
             town = ocg.town if rng.random() < 0.6 else self.town_in(ocg.home_force)
             person = self.new_person("offender", town, age=(17, 30))
@@ -595,19 +674,31 @@ class _Builder:
         """Exploited children, cuckooed tenants, trafficked workers: each linked to a group."""
         rng = self.rng
         kinds = {
-            "county_lines": ("exploited_child", "cuckooed"), "modern_slavery": ("trafficked_worker",),
-            "cse": ("cse_victim",), "oic": ("trafficked_worker",), "fraud": ("money_mule",),
-            "firearms": ("exploited_child",), "acquisitive": ("exploited_child",),
+            "county_lines": ("exploited_child", "cuckooed"),
+            "modern_slavery": ("trafficked_worker",),
+            "cse": ("cse_victim",),
+            "oic": ("trafficked_worker",),
+            "fraud": ("money_mule",),
+            "firearms": ("exploited_child",),
+            "acquisitive": ("exploited_child",),
         }
         for ocg in list(self.world.ocgs):
             if ocg.parents:
                 continue  # children inherit the vulnerable people of their parents' business
             for _ in range(rng.randint(1, 3 if ocg.theme not in ("modern_slavery", "cse") else 6)):
                 kind = rng.choice(kinds[ocg.theme])
-                age = (13, 17) if kind in ("exploited_child", "cse_victim") else (35, 70) if kind == "cuckooed" else (19, 45)
+                age = (
+                    (13, 17)
+                    if kind in ("exploited_child", "cse_victim")
+                    else (35, 70)
+                    if kind == "cuckooed"
+                    else (19, 45)
+                )
                 person = self.new_person(
-                    "vulnerable", ocg.town if rng.random() < 0.7 else self.town_in(rng.choice(ocg.forces)),
-                    age=age, foreign=kind == "trafficked_worker" and rng.random() < 0.8,
+                    "vulnerable",
+                    ocg.town if rng.random() < 0.7 else self.town_in(rng.choice(ocg.forces)),
+                    age=age,
+                    foreign=kind == "trafficked_worker" and rng.random() < 0.8,
                 )
                 person.detail, person.linked_ocg, person.theme, person.weight = kind, ocg.id, ocg.theme, 4.0
                 person.start = ocg.start
@@ -623,18 +714,28 @@ class _Builder:
         world = self.world
         kinds = ("call", "call", "call", "co_arrest", "payment", "seen_together", "seen_together")
         for ocg in world.ocgs:
-            members = sorted(ocg.members, key=lambda m: ("principal", "lieutenant", "enabler", "runner").index(m[1]))
+            members = sorted(
+                ocg.members, key=lambda m: ("principal", "lieutenant", "enabler", "runner").index(m[1])
+            )
             spans = {m[0]: (m[2], m[3]) for m in members}
             order = [m[0] for m in members]
 
-            def add(a: int, b: int, kind: str | None = None, ocg: Ocg = ocg, spans: dict[int, tuple[int, int]] = spans) -> None:
+            def add(
+                a: int,
+                b: int,
+                kind: str | None = None,
+                ocg: Ocg = ocg,
+                spans: dict[int, tuple[int, int]] = spans,
+            ) -> None:
                 lo = max(spans[a][0], spans[b][0], ocg.start)
                 hi = min(spans[a][1], spans[b][1], ocg.end)
                 if hi < lo:
                     lo, hi = min(spans[a][0], spans[b][0]), max(spans[a][1], spans[b][1])
                 kind = kind or rng.choice(kinds)
                 start = rng.randint(lo, lo + (hi - lo) // 2)
-                end = start if kind in ("co_arrest", "seen_together") else min(hi, start + rng.randint(30, 720))
+                end = (
+                    start if kind in ("co_arrest", "seen_together") else min(hi, start + rng.randint(30, 720))
+                )
                 self.link(kind, a, b, start, end, ocg.id)
 
             # A spanning tree first, so the group is always connected; runners report to the top.
@@ -653,7 +754,9 @@ class _Builder:
                 lo = max(spans[handler][0], ocg.start)
                 hi = min(spans[handler][1], ocg.end)
                 start = rng.randint(lo, max(lo, hi - 30))
-                self.link("exploits", handler, vulnerable, start, min(hi, start + rng.randint(60, 540)), ocg.id)
+                self.link(
+                    "exploits", handler, vulnerable, start, min(hi, start + rng.randint(60, 540)), ocg.id
+                )
                 victim = world.people[vulnerable]
                 if victim.detail == "cuckooed":
                     # Runners take over the tenant's home for a few months.
@@ -667,10 +770,10 @@ class _Builder:
         groups = [o for o in world.ocgs if o.members]
         for _ in range(max(1, len(groups) // 4)):
             first, second = rng.sample(groups, 2)
-            a, b = rng.choice(first.members), rng.choice(second.members)
-            lo, hi = max(a[2], b[2]), min(a[3], b[3])
+            one, two = rng.choice(first.members), rng.choice(second.members)
+            lo, hi = max(one[2], two[2]), min(one[3], two[3])
             if lo <= hi:
-                self.link("call", a[0], b[0], lo, min(hi, lo + rng.randint(10, 90)))
+                self.link("call", one[0], two[0], lo, min(hi, lo + rng.randint(10, 90)))
 
     def share_address(self, a: int, b: int, since: int) -> None:
         """``b`` moves in with ``a`` from ``since``: both now live at ``a``'s address."""
@@ -695,12 +798,15 @@ class _Builder:
             for address, _, _ in person.addresses:
                 occupants.setdefault(address, []).append(person.idx)
         solo_homes = [
-            (address, people[0]) for address, people in occupants.items()
+            (address, people[0])
+            for address, people in occupants.items()
             if len(set(people)) == 1 and world.people[people[0]].role == "offender"
         ]
         dropped = [
-            index for index, phone in enumerate(world.phones)
-            if len(phone.holders) == 1 and world.people[phone.holders[0][0]].role == "offender"
+            index
+            for index, phone in enumerate(world.phones)
+            if len(phone.holders) == 1
+            and world.people[phone.holders[0][0]].role == "offender"
             and phone.holders[0][2] < LAST - 60
         ]
         rng.shuffle(solo_homes)
@@ -710,7 +816,12 @@ class _Builder:
             criminal = world.people[offender]
             since = next(s for ad, s, _ in criminal.addresses if ad == address)
             until = next(e for ad, _, e in criminal.addresses if ad == address)
-            person = self.new_person("bystander", criminal.town, age=(18, 75), surname=criminal.surname if rng.random() < 0.6 else None)
+            person = self.new_person(
+                "bystander",
+                criminal.town,
+                age=(18, 75),
+                surname=criminal.surname if rng.random() < 0.6 else None,
+            )
             person.detail, person.weight = "lives_with_offender", 1.5
             person.addresses.append((address, since, until))
             if until < LAST:
@@ -756,7 +867,9 @@ class _Builder:
                     age = (30, 65) if position < 2 else (0, 25)
                     same = position == 0 or rng.random() < 0.85
                     sex = ("M", "F")[position] if position < 2 else None
-                    person = self.new_person("public", town, age=age, sex=sex, surname=surname if same else None)
+                    person = self.new_person(
+                        "public", town, age=age, sex=sex, surname=surname if same else None
+                    )
                     members.append(person)
                     if position >= 2:
                         children.append(person)
@@ -783,17 +896,26 @@ class _Builder:
         public = [p.idx for p in self.world.people if p.role == "public" and p.dob < date(1998, 1, 1)]
         for _ in range(max(5, self.n_people // 60)):
             director = rng.choice(public)
-            self.new_company(rng.choice(gz.LEGIT_BUSINESSES), self.world.people[director].town, "", [director])
+            self.new_company(
+                rng.choice(gz.LEGIT_BUSINESSES), self.world.people[director].town, "", [director]
+            )
 
     def build_twins(self, children: list[Person]) -> None:
         """Twins: same surname, date of birth and home, different forenames (a twins-rate share of people)."""
         rng = self.rng
         pairs = min(len(children), round(self.rates.twins * len(self.world.people) / 2))
         for sibling in rng.sample(children, pairs):
-            twin = self.new_person("public", sibling.town, age=(0, 1), surname=sibling.surname, sex=sibling.sex)
+            twin = self.new_person(
+                "public", sibling.town, age=(0, 1), surname=sibling.surname, sex=sibling.sex
+            )
             while twin.forename == sibling.forename:
                 twin.forename = self.names.forename(twin.sex)
-            twin.dob, twin.twin, sibling.twin, twin.household = sibling.dob, sibling.idx, twin.idx, sibling.household
+            twin.dob, twin.twin, sibling.twin, twin.household = (
+                sibling.dob,
+                sibling.idx,
+                twin.idx,
+                sibling.household,
+            )
             twin.addresses = list(sibling.addresses)
             self.link("twin", sibling.idx, twin.idx, 0, LAST)
             if rng.random() < 0.85:
@@ -806,7 +928,8 @@ class _Builder:
         target = round(self.rates.recycled_phone * len(world.phones))
         already = sum(1 for phone in world.phones if len(phone.holders) > 1)
         candidates = [
-            index for index, phone in enumerate(world.phones)
+            index
+            for index, phone in enumerate(world.phones)
             if len(phone.holders) == 1 and world.people[phone.holders[0][0]].role == "public"
         ]
         takers = [p.idx for p in world.people if p.role == "public"]
@@ -850,7 +973,9 @@ class _Builder:
             if person.pi:
                 for _ in range(rng.randint(1, 3)):
                     day = rng.randint(person.start, LAST)
-                    self.link(rng.choice(("co_arrest", "seen_together")), person.idx, rng.choice(public), day, day)
+                    self.link(
+                        rng.choice(("co_arrest", "seen_together")), person.idx, rng.choice(public), day, day
+                    )
 
 
 def build_world(seed: int, records: int, rates: NoiseRates, bystander_cap: int) -> World:
