@@ -426,10 +426,10 @@ def plan_reports(ctx: Context, rng: random.Random, budgets: dict[str, int]) -> d
             phone = world.phones[index]
             _, start, end = phone.holders[0]
             day = span_day(rng, max(start, person.start), end)
-            place(force_for(person, person.ocg), Report(day, "", [person.idx], person.theme, True), 0.85)
+            place(force_for(person, person.ocg), Report(day, "", [person.idx], person.theme, True), 0.7)
         for _ in person.vehicles:
             day = span_day(rng, person.start, LAST)
-            place(force_for(person, person.ocg), Report(day, "", [person.idx], person.theme, True), 0.9)
+            place(force_for(person, person.ocg), Report(day, "", [person.idx], person.theme, True), 0.75)
     pools: dict[str, PersonPool] = {}
     residents: dict[str, list[Person]] = {force: [] for force in budgets}
     for person in world.people:

@@ -50,15 +50,19 @@ class FileInfo:
 
 
 class MalformedLog:
-    """``truth/malformed.csv``: every planted malformed row with its file, line and kind."""
+    """``truth/malformed.csv``: every planted malformed row with its file, row, line and kind.
 
-    header = ("file", "line", "record_id", "kind", "detail")
+    ``row`` counts data records from 1 (header excluded); ``line`` is the physical line the row
+    starts on (header = 1; a quoted field may hold line breaks), or the sheet row for XLSX.
+    """
+
+    header = ("file", "row", "line", "record_id", "kind", "detail")
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, int, str, str, str]] = []
+        self.rows: list[tuple[str, int, int, str, str, str]] = []
 
-    def add(self, file: str, line: int, record_id: str, kind: str, detail: str) -> None:
-        self.rows.append((file, line, record_id, kind, detail))
+    def add(self, file: str, row: int, line: int, record_id: str, kind: str, detail: str) -> None:
+        self.rows.append((file, row, line, record_id, kind, detail))
 
 
 class RecordsTruth:
@@ -214,7 +218,7 @@ class CsvSink:
             else:
                 self.line += 1
         if kind:
-            self.malformed.add(self.rel, line, record_id, kind, detail)
+            self.malformed.add(self.rel, self.count + 1, line, record_id, kind, detail)
         self.count += 1
         if self.progress and self.count % PROGRESS_EVERY == 0:
             self.progress(self.rel, self.count, self.expected)
@@ -256,7 +260,9 @@ class JsonLinesSink:
         if kind:
             # The feed was cut mid-record: the line stops part way through.
             text = text[: max(10, int(len(text) * self.rng.uniform(0.3, 0.8)))]
-            self.malformed.add(self.rel, self.count + 1, record_id, kind, "line ends mid-record")
+            self.malformed.add(
+                self.rel, self.count + 1, self.count + 1, record_id, kind, "line ends mid-record"
+            )
         self.handle.write(text + "\n")
         self.count += 1
         if self.progress and self.count % PROGRESS_EVERY == 0:

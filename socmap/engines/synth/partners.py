@@ -105,7 +105,9 @@ def write_custody(ctx: Context, total: int) -> None:
             dob: Any = m.dob_value
             if kind:
                 dob = impossible_date("dmy_slash", rng)  # typed into a free-text cell by hand
-                ctx.malformed.add(rel, len(rows) + 2, rid, kind, f"Date of Birth holds {dob!r}")
+                ctx.malformed.add(
+                    rel, len(rows) + 1, len(rows) + 2, rid, kind, f"Date of Birth holds {dob!r}"
+                )
             line, town, postcode = _address_parts(world, m)
             phone = world.phones[m.phone].number if m.phone >= 0 else ""
             vehicle = vehicle_at(world, person, day) if rng.random() < 0.15 else -1
@@ -440,7 +442,8 @@ def write_housing(ctx: Context, total: int) -> None:
     rest: list[tuple[int, int, int, int, int]] = []
     for address_index, address_people in occupants.items():
         lead, start, end = address_people[0]
-        joint = next((p for p, s, e in address_people[1:] if s <= end and e >= start and p != lead), -1)
+        # A joint tenant moved in with the lead tenant (partners, family), not later (lodgers, runners).
+        joint = next((p for p, s, _ in address_people[1:] if s == start and p != lead), -1)
         entry = (start, end, lead, joint, address_index)
         if world.people[lead].role == "vulnerable" or (joint >= 0 and world.people[joint].role != "public"):
             first.append(entry)

@@ -133,7 +133,8 @@ _TRUTH: dict[str, str] = {
     ),
     "truth/priority_individuals.csv": "Priority Individuals: serious offenders outside any recognised group.",
     "truth/malformed.csv": (
-        "Every planted malformed row: `file`, `line` (physical line where the row starts, header = 1; for "
+        "Every planted malformed row: `file`, `row` (the data record's number from 1, header excluded), "
+        "`line` (physical line where the row starts, header = 1; for "
         "XLSX the sheet row; for JSON lines the line), `record_id`, `kind` (wrong_column_count, "
         "impossible_date, broken_quote, invalid_json), `detail`. An importer must quarantine these, not "
         "drop them."

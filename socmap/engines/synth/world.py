@@ -138,12 +138,11 @@ class Person:
         return " ".join(part for part in (self.forename, self.middle, self.surname) if part)
 
     def address_at(self, day: int) -> int:
-        """The main address on a day (the latest that had started), or -1."""
-        found = -1
+        """The address someone was living at on a day: the latest to start (a trap house over home), or -1."""
+        found, since = -1, -1
         for address, start, end in self.addresses:
-            if start <= day <= end:
-                found = address
-                break
+            if start <= day <= end and start > since:
+                found, since = address, start
         return found
 
 
@@ -633,6 +632,9 @@ class _Builder:
             parent.members = [m for m in parent.members if m[2] <= m[3]]
         if not any(m[1] == "principal" for m in child.members):
             self.staff_top_up(child, cut)
+        # Groups stay small: past forty, the runners last in line drift away rather than join.
+        rank = ("principal", "lieutenant", "enabler", "runner")
+        child.members = sorted(child.members, key=lambda m: rank.index(m[1]))[:40]
         self.world.ocgs.append(child)
         for person, role, _, _ in child.members:
             self.world.people[person].ocg, self.world.people[person].ocg_role = child.id, role

@@ -66,3 +66,13 @@ def test_cli_text_that_cannot_be_parsed_is_refused_with_every_reason() -> None:
     assert set(caught.value.fields) == {"size", "rate.typo", "rate.sparkle", "rate.nickname"}
     assert "is not a number" in caught.value.fields["rate.typo"][0]
     assert "Unknown rate 'sparkle'" in caught.value.fields["rate.sparkle"][0]
+
+
+def test_force_replaces_the_dataset_and_leaves_other_files(tmp_path: pathlib.Path) -> None:
+    out = tmp_path / "region"
+    out.mkdir()
+    (out / "notes.txt").write_text("analyst's notes")
+    result = generate(SynthConfig(seed=5, size=1_000), out, force=True)
+    assert (out / "notes.txt").read_text() == "analyst's notes"
+    assert (out / "manifest.json").is_file() and result.manifest_path == out / "manifest.json"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["region"]  # no staging folder left behind

@@ -97,6 +97,10 @@ def test_malformed_rows_break_where_the_truth_says(small: SynthResult, truth: Tr
     for row in truth("malformed.csv"):
         rel, line, kind = row["file"], int(row["line"]), row["kind"]
         if rel.endswith(".xlsx"):
+            sheet = openpyxl.load_workbook(small.out_dir / rel, read_only=True)["Custody"]
+            cells = next(sheet.iter_rows(min_row=line, max_row=line, values_only=True))
+            assert cells[0] == row["record_id"] and isinstance(cells[7], str)
+            assert int(row["row"]) == line - 1
             continue
         entry = _manifest(small)[rel]
         raw = (small.out_dir / rel).read_bytes().decode(str(entry["encoding"]))
