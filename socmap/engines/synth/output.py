@@ -147,7 +147,7 @@ class CsvSink:
         self.crlf = encoding == "cp1252"  # Windows exports end lines with CR LF
         self.terminator = "\r\n" if self.crlf else "\n"
         self.handle = path.open("w", encoding=encoding, newline="")
-        if bom:
+        if bom and encoding == "utf-8":  # a Windows-1252 file has no byte-order mark
             self.handle.write("\ufeff")
         self.writer = csv.writer(self.handle, delimiter=delimiter, lineterminator=self.terminator)
         self.writer.writerow(header)

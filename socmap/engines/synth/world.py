@@ -751,6 +751,18 @@ class _Builder:
             if len(order) >= 6 and rng.random() < 0.5:
                 a, b = order[0], order[1]
                 self.share_address(a, b, spans[b][0])
+            # Vehicle use: members borrow a group car for a while (it shows in their reports and ANPR).
+            drivers = [m for m in order if world.people[m].vehicles]
+            if drivers and len(order) >= 3 and rng.random() < 0.7:
+                shared = world.people[drivers[0]].vehicles[0]
+                for borrower in rng.sample([m for m in order if m != drivers[0]], min(2, len(order) - 1)):
+                    lo = max(spans[borrower][0], ocg.start)
+                    hi = min(spans[borrower][1], ocg.end)
+                    start = rng.randint(lo, max(lo, hi - 30))
+                    world.vehicles[shared].users.append(
+                        (borrower, start, min(hi, start + rng.randint(30, 300)))
+                    )
+                    world.people[borrower].vehicles.append(shared)
             for vulnerable in ocg.vulnerable:
                 handler = rng.choice(order)
                 lo = max(spans[handler][0], ocg.start)
