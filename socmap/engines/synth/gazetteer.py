@@ -868,6 +868,7 @@ PRISONS: tuple[tuple[str, str], ...] = (
     ("HMP Eastwood Park", "gloucestershire"),
     ("HMP Erlestoke", "wiltshire"),
 )
+WOMENS_PRISONS: tuple[str, ...] = ("HMP Eastwood Park",)
 CUSTODY_SUITES: dict[str, tuple[str, ...]] = {
     "avon_and_somerset": ("Patchway", "Keynsham", "Bridgwater", "Yeovil"),
     "devon_and_cornwall": ("Exeter", "Charles Cross", "Torquay", "Camborne", "Barnstaple", "Newquay"),

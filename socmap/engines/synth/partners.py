@@ -169,7 +169,12 @@ def write_prison(ctx: Context, total: int) -> None:
 
     def receive(person: int, day: int) -> None:
         force = force_of(world.people[person])
-        local = [name for name, f in gz.PRISONS if f == force] or [gz.PRISONS[0][0]]
+        # Women go to the region's women's prison; men to a men's prison near home.
+        women = gz.WOMENS_PRISONS
+        if world.people[person].sex == "F":
+            local = list(women)
+        else:
+            local = [name for name, f in gz.PRISONS if f == force and name not in women] or ["HMP Bristol"]
         letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
         number = f"A{rng.randint(1000, 9999)}{rng.choice(letters)}{rng.choice(letters)}"
         prisoners.append((person, day, rng.choice(local), number))
