@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -26,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
@@ -194,9 +195,11 @@ def demo(
         _django()
         _manage("migrate", "--no-input", "--verbosity", "0")
         from socmap.apps.core.demo import build_demo_organisations
+        from socmap.apps.inspections.demo import build_demo_inspections
 
         with console.status("Building the South West demo region…"):
             logins = build_demo_organisations()
+            build_demo_inspections()
         return logins
 
     logins = guarded(run)
@@ -210,6 +213,108 @@ def demo(
     console.print(f"Every demo user's password is [bold]{logins[0].password}[/]", highlight=False)
     if serve_after:
         serve(host=host, port=port, workers=2, demo=True)
+
+
+@app.command()
+def synth(
+    out: Path = typer.Option(..., "--out", help="Folder to write the synthetic region into"),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives byte-identical files"),
+    size: str = typer.Option(
+        "small", help="small (~5,000 records), medium (~100,000), large (1,000,000) or a number"
+    ),
+    rate: list[str] = typer.Option(
+        [], "--rate", help="Noise rate NAME=VALUE, e.g. --rate typo=0.1 (repeatable)"
+    ),
+    force: bool = typer.Option(False, "--force", help="Write into a folder that is not empty"),
+) -> None:
+    """Generate the synthetic South West region: noisy multi-source intelligence with its ground truth."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from socmap.engines.synth import SynthConfig, generate
+    from socmap.errors import InvalidInput
+
+    def run() -> object:
+        rates: dict[str, str] = {}
+        for item in rate:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise InvalidInput(
+                    f"--rate {item!r}: write NAME=VALUE, e.g. typo=0.05", fields={"rate": [item]}
+                )
+            rates[name.strip()] = value.strip()
+        config = SynthConfig.from_cli(seed, size, rates)
+        config.validate(out, force=force)  # before the progress bar, so bad input prints only its message
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("world", total=1)
+
+            def report(stage: str, done: int, total: int) -> None:
+                progress.update(task, description=stage, completed=done, total=max(total, done, 1))
+
+            return generate(config, out_dir=out, force=force, progress=report)
+
+    result = guarded(run)
+    table = Table(title=f"Synthetic South West region in {out}")
+    table.add_column("File")
+    table.add_column("Rows", justify="right")
+    for path, _sha, rows in result.files:  # type: ignore[attr-defined]
+        table.add_row(str(path), f"{rows:,}")
+    console.print(table)
+    console.print(f"Ground truth and manifest: {result.manifest_path}", highlight=False)  # type: ignore[attr-defined]
+
+
+inspections_app = typer.Typer(help="Inspection findings and improvement plans.", no_args_is_help=True)
+app.add_typer(inspections_app, name="inspections")
+
+
+@inspections_app.command("import")
+def inspections_import(
+    files: list[Path] = typer.Argument(..., help="Text files of inspectorate recommendation pages"),
+    subject: str = typer.Option(
+        "", help="Organisation slug the findings are about (default: from each page)"
+    ),
+    user: str = typer.Option(..., "--as", help="Username to import as (recorded in the audit log)"),
+) -> None:
+    """Import inspectorate recommendation pages; each file is imported, or refused, on its own."""
+
+    def run() -> int:
+        _django()
+        from socmap.apps.core.models import Organisation, User
+        from socmap.apps.inspections.services import finding_import
+        from socmap.errors import InvalidInput
+
+        actor = User.objects.filter(username=user, is_active=True).first()
+        if actor is None:
+            raise InvalidInput(f"No active user called {user!r}", fields={"as": ["Unknown user"]})
+        org = Organisation.objects.filter(slug=subject).first() if subject else None
+        if subject and org is None:
+            raise InvalidInput(f"No organisation with slug {subject!r}", fields={"subject": ["Unknown"]})
+        failures = 0
+        for path in files:
+            try:
+                if not path.is_file():
+                    raise InvalidInput(f"{path}: no such file")
+                result = finding_import(actor=actor, data=path.read_bytes(), source=path.name, subject=org)
+            except SocmapError as exc:
+                failures += 1
+                err.print(f"[red]{path.name}: refused[/] – {exc}", highlight=False)
+                continue
+            f = result.finding
+            state = "imported" if result.created else "already held"
+            console.print(
+                f"[green]{path.name}[/]: {state} {f.get_kind_display().lower()} {f.reference} "
+                f"({f.subject.name}); {result.events_added} new timeline entries, "
+                f"{result.events_known} known, {result.recommendations_added} recommendations added, "
+                f"{len(result.parsed.diagnostics)} diagnostics",
+                highlight=False,
+            )
+            for d in result.parsed.diagnostics:
+                console.print(f"  [yellow]{d.severity}[/] {d.code}: {d.message}", highlight=False)
+        return failures
+
+    failures = guarded(run)
+    if failures:
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

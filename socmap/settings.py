@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "ninja",
     "socmap.apps.core",
+    "socmap.apps.inspections",
 ]
 
 MIDDLEWARE = [

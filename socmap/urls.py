@@ -5,6 +5,7 @@ from socmap.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("socmap.apps.core.urls")),
+    path("", include("socmap.apps.inspections.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -76,3 +76,35 @@ def test_cli_bad_input_is_one_clear_message() -> None:
         app, ["create-user", "x", "--organisation", "nowhere", "--role", "analyst", "--password", "pw"]
     )
     assert weak.exit_code == 2 and "No organisation called 'nowhere'" in weak.output
+
+
+def test_synth_writes_the_region_and_its_truth(tmp_path: object) -> None:
+    out = tmp_path / "sw"  # type: ignore[operator]
+    result = runner.invoke(app, ["synth", "--out", str(out), "--seed", "4", "--size", "small"])
+    assert result.exit_code == 0, result.output
+    assert (out / "manifest.json").exists() and (out / "truth" / "records.csv").exists()
+    assert (out / "custody.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--size", "tiny"], "Unknown size 'tiny'"),
+        (["--size", "-5"], "size"),
+        (["--rate", "typo=2"], "between 0 and 1"),
+        (["--rate", "typo"], "write NAME=VALUE"),
+    ],
+)
+def test_synth_bad_parameters_write_nothing(tmp_path: object, args: list[str], message: str) -> None:
+    out = tmp_path / "sw"  # type: ignore[operator]
+    result = runner.invoke(app, ["synth", "--out", str(out), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not out.exists()
+
+
+def test_synth_refuses_a_folder_that_is_not_empty(tmp_path: object) -> None:
+    (tmp_path / "keep.txt").write_text("mine")  # type: ignore[operator]
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--size", "small"])
+    assert result.exit_code == 2 and "not empty" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]  # type: ignore[attr-defined]

@@ -18,3 +18,25 @@ class CoreConfig(AppConfig):
         register_nav(
             NavItem("Organisations", "core:organisation_list", frozenset({Role.ADMINISTRATOR}), order=95)
         )
+
+        from socmap.apps.core.measures import Measure, register_measure
+        from socmap.apps.core.selectors import measure_consultations, measure_documents
+
+        register_measure(
+            Measure(
+                "documents-held",
+                "Documents held",
+                "Documents the organisation holds in socmap, as of the date",
+                "count",
+                measure_documents,
+            )
+        )
+        register_measure(
+            Measure(
+                "consultations-90-days",
+                "Records consulted in the last 90 days",
+                "Audited consultations by the organisation's users in the 90 days before the date",
+                "count",
+                measure_consultations,
+            )
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -197,3 +197,26 @@ def audit_export(*, viewer: User, filters: AuditFilter, justification: str) -> I
 
     rows = ([getattr(e, c) for c in AUDIT_COLUMNS] for e in qs.iterator(chunk_size=2000))
     return csv_lines(AUDIT_COLUMNS, rows)
+
+
+def measure_documents(organisation_id: int, as_of: datetime) -> int:
+    """Documents owned by the organisation and held on the date (a live measure)."""
+    return Document.objects.filter(owner_id=organisation_id, created_at__lte=as_of).count()
+
+
+def measure_consultations(organisation_id: int, as_of: datetime) -> int:
+    """Audited consultations by the organisation in the 90 days to the date (a live measure)."""
+    return AuditEvent.objects.filter(
+        organisation_id=organisation_id,
+        action=AuditAction.CONSULTATION,
+        at__lte=as_of,
+        at__gt=as_of - timedelta(days=90),
+    ).count()
+
+
+def document_choose(*, viewer: User, document_id: int) -> Document:
+    """A document picked from a list (e.g. as evidence): it must be visible; not a consultation."""
+    doc = Document.objects.filter(pk=document_id).first()
+    if doc is None or not decide(viewer, doc).visible:
+        raise NotVisible("No such document")
+    return doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,7 +41,7 @@ def govuk_field(field: forms.BoundField, label_size: str = "s", width: str = "")
         "input_type": input_type,
         "label_size": label_size,
         "width": width,
-        "value": field.value() if kind not in ("password", "file") else "",
+        "value": _value(field) if kind not in ("password", "file") else "",
         "choices": list(field.field.widget.choices) if hasattr(field.field.widget, "choices") else [],
         "selected": _selected(field),
         "autocomplete": field.field.widget.attrs.get("autocomplete", ""),
@@ -53,6 +54,12 @@ def govuk_field(field: forms.BoundField, label_size: str = "s", width: str = "")
             if p
         ),
     }
+
+
+def _value(field: forms.BoundField) -> Any:
+    value = field.value()
+    # HTML date inputs need ISO dates, whatever the display format.
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _selected(field: forms.BoundField) -> set[str]:

@@ -1,0 +1,1 @@
+"""Inspection findings, their timelines and grades; improvement plans evidenced from the work itself."""
