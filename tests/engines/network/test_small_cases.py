@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from socmap.engines.network import (
+    Edge,
+    NetworkConfig,
+    Node,
+    build_graph,
+    centrality,
+    detect_communities,
+    load_config,
+    match_groups,
+    neighbourhood,
+    shortest_path,
+)
+from socmap.errors import InvalidInput, InvalidModel
+
+
+def test_two_triangles_joined_by_a_bridge_are_two_communities(
+    config: NetworkConfig, bridge_edges: list[Edge]
+) -> None:
+    graph = build_graph(None, bridge_edges, config)
+    result = detect_communities(graph, objective="cpm", resolution=0.5, seed=1)
+    assert sorted(result.communities.values()) == [["a", "b", "c"], ["x", "y", "z"]]
+
+
+def test_bridge_ends_are_the_brokers(config: NetworkConfig, bridge_edges: list[Edge]) -> None:
+    graph = build_graph(None, bridge_edges, config)
+    communities = detect_communities(graph, objective="cpm", resolution=0.5, seed=1)
+    scores = centrality(graph, communities)
+    assert scores.brokers == ["c", "x"]
+    assert scores.of("c")["participation"] > 0.3
+    assert scores.of("a")["participation"] == 0.0
+
+
+def test_k_core_values(config: NetworkConfig, bridge_edges: list[Edge]) -> None:
+    edges = [*bridge_edges, Edge("z", "leaf", "associate", "1A", dt.date(2024, 6, 1), "E8")]
+    scores = centrality(build_graph(None, edges, config))
+    core = {node: scores.of(node)["coreness"] for node in scores.node_ids}
+    assert core == {"a": 2, "b": 2, "c": 2, "x": 2, "y": 2, "z": 2, "leaf": 1}
+
+
+def test_betweenness_is_highest_on_the_bridge(config: NetworkConfig, bridge_edges: list[Edge]) -> None:
+    scores = centrality(build_graph(None, bridge_edges, config), betweenness="exact")
+    assert scores.of("c")["betweenness"] == scores.of("x")["betweenness"] == 6.0
+    assert scores.of("a")["betweenness"] == 0.0
+
+
+def test_shortest_path_returns_the_evidence_of_each_hop(
+    config: NetworkConfig, bridge_edges: list[Edge]
+) -> None:
+    graph = build_graph(None, bridge_edges, config)
+    path = shortest_path(graph, "a", "z")
+    assert path.nodes == ["a", "c", "x", "z"]
+    assert [[ev.evidence_ids for ev in hop.evidence] for hop in path.hops] == [
+        [("E3",)],
+        [("E7",)],
+        [("E6",)],
+    ]
+    assert "E7" in path.explanation
+
+
+def test_shortest_path_through_a_shared_phone_names_the_phone(config: NetworkConfig) -> None:
+    nodes = [Node("p1"), Node("p2"), Node("PH1", kind="phone")]
+    edges = [
+        Edge("p1", "PH1", "uses_phone", "2B", dt.date(2024, 1, 1), "CDR-1"),
+        Edge("p2", "PH1", "uses_phone", "2B", dt.date(2024, 1, 1), "CDR-2"),
+    ]
+    path = shortest_path(build_graph(nodes, edges, config), "p1", "p2")
+    (evidence,) = path.hops[0].evidence
+    assert evidence.via == "PH1"
+    assert evidence.evidence_ids == ("CDR-1", "CDR-2")
+
+
+def test_weights_follow_grading(config: NetworkConfig) -> None:
+    day = dt.date(2024, 1, 1)
+    edges = [Edge("a", "b", "associate", "1A", day, "E1"), Edge("c", "d", "associate", "3D", day, "E2")]
+    weights = build_graph(None, edges, config).edges.set_index("evidence_id")["weight"]
+    lt = config.link_types["associate"].weight
+    assert weights["E1"] == pytest.approx(lt * 1.0 * 1.0)
+    assert weights["E2"] == pytest.approx(lt * config.source_factors["3"] * config.assessment_factors["D"])
+
+
+def test_weights_halve_every_half_life(config: NetworkConfig) -> None:
+    ref = dt.date(2024, 1, 1)
+    old = ref - dt.timedelta(days=int(config.half_life_days))
+    edges = [Edge("a", "b", "associate", "1A", ref, "NEW"), Edge("c", "d", "associate", "1A", old, "OLD")]
+    weights = build_graph(None, edges, config).edges.set_index("evidence_id")["weight"]
+    assert weights["OLD"] == pytest.approx(weights["NEW"] / 2)
+
+
+def test_links_between_a_pair_are_summed_and_keep_every_evidence_id(config: NetworkConfig) -> None:
+    day = dt.date(2024, 1, 1)
+    edges = [Edge("a", "b", "associate", "1A", day, "E1"), Edge("b", "a", "co_arrest", "1A", day, "E2")]
+    graph = build_graph(None, edges, config)
+    assert graph.graph.ecount() == 1
+    assert graph.graph.es[0]["weight"] == pytest.approx(
+        config.link_types["associate"].weight + config.link_types["co_arrested"].weight
+    )
+    assert sorted(ev.evidence_ids[0] for ev in graph.evidence(0)) == ["E1", "E2"]
+
+
+def test_edges_may_be_a_dataframe(config: NetworkConfig, bridge_edges: list[Edge]) -> None:
+    frame = pd.DataFrame([dataclasses.asdict(e) for e in bridge_edges])
+    assert build_graph(None, frame, config).graph.ecount() == 7
+
+
+def test_community_detection_is_repeatable_for_a_seed(config: NetworkConfig) -> None:
+    day = dt.date(2024, 1, 1)
+    edges = [Edge(f"p{i}", f"p{(i * 7 + 3) % 40}", "associate", "2B", day, f"E{i}") for i in range(40)]
+    edges += [Edge(f"p{i}", f"p{(i * 11 + 5) % 40}", "call", "2C", day, f"F{i}") for i in range(40)]
+    graph = build_graph(None, edges, config)
+    first = detect_communities(graph, resolution=0.1, seed=5).membership
+    assert all(detect_communities(graph, resolution=0.1, seed=5).membership == first for _ in range(3))
+
+
+def test_unknown_link_type_in_the_data_is_named(config: NetworkConfig) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        build_graph(None, [Edge("a", "b", "telepathy", "2B", None, "E1")], config)
+    assert "telepathy" in caught.value.message
+    assert caught.value.rows[0].row == 1
+
+
+def test_unknown_key_in_a_link_type_of_the_configuration_is_named(tmp_path: object) -> None:
+    import pathlib
+
+    assert isinstance(tmp_path, pathlib.Path)
+    path = tmp_path / "network.yaml"
+    path.write_text(
+        "link_types:\n  associate: {weight: 1.0}\n  telepathy: {wieght: 2.0}\n"
+        "grading:\n  source: {'1': 1, '2': 1, '3': 1}\n  assessment: {A: 1, B: 1, C: 1, D: 1, E: 1}\n"
+    )
+    with pytest.raises(InvalidModel) as caught:
+        load_config(path)
+    assert "link_types.telepathy.wieght" in caught.value.fields
+
+
+def test_neighbourhood_over_the_limit_says_so(config: NetworkConfig, bridge_edges: list[Edge]) -> None:
+    graph = build_graph(None, bridge_edges, config)
+    with pytest.raises(InvalidInput) as caught:
+        neighbourhood(graph, "a", hops=3, max_nodes=4)
+    assert "limit of 4" in caught.value.message
+
+
+def test_neighbourhood_filters_by_link_type(config: NetworkConfig, bridge_edges: list[Edge]) -> None:
+    extra = Edge("a", "w", "phone_contact", "1A", dt.date(2024, 6, 1), "E9")
+    graph = build_graph(None, [*bridge_edges, extra], config)
+    sub = neighbourhood(graph, "a", hops=1, link_types=["co_offending"], max_nodes=10)
+    assert sub.nodes == ["a", "b", "c"]
+
+
+def test_match_groups_reports_joined_and_left_members() -> None:
+    previous = {"OCG-1": {"a", "b", "c", "d"}, "OCG-2": {"x", "y"}}
+    proposals = {"community-0": {"a", "b", "c", "e"}, "community-1": {"m", "n", "o"}}
+    matches = {m.kind + ":" + str(m.proposal_key or m.group_id): m for m in match_groups(previous, proposals)}
+    update = matches["update:community-0"]
+    assert update.group_id == "OCG-1"
+    assert update.joined == {"e"} and update.left == {"d"}
+    assert "new:community-1" in matches and "gone:OCG-2" in matches
