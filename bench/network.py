@@ -1,0 +1,243 @@
+"""Benchmark the network engine; prints JSON lines.
+
+    .venv/bin/python bench/network.py --size small [--big-nodes 1000000 --big-edges 5000000] [--skip-big]
+
+(a) the synthetic region's true links through the whole engine (build, Leiden, centrality,
+    proposals) with NMI against the planted groups, and networkx Louvain on the same graph;
+(b) a generated graph of many small planted groups (10-50 people) plus random inter-group links:
+    Leiden (CPM and modularity) and centrality times with NMI;
+(c) networkx Louvain and igraph Leiden on networkx's 10,000-node LFR benchmark graph, as a reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import resource
+import sys
+import tempfile
+import time
+
+import igraph
+import networkx as nx
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from socmap.engines.network import (
+    build_graph,
+    centrality,
+    detect_communities,
+    evaluate,
+    load_config,
+    propose,
+)
+from socmap.engines.network.communities import leiden
+from socmap.engines.synth import SynthConfig, generate
+from tests.engines.network.synthetic import region_inputs, region_truth
+
+
+def emit(**fields: object) -> None:
+    fields["peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(fields), flush=True)
+
+
+def bench_region(size: str, seed: int, drop: float, noise: float) -> None:
+    config = load_config()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = pathlib.Path(tmp)
+        started = time.perf_counter()
+        generate(SynthConfig(seed=seed, size=size), out_dir=out, force=True)
+        generated = time.perf_counter() - started
+        nodes, edges = region_inputs(out, drop=drop, noise=noise, seed=seed)
+        membership, pis = region_truth(out)
+    started = time.perf_counter()
+    graph = build_graph(nodes, edges, config)
+    built = time.perf_counter() - started
+    communities = detect_communities(graph)
+    scores = centrality(graph, communities)
+    started = time.perf_counter()
+    proposals = propose(graph, communities, scores)
+    proposed = time.perf_counter() - started
+    ours = evaluate(proposals, membership, pis)
+    g = graph.graph
+    nxg = nx.Graph()
+    nxg.add_nodes_from(range(g.vcount()))
+    nxg.add_weighted_edges_from((s, t, w) for (s, t), w in zip(g.get_edgelist(), g.es["weight"], strict=True))
+    started = time.perf_counter()
+    louvain = nx.community.louvain_communities(nxg, weight="weight", seed=1)
+    louvain_s = time.perf_counter() - started
+    theirs = evaluate(
+        {str(i): {graph.vertex_id(v) for v in c} for i, c in enumerate(louvain)}, membership, pis
+    )
+    emit(
+        bench="network_region",
+        size=size,
+        drop=drop,
+        noise=noise,
+        generate_seconds=round(generated, 2),
+        input_links=len(edges),
+        nodes=g.vcount(),
+        edges=g.ecount(),
+        build_seconds=round(built, 2),
+        leiden_seconds=round(communities.seconds, 3),
+        objective=communities.objective,
+        resolution=communities.resolution,
+        centrality_seconds=round(scores.seconds, 3),
+        betweenness=scores.betweenness_method,
+        propose_seconds=round(proposed, 3),
+        groups=len(proposals.groups),
+        nmi=round(ours.nmi, 4),
+        ari=round(ours.ari, 4),
+        pi_precision=round(ours.pi_precision, 3),
+        pi_recall=round(ours.pi_recall, 3),
+        louvain_nx_seconds=round(louvain_s, 3),
+        louvain_nx_nmi=round(theirs.nmi, 4),
+    )
+
+
+def planted_graph(nodes: int, edges: int, seed: int) -> tuple[igraph.Graph, list[int]]:
+    """Groups of 10-50 people, about 4 links per member inside, the rest random between groups."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(10, 51, size=nodes // 10)
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), nodes)) + 1]
+    sizes[-1] -= int(sizes.sum()) - nodes
+    membership = np.repeat(np.arange(len(sizes)), sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    inside = int(edges * 0.8)
+    group = rng.choice(len(sizes), size=inside, p=sizes / sizes.sum())
+    a = starts[group] + (rng.random(inside) * sizes[group]).astype(np.int64)
+    b = starts[group] + (rng.random(inside) * sizes[group]).astype(np.int64)
+    outside = edges - inside
+    c = rng.integers(0, nodes, outside)
+    d = rng.integers(0, nodes, outside)
+    src = np.concatenate([a, c])
+    dst = np.concatenate([b, d])
+    keep = src != dst
+    g = igraph.Graph(n=nodes, edges=np.column_stack([src[keep], dst[keep]]), directed=False)
+    g.es["weight"] = 1.0
+    g.es["distance"] = 1.0
+    return g, membership.tolist()
+
+
+def bench_planted(nodes: int, edges: int, seed: int, resolution: float) -> None:
+    started = time.perf_counter()
+    g, truth = planted_graph(nodes, edges, seed)
+    made = time.perf_counter() - started
+    for objective, res in (("cpm", resolution), ("modularity", 1.0)):
+        started = time.perf_counter()
+        found = leiden(g, objective=objective, resolution=res, seed=1, n_iterations=2)
+        seconds = time.perf_counter() - started
+        emit(
+            bench="network_planted_leiden",
+            nodes=g.vcount(),
+            edges=g.ecount(),
+            groups=len(set(truth)),
+            make_seconds=round(made, 1),
+            objective=objective,
+            resolution=res,
+            seconds=round(seconds, 2),
+            communities=len(set(found)),
+            nmi=round(igraph.compare_communities(truth, found, method="nmi"), 4),
+        )
+        if objective == "cpm":
+            cpm_found = found
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    g.strength(weights="weight")
+    timings["strength"] = time.perf_counter() - started
+    started = time.perf_counter()
+    g.pagerank(weights="weight")
+    timings["pagerank"] = time.perf_counter() - started
+    started = time.perf_counter()
+    g.coreness()
+    timings["coreness"] = time.perf_counter() - started
+    started = time.perf_counter()
+    clustering = igraph.VertexClustering(g, cpm_found)
+    for sub in clustering.subgraphs():
+        if sub.vcount() >= 3:
+            sub.betweenness(weights="distance")
+    timings["betweenness_per_community"] = time.perf_counter() - started
+    emit(
+        bench="network_planted_centrality",
+        nodes=g.vcount(),
+        edges=g.ecount(),
+        **{f"{k}_seconds": round(v, 2) for k, v in timings.items()},
+    )
+
+
+def bench_lfr(seed: int) -> None:
+    for attempt in range(10):
+        try:
+            started = time.perf_counter()
+            g = nx.generators.community.LFR_benchmark_graph(
+                10_000,
+                3,
+                1.5,
+                0.1,
+                average_degree=10,
+                max_degree=50,
+                min_community=20,
+                max_community=100,
+                seed=seed + attempt,
+            )
+            break
+        except nx.ExceededMaxIterations:
+            continue
+    else:
+        emit(bench="network_lfr", error="LFR generation failed ten times")
+        return
+    made = time.perf_counter() - started
+    truth_sets = {frozenset(g.nodes[v]["community"]) for v in g}
+    label = {v: i for i, c in enumerate(truth_sets) for v in c}
+    truth = [label[v] for v in range(g.number_of_nodes())]
+    started = time.perf_counter()
+    louvain = nx.community.louvain_communities(g, seed=1)
+    louvain_s = time.perf_counter() - started
+    found = [0] * g.number_of_nodes()
+    for i, c in enumerate(louvain):
+        for v in c:
+            found[v] = i
+    ig = igraph.Graph(n=g.number_of_nodes(), edges=list(g.edges()))
+    ig.es["weight"] = 1.0
+    results = {}
+    for objective, res in (("modularity", 1.0), ("cpm", 0.05), ("cpm", 0.1)):
+        started = time.perf_counter()
+        membership = leiden(ig, objective=objective, resolution=res, seed=1)
+        results[f"{objective}_{res:g}"] = (time.perf_counter() - started, membership)
+    emit(
+        bench="network_lfr",
+        nodes=g.number_of_nodes(),
+        edges=g.number_of_edges(),
+        communities=len(truth_sets),
+        make_seconds=round(made, 1),
+        louvain_nx_seconds=round(louvain_s, 2),
+        louvain_nx_nmi=round(igraph.compare_communities(truth, found, method="nmi"), 4),
+        **{f"leiden_{k}_seconds": round(v[0], 3) for k, v in results.items()},
+        **{
+            f"leiden_{k}_nmi": round(igraph.compare_communities(truth, v[1], method="nmi"), 4)
+            for k, v in results.items()
+        },
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="small", help="synthetic region size: small, medium, large")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--drop", type=float, default=0.0, help="share of true links dropped")
+    parser.add_argument("--noise", type=float, default=0.0, help="random links added, as a share")
+    parser.add_argument("--big-nodes", type=int, default=1_000_000)
+    parser.add_argument("--big-edges", type=int, default=5_000_000)
+    parser.add_argument("--big-resolution", type=float, default=0.05)
+    parser.add_argument("--skip-big", action="store_true")
+    args = parser.parse_args()
+    bench_region(args.size, args.seed, args.drop, args.noise)
+    bench_lfr(args.seed)
+    if not args.skip_big:
+        bench_planted(args.big_nodes, args.big_edges, args.seed, args.big_resolution)
+
+
+if __name__ == "__main__":
+    main()
