@@ -1,0 +1,152 @@
+"""Clusters from pair judgements that never join two records judged not to match.
+
+Positive links are applied strongest first (Kruskal-style) with a union-find; a link that would
+put two records with a no-match between them into one cluster is not applied. A chain of
+matches A-B-C with a no-match A-C is therefore cut at its weakest link, and the conflict is
+reported with the links left out. Python touches each positive judgement once (these are
+decisions or above-threshold pairs, not candidate pairs).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import TypeAlias
+
+import pandas as pd
+
+from socmap.engines.resolve.types import (
+    ENGINE_NAME,
+    ENGINE_VERSION,
+    ClusterConflict,
+    ClusterResult,
+    RunInfo,
+)
+
+#: Weight of a positive pair given without one (a human "match" outranks any machine score).
+DEFAULT_WEIGHT = 1.0
+
+PairsInput: TypeAlias = pd.DataFrame | Iterable[tuple[str, str] | tuple[str, str, float]]
+
+
+def _edges(pairs: PairsInput | None) -> list[tuple[str, str, float]]:
+    if pairs is None:
+        return []
+    if isinstance(pairs, pd.DataFrame):
+        if len(pairs) == 0:
+            return []
+        weight_col = next((c for c in ("weight", "match_probability") if c in pairs.columns), None)
+        left = pairs["record_id_l"].astype(str).tolist()
+        right = pairs["record_id_r"].astype(str).tolist()
+        weights = pairs[weight_col].astype(float).tolist() if weight_col else [DEFAULT_WEIGHT] * len(left)
+        return list(zip(left, right, weights, strict=True))
+    out = []
+    for item in pairs:
+        a, b, *rest = item
+        out.append((str(a), str(b), float(rest[0]) if rest else DEFAULT_WEIGHT))
+    return out
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {i: i for i in items}
+        self.members: dict[str, list[str]] = {i: [i] for i in self.parent}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> str:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        return ra
+
+
+def cluster(
+    record_ids: Iterable[str],
+    positive_pairs: PairsInput,
+    negative_pairs: PairsInput | None = None,
+) -> ClusterResult:
+    """Connected components over positive pairs, split wherever a negative pair would be joined.
+
+    ``positive_pairs``: a frame with ``record_id_l``, ``record_id_r`` and optionally ``weight``
+    or ``match_probability`` (stronger links win), or tuples ``(a, b[, weight])``.
+    ``negative_pairs``: the same shapes; weights are ignored (a no-match always holds).
+    """
+    started = time.perf_counter()
+    positives = _edges(positive_pairs)
+    negatives = _edges(negative_pairs)
+    id_set = {str(r) for r in record_ids}
+    id_set.update(x for a, b, _ in positives + negatives for x in (a, b))
+    ids = sorted(id_set)
+    uf = _UnionFind(ids)
+    forbidden: dict[str, set[str]] = {}
+    for a, b, _ in negatives:
+        if a != b:
+            forbidden.setdefault(a, set()).add(b)
+            forbidden.setdefault(b, set()).add(a)
+    # Strongest first; ties broken by ids so that the result is deterministic.
+    order = sorted(positives, key=lambda e: (-e[2], min(e[0], e[1]), max(e[0], e[1])))
+    rejected: list[tuple[str, str, float]] = []
+    for a, b, w in order:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        small, other = (ra, rb) if len(uf.members[ra]) <= len(uf.members[rb]) else (rb, ra)
+        clash = any(uf.find(n) == other for m in uf.members[small] for n in forbidden.get(m, ()))
+        if clash:
+            rejected.append((a, b, w))
+            continue
+        uf.union(a, b)
+    # Report each no-match that the positive links alone would have joined.
+    plain = _UnionFind(ids)
+    for a, b, _ in positives:
+        plain.union(a, b)
+    conflicts = []
+    seen: set[tuple[str, str]] = set()
+    for a, b, _ in negatives:
+        key = (min(a, b), max(a, b))
+        if a == b or key in seen or plain.find(a) != plain.find(b):
+            continue
+        seen.add(key)
+        root = plain.find(a)
+        cut = tuple(
+            sorted(
+                (e for e in rejected if plain.find(e[0]) == root),
+                key=lambda e: (e[2], e[0], e[1]),
+            )
+        )
+        conflicts.append(ClusterConflict(record_id_a=key[0], record_id_b=key[1], cut_edges=cut))
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(uf.find(i), []).append(i)
+    clusters = tuple(sorted(tuple(sorted(g)) for g in groups.values()))
+    cluster_of = {rid: members[0] for members in clusters for rid in members}
+    return ClusterResult(
+        cluster_of=cluster_of,
+        clusters=clusters,
+        conflicts=tuple(conflicts),
+        run=RunInfo(
+            engine=ENGINE_NAME,
+            engine_version=ENGINE_VERSION,
+            config_hash="",
+            seed=0,
+            seconds=round(time.perf_counter() - started, 3),
+            counts={
+                "records": len(ids),
+                "positive_pairs": len(positives),
+                "negative_pairs": len(negatives),
+                "clusters": len(clusters),
+                "links_not_applied": len(rejected),
+            },
+        ),
+    )

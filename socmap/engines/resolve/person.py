@@ -1,0 +1,372 @@
+"""Train and apply the person model with Splink on DuckDB.
+
+Everything pair-shaped happens inside DuckDB (blocking joins, comparison levels, weights); Python
+only handles records (normalisation) and parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import math
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from socmap.engines.resolve.comparisons import (
+    BLOCKING_RULES,
+    DETERMINISTIC_RULES,
+    EM_BLOCKING_RULES,
+    settings_dict,
+)
+from socmap.engines.resolve.model_io import validate_document
+from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records
+from socmap.engines.resolve.types import (
+    ENGINE_NAME,
+    ENGINE_VERSION,
+    MODEL_FORMAT,
+    MODEL_FORMAT_VERSION,
+    ComparisonStep,
+    PairExplanation,
+    ResolveConfig,
+    ResolverModel,
+    RunInfo,
+    ScoredPairs,
+)
+from socmap.errors import InvalidInput
+
+_LIST_COLUMNS = ("first_keys", "last_keys")
+_SCHEMA = pa.schema(
+    [
+        pa.field(col, pa.list_(pa.string()) if col in _LIST_COLUMNS else pa.string())
+        for col in PREPARED_COLUMNS
+    ]
+)
+
+
+@contextlib.contextmanager
+def _quiet_splink() -> Iterator[None]:
+    """Keep Splink's training chatter (levels not observed, etc.) out of our callers' logs."""
+    log = logging.getLogger("splink")
+    before = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(before)
+
+
+def _arrow(prepared: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(prepared, schema=_SCHEMA, preserve_index=False)
+
+
+def _frame_of(sdf: SplinkDataFrame) -> pd.DataFrame:
+    frame: pd.DataFrame = sdf.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    return frame
+
+
+def _register(db_api: DuckDBAPI, prepared: pd.DataFrame, name: str) -> SplinkDataFrame:
+    return db_api.register(_arrow(prepared), table_name=name)
+
+
+def _rules(config: ResolveConfig) -> tuple[str, ...]:
+    return tuple(config.blocking) if config.blocking is not None else BLOCKING_RULES
+
+
+def _run(config: ResolveConfig, started: float, **counts: int) -> RunInfo:
+    return RunInfo(
+        engine=ENGINE_NAME,
+        engine_version=ENGINE_VERSION,
+        config_hash=config.config_hash,
+        seed=config.seed,
+        seconds=round(time.perf_counter() - started, 3),
+        counts=dict(counts),
+    )
+
+
+def train(records: pd.DataFrame, config: ResolveConfig | None = None) -> ResolverModel:
+    """Estimate the person model from unlabelled records.
+
+    The prior comes from deterministic rules (``DETERMINISTIC_RULES`` at
+    ``config.prior_recall``), u from random pairs (seeded), m by expectation maximisation over
+    the sessions of ``EM_BLOCKING_RULES``.
+    """
+    config = config or ResolveConfig()
+    started = time.perf_counter()
+    prepared = prepare_records(records)
+    if len(prepared) < 2:
+        raise InvalidInput("At least two person records are needed to train a model.")
+    with _quiet_splink():
+        settings = _fit(prepared, config)
+    metadata = {
+        "engine": ENGINE_NAME,
+        "engine_version": ENGINE_VERSION,
+        "config_hash": config.config_hash,
+        "config": config.as_dict(),
+        "trained_on": {
+            "records": len(prepared),
+            "sources": int(prepared["source"].nunique()),
+        },
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "training_seconds": round(time.perf_counter() - started, 3),
+    }
+    # Round-trip through the file validator, so that a model we write is one we can read.
+    return validate_document(
+        {
+            "format": MODEL_FORMAT,
+            "format_version": MODEL_FORMAT_VERSION,
+            "metadata": metadata,
+            "splink_settings": settings,
+        },
+        "The trained model",
+    )
+
+
+def _fit(prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
+    """Prior, then u by seeded random sampling, then m by EM, one session per rule."""
+    db_api = DuckDBAPI()
+    sdf = _register(db_api, prepared, "records")
+    linker = Linker(sdf, settings_dict(_rules(config), config.em_max_iterations), log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        list(DETERMINISTIC_RULES), recall=config.prior_recall
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=config.u_max_pairs, seed=config.seed, min_count_per_level=None, num_chunks=4
+    )
+    for rule in EM_BLOCKING_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    return linker.misc.save_model_to_json()
+
+
+def _scoring_settings(model: ResolverModel, rules: tuple[str, ...]) -> dict[str, Any]:
+    settings = dict(model.settings)
+    settings["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in rules
+    ]
+    settings["retain_matching_columns"] = True
+    settings["retain_intermediate_calculation_columns"] = True
+    settings.pop("linker_uid", None)
+    return settings
+
+
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """l < r on every row, sorted, so results do not depend on join order."""
+    swap = df["record_id_l"] > df["record_id_r"]
+    if bool(swap.any()):
+        left = [c for c in df.columns if c.endswith("_l")]
+        for col_l in left:
+            col_r = col_l[:-2] + "_r"
+            if col_r in df.columns:
+                a = df.loc[swap, col_l].copy()
+                df.loc[swap, col_l] = df.loc[swap, col_r].to_numpy()
+                df.loc[swap, col_r] = a.to_numpy()
+    front = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
+    rest = [c for c in df.columns if c not in front]
+    df = df[front + rest].sort_values(["record_id_l", "record_id_r"], kind="stable")
+    return df.reset_index(drop=True)
+
+
+def _count_blocked(con: duckdb.DuckDBPyConnection, table: str, rules: tuple[str, ...]) -> int:
+    sql = blocked_pairs_sql(table, table, rules, dedupe=True)
+    row = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()  # noqa: S608 - our own rules
+    return int(row[0][0])
+
+
+def blocked_pairs_sql(left: str, right: str, rules: tuple[str, ...], *, dedupe: bool) -> str:
+    """SQL for the distinct candidate pairs (record_id_l, record_id_r) of a rule set."""
+    parts = []
+    for rule in rules:
+        cond = f"({rule})" + (" AND l.record_id < r.record_id" if dedupe else "")
+        select = "SELECT l.record_id AS record_id_l, r.record_id AS record_id_r"
+        parts.append(f"{select} FROM {left} AS l JOIN {right} AS r ON {cond}")
+    return " UNION ".join(parts)
+
+
+def candidate_pairs(records: pd.DataFrame, config: ResolveConfig | None = None) -> pd.DataFrame:
+    """Every pair the blocking rules would compare (record_id_l < record_id_r), unscored.
+
+    Used to measure blocking recall on its own (``evaluate(..., candidates=...)``).
+    """
+    config = config or ResolveConfig()
+    prepared = prepare_records(records)
+    con = duckdb.connect()
+    try:
+        con.register("records", _arrow(prepared))
+        sql = blocked_pairs_sql("records", "records", _rules(config), dedupe=True)
+        return con.execute(sql + " ORDER BY 1, 2").df()
+    finally:
+        con.close()
+
+
+def score_pairs(
+    records: pd.DataFrame, model: ResolverModel, config: ResolveConfig | None = None
+) -> ScoredPairs:
+    """Score every candidate pair within ``records`` with a trained model."""
+    config = config or ResolveConfig()
+    started = time.perf_counter()
+    prepared = prepare_records(records)
+    rules = _rules(config)
+    db_api = DuckDBAPI()
+    sdf = _register(db_api, prepared, "records")
+    linker = Linker(sdf, _scoring_settings(model, rules), log_level=None)
+    blocked = _count_blocked(db_api.duckdb_con, sdf.physical_name, rules)
+    with _quiet_splink():
+        predictions = linker.inference.predict(
+            threshold_match_probability=config.keep_above or None, warning_mode="never"
+        )
+    pairs = _tidy(_frame_of(predictions))
+    return ScoredPairs(
+        pairs=pairs,
+        run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
+        model_created_at=str(model.metadata.get("created_at", "")),
+        blocking_rules=rules,
+        candidate_pairs=blocked,
+        kept_above=config.keep_above,
+    )
+
+
+def score_new(
+    new_records: pd.DataFrame,
+    existing_records: pd.DataFrame,
+    model: ResolverModel,
+    config: ResolveConfig | None = None,
+) -> ScoredPairs:
+    """Score a new batch against existing records, and within itself, without retraining.
+
+    No pair of two existing records is ever generated: blocking joins the new batch to the
+    existing table (Splink's ``predict_between``) and to itself (``predict_within``).
+    """
+    config = config or ResolveConfig()
+    started = time.perf_counter()
+    new = prepare_records(new_records)
+    existing = prepare_records(existing_records)
+    clash = set(new["record_id"]) & set(existing["record_id"])
+    if clash:
+        raise InvalidInput(
+            f"{len(clash)} new record id(s) are already among the existing records.",
+            fields={"record_id": sorted(clash)[:20]},
+        )
+    rules = _rules(config)
+    db_api = DuckDBAPI()
+    sdf_existing = _register(db_api, existing, "existing")
+    sdf_new = _register(db_api, new, "new_batch")
+    linker = Linker(sdf_existing, _scoring_settings(model, rules), log_level=None)
+    threshold = config.keep_above or None
+    frames = []
+    if len(existing):
+        between = linker.inference.predict_between(
+            sdf_existing, sdf_new, threshold_match_probability=threshold, warning_mode="never"
+        )
+        frames.append(_frame_of(between))
+    if len(new) > 1:
+        within = linker.inference.predict_within(
+            sdf_new, threshold_match_probability=threshold, warning_mode="never"
+        )
+        frames.append(_frame_of(within))
+    frames = [f for f in frames if len(f)]
+    pairs = _tidy(pd.concat(frames, ignore_index=True)) if frames else _empty_like(model)
+    con = db_api.duckdb_con
+    between_sql = blocked_pairs_sql(sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
+    between_n = int(con.execute(f"SELECT count(*) FROM ({between_sql})").fetchall()[0][0])  # noqa: S608
+    within_n = _count_blocked(con, sdf_new.physical_name, rules)
+    return ScoredPairs(
+        pairs=pairs,
+        run=_run(
+            config,
+            started,
+            new_records=len(new),
+            existing_records=len(existing),
+            candidate_pairs=between_n + within_n,
+            kept=len(pairs),
+        ),
+        model_created_at=str(model.metadata.get("created_at", "")),
+        blocking_rules=rules,
+        candidate_pairs=between_n + within_n,
+        kept_above=config.keep_above,
+    )
+
+
+def _empty_like(model: ResolverModel) -> pd.DataFrame:
+    cols = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
+    for comp in model.settings.get("comparisons", []):
+        name = comp["output_column_name"]
+        cols += [f"gamma_{name}", f"mw_{name}"]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def prior_weight(model: ResolverModel) -> float:
+    """The match weight every pair starts from: log2 of the prior odds of a match."""
+    p = float(model.settings["probability_two_random_records_match"])
+    return math.log2(p / (1 - p))
+
+
+def _level_labels(comp: Mapping[str, Any]) -> dict[int, str]:
+    """gamma value -> level label (Splink numbers levels top to bottom, null level -1)."""
+    levels = comp["comparison_levels"]
+    labels: dict[int, str] = {}
+    non_null = [lv for lv in levels if not lv.get("is_null_level")]
+    for i, level in enumerate(non_null):
+        labels[len(non_null) - 1 - i] = str(level.get("label_for_charts") or level["sql_condition"])
+    for level in levels:
+        if level.get("is_null_level"):
+            labels[-1] = str(level.get("label_for_charts") or "Missing")
+    return labels
+
+
+def _value(row: Mapping[str, Any], name: str, side: str) -> str | None:
+    value = row.get(f"{name}_{side}")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+_COMPARED_COLUMN = {"identifiers": ("pnc_id", "ni_number", "custody_number")}
+
+
+def explain(pair: Mapping[str, Any] | pd.Series, model: ResolverModel) -> PairExplanation:
+    """The waterfall of one scored pair: the prior, then each comparison's level and weight.
+
+    The steps and the prior add up to the pair's match weight (Splink's own arithmetic).
+    """
+    row: Mapping[str, Any] = pair.to_dict() if isinstance(pair, pd.Series) else pair
+    steps = []
+    for comp in model.settings["comparisons"]:
+        name = comp["output_column_name"]
+        if f"gamma_{name}" not in row or f"mw_{name}" not in row:
+            raise InvalidInput(
+                f"The pair has no gamma_{name}/mw_{name} column; score it with score_pairs.",
+                fields={name: ["missing from the scored pair"]},
+            )
+        gamma = int(row[f"gamma_{name}"])
+        columns = _COMPARED_COLUMN.get(name, (name,))
+        values_l = [v for c in columns if (v := _value(row, c, "l")) is not None]
+        values_r = [v for c in columns if (v := _value(row, c, "r")) is not None]
+        steps.append(
+            ComparisonStep(
+                name=name,
+                level=_level_labels(comp).get(gamma, f"level {gamma}"),
+                gamma=gamma,
+                match_weight=float(row[f"mw_{name}"]),
+                value_l=" / ".join(values_l) or None,
+                value_r=" / ".join(values_r) or None,
+            )
+        )
+    return PairExplanation(
+        record_id_l=str(row["record_id_l"]),
+        record_id_r=str(row["record_id_r"]),
+        prior_weight=prior_weight(model),
+        steps=tuple(steps),
+        match_weight=float(row["match_weight"]),
+        match_probability=float(row["match_probability"]),
+    )

@@ -1,0 +1,314 @@
+"""Normalise person records into the columns the comparisons and blocking rules read.
+
+Runs once per record (never per pair), vectorised with pandas where it can. The caller's frame
+is not modified. Input problems that make the frame unusable (no ``record_id``, duplicate or
+empty ids) are collected and raised once as ``InvalidRecord``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import jellyfish
+import pandas as pd
+
+from socmap.engines.resolve.nicknames import name_keys
+from socmap.engines.resolve.types import INPUT_COLUMNS
+from socmap.errors import InvalidRecord, RowError
+
+#: Columns of the prepared table, in order.
+PREPARED_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "source",
+    "first_name",
+    "last_name",
+    "first_keys",
+    "last_keys",
+    "first_sx",
+    "last_sx",
+    "first_initial",
+    "birth_date",
+    "birth_year",
+    "birth_date_swapped",
+    "postcode",
+    "postcode_sector",
+    "postcode_district",
+    "address",
+    "phone",
+    "pnc_id",
+    "custody_number",
+    "ni_number",
+)
+
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+_ADDRESS_WORDS = {
+    "st": "street",
+    "rd": "road",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "dr": "drive",
+    "cl": "close",
+    "ct": "court",
+    "cres": "crescent",
+    "pl": "place",
+    "sq": "square",
+    "gdns": "gardens",
+    "tce": "terrace",
+    "flat": "",
+    "apartment": "",
+    "the": "",
+}
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Strings trimmed, with empty and missing values as None."""
+    out = series.astype("object").where(series.notna(), None)
+    out = out.map(lambda v: None if v is None else str(v).strip())
+    return out.where(out.map(lambda v: bool(v)), None)
+
+
+def _name(series: pd.Series) -> pd.Series:
+    """Lower case, letters and single spaces only (hyphens become spaces, apostrophes go)."""
+    s = series.str.lower().str.replace(r"['’`]", "", regex=True)
+    s = s.str.replace(r"[^a-z]+", " ", regex=True).str.strip()
+    return s.where(s.notna() & (s != ""), None)
+
+
+def _split_full_name(raw: str | None) -> tuple[str | None, str | None, str | None]:
+    """(first, middle, last) from a one-field name, honouring "SURNAME First" and "Surname, First"."""
+    if raw is None:
+        return None, None, None
+    if "," in raw:
+        last, _, rest = raw.partition(",")
+        words = rest.split()
+        return (words[0] if words else None), (" ".join(words[1:]) or None), last.strip() or None
+    words = raw.split()
+    if not words:
+        return None, None, None
+    if len(words) == 1:
+        return None, None, words[0]
+    upper = [w for w in words if w.isupper() and len(w) > 1]
+    if len(upper) == 1 and not all(w.isupper() for w in words):
+        # Police convention: the surname in capitals, wherever it stands.
+        surname = upper[0]
+        others = [w for w in words if w is not surname]
+        return others[0], " ".join(others[1:]) or None, surname
+    return words[0], " ".join(words[1:-1]) or None, words[-1]
+
+
+def _alias_list(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = value.split(";")
+    elif isinstance(value, Iterable):
+        items = value
+    else:
+        return []
+    return [str(v).strip() for v in items if v is not None and str(v).strip()]
+
+
+def _clean_word(word: str) -> str:
+    return re.sub(r"[^a-z]+", "", word.lower())
+
+
+def _keys(
+    first: str | None, middle: str | None, nickname: str | None, aliases: list[str]
+) -> tuple[list[str] | None, list[str] | None]:
+    """Forename keys (nickname groups of forename, middle names, nickname, alias forenames) and
+    surname keys (alias surnames), so that "Bob" meets "Robert" and an alias meets a name."""
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for part in (first, middle, nickname):
+        if part:
+            for word in part.split():
+                firsts.update(name_keys(word))
+    for alias in aliases:
+        words = [w for w in (_clean_word(x) for x in re.split(r"[\s,]+", alias)) if w]
+        if len(words) == 1:
+            firsts.update(name_keys(words[0]))
+        elif words:
+            f, _, last = _split_full_name(alias)
+            if f:
+                firsts.update(name_keys(_clean_word(f)))
+            if last:
+                lasts.add(_clean_word(last))
+    return (sorted(firsts) or None), (sorted(lasts) or None)
+
+
+def _birth_date(series: pd.Series) -> pd.Series:
+    s = series.str.replace(r"\s+", "", regex=True)
+    # DD/MM/YYYY and DD-MM-YYYY -> ISO
+    s = s.str.replace(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", r"\3-\2-\1", regex=True)
+    s = s.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
+    s = s.str.replace(r"^(\d{4})-(\d)(?=-|$)", r"\1-0\2", regex=True)
+    s = s.str.replace(r"^(\d{4}-\d{2})-(\d)$", r"\1-0\2", regex=True)
+    s = s.str.replace(r"T.*$", "", regex=True)
+    ok = s.str.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+    return s.where(ok.astype("boolean").fillna(False).astype(bool), None)
+
+
+def _postcode(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    s = series.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
+    s = s.where(s.notna() & (s != ""), None)
+
+    def split(pc: str | None) -> tuple[str | None, str | None, str | None]:
+        if pc is None:
+            return None, None, None
+        m = _UK_POSTCODE.match(pc)
+        if not m:
+            return pc, None, pc
+        outward, inward = m.groups()
+        return f"{outward} {inward}", f"{outward} {inward[0]}", outward
+
+    parts = s.map(split)
+    return parts.map(lambda p: p[0]), parts.map(lambda p: p[1]), parts.map(lambda p: p[2])
+
+
+def _address(series: pd.Series) -> pd.Series:
+    """Lower case words in their order, common abbreviations expanded ("st" -> "street")."""
+    s = series.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+
+    def words(text: str | None) -> str | None:
+        if not isinstance(text, str) or not text:
+            return None
+        kept = [w for w in (_ADDRESS_WORDS.get(w, w) for w in text.split()) if w]
+        return " ".join(kept) or None
+
+    return s.map(words)
+
+
+def _phone(series: pd.Series) -> pd.Series:
+    s = series.str.replace(r"[^0-9+]", "", regex=True)
+    s = s.str.replace(r"^00", "+", regex=True)
+    s = s.str.replace(r"^0(?=\d{9,10}$)", "+44", regex=True)
+    s = s.str.replace(r"^44(?=\d{9,10}$)", "+44", regex=True)
+    return s.where(s.notna() & (s.str.len() >= 7), None)
+
+
+def _identifier(series: pd.Series) -> pd.Series:
+    s = series.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
+    return s.where(s.notna() & (s != ""), None)
+
+
+def _soundex(series: pd.Series) -> pd.Series:
+    cache: dict[str, str] = {}
+
+    def sx(name: str | None) -> str | None:
+        if not name:
+            return None
+        word = name.replace(" ", "")
+        if word not in cache:
+            cache[word] = jellyfish.soundex(word)
+        return cache[word]
+
+    return series.map(sx)
+
+
+def validate_records(records: pd.DataFrame) -> None:
+    """Refuse a frame without usable, unique record ids (every problem reported at once)."""
+    if "record_id" not in records.columns:
+        raise InvalidRecord(
+            "The person records have no record_id column.",
+            fields={"record_id": ["This column is required."]},
+        )
+    ids = records["record_id"]
+    problems: list[RowError] = []
+    for pos in [i for i, v in enumerate(ids.isna() | (ids.astype(str).str.strip() == "")) if v]:
+        problems.append(RowError(row=pos + 1, field="record_id", message="The record id is empty."))
+    dup = ids.astype(str).duplicated(keep="first")
+    for pos in [i for i, v in enumerate(dup) if v]:
+        problems.append(
+            RowError(row=pos + 1, field="record_id", message=f"Duplicate record id {ids.iloc[pos]!r}.")
+        )
+    if problems:
+        raise InvalidRecord(f"{len(problems)} person record(s) cannot be resolved.", rows=problems)
+
+
+def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The prepared table (``PREPARED_COLUMNS``) for a frame of person records."""
+    validate_records(records)
+    n = len(records)
+    raw = {
+        col: (
+            _text(records[col].reset_index(drop=True))
+            if col in records.columns and col != "aliases"
+            else pd.Series([None] * n, dtype="object")
+        )
+        for col in INPUT_COLUMNS
+    }
+    aliases = (
+        records["aliases"].reset_index(drop=True).map(_alias_list)
+        if "aliases" in records.columns
+        else pd.Series([[] for _ in range(n)], dtype="object")
+    )
+    first_raw, middle_raw, last_raw = raw["first_name"], raw["middle_names"], raw["last_name"]
+    needs_split = first_raw.isna() & last_raw.isna() & raw["full_name"].notna()
+    if bool(needs_split.any()):
+        split = raw["full_name"][needs_split].map(_split_full_name)
+        first_raw = first_raw.copy()
+        middle_raw = middle_raw.copy()
+        last_raw = last_raw.copy()
+        first_raw[needs_split] = split.map(lambda p: p[0])
+        middle_raw[needs_split] = split.map(lambda p: p[1])
+        last_raw[needs_split] = split.map(lambda p: p[2])
+    first = _name(first_raw.astype("object"))
+    # A forename of several words keeps the first as the forename, the rest as middle names.
+    first_word = first.map(lambda v: v.split()[0] if v else None)
+    extra_middle = first.map(lambda v: " ".join(v.split()[1:]) if v and " " in v else None)
+    middle = _name(middle_raw.astype("object"))
+    middle = middle.combine(extra_middle, lambda a, b: " ".join(x for x in (a, b) if x) or None)
+    last = _name(last_raw.astype("object")).map(lambda v: v.replace(" ", "") if v else None)
+    nickname = _name(raw["nickname"].astype("object"))
+    keys = [_keys(f, m, k, a) for f, m, k, a in zip(first_word, middle, nickname, aliases, strict=True)]
+    first_keys = pd.Series([k[0] for k in keys], dtype="object")
+    alias_last = [k[1] for k in keys]
+    last_keys = pd.Series(
+        [
+            sorted({*(al or []), *([ln] if ln else [])}) or None
+            for al, ln in zip(alias_last, last, strict=True)
+        ],
+        dtype="object",
+    )
+    birth = _birth_date(raw["birth_date"].astype("object"))
+    year = birth.str.slice(0, 4)
+    swapped = birth.map(
+        lambda d: (
+            f"{d[:4]}-{d[8:10]}-{d[5:7]}"
+            if d and len(d) == 10 and int(d[8:10]) <= 12 and d[5:7] != d[8:10]
+            else None
+        )
+    )
+    pc, sector, district = _postcode(raw["postcode"].astype("object"))
+    address = _address(raw["address"].astype("object"))
+    out = pd.DataFrame(
+        {
+            "record_id": records["record_id"].astype(str).str.strip().reset_index(drop=True),
+            "source": raw["source"],
+            "first_name": first_word,
+            "last_name": last,
+            "first_keys": first_keys,
+            "last_keys": last_keys,
+            "first_sx": _soundex(first_word),
+            "last_sx": _soundex(last),
+            "first_initial": first_word.str.slice(0, 1),
+            "birth_date": birth,
+            "birth_year": year,
+            "birth_date_swapped": swapped,
+            "postcode": pc,
+            "postcode_sector": sector,
+            "postcode_district": district,
+            "address": address,
+            "phone": _phone(raw["phone"].astype("object")),
+            "pnc_id": _identifier(raw["pnc_id"].astype("object")),
+            "custody_number": _identifier(raw["custody_number"].astype("object")),
+            "ni_number": _identifier(raw["ni_number"].astype("object")),
+        }
+    )
+    for col in PREPARED_COLUMNS:
+        if col not in ("first_keys", "last_keys"):
+            out[col] = out[col].astype("object").where(out[col].notna(), None)
+    return out[list(PREPARED_COLUMNS)]

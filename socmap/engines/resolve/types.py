@@ -1,0 +1,248 @@
+"""Dataclasses of the entity-resolution engine: its configuration, model and results.
+
+Input schema (one pandas DataFrame row per source record describing a person)
+-----------------------------------------------------------------------------
+==================  ==========================================================================
+``record_id``       str, unique across the frame (required)
+``source``          str, the source system the record came from
+``first_name``      forename as given
+``middle_names``    further forenames, space separated
+``last_name``       surname as given
+``full_name``       the whole name when the source gave only one field ("SMITH John" or
+                    "Smith, John" are read surname first; otherwise the last word is the
+                    surname)
+``aliases``         other names: a list, or one string joined with "; "
+``nickname``        a street name or diminutive ("Bob", "Smudger")
+``birth_date``      ISO "YYYY-MM-DD", or partial "YYYY-MM" / "YYYY"; "DD/MM/YYYY" is read too
+``postcode``        UK postcode, normalised "GL50 3PP" (other forms are normalised here)
+``address``         free text
+``phone``           E.164 ("+447700900123"); UK national "07700 900123" is normalised here
+``pnc_id``          Police National Computer id
+``custody_number``  custody record number
+``ni_number``       National Insurance number
+==================  ==========================================================================
+
+Every column but ``record_id`` may be missing from the frame or hold None/NaN; values may be
+mis-cased or carry stray whitespace: the engine normalises them (``prepare.py``) and keeps the
+original frame untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+ENGINE_NAME = "socmap.engines.resolve"
+ENGINE_VERSION = "1.0.0"
+#: Version of the saved model file layout; a file of another version is refused.
+MODEL_FORMAT = "socmap.resolve.person-model"
+MODEL_FORMAT_VERSION = 1
+
+INPUT_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "source",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "full_name",
+    "aliases",
+    "nickname",
+    "birth_date",
+    "postcode",
+    "address",
+    "phone",
+    "pnc_id",
+    "custody_number",
+    "ni_number",
+)
+
+
+@dataclass(frozen=True)
+class ResolveConfig:
+    """How to train and score.
+
+    The thresholds were chosen by evaluation on the seeded synthetic person set of the tests
+    and on FEBRL4 (see ``bench/resolve_febrl4.py``): pairs at or above ``upper_threshold``
+    (0.99, a match weight of about +6.6) are proposed as matches; pairs between
+    ``lower_threshold`` (0.5) and the upper one go to an analyst for review; below it they are
+    not shown. On both data sets F1 is flat between 0.9 and 0.999, and 0.99 keeps
+    same-surname, same-birth-date, same-address twins below the line while a nickname-only
+    difference stays above it.
+
+    ``blocking`` None means the default rules in ``comparisons.BLOCKING_RULES``; pass SQL
+    conditions on ``l.``/``r.`` prepared columns to override. ``keep_above`` drops scored pairs
+    below that probability from ``ScoredPairs`` so that a million-record run does not carry
+    tens of millions of hopeless pairs into pandas (0.0 keeps all).
+    """
+
+    upper_threshold: float = 0.99
+    lower_threshold: float = 0.5
+    blocking: tuple[str, ...] | None = None
+    seed: int = 42
+    u_max_pairs: float = 1e6
+    keep_above: float = 0.01
+    prior_recall: float = 0.7
+    em_max_iterations: int = 25
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form of the configuration."""
+        body = dataclasses.asdict(self)
+        body["blocking"] = list(self.blocking) if self.blocking is not None else None
+        return body
+
+    @property
+    def config_hash(self) -> str:
+        """Stable short hash of the configuration, recorded in every result."""
+        text = json.dumps(self.as_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What produced a result: engine name and version, config hash, seed, timings."""
+
+    engine: str
+    engine_version: str
+    config_hash: str
+    seed: int
+    seconds: float
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResolverModel:
+    """A trained person model: Splink's settings JSON plus our metadata.
+
+    ``settings`` is exactly what Splink's ``Linker`` accepts (comparisons with their trained
+    m and u, the prior, the blocking rules). ``metadata`` holds ``engine``,
+    ``engine_version``, ``config_hash``, ``trained_on`` (record counts) and ``created_at``.
+    """
+
+    settings: Mapping[str, Any]
+    metadata: Mapping[str, Any]
+
+    def save(self, path: str) -> None:
+        """Write the versioned model file (JSON)."""
+        from socmap.engines.resolve.model_io import save_model
+
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str) -> ResolverModel:
+        """Read a model file; raise ``InvalidModel`` if it is corrupt or of another version."""
+        from socmap.engines.resolve.model_io import load_model
+
+        return load_model(path)
+
+
+@dataclass(frozen=True)
+class ScoredPairs:
+    """Scored candidate pairs and how they were produced.
+
+    ``pairs`` columns: ``record_id_l``, ``record_id_r`` (l < r), ``match_probability``,
+    ``match_weight``, then per comparison ``gamma_<name>`` (level index) and ``mw_<name>`` (its
+    partial match weight), and the prepared values compared (``<column>_l``/``<column>_r``).
+    ``candidate_pairs`` is how many pairs blocking produced before ``keep_above`` filtered.
+    """
+
+    pairs: pd.DataFrame
+    run: RunInfo
+    model_created_at: str
+    blocking_rules: tuple[str, ...]
+    candidate_pairs: int
+    kept_above: float
+
+
+@dataclass(frozen=True)
+class ComparisonStep:
+    """One bar of the waterfall: a comparison, the level it fell in and its weight."""
+
+    name: str
+    level: str
+    gamma: int
+    match_weight: float
+    value_l: str | None
+    value_r: str | None
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    """Why a pair scored what it did. ``prior_weight + sum(step weights) == match_weight``."""
+
+    record_id_l: str
+    record_id_r: str
+    prior_weight: float
+    steps: tuple[ComparisonStep, ...]
+    match_weight: float
+    match_probability: float
+
+
+@dataclass(frozen=True)
+class ClusterConflict:
+    """A no-match judgement between two records that positive links would have joined."""
+
+    record_id_a: str
+    record_id_b: str
+    #: The positive links not applied so that the two stay apart, weakest first.
+    cut_edges: tuple[tuple[str, str, float], ...]
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """Clusters of record ids, with the conflicts that forced splits."""
+
+    #: record id -> cluster id (the smallest record id in the cluster)
+    cluster_of: Mapping[str, str]
+    clusters: tuple[tuple[str, ...], ...]
+    conflicts: tuple[ClusterConflict, ...]
+    run: RunInfo
+
+    def as_frame(self) -> pd.DataFrame:
+        """Two columns: ``record_id``, ``cluster_id``."""
+        return pd.DataFrame(
+            {"record_id": list(self.cluster_of.keys()), "cluster_id": list(self.cluster_of.values())}
+        )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Quality of a clustering or of pair predictions against ground truth."""
+
+    pairwise_precision: float
+    pairwise_recall: float
+    pairwise_f1: float
+    bcubed_precision: float
+    bcubed_recall: float
+    bcubed_f1: float
+    #: Share of true pairs that blocking compared at all; None when no candidates were given.
+    blocking_recall: float | None
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    records: int
+    run: RunInfo
+
+
+@dataclass(frozen=True)
+class ObjectCluster:
+    """Records that name the same vehicle, phone, account... by normalised identifier."""
+
+    kind: str
+    key: str
+    record_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectResolveResult:
+    """Object clusters, plus the values that could not be normalised (kept, never dropped)."""
+
+    clusters: tuple[ObjectCluster, ...]
+    cluster_of: Mapping[tuple[str, str], str]
+    rejected: tuple[tuple[str, str, str, str], ...]
+    run: RunInfo
