@@ -27,10 +27,12 @@ BLOCKING_RULES: tuple[str, ...] = (
 )
 
 #: One EM session per rule. A session cannot learn m for the comparisons its rule uses, so the
-#: three rules between them estimate every comparison at least twice.
+#: two rules between them estimate every comparison at least once. No session blocks on
+#: postcode or address: households (same surname, same address, different people) dominate
+#: such blocks and EM then learns that a different forename and birth date are normal for a
+#: match (measured: pairwise precision fell to 0.45 on the synthetic set).
 EM_BLOCKING_RULES: tuple[str, ...] = (
     "l.birth_date = r.birth_date",
-    "l.postcode = r.postcode",
     "l.last_name = r.last_name AND l.first_name = r.first_name",
 )
 

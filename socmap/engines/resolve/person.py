@@ -158,6 +158,48 @@ def _scoring_settings(model: ResolverModel, rules: tuple[str, ...]) -> dict[str,
     return settings
 
 
+TWIN_GUARD = "twin_guard"
+TWIN_GUARD_LABEL = "Possible twin: forenames differ, surname and date of birth agree"
+
+
+def _gamma_of(model: ResolverModel, comparison: str, label: str) -> int | None:
+    for comp in model.settings["comparisons"]:
+        if comp["output_column_name"] == comparison:
+            return next((g for g, lab in _level_labels(comp).items() if lab == label), None)
+    return None
+
+
+def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig) -> pd.DataFrame:
+    """Send likely twins to review instead of auto-matching them.
+
+    Twins (and siblings with shared birthdays) agree on surname, date of birth, address and
+    phone; only the forename tells them apart, and no single m/u weight can both forgive a
+    re-keyed forename and separate twins. So when the forename disagrees outright while
+    surname and full date of birth agree, the total weight is capped at ``config.twin_cap``.
+    The cap is its own waterfall step (``mw_twin_guard``), so explanations still add up.
+    """
+    g_first = _gamma_of(model, "first_name", "All other comparisons")
+    g_last = _gamma_of(model, "last_name", "Exact match")
+    g_dob = _gamma_of(model, "birth_date", "Exact match")
+    needed = ("gamma_first_name", "gamma_last_name", "gamma_birth_date")
+    if None in (g_first, g_last, g_dob) or any(c not in pairs.columns for c in needed):
+        pairs[f"mw_{TWIN_GUARD}"] = 0.0
+        return pairs
+    cap = math.log2(config.twin_cap / (1 - config.twin_cap))
+    twins = (
+        (pairs["gamma_first_name"] == g_first)
+        & (pairs["gamma_last_name"] == g_last)
+        & (pairs["gamma_birth_date"] == g_dob)
+    )
+    excess = (pairs["match_weight"] - cap).clip(lower=0.0)
+    guard = (-excess).where(twins, 0.0).astype(float)
+    pairs[f"mw_{TWIN_GUARD}"] = guard
+    pairs["match_weight"] = pairs["match_weight"] + guard
+    odds = pd.Series(2.0, index=pairs.index) ** pairs["match_weight"]
+    pairs["match_probability"] = odds / (1 + odds)
+    return pairs
+
+
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     """l < r on every row, sorted, so results do not depend on join order."""
     swap = df["record_id_l"] > df["record_id_r"]
@@ -223,7 +265,7 @@ def score_pairs(
         predictions = linker.inference.predict(
             threshold_match_probability=config.keep_above or None, warning_mode="never"
         )
-    pairs = _tidy(_frame_of(predictions))
+    pairs = _tidy(_twin_guard(_frame_of(predictions), model, config))
     return ScoredPairs(
         pairs=pairs,
         run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
@@ -273,7 +315,11 @@ def score_new(
         )
         frames.append(_frame_of(within))
     frames = [f for f in frames if len(f)]
-    pairs = _tidy(pd.concat(frames, ignore_index=True)) if frames else _empty_like(model)
+    pairs = (
+        _tidy(_twin_guard(pd.concat(frames, ignore_index=True), model, config))
+        if frames
+        else _empty_like(model)
+    )
     con = db_api.duckdb_con
     between_sql = blocked_pairs_sql(sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
     between_n = int(con.execute(f"SELECT count(*) FROM ({between_sql})").fetchall()[0][0])  # noqa: S608
@@ -360,6 +406,18 @@ def explain(pair: Mapping[str, Any] | pd.Series, model: ResolverModel) -> PairEx
                 match_weight=float(row[f"mw_{name}"]),
                 value_l=" / ".join(values_l) or None,
                 value_r=" / ".join(values_r) or None,
+            )
+        )
+    guard = row.get(f"mw_{TWIN_GUARD}")
+    if guard is not None and float(guard) != 0.0:
+        steps.append(
+            ComparisonStep(
+                name=TWIN_GUARD,
+                level=TWIN_GUARD_LABEL,
+                gamma=1,
+                match_weight=float(guard),
+                value_l=None,
+                value_r=None,
             )
         )
     return PairExplanation(

@@ -89,6 +89,8 @@ class ResolveConfig:
     keep_above: float = 0.01
     prior_recall: float = 0.7
     em_max_iterations: int = 25
+    #: Highest probability a likely-twin pair may reach (inside the review band); see person.py.
+    twin_cap: float = 0.9
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form of the configuration."""

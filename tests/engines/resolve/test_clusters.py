@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from socmap.engines.resolve import cluster, evaluate, resolve_objects
+
+
+def test_positive_links_form_connected_components() -> None:
+    result = cluster(["a", "b", "c", "d"], [("a", "b", 0.99), ("b", "c", 0.98)])
+    assert result.clusters == (("a", "b", "c"), ("d",))
+    assert result.conflicts == ()
+
+
+def test_a_no_match_splits_a_cluster_joined_by_a_chain() -> None:
+    result = cluster(["a", "b", "c"], [("a", "b", 0.999), ("b", "c", 0.95)], negative_pairs=[("a", "c")])
+    assert result.cluster_of["a"] != result.cluster_of["c"]
+    assert result.cluster_of["a"] == result.cluster_of["b"]  # the weakest link was cut
+    (conflict,) = result.conflicts
+    assert (conflict.record_id_a, conflict.record_id_b) == ("a", "c")
+    assert conflict.cut_edges == (("b", "c", 0.95),)
+
+
+def test_evaluation_counts_pairs_and_bcubed() -> None:
+    truth = {"a": "1", "b": "1", "c": "1", "d": "2"}
+    result = evaluate({"a": "x", "b": "x", "c": "y", "d": "y"}, truth)
+    assert result.true_pairs == 3 and result.predicted_pairs == 2 and result.correct_pairs == 1
+    assert result.pairwise_precision == 0.5
+    assert round(result.pairwise_recall, 4) == round(1 / 3, 4)
+
+
+def test_objects_group_by_normalised_identifier() -> None:
+    result = resolve_objects(
+        [
+            ("r1", "vehicle", "ab12 cde"),
+            ("r2", "vehicle", "AB12CDE"),
+            ("r3", "phone", "07700 900123"),
+            ("r4", "phone", "+447700900123"),
+            ("r5", "phone", "123"),
+        ]
+    )
+    assert {c.record_ids for c in result.clusters} == {("r1", "r2"), ("r3", "r4")}
+    assert result.rejected[0][0] == "r5"
