@@ -175,13 +175,15 @@ def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig
     Twins (and siblings with shared birthdays) agree on surname, date of birth, address and
     phone; only the forename tells them apart, and no single m/u weight can both forgive a
     re-keyed forename and separate twins. So when the forename disagrees outright while
-    surname and full date of birth agree, the total weight is capped at ``config.twin_cap``.
+    surname and full date of birth agree and no identifier agrees, the total weight is capped
+    at ``config.twin_cap``.
     The cap is its own waterfall step (``mw_twin_guard``), so explanations still add up.
     """
     g_first = _gamma_of(model, "first_name", "All other comparisons")
     g_last = _gamma_of(model, "last_name", "Exact match")
     g_dob = _gamma_of(model, "birth_date", "Exact match")
-    needed = ("gamma_first_name", "gamma_last_name", "gamma_birth_date")
+    g_id = _gamma_of(model, "identifiers", "An identifier agrees")
+    needed = ("gamma_first_name", "gamma_last_name", "gamma_birth_date", "gamma_identifiers")
     if None in (g_first, g_last, g_dob) or any(c not in pairs.columns for c in needed):
         pairs[f"mw_{TWIN_GUARD}"] = 0.0
         return pairs
@@ -190,6 +192,8 @@ def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig
         (pairs["gamma_first_name"] == g_first)
         & (pairs["gamma_last_name"] == g_last)
         & (pairs["gamma_birth_date"] == g_dob)
+        # Twins do not share a PNC id, custody number or NI number: an exact one lifts the guard.
+        & (pairs["gamma_identifiers"] != g_id)
     )
     excess = (pairs["match_weight"] - cap).clip(lower=0.0)
     guard = (-excess).where(twins, 0.0).astype(float)
