@@ -79,13 +79,17 @@ class ResolveConfig:
     conditions on ``l.``/``r.`` prepared columns to override. ``keep_above`` drops scored pairs
     below that probability from ``ScoredPairs`` so that a million-record run does not carry
     tens of millions of hopeless pairs into pandas (0.0 keeps all).
+
+    ``u_max_pairs`` (random pairs for u): 3e5 gave the same FEBRL4 F1 as 1e6 (0.9962) in
+    about 60 % of the time; raise it (1e7) for million-record runs, where rare levels such as
+    identifier agreement need more random pairs to be observed at all.
     """
 
     upper_threshold: float = 0.99
     lower_threshold: float = 0.5
     blocking: tuple[str, ...] | None = None
     seed: int = 42
-    u_max_pairs: float = 1e6
+    u_max_pairs: float = 3e5
     keep_above: float = 0.01
     prior_recall: float = 0.7
     em_max_iterations: int = 25
