@@ -178,12 +178,14 @@ def _load_schemata(schema_dir: Path) -> tuple[dict[str, Schema], list[str]]:
                     raise _fail(file, f"{name}.edge.{end}", f"edge without {end}")
                 if prop not in inherited or inherited[prop].type != "entity":
                     raise _fail(file, f"{name}.edge.{end}", f"{prop!r} is not an entity property")
-            edge = Edge(str(edge_body["source"]), str(edge_body["target"]), bool(edge_body.get("directed", True)))
+            edge = Edge(
+                str(edge_body["source"]), str(edge_body["target"]), bool(edge_body.get("directed", True))
+            )
         schema = Schema(
             name=name,
             parent=parent,
             abstract=abstract,
-            ftm=str(body.get("ftm") or (built[parent].ftm if parent else "")),
+            ftm=str(body.get("ftm") or "") if "ftm" in body else (built[parent].ftm if parent else ""),
             caption=caption,
             required=required,
             properties=MappingProxyType(inherited),
@@ -200,7 +202,9 @@ def _load_schemata(schema_dir: Path) -> tuple[dict[str, Schema], list[str]]:
         for prop in schema.properties.values():
             for r in prop.range:
                 if r not in built:
-                    raise _fail(schema.file, f"{schema.name}.properties.{prop.name}.range", f"unknown schema {r!r}")
+                    raise _fail(
+                        schema.file, f"{schema.name}.properties.{prop.name}.range", f"unknown schema {r!r}"
+                    )
     return built, files
 
 

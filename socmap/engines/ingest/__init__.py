@@ -1,0 +1,238 @@
+"""The ingest engine: source files + YAML mappings -> graded records with entity and link drafts.
+
+Pure Python (no Django). Public API:
+
+- ``load_mapping(path)``: a validated ``Mapping`` (``SourceMapping``) or ``InvalidMapping``.
+- ``read_source(path, mapping)``: every data row as a ``MappedRecord`` or a ``QuarantinedRow``,
+  streamed; ``InvalidInput`` naming the file, before anything is yielded, if it cannot be read.
+- ``file_sha256(path)``: the file's digest, for batches and re-ingest checks.
+- ``export_ftm(entities)``: canonical entities with their statements as FollowTheMoney dicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from socmap.engines.ingest.mapper import RawRow, map_row
+from socmap.engines.ingest.mapping import load_mapping
+from socmap.engines.ingest.types import (
+    CanonicalEntity,
+    EntityDraft,
+    FtmStatement,
+    Grading,
+    LinkDraft,
+    MappedRecord,
+    QuarantinedRow,
+    SourceMapping,
+    Value,
+)
+from socmap.errors import InvalidInput, RowError
+from socmap.model.loader import Model, load_model
+
+Mapping = SourceMapping  # the name the app uses
+
+__all__ = [
+    "CanonicalEntity",
+    "EntityDraft",
+    "FtmStatement",
+    "Grading",
+    "LinkDraft",
+    "MappedRecord",
+    "Mapping",
+    "QuarantinedRow",
+    "SourceMapping",
+    "Value",
+    "export_ftm",
+    "file_sha256",
+    "load_mapping",
+    "read_source",
+]
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_source(
+    path: Path,
+    mapping: SourceMapping,
+    *,
+    encoding: str | None = None,
+    source_name: str = "",
+    model: Model | None = None,
+    today: date | None = None,
+) -> Iterator[MappedRecord | QuarantinedRow]:
+    """Stream ``path`` through ``mapping``: one result per data row, nothing lost.
+
+    The file is opened and checked now, so an unreadable file raises ``InvalidInput`` at the call,
+    before anything is yielded. ``encoding`` overrides the mapping's, which overrides detection.
+    ``source_name`` names the file in row errors (default: the file name).
+    """
+    model = model or load_model()
+    today = today or date.today()
+    file = source_name or path.name
+    if not path.is_file():
+        raise InvalidInput(f"{file}: no such file")
+    enc = encoding or mapping.encoding
+    from socmap.engines.ingest import readers
+
+    if mapping.format == "csv":
+        _, _, rows = readers.read_csv(
+            path, encoding=enc, delimiter=mapping.delimiter, required=mapping.columns
+        )
+        return (map_row(mapping, model, r, file=file, today=today) for r in rows)
+    if mapping.format == "xlsx":
+        _, rows = readers.read_xlsx(path, sheet=mapping.sheet, required=mapping.columns)
+        return (map_row(mapping, model, r, file=file, today=today) for r in rows)
+    if mapping.format == "jsonl":
+        pairs = readers.read_jsonl(path, encoding=enc)
+        return (map_row(mapping, model, r, file=file, today=today) for r, _ in pairs)
+    if mapping.format == "ftm":
+        pairs = readers.read_jsonl(path, encoding=enc)
+        return (_map_ftm(mapping, model, r, obj, file=file, today=today) for r, obj in pairs)
+    raise InvalidInput(f"{file}: unsupported format {mapping.format!r}")
+
+
+def _map_ftm(
+    mapping: SourceMapping, model: Model, row: RawRow, obj: dict[str, Any] | None, *, file: str, today: date
+) -> MappedRecord | QuarantinedRow:
+    """One FollowTheMoney entity -> one record with one entity (or one link and its two ends)."""
+    from followthemoney import model as ftm_model
+
+    from socmap.engines.ingest.mapper import _Problems
+    from socmap.model.types import VALUE_TYPES, validate_date
+
+    problems = _Problems(file, row.row, row.line)
+    for fld, msg in row.errors:
+        problems.error(fld, msg)
+    if obj is None:
+        return QuarantinedRow(row.row, row.text, row.values, tuple(problems.errors), row.line)
+    try:
+        proxy = ftm_model.get_proxy(obj)
+    except Exception as exc:  # followthemoney raises InvalidData and others for a bad entity
+        problems.error("schema", f"not a FollowTheMoney entity: {exc}")
+        return QuarantinedRow(row.row, row.text, row.values, tuple(problems.errors), row.line)
+    if not proxy.id:
+        problems.error("id", "missing record id")
+    ours = _ftm_schema(model, proxy.schema)
+    if ours is None:
+        problems.error("schema", f"FollowTheMoney schema {proxy.schema.name} has no socmap equivalent")
+        return QuarantinedRow(
+            row.row, row.text, row.values, tuple(problems.errors), row.line, str(proxy.id or "")
+        )
+    props: dict[str, tuple[Value, ...]] = {}
+    ends: dict[str, str] = {}
+    for pname, prop in ours.properties.items():
+        if not prop.ftm:
+            continue
+        values = proxy.get(prop.ftm, quiet=True)
+        if not values:
+            continue
+        if prop.type == "entity":
+            ends[pname] = values[0]
+            continue
+        vt = VALUE_TYPES[prop.type]
+        out = []
+        for v in values:
+            try:
+                cleaned = vt.clean(v)
+            except ValueError as exc:
+                (problems.error if prop.type == "date" else problems.warn)(prop.ftm, str(exc))
+                if prop.type != "date":
+                    out.append(Value(v.strip(), v))
+                continue
+            problem = validate_date(cleaned, today=today) if prop.type == "date" else vt.validate(cleaned)
+            if problem:
+                (problems.error if prop.type == "date" else problems.warn)(prop.ftm, problem)
+                if prop.type == "date":
+                    continue
+            out.append(Value(cleaned, v))
+        if out:
+            props[pname] = tuple(out)
+    grading = mapping.grading.default or Grading("2", "C", "P", original="", scheme="3x5x2")
+    entities: list[EntityDraft] = []
+    links: list[LinkDraft] = []
+    if ours.edge is not None:
+        src, tgt = ends.get(ours.edge.source), ends.get(ours.edge.target)
+        if not src or not tgt:
+            problems.error(ours.edge.source if not src else ours.edge.target, "link without both ends")
+        else:
+            # The ends are other FtM entities, by id: stubs keyed by that id let the app join them.
+            for key, pname in ((src, ours.edge.source), (tgt, ours.edge.target)):
+                entities.append(EntityDraft(key, ours.properties[pname].range[0], {}))
+            links.append(LinkDraft(ours.name, src, tgt, props))
+    else:
+        entities.append(EntityDraft(str(proxy.id), ours.name, props))
+    if problems.errors:
+        return QuarantinedRow(
+            row.row, row.text, row.values, tuple(problems.errors), row.line, str(proxy.id or "")
+        )
+    return MappedRecord(
+        row=row.row,
+        record_key=str(proxy.id),
+        raw=row.values or {},
+        grading=grading,
+        entities=tuple(entities),
+        links=tuple(links),
+        observed_on=None,
+        warnings=tuple(problems.warnings),
+        line=row.line,
+    )
+
+
+def _ftm_schema(model: Model, schema: Any) -> Any:
+    """Our concrete schema for a FollowTheMoney schema, walking up its parents."""
+    for s in [schema, *schema.schemata]:
+        ours = model.by_ftm(s.name)
+        if ours is not None:
+            return ours
+    return None
+
+
+def export_ftm(
+    entities: Iterable[CanonicalEntity], *, model: Model | None = None
+) -> Iterator[dict[str, Any]]:
+    """Canonical entities and links as FollowTheMoney entity dicts.
+
+    Each statement's value goes to the property's FtM name; values FtM rejects are skipped (FtM
+    cleans them itself). Links whose schema has no closer FtM equivalent export as ``UnknownLink``
+    (subject/object, with the socmap schema as the role). Schemata with no FtM equivalent at all
+    (``Phone``) are not exported; their numbers travel as ``phone`` on the people that use them
+    only if the caller adds them.
+    """
+    from followthemoney import model as ftm_model
+
+    model = model or load_model()
+    for entity in entities:
+        schema = model.schemata.get(entity.schema)
+        if schema is None or not schema.ftm:
+            continue
+        proxy = ftm_model.make_entity(schema.ftm)
+        proxy.id = entity.id
+        for st in entity.statements:
+            prop = schema.properties.get(st.prop)
+            if prop is None:
+                continue
+            name = prop.ftm
+            if schema.edge is not None and schema.ftm == "UnknownLink":
+                name = {schema.edge.source: "subject", schema.edge.target: "object"}.get(st.prop, name)
+            if not name or name not in proxy.schema.properties:
+                continue
+            proxy.add(name, st.value, quiet=True)
+        if schema.ftm == "UnknownLink":
+            proxy.add("role", schema.name, quiet=True)
+        yield proxy.to_dict()
+
+
+__all__ += ["RowError"]

@@ -1,0 +1,341 @@
+"""Readers: stream a source file as raw rows, in bounded memory.
+
+Each reader first checks that the file can be read at all (not empty, not binary, the right
+format, a header) and raises ``InvalidInput`` naming the file before it yields anything; it then
+returns a generator of ``RawRow``. Row numbers count data rows from 1 (header excluded); ``line`` is
+the physical line where the row starts (CSV, JSON lines) or the sheet row (XLSX).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from charset_normalizer import from_bytes
+
+from socmap.engines.ingest.mapper import RawRow
+from socmap.errors import InvalidInput
+
+SAMPLE = 64 * 1024
+CHUNK = 1024 * 1024
+MAX_RECORD_LINES = 200  # a quoted field longer than this is taken as a runaway quote
+_ZIP = b"PK\x03\x04"
+
+
+def _sample(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(SAMPLE)
+    except OSError as exc:
+        raise InvalidInput(f"{path.name}: cannot be read: {exc.strerror}") from exc
+
+
+def _check_text(path: Path, sample: bytes, expected: str) -> None:
+    if not sample.strip():
+        raise InvalidInput(f"{path.name}: the file is empty")
+    if sample.startswith(_ZIP):
+        raise InvalidInput(
+            f"{path.name}: this is a ZIP container (an XLSX workbook?), but its mapping expects {expected}"
+        )
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    if b"\x00" in sample or controls > len(sample) * 0.01:
+        raise InvalidInput(f"{path.name}: this is a binary file, not {expected} text")
+
+
+def detect_encoding(path: Path) -> str:
+    """The text encoding of ``path``: BOM first, then a strict UTF-8 pass, then charset-normalizer.
+
+    The UTF-8 pass reads the whole file in 1 MiB chunks (bounded memory) because a Windows-1252 file
+    is often pure ASCII for thousands of lines before its first accented name. When the file is
+    not UTF-8, charset-normalizer judges a sample made of the chunks that hold non-ASCII bytes; for
+    UK police data a single-byte Western encoding is by far the likeliest, so cp1252 is preferred
+    among single-byte candidates, and is the fallback.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        non_ascii = bytearray()
+        utf8 = True
+        while chunk := fh.read(CHUNK):
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if not chunk.isascii():
+                # Keep the lines around non-ASCII bytes for the statistical guess.
+                for line in chunk.splitlines():
+                    if not line.isascii() and len(non_ascii) < SAMPLE:
+                        non_ascii += line + b"\n"
+            if not utf8 and len(non_ascii) >= SAMPLE:
+                break
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError:
+                pass
+    guesses = from_bytes(
+        bytes(non_ascii), cp_isolation=["cp1252", "iso8859_15", "latin_1", "cp850", "mac_roman"]
+    )
+    best = guesses.best()
+    if best is None or best.encoding in ("latin_1", "iso8859_15"):
+        return "cp1252"  # cp1252 is a superset of Latin-1's printable range
+    return str(best.encoding)
+
+
+class _Lines:
+    """Iterate lines of a text stream, remembering the lines the current record used."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self.line = 0
+        self.buf: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.buf) > MAX_RECORD_LINES:
+            raise csv.Error(f"a quoted field runs over more than {MAX_RECORD_LINES} lines (a stray quote?)")
+        text = next(self._fh)
+        self.line += 1
+        self.buf.append(text)
+        return text
+
+
+def _choose_delimiter(header_line: str, sample: str, preferred: str | None) -> str:
+    if preferred and len(next(csv.reader([header_line], delimiter=preferred))) > 1:
+        return preferred
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return preferred or ","
+
+
+def read_csv(
+    path: Path, *, encoding: str | None, delimiter: str | None, required: frozenset[str]
+) -> tuple[list[str], str, Iterator[RawRow]]:
+    """(header, encoding used, rows) of a CSV file; raises InvalidInput before any row."""
+    sample = _sample(path)
+    _check_text(path, sample, "CSV")
+    enc = encoding or detect_encoding(path)
+    if enc.replace("-", "").replace("_", "").lower() == "utf8" and sample.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    try:
+        codecs.lookup(enc)
+    except LookupError as exc:
+        raise InvalidInput(f"{path.name}: unknown encoding {enc!r}") from exc
+    text_sample = sample.decode(enc, errors="replace")
+    header_line = text_sample.splitlines()[0] if text_sample.splitlines() else ""
+    delim = _choose_delimiter(header_line, text_sample, delimiter)
+    fh = open(path, encoding=enc, errors="replace", newline="")  # noqa: SIM115 - closed by the generator
+    lines = _Lines(fh)
+    reader = csv.reader(lines, delimiter=delim, strict=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        fh.close()
+        raise InvalidInput(f"{path.name}: no readable header line ({exc or 'empty'})") from exc
+    header = [h.strip() for h in header]
+    _check_header(path, header, required)
+
+    def rows() -> Iterator[RawRow]:
+        n = 0
+        try:
+            while True:
+                start = lines.line + 1
+                lines.buf.clear()
+                errors: list[tuple[str, str]] = []
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    fields = None
+                    errors.append(("", f"broken quoting: {exc}"))
+                text = "".join(lines.buf)
+                if fields is not None and not fields:
+                    continue  # a blank line is not a record
+                n += 1
+                values: dict[str, str] | None = None
+                if fields is not None:
+                    values = dict(zip(header, fields, strict=False))
+                    if len(fields) != len(header):
+                        errors.append(("", f"row has {len(fields)} columns, the header has {len(header)}"))
+                        if len(fields) > len(header):
+                            values["_extra"] = delim.join(fields[len(header) :])
+                yield RawRow(n, start, text, values, errors)
+        finally:
+            fh.close()
+
+    return header, enc, rows()
+
+
+def _check_header(path: Path, header: list[str], required: frozenset[str]) -> None:
+    if not any(header):
+        raise InvalidInput(f"{path.name}: the header line is empty")
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    if dupes:
+        raise InvalidInput(f"{path.name}: the header repeats {', '.join(dupes)}")
+    missing = sorted(required - set(header))
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        raise InvalidInput(
+            f"{path.name}: no header with the mapped columns (missing {names}); "
+            f"first line reads {', '.join(header[:6])}",
+            fields={"columns": [f"unknown column {m!r}" for m in missing]},
+        )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(
+    path: Path, *, sheet: str | None, required: frozenset[str]
+) -> tuple[list[str], Iterator[RawRow]]:
+    """(header, rows) of one sheet, read with openpyxl in read-only (streaming) mode."""
+    import openpyxl
+
+    sample = _sample(path)
+    if not sample.strip():
+        raise InvalidInput(f"{path.name}: the file is empty")
+    if not sample.startswith(_ZIP):
+        raise InvalidInput(f"{path.name}: this is not an XLSX workbook, but its mapping expects XLSX")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise InvalidInput(f"{path.name}: this XLSX workbook cannot be opened: {exc}") from exc
+    if sheet and sheet not in wb.sheetnames:
+        wb.close()
+        raise InvalidInput(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    try:
+        first = next(it)
+    except StopIteration:
+        wb.close()
+        raise InvalidInput(f"{path.name}: sheet {ws.title!r} is empty") from None
+    header = [_cell(c).strip() for c in first]
+    while header and not header[-1]:
+        header.pop()
+    try:
+        _check_header(path, header, required)
+    except InvalidInput:
+        wb.close()
+        raise
+
+    def rows() -> Iterator[RawRow]:
+        n = 0
+        try:
+            for sheet_row, cells in enumerate(it, start=2):
+                texts = [_cell(c) for c in cells]
+                if not any(t.strip() for t in texts):
+                    continue
+                n += 1
+                extra = [t for t in texts[len(header) :] if t.strip()]
+                values = dict(zip(header, texts, strict=False))
+                for h in header[len(texts) :]:
+                    values[h] = ""
+                errors = []
+                if extra:
+                    errors.append(
+                        ("", f"row has {len(header) + len(extra)} filled cells, the header has {len(header)}")
+                    )
+                    values["_extra"] = "\t".join(extra)
+                text = "\t".join(texts[: max(len(header), len(texts))])
+                yield RawRow(n, sheet_row, text, values, errors)
+        finally:
+            wb.close()
+
+    return header, rows()
+
+
+def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Nested JSON as dotted keys (``payer.name``); lists of scalars joined by ``; ``."""
+    out: dict[str, str] = {}
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten(v, key + "."))
+        elif isinstance(v, list):
+            if all(not isinstance(x, (dict, list)) for x in v):
+                out[key] = "; ".join("" if x is None else str(x) for x in v)
+            else:
+                out[key] = json.dumps(v, ensure_ascii=False)
+        elif v is None:
+            out[key] = ""
+        elif isinstance(v, bool):
+            out[key] = "true" if v else "false"
+        else:
+            out[key] = str(v)
+    return out
+
+
+def read_jsonl(path: Path, *, encoding: str | None) -> Iterator[tuple[RawRow, dict[str, Any] | None]]:
+    """JSON lines: (row, parsed object or None). Raises InvalidInput if no line is a JSON object."""
+    sample = _sample(path)
+    _check_text(path, sample, "JSON lines")
+    enc = encoding or ("utf-8-sig" if sample.startswith(codecs.BOM_UTF8) else "utf-8")
+    probe = [ln for ln in sample.decode(enc, errors="replace").splitlines() if ln.strip()][:20]
+    if probe and len(sample) == SAMPLE:
+        probe = probe[:-1] or probe  # the last sampled line may be cut short
+    if not any(_is_object(ln) for ln in probe):
+        raise InvalidInput(f"{path.name}: no line is a JSON object; this is not a JSON lines file")
+    fh = open(path, encoding=enc, errors="replace", newline="")  # noqa: SIM115 - closed by the generator
+
+    def rows() -> Iterator[tuple[RawRow, dict[str, Any] | None]]:
+        n = 0
+        try:
+            for line_no, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                n += 1
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield (
+                        RawRow(
+                            n, line_no, line, None, [("", f"invalid JSON: {exc.msg} at column {exc.colno}")]
+                        ),
+                        None,
+                    )
+                    continue
+                if not isinstance(obj, dict):
+                    yield RawRow(n, line_no, line, None, [("", "the line is JSON but not an object")]), None
+                    continue
+                yield RawRow(n, line_no, line, flatten(obj)), obj
+        finally:
+            fh.close()
+
+    return rows()
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
