@@ -66,7 +66,8 @@ def _broken(tmp_path: Path, file: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("file", "text", "expected"),
     [
-        ("schema/zz.yaml", "Gun:\n  extends: Weapon\n  caption: [name]\n", "zz.yaml: Gun.extends: unknown parent 'Weapon'"),
+        ("schema/zz.yaml", "Gun:\n  extends: Weapon\n  caption: [name]\n",
+         "zz.yaml: Gun.extends: unknown parent 'Weapon'"),
         ("schema/zz.yaml", "Gun:\n  abstract: false\n  properties:\n    calibre: {type: text}\n",
          "zz.yaml: Gun.caption: missing caption"),
         ("schema/zz.yaml", "Gun:\n  extends: Thing\n  required: [calibre]\n",

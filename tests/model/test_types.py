@@ -22,13 +22,21 @@ from socmap.model.types import (
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("  O'BRIEN ", "O'Brien"), ("o’brien", "O’Brien"), ("SMITH-JONES", "Smith-Jones"), ("Jo  McDonald", "Jo McDonald"), ("noël", "Noël")],
+    [
+        ("  O'BRIEN ", "O'Brien"),
+        ("o’brien", "O’Brien"),
+        ("SMITH-JONES", "Smith-Jones"),
+        ("Jo  McDonald", "Jo McDonald"),
+        ("noël", "Noël"),
+    ],
 )
 def test_names_are_recased_only_when_typed_in_one_case(raw: str, clean: str) -> None:
     assert clean_name(raw) == clean
 
 
-@pytest.mark.parametrize(("raw", "clean"), [("1990", "1990"), ("1990-02", "1990-02"), ("1990-02-28", "1990-02-28")])
+@pytest.mark.parametrize(
+    ("raw", "clean"), [("1990", "1990"), ("1990-02", "1990-02"), ("1990-02-28", "1990-02-28")]
+)
 def test_dates_may_be_partial(raw: str, clean: str) -> None:
     assert clean_date(raw) == clean
 
@@ -51,7 +59,9 @@ def test_phones_become_e164_however_they_arrive(raw: str) -> None:
     assert clean_phone(raw) == "+447700900123"
 
 
-@pytest.mark.parametrize(("raw", "clean"), [("gl503pp", "GL50 3PP"), ("GL50  3PP", "GL50 3PP"), ("sw1a1aa", "SW1A 1AA")])
+@pytest.mark.parametrize(
+    ("raw", "clean"), [("gl503pp", "GL50 3PP"), ("GL50  3PP", "GL50 3PP"), ("sw1a1aa", "SW1A 1AA")]
+)
 def test_postcodes_are_normalised(raw: str, clean: str) -> None:
     assert clean_postcode(raw) == clean
     assert validate_postcode(clean) is None
@@ -79,4 +89,6 @@ def test_amounts_keep_their_pence() -> None:
 
 
 def test_every_value_type_has_clean_and_validate() -> None:
-    assert {"name", "date", "phone", "postcode", "vrm", "identifier", "text", "amount", "country"} <= set(VALUE_TYPES)
+    assert {"name", "date", "phone", "postcode", "vrm", "identifier", "text", "amount", "country"} <= set(
+        VALUE_TYPES
+    )

@@ -1,0 +1,102 @@
+"""Unreadable files fail at once, naming the file; readable ones stream row by row."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socmap.engines.ingest import MappedRecord, QuarantinedRow, file_sha256, load_mapping, read_source
+from socmap.engines.ingest.readers import detect_encoding
+from socmap.errors import InvalidInput
+from tests.engines.ingest.conftest import mapping_path
+
+
+def _refused(path: Path, name: str) -> InvalidInput:
+    with pytest.raises(InvalidInput) as caught:
+        read_source(path, load_mapping(mapping_path(name)))
+    assert path.name in caught.value.message
+    return caught.value
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "anpr.csv"
+    path.write_bytes(b"")
+    assert "is empty" in _refused(path, "anpr").message
+
+
+def test_a_binary_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "anpr.csv"
+    path.write_bytes(bytes(range(256)) * 40)
+    assert "binary" in _refused(path, "anpr").message
+
+
+def test_an_xlsx_given_to_a_csv_mapping_is_refused(region: Path, tmp_path: Path) -> None:
+    path = tmp_path / "anpr.csv"
+    shutil.copy(region / "custody.xlsx", path)
+    assert "XLSX" in _refused(path, "anpr").message
+
+
+def test_a_csv_given_to_an_xlsx_mapping_is_refused(region: Path, tmp_path: Path) -> None:
+    path = tmp_path / "custody.xlsx"
+    shutil.copy(region / "anpr.csv", path)
+    assert "not an XLSX workbook" in _refused(path, "custody").message
+
+
+def test_a_csv_without_its_header_is_refused(region: Path, tmp_path: Path) -> None:
+    path = tmp_path / "anpr.csv"
+    lines = (region / "anpr.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:]), encoding="utf-8")
+    assert "no header with the mapped columns" in _refused(path, "anpr").message
+
+
+def test_a_non_json_file_given_to_a_jsonl_mapping_is_refused(region: Path, tmp_path: Path) -> None:
+    path = tmp_path / "financial.jsonl"
+    shutil.copy(region / "cdr.csv", path)
+    assert "not a JSON lines file" in _refused(path, "financial").message
+
+
+def test_encodings_are_detected(region: Path) -> None:
+    assert detect_encoding(region / "intel" / "devon_and_cornwall.csv") == "utf-8-sig"
+    assert detect_encoding(region / "intel" / "avon_and_somerset.csv") == "utf-8"
+    assert detect_encoding(region / "prison.csv") == "cp1252"
+    assert detect_encoding(region / "housing.csv") == "cp1252"
+
+
+def test_rows_are_streamed_not_read_whole(region: Path) -> None:
+    rows = read_source(region / "anpr.csv", load_mapping(mapping_path("anpr")))
+    first = next(rows)
+    assert isinstance(first, MappedRecord) and first.row == 1
+    rows.close()  # type: ignore[attr-defined]
+
+
+def test_a_row_with_several_problems_lists_them_all(tmp_path: Path) -> None:
+    path = tmp_path / "safeguarding.csv"
+    header = (
+        "Referral ID,Council,Date Received,Referrer,Subject Type,Subject Forename,Subject Surname,"
+        "Subject DOB,Address,Postcode,Contact Number,Concern,Associated Person,"
+        "Associated Person Details,Outcome,Notes\n"
+    )
+    path.write_text(header + ",Bristol City Council,31/02/2020,Police,Adult,Jo,Bloggs,01/01/2999,,,,,,,,\n")
+    (row,) = read_source(path, load_mapping(mapping_path("safeguarding")))
+    assert isinstance(row, QuarantinedRow)
+    assert {e.field for e in row.errors} == {"Referral ID", "Date Received", "Subject DOB"}
+    assert any("in the future" in e.message for e in row.errors)
+
+
+def test_a_bad_phone_is_kept_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "cdr.csv"
+    path.write_text("call_id,a_number,b_number,call_start,duration_seconds,call_type,cell_id\n"
+                    "C1,12,447700900123,11/02/2019 04:00:50,0,SMS,EX1-0339\n")  # fmt: skip
+    (row,) = read_source(path, load_mapping(mapping_path("cdr")))
+    assert isinstance(row, MappedRecord)
+    a_party = next(e for e in row.entities if e.key == "a_party")
+    assert a_party.properties["number"][0].original == "12"
+    assert row.warnings and row.warnings[0].field == "a_number"
+
+
+def test_file_sha256(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"abc")
+    assert file_sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
