@@ -170,6 +170,8 @@ def load_mapping(path: Path, *, model: Model | None = None) -> SourceMapping:
         raw_entities = []
     for n, item in enumerate(raw_entities):
         spec = _entity_spec(model, item, n, errors, columns)
+        if spec is None and isinstance(item, _Node) and item.get("key"):
+            keys.setdefault(str(item["key"]), "")  # reported already; spare the links a second error
         if spec is not None:
             if spec.key in keys:
                 errors.add(item, "key", f"entities[{n}].key", f"key {spec.key!r} used twice")
@@ -408,13 +410,15 @@ def _link_spec(
                 item, end, f"{path}.{end}", f"{end} {key!r} is not the key of an entity in this mapping"
             )
             continue
+        ends.append(key)
+        if not keys[key]:
+            continue
         allowed = sch.properties[prop].range
         ent = model.schemata[keys[key]]
         if not any(ent.is_a(r, model) for r in allowed):
             errors.add(
                 item, end, f"{path}.{end}", f"{schema} {end} must be {' or '.join(allowed)}, not {ent.name}"
             )
-        ends.append(key)
     props = _props(
         model, schema, item.get("properties"), f"{path}.properties", errors, columns, set(),
         skip=(sch.edge.source, sch.edge.target),
@@ -471,7 +475,7 @@ def _grading_spec(model: Model, data: _Node, errors: _Errors, columns: set[str])
         if v:
             columns.add(v)
     has_split = all(cols[k] for k in ("source", "intelligence", "handling"))
-    if not has_split and not cols["combined"] and default is None:
+    if not has_split and not cols["combined"] and not raw.get("default"):
         errors.add(
             raw,
             "grading",
