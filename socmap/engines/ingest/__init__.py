@@ -133,9 +133,16 @@ def _map_ftm(
         )
     props: dict[str, tuple[Value, ...]] = {}
     ends: dict[str, str] = {}
-    for pname, prop in ours.properties.items():
-        if not prop.ftm:
+    # Each FtM property fills one of ours: the schema's own first (Person.full_name before
+    # Thing.name), then the first declared (idNumber -> pnc_id, not every identifier).
+    parent = model.schemata.get(ours.parent)
+    inherited = set(parent.properties) if parent else set()
+    order = sorted(ours.properties.items(), key=lambda kv: kv[0] in inherited)
+    used: set[str] = set()
+    for pname, prop in order:
+        if not prop.ftm or prop.ftm in used:
             continue
+        used.add(prop.ftm)
         values = proxy.get(prop.ftm, quiet=True)
         if not values:
             continue
