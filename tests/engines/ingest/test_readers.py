@@ -100,3 +100,19 @@ def test_file_sha256(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(b"abc")
     assert file_sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_an_unparsable_grading_quarantines_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.csv"
+    path.write_text(
+        "LEGACY_ID,FORCE_CODE,ENTRY_DATE,SOURCE_EVAL,INTEL_EVAL,HANDLING,SUBJECT,DOB,ADDRESS,ASSOCIATE,VRM,TEXT\r\n"
+        "L1,55,20190101,F,3,1,JENKINS/GEORGE,11/11/13,,,,TEXT\r\n"
+        "L2,55,20190101,B,3,4,JENKINS/GEORGE,11/11/13,,,,TEXT\r\n",
+        encoding="cp1252",
+    )
+    bad, good = read_source(path, load_mapping(mapping_path("legacy")))
+    assert isinstance(bad, QuarantinedRow)
+    assert bad.errors[0].message == "line 2: grading 'F 3 1': 5x5x5 source evaluation 'F' is not one of A-E"
+    assert isinstance(good, MappedRecord)
+    assert (good.grading.code, good.grading.original, good.grading.scheme) == ("1B C", "B 3 4", "5x5x5")
+    assert good.grading.conditions.startswith("5x5x5 handling 4")
