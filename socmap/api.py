@@ -10,6 +10,7 @@ from socmap.apps.core.api import public as core_public
 from socmap.apps.core.api import router as core_router
 from socmap.apps.core.auth import api_auth
 from socmap.apps.inspections.api import router as inspections_router
+from socmap.apps.intel.api import router as intel_router
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
 
 api = NinjaAPI(
@@ -68,3 +69,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", core_public)
 api.add_router("/", core_router)
 api.add_router("/", inspections_router)
+api.add_router("/", intel_router)

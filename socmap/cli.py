@@ -114,8 +114,13 @@ def serve(
             "--timeout",
             "300",
         ]
-        with contextlib.suppress(KeyboardInterrupt):
-            subprocess.run(cmd, env=env, check=False)  # noqa: S603 - fixed argument list
+        # Background work (ingest) needs a worker beside the web server.
+        worker_proc = subprocess.Popen([sys.executable, "-m", "socmap.cli", "worker"], env=env)
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                subprocess.run(cmd, env=env, check=False)  # noqa: S603 - fixed argument list
+        finally:
+            worker_proc.terminate()
 
     guarded(run)
 
@@ -186,6 +191,7 @@ def create_user(
 @app.command()
 def demo(
     serve_after: bool = typer.Option(False, "--serve", help="Serve the web app when the demo is built"),
+    size: str = typer.Option("medium", help="Size of the synthetic region: small, medium or large"),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000, min=1, max=65535),
 ) -> None:
@@ -194,12 +200,31 @@ def demo(
     def run() -> list[Any]:
         _django()
         _manage("migrate", "--no-input", "--verbosity", "0")
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         from socmap.apps.core.demo import build_demo_organisations
         from socmap.apps.inspections.demo import build_demo_inspections
+        from socmap.apps.intel.demo import build_demo_intel, generate_region
 
-        with console.status("Building the South West demo region…"):
+        with console.status("Creating the South West organisations, users and inspection findings…"):
             logins = build_demo_organisations()
             build_demo_inspections()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("Generating the synthetic region", total=None)
+            generate_region(
+                size,
+                progress=lambda stage, done, total: progress.update(
+                    task, description=f"Generating: {stage}", completed=done, total=max(total, done, 1)
+                ),
+            )
+            build_demo_intel(
+                size=size,
+                on_file=lambda name: progress.update(
+                    task, description=f"Ingesting {name}", completed=0, total=None
+                ),
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
         return logins
 
     logins = guarded(run)
@@ -315,6 +340,73 @@ def inspections_import(
     failures = guarded(run)
     if failures:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def ingest(
+    files: list[Path] = typer.Argument(..., help="Extract files from the source system"),
+    source: str = typer.Option(..., "--source", help="Source name, e.g. intel-gloucestershire"),
+    user: str = typer.Option(..., "--as", help="Username to ingest as (recorded in the audit log)"),
+) -> None:
+    """Ingest extracts into a source, in the foreground with a progress bar. Each file stands alone."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    def run() -> int:
+        _django()
+        from socmap.apps.core.models import User
+        from socmap.apps.intel import selectors, services
+        from socmap.errors import InvalidInput
+
+        actor = User.objects.filter(username=user, is_active=True).first()
+        if actor is None:
+            raise InvalidInput(f"No active user called {user!r}", fields={"as": ["Unknown user"]})
+        src = selectors.source_get(viewer=actor, name=source)
+        failures = 0
+        for path in files:
+            try:
+                if not path.is_file():
+                    raise InvalidInput(f"{path}: no such file", fields={"file": [str(path)]})
+                start = services.batch_create(
+                    actor=actor, source=src, path=path.resolve(), file_name=path.name
+                )
+                if start.duplicate:
+                    console.print(f"[yellow]{path.name}[/]: already ingested (same content); nothing added")
+                    continue
+                columns = (TextColumn(path.name), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+                with Progress(*columns, console=console) as progress:
+                    task = progress.add_task(path.name, total=None)
+
+                    def report(
+                        done: int, total: int | None, task: object = task, progress: Progress = progress
+                    ) -> None:
+                        progress.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+                    batch = services.batch_run(batch_id=start.batch.pk, progress=report)
+            except SocmapError as exc:
+                failures += 1
+                err.print(f"[red]{path.name}: refused[/] – {exc}", highlight=False)
+                continue
+            console.print(
+                f"[green]{path.name}[/]: {batch.rows_done:,} rows, {batch.records_new:,} new records, "
+                f"{batch.records_seen:,} seen again, {batch.statements_new:,} new statements, "
+                f"{batch.quarantined:,} quarantined",
+                highlight=False,
+            )
+        return failures
+
+    if guarded(run):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def worker() -> None:
+    """Run background tasks (ingest) from the database queue until stopped."""
+
+    def run() -> None:
+        _django()
+        _manage("db_worker")
+
+    guarded(run)
 
 
 def main() -> None:

@@ -90,9 +90,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
+    "django_tasks_db",
     "ninja",
     "socmap.apps.core",
     "socmap.apps.inspections",
+    "socmap.apps.intel",
 ]
 
 MIDDLEWARE = [
@@ -218,7 +220,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_UPLOAD_MAX_BYTES = env.int("SOCMAP_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Long work (ingest) runs in a background worker (`socmap worker`, started by `socmap serve`) that
+# takes tasks from the database. SOCMAP_TASKS=immediate runs them in the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env.str("SOCMAP_TASKS", default="database") == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # Shown in the phase banner; `socmap demo` serves with it on.
 SOCMAP_DEMO = env.bool("SOCMAP_DEMO", default=False)

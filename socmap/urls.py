@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("socmap.apps.core.urls")),
     path("", include("socmap.apps.inspections.urls")),
+    path("", include("socmap.apps.intel.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

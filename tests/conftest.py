@@ -13,6 +13,8 @@ def _test_settings(settings: object, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
     # Password hashing is deliberately slow; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # Background tasks run in the test's own process, through the real task framework.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Intelligence ingest: sources, batches, records kept as received, statements, quarantine, search."""

@@ -1,0 +1,211 @@
+"""Sources, batches, records (kept as received), statements (one property value each), quarantine.
+
+Statements are the single source of truth. Their ids are deterministic hashes of (source, record key,
+entity key, property, value), so ingesting the same file twice changes nothing, and a newer extract
+adds only what changed. Visibility columns (owner, handling, compartment) are copied from the record
+onto its statements and entities so every list can be filtered by the one visibility rule directly.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from socmap.apps.core.models import Governed, User
+
+
+class SourceKind(models.TextChoices):
+    INTELLIGENCE = "intelligence", "Intelligence reports"
+    CUSTODY = "custody", "Custody"
+    ANPR = "anpr", "ANPR sightings"
+    COMMUNICATIONS = "communications", "Communications data"
+    FINANCIAL = "financial", "Financial intelligence"
+    PRISON = "prison", "Prison intelligence"
+    SAFEGUARDING = "safeguarding", "Safeguarding referrals"
+    HOUSING = "housing", "Housing"
+    LEGACY = "legacy", "Legacy system"
+    OTHER = "other", "Other"
+
+
+class Source(Governed):
+    """A system or partner that sends extracts. Its mapping says how rows become statements."""
+
+    name = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    mapping_name = models.CharField(max_length=120, help_text="Mapping file under socmap/mappings/")
+    default_grading = models.CharField(max_length=20, default="2B")
+    retention_days = models.PositiveIntegerField(default=6 * 365)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    REFUSED = "refused", "Refused"
+
+
+class Batch(models.Model):
+    """One file ingested (or being ingested) into one source."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="batches")
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+    header = models.JSONField(default=list, blank=True, help_text="Column names, for re-submitting rows")
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    message = models.TextField(blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    records_new = models.PositiveIntegerField(default=0)
+    records_seen = models.PositiveIntegerField(default=0)
+    statements_new = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source.name}: {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == BatchStatus.DONE else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class Record(Governed):
+    """One row of one source, kept as received."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="records")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="records")
+    record_key = models.CharField(max_length=200)
+    row = models.PositiveIntegerField()
+    raw = models.JSONField(help_text="The row as first received")
+    raw_versions = models.JSONField(default=list, blank=True, help_text="Later versions: batch id and row")
+    source_evaluation = models.CharField(max_length=2)
+    intelligence_assessment = models.CharField(max_length=2)
+    grading_scheme = models.CharField(max_length=10, default="3x5x2")
+    original_grading = models.CharField(max_length=40, blank=True)
+    observed_on = models.DateField(null=True, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    last_batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source__name", "record_key"]
+        constraints = [models.UniqueConstraint(fields=["source", "record_key"], name="unique_source_record")]
+
+    def __str__(self) -> str:
+        return f"{self.source.name}/{self.record_key}"
+
+    @property
+    def grading(self) -> str:
+        return f"{self.source_evaluation}{self.intelligence_assessment}"
+
+
+class RecordEntity(Governed):
+    """An entity mentioned by a record (record-local key), with search keys derived from its statements."""
+
+    id = models.CharField(max_length=40, primary_key=True)  # hash of (source, record key, entity key)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="entities")
+    key = models.CharField(max_length=80)
+    schema = models.CharField(max_length=40, db_index=True)
+    caption = models.CharField(max_length=300, blank=True)
+    name_norm = models.CharField(max_length=300, blank=True, db_index=True)
+    surname_code = models.CharField(max_length=8, blank=True, db_index=True)
+    forename_code = models.CharField(max_length=8, blank=True)
+    birth_date = models.CharField(max_length=10, blank=True, db_index=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    identifier = models.CharField(max_length=100, blank=True, db_index=True, help_text="Phone, VRM, account…")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "key"], name="unique_record_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.schema} {self.caption}"
+
+
+class Statement(Governed):
+    """One property value of one entity of one record, with its grading and provenance."""
+
+    id = models.CharField(max_length=40, primary_key=True)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="statements")
+    entity = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="statements")
+    schema = models.CharField(max_length=40)
+    prop = models.CharField(max_length=60)
+    value = models.TextField()
+    original = models.TextField(blank=True)
+    grading = models.CharField(max_length=4)
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entity_id", "prop", "value"]
+        indexes = [models.Index(fields=["prop", "value"], name="statement_prop_value")]
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.prop} = {self.value}"
+
+
+class RecordLink(Governed):
+    """A link a record asserts between two of its entities (lives at, uses phone, associate of…)."""
+
+    id = models.CharField(max_length=40, primary_key=True)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="links")
+    schema = models.CharField(max_length=40, db_index=True)
+    source_entity = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    target_entity = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    properties = models.JSONField(default=dict, blank=True)
+    grading = models.CharField(max_length=4)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.schema} {self.source_entity_id}→{self.target_entity_id}"
+
+
+class QuarantineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESUBMITTED = "resubmitted", "Fixed and re-submitted"
+    DISCARDED = "discarded", "Discarded"
+
+
+class QuarantinedRow(Governed):
+    """A row that could not be mapped or failed validation, kept as received with the reasons."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="quarantine")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    row = models.PositiveIntegerField()
+    raw_text = models.TextField()
+    raw = models.JSONField(null=True, blank=True)
+    errors = models.JSONField(default=list)
+    status = models.CharField(max_length=12, choices=QuarantineStatus.choices, default=QuarantineStatus.OPEN)
+    resolved_record = models.ForeignKey(
+        Record, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="unique_quarantined_row")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} row {self.row}"

@@ -1,0 +1,220 @@
+"""Every read of the intel app, through the viewer's visibility. Reading a person is a consultation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import jellyfish
+from django.db.models import Prefetch, Q, QuerySet
+from rapidfuzz import fuzz
+
+from socmap.apps.core.audit import audit_record
+from socmap.apps.core.models import AuditAction, User
+from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.visibility import decide, filter_visible
+from socmap.apps.intel.models import (
+    Batch,
+    QuarantinedRow,
+    QuarantineStatus,
+    Record,
+    RecordEntity,
+    RecordLink,
+    Source,
+    Statement,
+)
+from socmap.errors import InvalidInput, NotVisible
+
+SEARCH_LIMIT = 50
+CANDIDATES = 5000
+
+
+def source_list(*, viewer: User) -> QuerySet[Source]:
+    return filter_visible(Source.objects.select_related("owner"), viewer).order_by("title")
+
+
+def source_get(*, viewer: User, name: str) -> Source:
+    source = source_list(viewer=viewer).filter(name=name).first()
+    if source is None:
+        raise NotVisible(f"No source called {name!r}")
+    return source
+
+
+def ingestable_sources(*, viewer: User) -> QuerySet[Source]:
+    """Sources the viewer's organisation owns: only the owner sends extracts into a source."""
+    return Source.objects.filter(owner_id=viewer.organisation_id).order_by("title")
+
+
+def batch_list(*, viewer: User, page: int = 1) -> Page[Batch]:
+    qs = Batch.objects.filter(source__in=source_list(viewer=viewer)).select_related("source", "created_by")
+    return paginate(qs.order_by("-created_at", "-id"), page=page, per_page=25)
+
+
+def batch_get(*, viewer: User, batch_id: int) -> Batch:
+    batch = Batch.objects.select_related("source", "created_by").filter(pk=batch_id).first()
+    if batch is None or not decide(viewer, batch.source).visible:
+        raise NotVisible("No such batch")
+    return batch
+
+
+def quarantine_list(
+    *, viewer: User, batch_id: int | None = None, status: str = "open", page: int = 1
+) -> Page[QuarantinedRow]:
+    qs = filter_visible(QuarantinedRow.objects.select_related("batch", "source"), viewer)
+    if batch_id:
+        qs = qs.filter(batch_id=batch_id)
+    if status:
+        qs = qs.filter(status=status)
+    return paginate(qs.order_by("-batch_id", "row"), page=page, per_page=50)
+
+
+def quarantine_get(*, viewer: User, row_id: int) -> QuarantinedRow:
+    row = QuarantinedRow.objects.select_related("batch", "batch__source").filter(pk=row_id).first()
+    if row is None or not decide(viewer, row).visible:
+        raise NotVisible("No such row")
+    return row
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    name: str = ""
+    birth_date: str = ""
+    postcode: str = ""
+    phone: str = ""
+    vrm: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (self.name.strip(), self.birth_date, self.postcode.strip(), self.phone.strip(), self.vrm.strip())
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    entity: RecordEntity
+    score: int
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _norm_postcode(text: str) -> str:
+    compact = "".join(text.upper().split())
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def person_search(*, viewer: User, query: PersonQuery) -> list[Hit]:
+    """People by name (typos and word order tolerated), date of birth, postcode, phone or VRM."""
+    if query.empty:
+        raise InvalidInput(
+            "Enter a name, date of birth, postcode, phone number or registration",
+            fields={"name": ["Enter something to search for"]},
+        )
+    people = filter_visible(RecordEntity.objects.filter(schema="Person"), viewer).select_related(
+        "record", "record__source"
+    )
+    reasons: list[str] = []
+    if query.birth_date:
+        people = people.filter(birth_date__startswith=query.birth_date)
+        reasons.append(f"born {query.birth_date}")
+    if query.postcode.strip():
+        people = people.filter(postcode=_norm_postcode(query.postcode))
+        reasons.append(f"postcode {_norm_postcode(query.postcode)}")
+    for value, label in ((query.phone, "phone"), (query.vrm, "registration")):
+        if value.strip():
+            wanted = "".join(value.split()).upper()
+            linked = (
+                filter_visible(RecordLink.objects.all(), viewer)
+                .filter(
+                    Q(target_entity__identifier__iendswith=wanted[-9:])
+                    if label == "phone"
+                    else Q(target_entity__identifier__iexact=wanted)
+                )
+                .values("record_id", "source_entity_id")
+            )
+            people = people.filter(pk__in=[r["source_entity_id"] for r in linked[:CANDIDATES]])
+            reasons.append(f"{label} {value.strip()}")
+    name = " ".join(query.name.lower().split())
+    if name:
+        codes = {jellyfish.metaphone(t)[:8] for t in name.replace(",", " ").split() if t}
+        people = people.filter(
+            Q(surname_code__in=codes) | Q(forename_code__in=codes) | Q(name_norm__icontains=name)
+        )
+    hits = []
+    for entity in people[:CANDIDATES]:
+        score = int(fuzz.token_sort_ratio(name, entity.name_norm)) if name else 100
+        if name and score < 60:
+            continue
+        hits.append(Hit(entity, score, tuple(reasons + ([f"name {score}% alike"] if name else []))))
+    hits.sort(key=lambda h: (-h.score, h.entity.name_norm, h.entity.pk))
+    return hits[:SEARCH_LIMIT]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record: Record
+    conditions: tuple[str, ...]
+    entities: list[RecordEntity]
+    links: list[RecordLink]
+
+
+def record_get(*, viewer: User, record_id: int, justification: str) -> RecordView:
+    """A record with every statement, its source, grading and handling: a logged consultation."""
+    record = (
+        Record.objects.select_related("source", "owner", "batch")
+        .prefetch_related(
+            Prefetch(
+                "entities",
+                queryset=RecordEntity.objects.prefetch_related(
+                    Prefetch("statements", queryset=Statement.objects.order_by("prop", "value"))
+                ),
+            )
+        )
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None:
+        raise NotVisible("No such record")
+    decision = decide(viewer, record)
+    if not decision.visible:
+        audit_record(
+            AuditAction.PERMISSION_DENIED,
+            actor=viewer,
+            object_type="intel.record",
+            object_id=str(record_id),
+            detail={"reason": decision.reason},
+        )
+        raise NotVisible("No such record")
+    audit_record(AuditAction.CONSULTATION, actor=viewer, obj=record, justification=justification)
+    conditions = tuple(c for c in (record.conditions, *decision.conditions) if c)
+    links = list(record.links.select_related("source_entity", "target_entity"))
+    return RecordView(record, conditions, list(record.entities.all()), links)
+
+
+def record_counts(*, viewer: User) -> dict[str, int]:
+    return {
+        "records": filter_visible(Record.objects.all(), viewer).count(),
+        "statements": filter_visible(Statement.objects.all(), viewer).count(),
+        "quarantined": filter_visible(
+            QuarantinedRow.objects.filter(status=QuarantineStatus.OPEN), viewer
+        ).count(),
+    }
+
+
+def measure_sources_ingested(organisation_id: int, as_of: object) -> int:
+    """Sources with at least one completed batch by the date (a live measure)."""
+    return (
+        Source.objects.filter(
+            owner_id=organisation_id, batches__status="done", batches__finished_at__lte=as_of
+        )
+        .distinct()
+        .count()
+    )
+
+
+def measure_records_90_days(organisation_id: int, as_of: object) -> int:
+    from datetime import timedelta
+
+    return Record.objects.filter(
+        owner_id=organisation_id,
+        first_seen__lte=as_of,
+        first_seen__gt=as_of - timedelta(days=90),  # type: ignore[operator]
+    ).count()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from socmap.apps.intel import views
+
+app_name = "intel"
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("records/<int:record_id>/", views.record_detail, name="record_detail"),
+    path("ingest/", views.batch_list, name="batch_list"),
+    path("ingest/batches/<int:batch_id>/", views.batch_detail, name="batch_detail"),
+    path("ingest/quarantine/", views.quarantine_list, name="quarantine_list"),
+    path("ingest/quarantine/<int:row_id>/", views.quarantine_detail, name="quarantine_detail"),
+]
