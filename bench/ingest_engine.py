@@ -37,6 +37,18 @@ SOURCES = {
 }
 
 
+def _peak_kib() -> int:
+    """This process's peak resident memory. VmHWM, because ru_maxrss survives exec and would
+    report the parent's peak (the generator) for a child started by subprocess."""
+    try:
+        for line in pathlib.Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def run_one(mapping_name: str, path: pathlib.Path) -> dict[str, object]:
     from socmap.engines.ingest import MAPPINGS_DIR, MappedRecord, load_mapping, read_source
 
@@ -47,7 +59,7 @@ def run_one(mapping_name: str, path: pathlib.Path) -> dict[str, object]:
         rows += 1
         mapped += isinstance(result, MappedRecord)
     seconds = time.perf_counter() - began
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = _peak_kib()
     return {
         "bench": "ingest_engine",
         "file": path.name if path.parent.name != "intel" else f"intel/{path.name}",
