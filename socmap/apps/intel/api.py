@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
@@ -136,3 +136,16 @@ def record_get(request: HttpRequest, record_id: int, justification: str = "API r
             for s in e.statements.all()
         ],
     }
+
+
+@router.get(
+    "/intel/sources/{source}/export.ftm",
+    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    operation_id="intel_source_export_ftm",
+)
+def source_export_ftm(request: HttpRequest, source: str, justification: str) -> StreamingHttpResponse:
+    """The source's entities and links as FollowTheMoney JSON lines (a disclosure, audited)."""
+    lines = selectors.ftm_export(viewer=viewer(request), source_name=source, justification=justification)
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
+    response["Content-Disposition"] = f'attachment; filename="{source}.ftm.json"'
+    return response

@@ -275,3 +275,25 @@ def test_a_fixed_quarantined_row_becomes_a_record(some: list[Batch], region: Pat
     assert Statement.objects.filter(
         record=row.resolved_record, prop="birth_date", value="1990-02-28"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_ftm_export_is_audited_and_respects_visibility(some: list[Batch]) -> None:
+    import json
+
+    analyst = User.objects.get(username="analyst")
+    client = signed_in(analyst)
+    response = client.get(
+        "/api/v1/intel/sources/intel-gloucestershire/export.ftm", {"justification": "NCA return"}
+    )
+    assert response.status_code == 200
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]  # type: ignore[attr-defined]
+    schemata = {line["schema"] for line in lines}
+    assert "Person" in schemata and lines[0]["id"]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DISCLOSURE, object_id="ftm:intel-gloucestershire", justification="NCA return"
+    ).exists()
+    partner = signed_in(User.objects.get(username="partner"))
+    hidden = partner.get("/api/v1/intel/sources/intel-gloucestershire/export.ftm", {"justification": "x"})
+    assert hidden.status_code == 404
+    assert client.get("/api/v1/intel/sources/intel-gloucestershire/export.ftm").status_code == 422
