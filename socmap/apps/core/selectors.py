@@ -24,7 +24,7 @@ from socmap.apps.core.models import (
 )
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.services import export_audited
-from socmap.apps.core.visibility import decide, filter_visible
+from socmap.apps.core.visibility import consult, decide, filter_visible
 from socmap.errors import InvalidInput, NotAllowed, NotVisible
 
 
@@ -83,21 +83,8 @@ def document_get(*, viewer: User, document_id: int, justification: str) -> Docum
     doc = (
         Document.objects.select_related("owner", "compartment", "uploaded_by").filter(pk=document_id).first()
     )
-    if doc is None:
-        raise NotVisible("No such document")
-    decision = decide(viewer, doc)
-    if not decision.visible:
-        audit_record(
-            AuditAction.PERMISSION_DENIED,
-            actor=viewer,
-            object_type="core.document",
-            object_id=str(document_id),
-            detail={"reason": decision.reason},
-        )
-        raise NotVisible("No such document")
-    audit_record(AuditAction.CONSULTATION, actor=viewer, obj=doc, justification=justification)
-    conditions = tuple(c for c in (doc.conditions, *decision.conditions) if c)
-    return DocumentView(doc, conditions)
+    found, conditions = consult(viewer, doc, label="document", justification=justification)
+    return DocumentView(found, conditions)
 
 
 def document_open(*, viewer: User, document_id: int, justification: str) -> Document:

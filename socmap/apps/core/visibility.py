@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.utils import timezone
 from socmap.apps.core.models import SharingAgreement
 
 GENERAL = "general"
+G = TypeVar("G", bound=Any)
 
 
 class GovernedLike(Protocol):
@@ -147,3 +148,28 @@ def visible_filter(viewer: Any, on: date | None = None, prefix: str = "") -> Q:
 
 def filter_visible(queryset: QuerySet[Any], viewer: Any, on: date | None = None) -> QuerySet[Any]:
     return queryset.filter(visible_filter(viewer, on))
+
+
+def consult(viewer: Any, obj: G | None, *, label: str, justification: str) -> tuple[G, tuple[str, ...]]:
+    """Open one governed object for reading: a logged consultation, or a logged refusal shown as absent.
+
+    Returns the object and the handling conditions that travel with it (its own and the agreements').
+    """
+    from socmap.apps.core.audit import audit_record
+    from socmap.apps.core.models import AuditAction
+    from socmap.errors import NotVisible
+
+    if obj is None:
+        raise NotVisible(f"No such {label}")
+    decision = decide(viewer, obj)
+    if not decision.visible:
+        audit_record(
+            AuditAction.PERMISSION_DENIED,
+            actor=viewer,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            detail={"reason": decision.reason},
+        )
+        raise NotVisible(f"No such {label}")
+    audit_record(AuditAction.CONSULTATION, actor=viewer, obj=obj, justification=justification)
+    return obj, tuple(c for c in (obj.conditions, *decision.conditions) if c)

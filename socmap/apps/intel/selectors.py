@@ -10,10 +10,9 @@ import jellyfish
 from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz
 
-from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, User
+from socmap.apps.core.models import User
 from socmap.apps.core.pagination import Page, paginate
-from socmap.apps.core.visibility import decide, filter_visible
+from socmap.apps.core.visibility import consult, decide, filter_visible
 from socmap.apps.intel.models import (
     Batch,
     QuarantinedRow,
@@ -160,7 +159,7 @@ class RecordView:
 
 def record_get(*, viewer: User, record_id: int, justification: str) -> RecordView:
     """A record with every statement, its source, grading and handling: a logged consultation."""
-    record = (
+    found = (
         Record.objects.select_related("source", "owner", "batch")
         .prefetch_related(
             Prefetch(
@@ -173,20 +172,7 @@ def record_get(*, viewer: User, record_id: int, justification: str) -> RecordVie
         .filter(pk=record_id)
         .first()
     )
-    if record is None:
-        raise NotVisible("No such record")
-    decision = decide(viewer, record)
-    if not decision.visible:
-        audit_record(
-            AuditAction.PERMISSION_DENIED,
-            actor=viewer,
-            object_type="intel.record",
-            object_id=str(record_id),
-            detail={"reason": decision.reason},
-        )
-        raise NotVisible("No such record")
-    audit_record(AuditAction.CONSULTATION, actor=viewer, obj=record, justification=justification)
-    conditions = tuple(c for c in (record.conditions, *decision.conditions) if c)
+    record, conditions = consult(viewer, found, label="record", justification=justification)
     links = list(record.links.select_related("source_entity", "target_entity"))
     return RecordView(record, conditions, list(record.entities.all()), links)
 
