@@ -69,6 +69,17 @@ class Context:
     def rates(self) -> NoiseRates:
         return self.config.noise
 
+    def finish_csv(self, rel: str, sink: CsvSink, description: str, date_format: str, **more: object) -> None:
+        """Close a CSV source and record it for the manifest with its conventions."""
+        rows = sink.close()
+        extra = {
+            "delimiter": sink.delimiter,
+            "date_format": date_format,
+            **more,
+            "line_ending": "CRLF" if sink.crlf else "LF",
+        }
+        self.files.append(FileInfo(rel, rows, "csv", sink.encoding, description, extra=extra))
+
     def rng(self, name: str) -> random.Random:
         """An independent generator per source, so one source's size never shifts another's."""
         return random.Random(f"socmap-synth:{self.config.seed}:source:{name}")

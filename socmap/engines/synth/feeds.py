@@ -167,21 +167,7 @@ def write_anpr(ctx: Context, total: int) -> None:
             (*noisy, "malformed") if wrong and kind else noisy if wrong else ("malformed",) if kind else ()
         )
         truth.add(rel, rid, "vrm", "vehicle", vehicle.id, noise, eligible)
-    rows = sink.close()
-    ctx.files.append(
-        FileInfo(
-            rel,
-            rows,
-            "csv",
-            sink.encoding,
-            "ANPR vehicle sightings",
-            extra={
-                "delimiter": ",",
-                "date_format": "iso datetime UTC",
-                "line_ending": "CRLF" if sink.crlf else "LF",
-            },
-        )
-    )
+    ctx.finish_csv(rel, sink, "ANPR vehicle sightings", "iso datetime UTC")
 
 
 def _phone_at(world: World, person: Person, day: int) -> int:
@@ -274,21 +260,7 @@ def write_cdr(ctx: Context, total: int) -> None:
             world.people[b].id,
             extra + (["recycled_phone"] if phone_b.holders[0][0] != b else []),
         )
-    rows = sink.close()
-    ctx.files.append(
-        FileInfo(
-            rel,
-            rows,
-            "csv",
-            sink.encoding,
-            "Call data records",
-            extra={
-                "delimiter": ",",
-                "date_format": "dd/mm/yyyy HH:MM:SS",
-                "line_ending": "CRLF" if sink.crlf else "LF",
-            },
-        )
-    )
+    ctx.finish_csv(rel, sink, "Call data records", "dd/mm/yyyy HH:MM:SS")
 
 
 def write_financial(ctx: Context, total: int) -> None:

@@ -26,7 +26,6 @@ from socmap.engines.synth.common import (
 )
 from socmap.engines.synth.narrative import report_text
 from socmap.engines.synth.noise import Mention, Mentions, format_date
-from socmap.engines.synth.output import FileInfo
 from socmap.engines.synth.world import LAST, Person, World, day_to_date
 
 #: Share of the intelligence budget each force's file takes (roughly by population).
@@ -537,19 +536,10 @@ def write_intel(ctx: Context, total: int) -> None:
                 ctx.add_person(rel, rid, f"subject_{position + 1}", person, mention, extra)
             if rendered.vehicle >= 0:
                 ctx.truth.add(rel, rid, "vehicle", "vehicle", ctx.world.vehicles[rendered.vehicle].id)
-        rows = sink.close()
-        ctx.files.append(
-            FileInfo(
-                rel,
-                rows,
-                "csv",
-                sink.encoding,
-                f"{gz.FORCE_BY_SLUG[force].name} intelligence reports",
-                extra={
-                    "delimiter": sink.delimiter,
-                    "date_format": style,
-                    "bom": force == "devon_and_cornwall",
-                    "line_ending": "CRLF" if sink.crlf else "LF",
-                },
-            )
+        ctx.finish_csv(
+            rel,
+            sink,
+            f"{gz.FORCE_BY_SLUG[force].name} intelligence reports",
+            style,
+            bom=force == "devon_and_cornwall",
         )

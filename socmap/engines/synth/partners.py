@@ -275,17 +275,7 @@ def write_prison(ctx: Context, total: int) -> None:
         ctx.add_person(rel, rid, "prisoner", person, m, extra)
         if associate is not None and am is not None:
             ctx.add_person(rel, rid, "associate", associate, am, extra)
-    rows = sink.close()
-    ctx.files.append(
-        FileInfo(
-            rel,
-            rows,
-            "csv",
-            sink.encoding,
-            "Prison intelligence",
-            extra={"delimiter": ",", "date_format": "dd/mm/yy", "line_ending": "CRLF" if sink.crlf else "LF"},
-        )
-    )
+    ctx.finish_csv(rel, sink, "Prison intelligence", "dd/mm/yy")
 
 
 def write_safeguarding(ctx: Context, total: int) -> None:
@@ -414,21 +404,7 @@ def write_safeguarding(ctx: Context, total: int) -> None:
         ctx.add_person(rel, rid, "subject", person, m, extra)
         if am is not None:
             ctx.add_person(rel, rid, "associated_person", world.people[associate], am, extra)
-    rows = sink.close()
-    ctx.files.append(
-        FileInfo(
-            rel,
-            rows,
-            "csv",
-            sink.encoding,
-            "Council safeguarding referrals (partner)",
-            extra={
-                "delimiter": ",",
-                "date_format": "dd/mm/yyyy",
-                "line_ending": "CRLF" if sink.crlf else "LF",
-            },
-        )
-    )
+    ctx.finish_csv(rel, sink, "Council safeguarding referrals (partner)", "dd/mm/yyyy")
 
 
 def write_housing(ctx: Context, total: int) -> None:
@@ -536,21 +512,7 @@ def write_housing(ctx: Context, total: int) -> None:
         ctx.truth.add(rel, rid, "property", "address", address.id)
         if jm is not None:
             ctx.add_person(rel, rid, "joint_tenant", world.people[joint], jm, extra)
-    rows = sink.close()
-    ctx.files.append(
-        FileInfo(
-            rel,
-            rows,
-            "csv",
-            sink.encoding,
-            "Housing tenancy records (partner)",
-            extra={
-                "delimiter": ",",
-                "date_format": "yyyy-mm-dd",
-                "line_ending": "CRLF" if sink.crlf else "LF",
-            },
-        )
-    )
+    ctx.finish_csv(rel, sink, "Housing tenancy records (partner)", "yyyy-mm-dd")
 
 
 def write_legacy(ctx: Context, total: int) -> None:
@@ -653,18 +615,4 @@ def write_legacy(ctx: Context, total: int) -> None:
             ctx.add_person(rel, rid, "associate", world.people[associate], am, extra)
         if vehicle >= 0:
             ctx.truth.add(rel, rid, "vehicle", "vehicle", world.vehicles[vehicle].id)
-    rows = sink.close()
-    ctx.files.append(
-        FileInfo(
-            rel,
-            rows,
-            "csv",
-            sink.encoding,
-            "Legacy intelligence system (5x5x5)",
-            extra={
-                "delimiter": ",",
-                "date_format": "yyyymmdd (DOB dd/mm/yy)",
-                "line_ending": "CRLF" if sink.crlf else "LF",
-            },
-        )
-    )
+    ctx.finish_csv(rel, sink, "Legacy intelligence system (5x5x5)", "yyyymmdd (DOB dd/mm/yy)")
