@@ -11,7 +11,15 @@ from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.intel import selectors, services
 from socmap.apps.intel.demo import DEMO_SOURCES, build_demo_intel
-from socmap.apps.intel.models import Batch, BatchStatus, QuarantinedRow, Record, Source, Statement
+from socmap.apps.intel.models import (
+    Batch,
+    BatchStatus,
+    QuarantinedRow,
+    Record,
+    RecordEntity,
+    Source,
+    Statement,
+)
 from socmap.errors import InvalidInput, NotVisible
 from tests.apps.intel.conftest import malformed, manifest_rows
 from tests.conftest import signed_in
@@ -297,3 +305,15 @@ def test_ftm_export_is_audited_and_respects_visibility(some: list[Batch]) -> Non
     hidden = partner.get("/api/v1/intel/sources/intel-gloucestershire/export.ftm", {"justification": "x"})
     assert hidden.status_code == 404
     assert client.get("/api/v1/intel/sources/intel-gloucestershire/export.ftm").status_code == 422
+
+
+@pytest.mark.django_db
+def test_person_records_feed_the_resolver_with_names_dates_addresses_and_phones(some: list[Batch]) -> None:
+    rows = selectors.person_records()
+    assert len(rows) == RecordEntity.objects.filter(schema="Person").count()
+    with_all = [
+        r for r in rows if r.get("last_name") and r.get("birth_date") and r.get("postcode") and r.get("phone")
+    ]
+    assert with_all, "intelligence subjects carry name, date of birth, postcode and phone"
+    assert all(str(r["phone"]).startswith("+") for r in with_all)
+    assert {r["source"] for r in rows} <= {s.name for s in Source.objects.all()}
