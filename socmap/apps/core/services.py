@@ -48,10 +48,12 @@ ALLOWED_DOCUMENT_TYPES = {
 }
 
 
-def _require_role(actor: User, *roles: str, action: str) -> None:
+def require_role(actor: User, *roles: str, action: str) -> None:
+    """Refuse, and log the refusal, unless the actor holds one of the roles."""
     if not actor.has_role(*roles):
         audit_record(AuditAction.PERMISSION_DENIED, actor=actor, object_type="action", object_id=action)
-        raise NotAllowed(f"You need the {' or '.join(roles)} role to {action}")
+        names = " or ".join(Role(r).label.lower() for r in roles)
+        raise NotAllowed(f"You need the {names} role to {action}")
 
 
 def organisation_create(
@@ -81,7 +83,7 @@ def organisation_create(
     if problems:
         raise InvalidInput("The organisation could not be created", fields=problems)
     if actor is not None:
-        _require_role(actor, Role.ADMINISTRATOR, action="create organisations")
+        require_role(actor, Role.ADMINISTRATOR, action="create organisations")
     with transaction.atomic():
         if Organisation.objects.filter(slug=slug).exists() or Organisation.objects.filter(name=name).exists():
             raise Conflict(
@@ -125,7 +127,7 @@ def user_create(
     if problems:
         raise InvalidInput("The user could not be created", fields=problems)
     if actor is not None:
-        _require_role(actor, Role.ADMINISTRATOR, action="create users")
+        require_role(actor, Role.ADMINISTRATOR, action="create users")
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise Conflict(
@@ -149,7 +151,7 @@ def compartment_create(*, actor: User | None, name: str, description: str = "") 
     if not name.strip():
         raise InvalidInput("The compartment needs a name", fields={"name": ["Enter a name"]})
     if actor is not None:
-        _require_role(actor, Role.ADMINISTRATOR, action="create compartments")
+        require_role(actor, Role.ADMINISTRATOR, action="create compartments")
     with transaction.atomic():
         comp, created = Compartment.objects.get_or_create(
             slug=slugify(name)[:80], defaults={"name": name.strip(), "description": description}
@@ -190,7 +192,7 @@ def agreement_create(
     if problems:
         raise InvalidInput("The sharing agreement could not be recorded", fields=problems)
     if actor is not None:
-        _require_role(actor, Role.ADMINISTRATOR, action="record sharing agreements")
+        require_role(actor, Role.ADMINISTRATOR, action="record sharing agreements")
     with transaction.atomic():
         agreement = SharingAgreement.objects.create(
             provider=provider,
@@ -216,7 +218,7 @@ def agreement_create(
 
 
 def agreement_approve(*, actor: User, agreement: SharingAgreement) -> SharingAgreement:
-    _require_role(actor, Role.ADMINISTRATOR, Role.SUPERVISOR, action="approve sharing agreements")
+    require_role(actor, Role.ADMINISTRATOR, Role.SUPERVISOR, action="approve sharing agreements")
     if actor.organisation_id != agreement.provider_id:
         raise NotAllowed("Only the providing organisation approves its sharing agreements")
     with transaction.atomic():
@@ -228,7 +230,7 @@ def agreement_approve(*, actor: User, agreement: SharingAgreement) -> SharingAgr
 
 
 def agreement_revoke(*, actor: User, agreement: SharingAgreement, justification: str) -> SharingAgreement:
-    _require_role(actor, Role.ADMINISTRATOR, action="revoke sharing agreements")
+    require_role(actor, Role.ADMINISTRATOR, action="revoke sharing agreements")
     if not justification.strip():
         raise InvalidInput("Say why the agreement is revoked", fields={"justification": ["Enter a reason"]})
     with transaction.atomic():

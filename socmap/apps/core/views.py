@@ -131,7 +131,7 @@ def purpose(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     page = selectors.document_list(
-        viewer=viewer(request), query=request.GET.get("q", "")[:200], page=_int(request.GET.get("page"), 1)
+        viewer=viewer(request), query=request.GET.get("q", "")[:200], page=page_number(request)
     )
     return render(request, "core/document_list.html", {"page": page, "q": request.GET.get("q", "")})
 
@@ -190,7 +190,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = _audit_filters(form)
     page = selectors.audit_list(
-        viewer=viewer(request), filters=filters, page=_int(request.GET.get("page"), 1), per_page=25
+        viewer=viewer(request), filters=filters, page=page_number(request), per_page=25
     )
     return render(
         request,
@@ -272,11 +272,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
-def _int(value: str | None, default: int) -> int:
+def page_number(request: HttpRequest) -> int:
+    """The ?page= of a paginated list; anything that is not a positive number is page 1."""
     try:
-        return max(1, int(value or default))
+        return max(1, int(request.GET.get("page") or 1))
     except ValueError:
-        return default
+        return 1
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

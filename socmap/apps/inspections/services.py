@@ -14,6 +14,7 @@ from django.utils import timezone
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.measures import measure_get
 from socmap.apps.core.models import AuditAction, Document, Organisation, OrganisationKind, Role, User
+from socmap.apps.core.services import require_role
 from socmap.apps.core.visibility import can_see
 from socmap.apps.inspections.models import (
     ActionEvidence,
@@ -33,12 +34,6 @@ from socmap.engines.inspections import ParsedFinding, TimelineEvent, parse_recom
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 
 MANAGERS = (Role.IMPROVEMENT_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR)
-
-
-def _require(actor: User, *roles: str, action: str) -> None:
-    if not actor.has_role(*roles):
-        audit_record(AuditAction.PERMISSION_DENIED, actor=actor, object_type="action", object_id=action)
-        raise NotAllowed(f"You need the {' or '.join(r.replace('_', ' ') for r in roles)} role to {action}")
 
 
 @dataclass
@@ -109,7 +104,7 @@ def finding_import(
     The same page imported again changes nothing; an updated page adds only its new timeline events.
     Nothing the parser could not place is lost: it is kept on the finding with its diagnostics.
     """
-    _require(actor, *MANAGERS, Role.ANALYST, action="import inspection findings")
+    require_role(actor, *MANAGERS, Role.ANALYST, action="import inspection findings")
     parsed = parse_recommendation_page(data, source=source)
     subject = _resolve_subject(parsed, subject)
     if actor.organisation_id != subject.pk and not actor.has_role(Role.ADMINISTRATOR):
@@ -239,7 +234,7 @@ def finding_event_add(
     *, actor: User, finding: Finding, on: date, status: str = "", comment: str = ""
 ) -> FindingEvent:
     """A user records a status change or comment on a finding (for example one recommendation's)."""
-    _require(actor, *MANAGERS, action="update findings")
+    require_role(actor, *MANAGERS, action="update findings")
     if not can_see(actor, finding):
         raise NotVisible("No such finding")
     status = status.strip().lower().replace(" ", "-")
@@ -309,7 +304,7 @@ def inspection_create(*, actor: User | None, title: str, kind: str, **fields: ob
 
 
 def plan_create(*, actor: User, title: str, description: str = "") -> ImprovementPlan:
-    _require(actor, *MANAGERS, action="create improvement plans")
+    require_role(actor, *MANAGERS, action="create improvement plans")
     if actor.organisation is None:
         raise NotAllowed("You belong to no organisation, so you cannot hold a plan")
     if not title.strip():
@@ -333,7 +328,7 @@ def action_create(
     rag: str = Rag.AMBER,
     findings: Iterable[Finding] = (),
 ) -> ImprovementAction:
-    _require(actor, *MANAGERS, action="add improvement actions")
+    require_role(actor, *MANAGERS, action="add improvement actions")
     if not can_see(actor, plan) or plan.owner_id != actor.organisation_id:
         raise NotVisible("No such plan")
     problems: dict[str, list[str]] = {}
@@ -368,7 +363,7 @@ def action_create(
 
 
 def action_link_finding(*, actor: User, action: ImprovementAction, finding: Finding) -> None:
-    _require(actor, *MANAGERS, action="link findings to actions")
+    require_role(actor, *MANAGERS, action="link findings to actions")
     if not can_see(actor, finding) or not can_see(actor, action.plan):
         raise NotVisible("No such finding")
     with transaction.atomic():

@@ -15,7 +15,7 @@ from socmap.apps.core import selectors as core_selectors
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.forms import JustificationForm
 from socmap.apps.core.models import Organisation
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.views import apply_errors, page_number
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import (
     ActionForm,
@@ -39,13 +39,6 @@ STATUS_COLOURS = {
 }
 
 
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 def _filter_form(request: HttpRequest) -> tuple[FindingFilterForm, selectors.FindingFilter]:
     user = viewer(request)
     subjects = [(o.slug, o.name) for o in Organisation.objects.filter(kind__in=["force", "rocu"])]
@@ -64,7 +57,7 @@ def _filter_form(request: HttpRequest) -> tuple[FindingFilterForm, selectors.Fin
 @login_required
 def finding_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filter_form(request)
-    page = selectors.finding_list(viewer=viewer(request), filters=filters, page=_page(request))
+    page = selectors.finding_list(viewer=viewer(request), filters=filters, page=page_number(request))
     return render(
         request,
         "inspections/finding_list.html",

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Organisation, Role, User
+from socmap.apps.core.services import require_role
 from socmap.apps.intel.models import (
     Batch,
     BatchStatus,
@@ -35,19 +36,13 @@ from socmap.apps.intel.models import (
     Statement,
 )
 from socmap.engines import ingest
-from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
+from socmap.errors import Conflict, InvalidInput, NotVisible, SocmapError
 
 log = logging.getLogger("socmap.ingest")
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 CHUNK = 2000
 Progress = Callable[[int, int | None], None]
 INGESTERS = (Role.ANALYST, Role.INTELLIGENCE_OFFICER, Role.ADMINISTRATOR, Role.PARTNER)
-
-
-def _require(actor: User, *roles: str, action: str) -> None:
-    if not actor.has_role(*roles):
-        audit_record(AuditAction.PERMISSION_DENIED, actor=actor, object_type="action", object_id=action)
-        raise NotAllowed(f"You need the {' or '.join(r.replace('_', ' ') for r in roles)} role to {action}")
 
 
 def mapping_path(name: str) -> Path:
@@ -77,7 +72,7 @@ def source_register(
     """Register a source; its mapping is loaded and validated now, so a bad one is refused at once."""
     ingest.load_mapping(mapping_path(mapping_name))
     if actor is not None:
-        _require(actor, Role.ADMINISTRATOR, Role.ANALYST, action="register sources")
+        require_role(actor, Role.ADMINISTRATOR, Role.ANALYST, action="register sources")
     with transaction.atomic():
         if Source.objects.filter(name=name).exists():
             raise Conflict(f"A source called {name!r} already exists", fields={"name": ["Already exists"]})
@@ -112,14 +107,6 @@ def upload_store(upload: Any) -> Path:
     return final
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class BatchStart:
     batch: Batch
@@ -128,7 +115,7 @@ class BatchStart:
 
 def batch_create(*, actor: User, source: Source, path: Path, file_name: str) -> BatchStart:
     """Accept a file for a source. The same file twice is recognised by its hash and adds nothing."""
-    _require(actor, *INGESTERS, action="ingest intelligence")
+    require_role(actor, *INGESTERS, action="ingest intelligence")
     if source.owner_id != actor.organisation_id:
         raise NotVisible("No such source")
     size = path.stat().st_size
@@ -139,7 +126,7 @@ def batch_create(*, actor: User, source: Source, path: Path, file_name: str) -> 
         raise InvalidInput(
             f"{file_name} is larger than the {limit} MB limit", fields={"file": [f"Over {limit} MB"]}
         )
-    sha = _sha256(path)
+    sha = ingest.file_sha256(path)
     previous = Batch.objects.filter(source=source, sha256=sha).exclude(status=BatchStatus.REFUSED).first()
     if previous is not None and previous.status == BatchStatus.DONE:
         return BatchStart(previous, duplicate=True)
@@ -558,7 +545,7 @@ def record_withdraw(*, actor: User, record: Record, justification: str) -> Recor
 
 def record_erase(*, actor: User, record: Record, justification: str) -> Record:
     """Erase a record's content (statements, entities, links, raw row). The erasure itself is logged."""
-    _require(actor, Role.ADMINISTRATOR, Role.SUPERVISOR, action="erase records")
+    require_role(actor, Role.ADMINISTRATOR, Role.SUPERVISOR, action="erase records")
     if record.owner_id != actor.organisation_id:
         raise NotVisible("No such record")
     if not justification.strip():

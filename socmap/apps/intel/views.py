@@ -13,18 +13,11 @@ from socmap.apps.core.audit import audit_record
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import AuditAction
 from socmap.apps.core.purpose import current_purpose, purpose_required
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.views import apply_errors, page_number
 from socmap.apps.intel import selectors, services
 from socmap.apps.intel.forms import SearchForm, UploadForm
 from socmap.apps.intel.tasks import ingest_batch
 from socmap.errors import InvalidInput, SocmapError
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @login_required
@@ -102,7 +95,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         "intel/batch_list.html",
         {
             "form": form,
-            "page": selectors.batch_list(viewer=user, page=_page(request)),
+            "page": selectors.batch_list(viewer=user, page=page_number(request)),
             "counts": selectors.record_counts(viewer=user),
         },
         status=400 if form.errors else 200,
@@ -126,7 +119,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
         viewer=viewer(request),
         batch_id=int(batch_id) if batch_id and batch_id.isdigit() else None,
         status=status if status in ("open", "resubmitted", "discarded", "") else "open",
-        page=_page(request),
+        page=page_number(request),
     )
     return render(request, "intel/quarantine_list.html", {"page": page, "status": status})
 
