@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import segno
@@ -204,24 +205,41 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     filter_form = AuditFilterForm(request.GET or None)
+    return justified_csv_export(
+        request,
+        what="the audit log",
+        filename="socmap-audit.csv",
+        lines=lambda why: selectors.audit_export(
+            viewer=viewer(request), filters=_audit_filters(filter_form), justification=why
+        ),
+        filter_form=filter_form,
+    )
+
+
+def justified_csv_export(
+    request: HttpRequest,
+    *,
+    what: str,
+    filename: str,
+    lines: Callable[[str], Iterator[str]],
+    filter_form: djforms.Form | None = None,
+) -> HttpResponseBase:
+    """Every CSV export: ask why, then stream the file; ``lines`` audits the export with that reason."""
     form = JustificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (not filter_form.is_bound or filter_form.is_valid()):
+    filters_ok = filter_form is None or not filter_form.is_bound or filter_form.is_valid()
+    if request.method == "POST" and form.is_valid() and filters_ok:
         try:
-            lines = selectors.audit_export(
-                viewer=viewer(request),
-                filters=_audit_filters(filter_form),
-                justification=form.cleaned_data["justification"],
-            )
+            body = lines(form.cleaned_data["justification"])
         except SocmapError as exc:
             apply_errors(form, exc)
         else:
-            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="socmap-audit.csv"'
+            response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
     return render(
         request,
-        "core/audit_export.html",
-        {"form": form, "filter_form": filter_form, "query": request.GET.urlencode()},
+        "core/export.html",
+        {"form": form, "filter_form": filter_form, "what": what, "query": request.GET.urlencode()},
         status=400 if form.errors else 200,
     )
 

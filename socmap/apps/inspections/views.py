@@ -6,16 +6,15 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core import selectors as core_selectors
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.forms import JustificationForm
 from socmap.apps.core.models import Organisation
-from socmap.apps.core.views import apply_errors, page_number
+from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import (
     ActionForm,
@@ -69,19 +68,13 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def finding_export(request: HttpRequest) -> HttpResponseBase:
     _, filters = _filter_form(request)
-    form = JustificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        lines = selectors.finding_export(
-            viewer=viewer(request), filters=filters, justification=form.cleaned_data["justification"]
-        )
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="socmap-findings.csv"'
-        return response
-    return render(
+    return justified_csv_export(
         request,
-        "inspections/export.html",
-        {"form": form, "what": "inspection findings", "query": request.GET.urlencode()},
-        status=400 if form.errors else 200,
+        what="inspection findings",
+        filename="socmap-findings.csv",
+        lines=lambda why: selectors.finding_export(
+            viewer=viewer(request), filters=filters, justification=why
+        ),
     )
 
 
@@ -228,22 +221,16 @@ def board_print(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_export(request: HttpRequest) -> HttpResponseBase:
-    form = JustificationForm(request.POST or None)
     plan_id = request.GET.get("plan")
-    if request.method == "POST" and form.is_valid():
-        lines = selectors.action_export(
+    return justified_csv_export(
+        request,
+        what="improvement actions",
+        filename="socmap-improvement-actions.csv",
+        lines=lambda why: selectors.action_export(
             viewer=viewer(request),
             plan_id=int(plan_id) if plan_id and plan_id.isdigit() else None,
-            justification=form.cleaned_data["justification"],
-        )
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="socmap-improvement-actions.csv"'
-        return response
-    return render(
-        request,
-        "inspections/export.html",
-        {"form": form, "what": "improvement actions", "query": request.GET.urlencode()},
-        status=400 if form.errors else 200,
+            justification=why,
+        ),
     )
 
 
