@@ -160,17 +160,10 @@ def create_user(
 
     def run() -> None:
         _django()
-        from django.db.models import Q
-
-        from socmap.apps.core.models import Organisation
+        from socmap.apps.core.selectors import organisation_find
         from socmap.apps.core.services import user_create
-        from socmap.errors import InvalidInput
 
-        org = Organisation.objects.filter(Q(slug=organisation) | Q(name=organisation)).first()
-        if org is None:
-            raise InvalidInput(
-                f"No organisation called {organisation!r}", fields={"organisation": ["Unknown"]}
-            )
+        org = organisation_find(name_or_slug=organisation)
         user = user_create(
             actor=None,
             username=username,
@@ -304,16 +297,12 @@ def inspections_import(
 
     def run() -> int:
         _django()
-        from socmap.apps.core.models import Organisation, User
+        from socmap.apps.core.selectors import active_user, organisation_find
         from socmap.apps.inspections.services import finding_import
         from socmap.errors import InvalidInput
 
-        actor = User.objects.filter(username=user, is_active=True).first()
-        if actor is None:
-            raise InvalidInput(f"No active user called {user!r}", fields={"as": ["Unknown user"]})
-        org = Organisation.objects.filter(slug=subject).first() if subject else None
-        if subject and org is None:
-            raise InvalidInput(f"No organisation with slug {subject!r}", fields={"subject": ["Unknown"]})
+        actor = active_user(username=user)
+        org = organisation_find(name_or_slug=subject) if subject else None
         failures = 0
         for path in files:
             try:
@@ -353,13 +342,11 @@ def ingest(
 
     def run() -> int:
         _django()
-        from socmap.apps.core.models import User
+        from socmap.apps.core.selectors import active_user
         from socmap.apps.intel import selectors, services
         from socmap.errors import InvalidInput
 
-        actor = User.objects.filter(username=user, is_active=True).first()
-        if actor is None:
-            raise InvalidInput(f"No active user called {user!r}", fields={"as": ["Unknown user"]})
+        actor = active_user(username=user)
         src = selectors.source_get(viewer=actor, name=source)
         failures = 0
         for path in files:

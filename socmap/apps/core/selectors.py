@@ -207,3 +207,18 @@ def document_choose(*, viewer: User, document_id: int) -> Document:
     if doc is None or not decide(viewer, doc).visible:
         raise NotVisible("No such document")
     return doc
+
+
+def active_user(*, username: str) -> User:
+    """The signed-in identity of a command-line run (``--as``): an active user, or a clear refusal."""
+    user = User.objects.select_related("organisation").filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput(f"No active user called {username!r}", fields={"as": ["Unknown user"]})
+    return user
+
+
+def organisation_find(*, name_or_slug: str) -> Organisation:
+    org = Organisation.objects.filter(Q(slug=name_or_slug) | Q(name=name_or_slug)).first()
+    if org is None:
+        raise InvalidInput(f"No organisation called {name_or_slug!r}", fields={"organisation": ["Unknown"]})
+    return org
