@@ -198,6 +198,7 @@ def demo(
         from socmap.apps.core.demo import build_demo_organisations
         from socmap.apps.inspections.demo import build_demo_inspections
         from socmap.apps.intel.demo import build_demo_intel, generate_region
+        from socmap.apps.resolution.demo import build_demo_resolution
 
         with console.status("Creating the South West organisations, users and inspection findings…"):
             logins = build_demo_organisations()
@@ -218,6 +219,8 @@ def demo(
                 ),
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
+            progress.update(task, description="Resolving who is who", completed=0, total=None)
+            build_demo_resolution(progress=lambda msg: progress.update(task, description=msg))
         return logins
 
     logins = guarded(run)
@@ -385,9 +388,114 @@ def ingest(
         raise typer.Exit(code=1)
 
 
+resolve_app = typer.Typer(help="Entity resolution: who is who across sources.", no_args_is_help=True)
+app.add_typer(resolve_app, name="resolve")
+
+
+@resolve_app.command("run")
+def resolve_run(
+    full: bool = typer.Option(
+        False, "--full", help="Score every pair, not only records new since the last run"
+    ),
+    retrain: bool = typer.Option(False, "--retrain", help="Train a new model on the current records first"),
+) -> None:
+    """Match person records: the model merges the surest pairs and queues the uncertain ones."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.resolution.models import RunKind
+        from socmap.apps.resolution.services import resolution_run
+
+        with console.status("Resolving…") as status:
+            return resolution_run(
+                actor=None,
+                kind=RunKind.FULL if full else RunKind.INCREMENTAL,
+                retrain=retrain,
+                progress=lambda msg: status.update(msg),
+            )
+
+    result = guarded(run)
+    if result.status != "done":
+        err.print(f"[red]Resolution failed[/] – {result.message}", highlight=False)
+        raise typer.Exit(code=1)
+    console.print(
+        f"[green]{result.get_kind_display()}[/]: {result.records:,} person records "
+        f"({result.new_records:,} scored), "
+        f"{result.candidate_pairs:,} candidate pairs, {result.auto_matched:,} merged by the model, "
+        f"{result.queued:,} queued for review, {result.objects_merged:,} objects joined by identifier, "
+        f"{result.seconds:.1f} s",
+        highlight=False,
+    )
+
+
+@resolve_app.command("evaluate")
+def resolve_evaluate(
+    truth: Path = typer.Option(
+        ..., "--truth", help="CSV of entity_id,true_id, or a synthetic region's truth/records.csv"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON line instead of a table"),
+) -> None:
+    """Score the stored canonical people against ground truth: pairwise and B-cubed."""
+    import json
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.resolution.services import evaluate_against
+        from socmap.apps.resolution.truth import load_truth
+
+        return evaluate_against(load_truth(truth))
+
+    quality = guarded(run)
+    e = quality.evaluation
+    figures = {
+        "records": e.records,
+        "true_pairs": e.true_pairs,
+        "predicted_pairs": e.predicted_pairs,
+        "pairwise_precision": round(e.pairwise_precision, 4),
+        "pairwise_recall": round(e.pairwise_recall, 4),
+        "pairwise_f1": round(e.pairwise_f1, 4),
+        "bcubed_precision": round(e.bcubed_precision, 4),
+        "bcubed_recall": round(e.bcubed_recall, 4),
+        "bcubed_f1": round(e.bcubed_f1, 4),
+        "blocking_recall": None if e.blocking_recall is None else round(e.blocking_recall, 4),
+        "model_merges": quality.auto_matched,
+        "model_merge_precision": round(quality.auto_precision, 4),
+    }
+    if as_json:
+        console.print(json.dumps(figures), highlight=False, soft_wrap=True)
+        return
+    table = Table(title="Resolution against ground truth")
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    for name, value in figures.items():
+        table.add_row(
+            name.replace("_", " "),
+            "–" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:.4f}",
+        )
+    console.print(table)
+
+
+@resolve_app.command("rebuild")
+def resolve_rebuild() -> None:
+    """Drop and rebuild canonical entities and pair states from the judgements."""
+
+    def run() -> dict[str, int]:
+        _django()
+        from socmap.apps.resolution.services import rebuild
+
+        return rebuild()
+
+    counts = guarded(run)
+    console.print(
+        f"Rebuilt {counts['pairs']:,} pair states, {counts['people']:,} person and "
+        f"{counts['objects']:,} object memberships",
+        highlight=False,
+    )
+
+
 @app.command()
 def worker() -> None:
-    """Run background tasks (ingest) from the database queue until stopped."""
+    """Run background tasks (ingest, resolution) from the database queue until stopped."""
 
     def run() -> None:
         _django()

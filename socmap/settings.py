@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "socmap.apps.core",
     "socmap.apps.inspections",
     "socmap.apps.intel",
+    "socmap.apps.resolution",
 ]
 
 MIDDLEWARE = [
@@ -253,3 +254,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("SOCMAP_LOG_LEVEL", default="WARNING")},
     "loggers": {"socmap": {"level": env.str("SOCMAP_LOG_LEVEL", default="INFO")}},
 }
+
+# Entity resolution thresholds (match probability): at or above UPPER the model merges, between LOWER
+# and UPPER an analyst reviews, below LOWER the pair is not kept. Defaults: the engine's, justified by
+# evaluation in socmap/engines/resolve/types.py.
+SOCMAP_RESOLVE_UPPER = env.float("SOCMAP_RESOLVE_UPPER", default=0.99)
+SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("socmap.apps.core.urls")),
     path("", include("socmap.apps.inspections.urls")),
     path("", include("socmap.apps.intel.urls")),
+    path("", include("socmap.apps.resolution.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -1,0 +1,153 @@
+"""Resolution over the API: the review queue, judging a pair, undoing a decision, reading an entity."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from socmap.apps.core.auth import viewer
+from socmap.apps.core.schemas import ErrorOut
+from socmap.apps.core.services import require_role
+from socmap.apps.resolution import selectors, services
+from socmap.apps.resolution.models import Pair
+
+router = Router(tags=["resolution"])
+
+
+class PairOut(Schema):
+    id: int
+    left: str
+    right: str
+    left_name: str
+    right_name: str
+    probability: float | None
+    state: str
+    version: int
+
+
+class JudgementIn(Schema):
+    decision: str
+    reason: str = ""
+    version: int | None = None
+
+
+class UndoIn(Schema):
+    reason: str
+    version: int | None = None
+
+
+class JudgementOut(Schema):
+    id: int
+    decision: str
+    pair: PairOut
+    left_entity: str
+    right_entity: str
+
+
+class ValueOut(Schema):
+    prop: str
+    value: str
+    grading: str
+    handling: str
+    source: str
+    record_id: int
+
+
+class EntityOut(Schema):
+    id: str
+    schema_name: str
+    caption: str
+    records: list[int]
+    conditions: list[str]
+    values: list[ValueOut]
+
+
+def _pair(p: Pair) -> dict[str, object]:
+    return {
+        "id": p.pk,
+        "left": p.left_id,
+        "right": p.right_id,
+        "left_name": p.left.caption,
+        "right_name": p.right.caption,
+        "probability": p.probability,
+        "state": p.state,
+        "version": p.version,
+    }
+
+
+@router.get(
+    "/resolution/queue", response={200: list[PairOut], 403: ErrorOut}, operation_id="resolution_queue"
+)
+def queue(request: HttpRequest, limit: int = 50) -> list[dict[str, object]]:
+    """Pairs awaiting review that the caller may see both sides of, most uncertain first."""
+    user = viewer(request)
+    require_role(user, *services.JUDGES, action="review possible matches")
+    return [_pair(p) for p in selectors.queue(user)[: max(1, min(limit, 500))]]
+
+
+@router.post(
+    "/resolution/pairs/{pair_id}/judgements",
+    response={201: JudgementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    operation_id="resolution_judge",
+)
+def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> tuple[int, dict[str, object]]:
+    """Decide a pair. Send the pair's ``version`` as you saw it: a stale decision answers 409 with theirs."""
+    result = services.judge(
+        actor=viewer(request),
+        pair_id=pair_id,
+        decision=body.decision,
+        reason=body.reason,
+        seen_version=body.version,
+    )
+    return 201, _judgement(result)
+
+
+@router.post(
+    "/resolution/judgements/{judgement_id}/undo",
+    response={201: JudgementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    operation_id="resolution_undo",
+)
+def undo(request: HttpRequest, judgement_id: int, body: UndoIn) -> tuple[int, dict[str, object]]:
+    result = services.undo(
+        actor=viewer(request), judgement_id=judgement_id, reason=body.reason, seen_version=body.version
+    )
+    return 201, _judgement(result)
+
+
+def _judgement(result: services.JudgementResult) -> dict[str, object]:
+    return {
+        "id": result.judgement.pk,
+        "decision": result.judgement.decision,
+        "pair": _pair(result.pair),
+        "left_entity": selectors.canonical_of(result.pair.left_id),
+        "right_entity": selectors.canonical_of(result.pair.right_id),
+    }
+
+
+@router.get(
+    "/resolution/entities/{entity_id}",
+    response={200: EntityOut, 404: ErrorOut},
+    operation_id="resolution_entity",
+)
+def entity(request: HttpRequest, entity_id: str, justification: str = "API read") -> dict[str, object]:
+    """A canonical entity as the caller may see it (a logged consultation)."""
+    view = selectors.entity_get(viewer(request), entity_id, justification=justification)
+    return {
+        "id": view.canonical_id,
+        "schema_name": view.entity.schema,
+        "caption": view.caption,
+        "records": sorted({m.record_id for m in view.members}),
+        "conditions": list(view.conditions),
+        "values": [
+            {
+                "prop": prop,
+                "value": v.value,
+                "grading": v.grading,
+                "handling": v.handling,
+                "source": v.source,
+                "record_id": v.record_id,
+            }
+            for prop, values in view.values
+            for v in values
+        ],
+    }

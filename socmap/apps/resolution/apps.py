@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class ResolutionConfig(AppConfig):
+    name = "socmap.apps.resolution"
+    label = "resolution"
+    verbose_name = "Entity resolution"
+
+    def ready(self) -> None:
+        from socmap.apps.core.measures import Measure, register_measure
+        from socmap.apps.core.models import Role
+        from socmap.apps.core.navigation import NavItem, register_nav
+        from socmap.apps.resolution import selectors
+
+        register_nav(
+            NavItem(
+                "Review matches", "resolution:queue", frozenset({Role.ANALYST, Role.SUPERVISOR}), order=25
+            )
+        )
+        register_measure(
+            Measure(
+                "match-decisions",
+                "Match decisions made by analysts",
+                "Decisions on possible duplicate people recorded by the organisation's users by the date",
+                "count",
+                selectors.measure_match_decisions,
+            )
+        )

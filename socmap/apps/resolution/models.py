@@ -1,0 +1,171 @@
+"""Who is who: judgements (the truth, append-only) and the caches derived from them.
+
+A judgement says of two person records that they are the same person, are not, or that the judge is
+unsure; it is made by a user (with a reason) or by the model (with its version and probability).
+Judgements are never changed or deleted: an undo is a new judgement that names the one it reverses.
+
+``Pair`` and ``Membership`` are caches rebuilt from judgements and model runs
+(``socmap resolve rebuild``): the current decision on each scored pair, and the canonical entity each
+record entity belongs to. Record entities are referred to by id strings in judgements, so that an
+erased record takes its statements with it but the history of decisions about it stays whole.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from socmap.apps.core.models import User
+from socmap.apps.intel.models import RecordEntity
+
+
+class Decision(models.TextChoices):
+    MATCH = "match", "Same person"
+    NO_MATCH = "no_match", "Not the same person"
+    UNSURE = "unsure", "Unsure"
+    UNDO = "undo", "Undo"
+
+
+class RunKind(models.TextChoices):
+    FULL = "full", "Full run"
+    INCREMENTAL = "incremental", "New records only"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ResolutionRun(models.Model):
+    """One run of the resolver over the person records: which model, which thresholds, what it found."""
+
+    kind = models.CharField(max_length=12, choices=RunKind.choices)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    model_path = models.CharField(max_length=500, blank=True)
+    model_version = models.CharField(max_length=80, blank=True)
+    upper_threshold = models.FloatField()
+    lower_threshold = models.FloatField()
+    records = models.PositiveIntegerField(default=0)
+    new_records = models.PositiveIntegerField(default=0)
+    record_watermark = models.PositiveBigIntegerField(
+        default=0, help_text="Highest intelligence record id this run read: later ones are new to it"
+    )
+    candidate_pairs = models.PositiveBigIntegerField(default=0)
+    auto_matched = models.PositiveIntegerField(default=0)
+    queued = models.PositiveIntegerField(default=0)
+    objects_merged = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Resolution run {self.pk} ({self.get_kind_display()})"
+
+
+class JudgementQuerySet(models.QuerySet["Judgement"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("Judgements are append-only: record a new judgement instead")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Judgements are append-only: record an undo instead")
+
+
+class Judgement(models.Model):
+    """A decision about two person records. ``left_id < right_id`` always."""
+
+    left_id = models.CharField(max_length=40, db_index=True)
+    right_id = models.CharField(max_length=40, db_index=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    model_version = models.CharField(max_length=80, blank=True)
+    probability = models.FloatField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    undoes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    run = models.ForeignKey(ResolutionRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = JudgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["left_id", "right_id", "id"], name="judgement_pair")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_id__lt=models.F("right_id")), name="judgement_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="undo") | models.Q(undoes__isnull=False),
+                name="undo_names_its_judgement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.left_id[:8]}–{self.right_id[:8]}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise TypeError("Judgements are append-only: record a new judgement instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError("Judgements are append-only: record an undo instead")
+
+    @property
+    def by_model(self) -> bool:
+        return self.user_id is None
+
+
+class PairState(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    MATCH = "match", "Same person"
+    NO_MATCH = "no_match", "Not the same person"
+    UNSURE = "unsure", "Unsure"
+
+
+class Pair(models.Model):
+    """Cache: a scored or judged pair, with its explanation and current state (from its judgements)."""
+
+    left = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField(null=True, blank=True)
+    match_weight = models.FloatField(null=True, blank=True)
+    uncertainty = models.FloatField(default=0, help_text="Distance from a coin toss: 0 is most uncertain")
+    explanation = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=PairState.choices, default=PairState.PENDING)
+    decided_by_user = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Bumped by every judgement: stale forms are refused"
+    )
+    judgement = models.ForeignKey(
+        Judgement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    run = models.ForeignKey(ResolutionRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["left", "right"], name="unique_pair")]
+        indexes = [models.Index(fields=["state", "uncertainty"], name="pair_queue")]
+
+    def __str__(self) -> str:
+        return f"Pair {self.left_id[:8]}–{self.right_id[:8]} ({self.state})"
+
+
+class Membership(models.Model):
+    """Cache: the canonical entity of a record entity that shares it with others.
+
+    Record entities that stand alone have no row: their canonical id is their own id. The canonical id
+    of a cluster is its smallest member id, so the same judgements always give the same ids.
+    """
+
+    entity = models.OneToOneField(RecordEntity, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    canonical_id = models.CharField(max_length=40, db_index=True)
+    schema = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"{self.entity_id[:8]} → {self.canonical_id[:8]}"

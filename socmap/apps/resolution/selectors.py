@@ -1,0 +1,421 @@
+"""Reads of resolution: the review queue, a pair side by side, a canonical entity, canonical ids in bulk.
+
+Every read that shows records goes through the visibility rule: a viewer sees a pair only when both
+records are visible to it, and an entity made of the records visible to it (the others leave no trace:
+no count, no id, no value).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+
+from socmap.apps.core.models import User
+from socmap.apps.core.visibility import consult, visible_filter
+from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
+from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState, ResolutionRun
+from socmap.engines import resolve
+from socmap.errors import NotVisible
+
+QUEUE_PAGE = 25
+GRADE_ORDER = {"1": 0, "A": 0, "2": 1, "B": 1, "3": 2, "C": 2, "4": 3, "D": 3, "5": 4, "E": 4}
+
+
+def canonical_ids(entity_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Record entity id -> canonical id, for entities that share one (the rest are their own).
+
+    A system read for engines (the network is built from it); what a user then sees still goes
+    through the visibility rule.
+    """
+    rows = Membership.objects.all()
+    if entity_ids is not None:
+        wanted = list(entity_ids)
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), 900):
+            out.update(
+                Membership.objects.filter(entity_id__in=wanted[start : start + 900]).values_list(
+                    "entity_id", "canonical_id"
+                )
+            )
+        return out
+    return dict(rows.values_list("entity_id", "canonical_id").iterator(chunk_size=20000))
+
+
+def canonical_of(entity_id: str) -> str:
+    found = Membership.objects.filter(entity_id=entity_id).values_list("canonical_id", flat=True).first()
+    return found or entity_id
+
+
+def members_of(entity_id: str) -> list[str]:
+    """Every record entity of the canonical entity that ``entity_id`` belongs to (visibility not applied)."""
+    canonical = canonical_of(entity_id)
+    members = list(Membership.objects.filter(canonical_id=canonical).values_list("entity_id", flat=True))
+    return sorted(members) or [entity_id]
+
+
+def visible_members(viewer: User, entity_id: str) -> list[RecordEntity]:
+    return list(
+        RecordEntity.objects.filter(id__in=members_of(entity_id))
+        .filter(visible_filter(viewer))
+        .select_related("record", "record__source", "owner")
+        .order_by("id")
+    )
+
+
+def display_id(viewer: User, entity_id: str) -> str | None:
+    """The id a viewer uses for an entity: its smallest visible member (never a hidden record's id)."""
+    members = visible_members(viewer, entity_id)
+    return members[0].id if members else None
+
+
+# ------------------------------------------------------------------------------------------ queue
+
+
+def _both_visible(viewer: User) -> Q:
+    return visible_filter(viewer, prefix="left__") & visible_filter(viewer, prefix="right__")
+
+
+def queue(viewer: User, *, state: str = PairState.PENDING, exclude: Iterable[int] = ()) -> QuerySet[Pair]:
+    """Pairs awaiting review that the viewer may see both sides of, most uncertain first."""
+    return (
+        Pair.objects.filter(state=state)
+        .filter(_both_visible(viewer))
+        .exclude(pk__in=list(exclude))
+        .select_related("left", "right", "left__record__source", "right__record__source")
+        .order_by("uncertainty", "id")
+    )
+
+
+def queue_page(viewer: User, *, state: str = PairState.PENDING, page: int = 1) -> Page[Pair]:
+    return Paginator(queue(viewer, state=state), QUEUE_PAGE).get_page(page)
+
+
+def queue_counts(viewer: User) -> dict[str, int]:
+    visible = Pair.objects.filter(_both_visible(viewer))
+    return {state: visible.filter(state=state).count() for state in PairState.values}
+
+
+# ------------------------------------------------------------------------------------------- pair
+
+
+@dataclass(frozen=True)
+class Value:
+    prop: str
+    value: str
+    original: str
+    grading: str
+    handling: str
+    conditions: str
+    source: str
+    record_id: int
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class Row:
+    """One property, with the values of each side (for side-by-side comparison)."""
+
+    prop: str
+    left: tuple[Value, ...]
+    right: tuple[Value, ...]
+
+    @property
+    def agree(self) -> bool:
+        return (
+            bool(self.left and self.right)
+            and {v.value.lower() for v in self.left} & {v.value.lower() for v in self.right} != set()
+        )
+
+
+@dataclass(frozen=True)
+class PairView:
+    pair: Pair
+    left: RecordEntity
+    right: RecordEntity
+    conditions: tuple[str, ...]
+    rows: tuple[Row, ...]
+    steps: tuple[dict[str, Any], ...]
+    waterfall: dict[str, Any]
+    history: tuple[Judgement, ...]
+    left_entity: str
+    right_entity: str
+
+
+def _values(entity_ids: list[str]) -> dict[str, dict[str, list[Value]]]:
+    """Every statement of these entities and of the addresses and phones their records link them to."""
+    out: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    statements = Statement.objects.filter(entity_id__in=entity_ids).select_related("record__source")
+    linked: dict[str, tuple[str, str]] = {}
+    for link in RecordLink.objects.filter(source_entity_id__in=entity_ids).values(
+        "source_entity_id", "target_entity_id", "schema"
+    ):
+        linked[link["target_entity_id"]] = (link["source_entity_id"], link["schema"])
+    rows = list(statements) + list(
+        Statement.objects.filter(entity_id__in=list(linked)).select_related("record__source")
+    )
+    for s in rows:
+        owner, prefix = (
+            (s.entity_id, "") if s.entity_id in entity_ids else (linked[s.entity_id][0], _prefix(s))
+        )
+        out[owner][f"{prefix}{s.prop}"].append(
+            Value(
+                prop=f"{prefix}{s.prop}",
+                value=s.value,
+                original=s.original,
+                grading=s.grading,
+                handling=s.handling,
+                conditions=s.conditions,
+                source=s.record.source.title,
+                record_id=s.record_id,
+                last_seen=s.last_seen,
+            )
+        )
+    for props in out.values():
+        for values in props.values():
+            values.sort(key=_rank)
+    return out
+
+
+def _prefix(statement: Statement) -> str:
+    return {"Address": "address ", "Phone": "phone ", "Vehicle": "vehicle "}.get(statement.schema, "linked ")
+
+
+def _rank(value: Value) -> tuple[int, int, float]:
+    """Best graded first (source evaluation, then intelligence), then most recent."""
+    grade = value.grading or "99"
+    return (GRADE_ORDER.get(grade[:1], 9), GRADE_ORDER.get(grade[1:2], 9), -value.last_seen.timestamp())
+
+
+def waterfall_spec(explanation: dict[str, Any]) -> dict[str, Any]:
+    """A Vega-Lite waterfall: the prior, then each comparison's match weight, ending at the total."""
+    rows = []
+    running = float(explanation.get("prior_weight", 0.0))
+    rows.append(
+        {"label": "Prior (before comparing)", "start": 0.0, "end": running, "weight": running, "order": 0}
+    )
+    for index, step in enumerate(explanation.get("steps", []), start=1):
+        start, running = running, running + float(step["weight"])
+        rows.append(
+            {
+                "label": f"{step['name'].replace('_', ' ')}: {step['level']}",
+                "start": start,
+                "end": running,
+                "weight": float(step["weight"]),
+                "order": index,
+            }
+        )
+    rows.append(
+        {"label": "Match weight", "start": 0.0, "end": running, "weight": running, "order": len(rows)}
+    )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": "Match weight of each comparison, from the prior to the final score",
+        "width": "container",
+        "height": {"step": 22},
+        "data": {"values": rows},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "sort": {"field": "order"}, "title": None},
+            "x": {"field": "start", "type": "quantitative", "title": "Match weight (log2 Bayes factor)"},
+            "x2": {"field": "end"},
+            "color": {
+                "condition": {"test": "datum.weight >= 0", "value": "#00703c"},
+                "value": "#d4351c",
+            },
+        },
+    }
+
+
+def pair_get(viewer: User, pair_id: int, *, justification: str) -> PairView:
+    """Both records of a pair with every value, and why the model scored it: two logged consultations."""
+    found = Pair.objects.select_related("left", "right", "judgement__user").filter(pk=pair_id).first()
+    if found is None:
+        raise NotVisible("No such pair: it may have been replaced by a newer run. Return to the queue.")
+    left, left_conditions = consult(viewer, found.left, label="pair", justification=justification)
+    right, right_conditions = consult(viewer, found.right, label="pair", justification=justification)
+    values = _values([left.id, right.id])
+    props = sorted(set(values[left.id]) | set(values[right.id]), key=_prop_order)
+    rows = tuple(Row(p, tuple(values[left.id].get(p, [])), tuple(values[right.id].get(p, []))) for p in props)
+    history = tuple(
+        Judgement.objects.filter(left_id=found.left_id, right_id=found.right_id)
+        .select_related("user")
+        .order_by("id")
+    )
+    explanation = found.explanation or {}
+    return PairView(
+        pair=found,
+        left=left,
+        right=right,
+        conditions=tuple(dict.fromkeys(left_conditions + right_conditions)),
+        rows=rows,
+        steps=tuple(explanation.get("steps", [])),
+        waterfall=waterfall_spec(explanation) if explanation else {},
+        history=history,
+        left_entity=canonical_of(left.id),
+        right_entity=canonical_of(right.id),
+    )
+
+
+PROP_ORDER = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "full_name",
+    "name",
+    "alias",
+    "nickname",
+    "birth_date",
+)
+
+
+def _prop_order(prop: str) -> tuple[int, str]:
+    return (PROP_ORDER.index(prop) if prop in PROP_ORDER else len(PROP_ORDER), prop)
+
+
+# ----------------------------------------------------------------------------------------- entity
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    judgement: Judgement
+    pair: Pair | None
+    other_id: str
+    standing: bool
+
+
+@dataclass(frozen=True)
+class EntityView:
+    entity: RecordEntity
+    canonical_id: str
+    members: tuple[RecordEntity, ...]
+    conditions: tuple[str, ...]
+    values: tuple[tuple[str, tuple[Value, ...]], ...]
+    history: tuple[HistoryItem, ...]
+    conflicts: tuple[resolve.ClusterConflict, ...]
+    pending: tuple[Pair, ...]
+    related: tuple[tuple[str, RecordEntity], ...] = field(default_factory=tuple)
+
+    @property
+    def caption(self) -> str:
+        names = [m.caption for m in self.members if m.caption]
+        return max(set(names), key=names.count) if names else self.entity.caption
+
+
+def entity_get(viewer: User, entity_id: str, *, justification: str) -> EntityView:
+    """A canonical entity as the viewer may see it: its visible records, every value, its merge history."""
+    found = RecordEntity.objects.select_related("record__source").filter(pk=entity_id).first()
+    entity, conditions = consult(viewer, found, label="entity", justification=justification)
+    members = visible_members(viewer, entity.id)
+    ids = [m.id for m in members]
+    values = _values(ids)
+    merged: dict[str, list[Value]] = defaultdict(list)
+    for by_prop in values.values():
+        for prop, items in by_prop.items():
+            merged[prop].extend(items)
+    ordered_values = tuple(
+        (prop, tuple(sorted(merged[prop], key=_rank))) for prop in sorted(merged, key=_prop_order)
+    )
+    pairs = {
+        (p.left_id, p.right_id): p
+        for p in Pair.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
+        .filter(_both_visible(viewer))
+        .select_related("left", "right")
+    }
+    history = []
+    for j in (
+        Judgement.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
+        .select_related("user")
+        .order_by("-id")
+    ):
+        pair = pairs.get((j.left_id, j.right_id))
+        if pair is None:
+            continue  # the other record is hidden from this viewer, or erased
+        other = j.right_id if j.left_id in ids else j.left_id
+        history.append(HistoryItem(j, pair, other, pair.judgement_id == j.id))
+    visible_ids = set(ids) | {p.left_id for p in pairs.values()} | {p.right_id for p in pairs.values()}
+    conflicts = tuple(
+        c for c in _component_conflicts(ids) if c.record_id_a in visible_ids and c.record_id_b in visible_ids
+    )
+    pending = tuple(p for p in pairs.values() if p.state == PairState.PENDING)
+    related = _related(viewer, ids)
+    return EntityView(
+        entity=entity,
+        canonical_id=ids[0] if ids else entity.id,
+        members=tuple(members),
+        conditions=tuple(dict.fromkeys(conditions + tuple(m.conditions for m in members if m.conditions))),
+        values=ordered_values,
+        history=tuple(history),
+        conflicts=conflicts,
+        pending=pending,
+        related=related,
+    )
+
+
+def _component_conflicts(ids: list[str]) -> tuple[resolve.ClusterConflict, ...]:
+    members = sorted(component(ids))
+    pairs = Pair.objects.filter(left_id__in=members, right_id__in=members)
+    return cluster_pairs(members, pairs).conflicts
+
+
+def _related(viewer: User, ids: list[str]) -> tuple[tuple[str, RecordEntity], ...]:
+    """Addresses, phones, vehicles and people the visible records link to, visible links only."""
+    links = (
+        RecordLink.objects.filter(Q(source_entity_id__in=ids) | Q(target_entity_id__in=ids))
+        .filter(visible_filter(viewer))
+        .select_related("source_entity", "target_entity")
+    )
+    seen: dict[str, tuple[str, RecordEntity]] = {}
+    for link in links:
+        other = link.target_entity if link.source_entity_id in ids else link.source_entity
+        if other.id in ids:
+            continue
+        key = canonical_of(other.id)
+        seen.setdefault(key, (link.schema, other))
+    return tuple(sorted(seen.values(), key=lambda item: (item[0], item[1].caption)))
+
+
+def cluster_pairs(ids: list[str], pairs: Any) -> resolve.ClusterResult:
+    positive: list[tuple[str, str, float]] = []
+    negative: list[tuple[str, str]] = []
+    for left, right, state, by_user, probability in pairs.filter(
+        state__in=[PairState.MATCH, PairState.NO_MATCH]
+    ).values_list("left_id", "right_id", "state", "decided_by_user", "probability"):
+        if state == PairState.NO_MATCH:
+            negative.append((left, right))
+        else:
+            # A user's match outranks any machine score when a chain has to be cut.
+            positive.append((left, right, 2.0 if by_user else float(probability or 0.0)))
+    return resolve.cluster(ids, positive, negative)
+
+
+def component(seed_ids: Iterable[str]) -> set[str]:
+    """Every record joined to the seeds through scored or judged pairs (the records a decision can move)."""
+    seen = set(seed_ids)
+    frontier = set(seen)
+    while frontier:
+        step = list(frontier)
+        frontier = set()
+        for start in range(0, len(step), 500):
+            chunk = step[start : start + 500]
+            for left, right in Pair.objects.filter(
+                Q(left_id__in=chunk) | Q(right_id__in=chunk), state=PairState.MATCH
+            ).values_list("left_id", "right_id"):
+                for other in (left, right):
+                    if other not in seen:
+                        seen.add(other)
+                        frontier.add(other)
+    return seen
+
+
+def run_list() -> QuerySet[ResolutionRun]:
+    return ResolutionRun.objects.select_related("created_by")
+
+
+def measure_match_decisions(organisation_id: int, as_of: object) -> int:
+    return Judgement.objects.filter(user__organisation_id=organisation_id, created_at__lte=as_of).count()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from socmap.apps.resolution import views
+
+app_name = "resolution"
+
+urlpatterns = [
+    path("review/", views.queue, name="queue"),
+    path("review/next/", views.next_pair, name="next"),
+    path("review/pairs/<int:pair_id>/", views.pair_review, name="pair"),
+    path("review/pairs/<int:pair_id>/skip/", views.skip, name="skip"),
+    path("review/runs/", views.runs, name="runs"),
+    path("entities/<str:entity_id>/", views.entity, name="entity"),
+    path("entities/<str:entity_id>/undo/", views.entity_undo, name="undo"),
+]
