@@ -11,6 +11,7 @@ from socmap.apps.core.api import router as core_router
 from socmap.apps.core.auth import api_auth
 from socmap.apps.inspections.api import router as inspections_router
 from socmap.apps.intel.api import router as intel_router
+from socmap.apps.network.api import router as network_router
 from socmap.apps.resolution.api import router as resolution_router
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
 
@@ -72,3 +73,4 @@ api.add_router("/", core_router)
 api.add_router("/", inspections_router)
 api.add_router("/", intel_router)
 api.add_router("/", resolution_router)
+api.add_router("/", network_router)

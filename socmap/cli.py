@@ -198,6 +198,7 @@ def demo(
         from socmap.apps.core.demo import build_demo_organisations
         from socmap.apps.inspections.demo import build_demo_inspections
         from socmap.apps.intel.demo import build_demo_intel, generate_region
+        from socmap.apps.network.demo import build_demo_network
         from socmap.apps.resolution.demo import build_demo_resolution
 
         with console.status("Creating the South West organisations, users and inspection findings…"):
@@ -221,6 +222,8 @@ def demo(
             )
             progress.update(task, description="Resolving who is who", completed=0, total=None)
             build_demo_resolution(progress=lambda msg: progress.update(task, description=msg))
+            progress.update(task, description="Analysing the network", completed=0, total=None)
+            build_demo_network(progress=lambda msg: progress.update(task, description=msg))
         return logins
 
     logins = guarded(run)
@@ -491,6 +494,86 @@ def resolve_rebuild() -> None:
         f"{counts['objects']:,} object memberships",
         highlight=False,
     )
+
+
+network_app = typer.Typer(
+    help="Association networks, OCG proposals and their evaluation.", no_args_is_help=True
+)
+app.add_typer(network_app, name="network")
+
+
+@network_app.command("run")
+def network_run(
+    config: Path | None = typer.Option(
+        None, "--config", help="A network configuration YAML instead of socmap/model/network.yaml"
+    ),
+    linkmap: Path | None = typer.Option(
+        None, "--linkmap", help="A link mapping YAML instead of socmap/apps/network/linkmap.yaml"
+    ),
+) -> None:
+    """Analyse the whole network: communities, centrality, proposed OCGs and Priority Individuals."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.network.services import analysis_run
+
+        with console.status("Analysing the network…") as status:
+            return analysis_run(
+                actor=None, config_path=config, linkmap_path=linkmap, progress=lambda msg: status.update(msg)
+            )
+
+    result = guarded(run)
+    if result.status != "done":
+        err.print(f"[red]Network analysis failed[/] – {result.message}", highlight=False)
+        raise typer.Exit(code=1)
+    console.print(
+        f"[green]Analysis {result.pk}[/]: {result.links_read:,} links, {result.nodes:,} people, "
+        f"{result.groups_proposed} groups proposed ({result.groups_new} new, {result.groups_updated} matched "
+        f"to existing groups), {result.individuals_proposed} Priority Individuals, {result.seconds:.1f} s",
+        highlight=False,
+    )
+    for schema, count in result.unmapped.items():
+        err.print(f"[yellow]Not used:[/] {count:,} {schema} links (not in the link mapping)", highlight=False)
+
+
+@network_app.command("evaluate")
+def network_evaluate(
+    truth: Path = typer.Option(..., "--truth", help="The synthetic region's folder (with truth/ in it)"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON line instead of a table"),
+) -> None:
+    """Score proposed groups against the planted OCGs (NMI, ARI), beside networkx Louvain."""
+    import json
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.network.evaluation import evaluate_region
+
+        return evaluate_region(truth)
+
+    f = guarded(run)
+    figures = {
+        "people_mapped": f.people_mapped,
+        "planted_members": f.ours.people,
+        "groups_proposed": f.groups,
+        "nmi": round(f.ours.nmi, 4),
+        "ari": round(f.ours.ari, 4),
+        "pi_precision": round(f.ours.pi_precision, 4),
+        "pi_recall": round(f.ours.pi_recall, 4),
+        "seconds": round(f.seconds, 2),
+        "louvain_communities": f.louvain_groups,
+        "louvain_nmi": round(f.louvain.nmi, 4),
+        "louvain_ari": round(f.louvain.ari, 4),
+        "louvain_seconds": round(f.louvain_seconds, 2),
+    }
+    if as_json:
+        console.print(json.dumps(figures), highlight=False, soft_wrap=True)
+        return
+    table = Table(title="Proposed groups against the planted OCGs")
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    for name, value in figures.items():
+        table.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else f"{value:.4f}")
+    console.print(table)
 
 
 @app.command()

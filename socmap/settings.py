@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "socmap.apps.inspections",
     "socmap.apps.intel",
     "socmap.apps.resolution",
+    "socmap.apps.network",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("socmap.apps.inspections.urls")),
     path("", include("socmap.apps.intel.urls")),
     path("", include("socmap.apps.resolution.urls")),
+    path("", include("socmap.apps.network.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

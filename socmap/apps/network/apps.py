@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "socmap.apps.network"
+    label = "network"
+    verbose_name = "Networks and organised crime groups"
+
+    def ready(self) -> None:
+        from socmap.apps.core.measures import Measure, register_measure
+        from socmap.apps.core.navigation import NavItem, register_nav
+        from socmap.apps.network import selectors
+
+        register_nav(NavItem("Groups", "network:ocg_list", order=30))
+        register_measure(
+            Measure(
+                "ocgs-adopted",
+                "Organised crime groups adopted",
+                "Groups adopted (mapped, with an LRO) with the organisation as lead force by the date",
+                "count",
+                selectors.measure_ocgs_adopted,
+            )
+        )

@@ -1,0 +1,32 @@
+"""Analyse the demo region once it is resolved, and adopt two groups so the LRO's pages have work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from socmap.apps.core import selectors as core_selectors
+from socmap.apps.network import services
+from socmap.apps.network.models import OCG, AnalysisRun, OCGStatus
+
+LEAD_FORCE = "gloucestershire-constabulary"
+
+
+def build_demo_network(progress: Callable[[str], None] | None = None, adopt: int = 2) -> AnalysisRun:
+    """A run as the system; then the demo analyst adopts up to ``adopt`` groups with the demo LRO."""
+    run = services.analysis_run(actor=None, progress=progress)
+    analyst = core_selectors.active_user(username="analyst")
+    lro = core_selectors.active_user(username="lro")
+    force = core_selectors.organisation_find(name_or_slug=LEAD_FORCE)
+    if OCG.objects.filter(status=OCGStatus.ADOPTED).exists():
+        return run
+    candidates = list(OCG.objects.filter(status=OCGStatus.PROPOSED, owner=force).order_by("id")[:adopt])
+    if len(candidates) < adopt:
+        candidates += list(OCG.objects.filter(status=OCGStatus.PROPOSED).exclude(owner=force).order_by("id"))
+    for ocg in candidates[:adopt]:
+        services.ocg_assess(
+            actor=analyst,
+            ocg=ocg,
+            assessment="Demo: links show a continuing group in serious crime; roles as suggested.",
+        )
+        services.ocg_adopt(actor=analyst, ocg=ocg, lead_force=force, lro=lro)
+    return run

@@ -1,0 +1,226 @@
+"""Exports of a network as the viewer sees it: GraphML, i2 Analyst's Notebook, FollowTheMoney, and the
+national OCG return. Every export is a disclosure, audited with its justification before any byte
+leaves; an empty selection is refused with a clear message and nothing is written or audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from xml.sax.saxutils import escape, quoteattr
+
+from socmap.apps.core.models import User
+from socmap.apps.core.services import export_audited
+from socmap.apps.network import selectors
+from socmap.apps.network.graph import ViewGraph
+from socmap.engines.ingest import CanonicalEntity, FtmStatement, export_ftm
+from socmap.errors import InvalidInput
+
+FORMATS = {
+    "graphml": ("GraphML", "application/graphml+xml", "graphml"),
+    "i2": ("i2 Analyst's Notebook import (CSV and import specification)", "application/zip", "zip"),
+    "ftm": ("FollowTheMoney entities", "application/x-ndjson", "ftm.json"),
+}
+SCHEMA_OF = {
+    "person": ("Person", "full_name"),
+    "address": ("Address", "full"),
+    "vehicle": ("Vehicle", "registration"),
+    "account": ("BankAccount", "account_number"),
+    "company": ("Company", "name"),
+    "phone": ("Phone", "number"),
+}
+
+
+def _refuse_empty(graph: ViewGraph, what: str) -> None:
+    if graph.empty:
+        raise InvalidInput(
+            f"There is nothing to export: {what} has no entities you may see. Nothing was written.",
+            code="empty",
+            fields={"justification": ["Nothing to export"]},
+        )
+
+
+def graph_export(*, viewer: User, graph: ViewGraph, fmt: str, what: str, justification: str) -> bytes:
+    """One network in one format, after auditing the disclosure."""
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            f"Unknown export format {fmt!r}; use {', '.join(FORMATS)}", fields={"format": ["Unknown"]}
+        )
+    _refuse_empty(graph, what)
+    export_audited(
+        actor=viewer,
+        what=f"network-{fmt}:{what}",
+        justification=justification,
+        count=len(graph.nodes) + len(graph.edges),
+        detail={"nodes": len(graph.nodes), "links": len(graph.edges)},
+    )
+    if fmt == "graphml":
+        return "".join(graphml(graph)).encode()
+    if fmt == "i2":
+        return i2_bundle(graph)
+    return "".join(ftm_lines(graph)).encode()
+
+
+def graphml(graph: ViewGraph) -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+    keys = (
+        ("label", "node", "string"),
+        ("kind", "node", "string"),
+        ("role", "node", "string"),
+        ("link_type", "edge", "string"),
+        ("grading", "edge", "string"),
+        ("observed_on", "edge", "string"),
+        ("weight", "edge", "double"),
+        ("record", "edge", "string"),
+    )
+    for name, scope, kind in keys:
+        yield f'  <key id="{name}" for="{scope}" attr.name="{name}" attr.type="{kind}"/>\n'
+    yield '  <graph id="network" edgedefault="undirected">\n'
+    for node in graph.nodes:
+        yield f"    <node id={quoteattr(node.id)}>"
+        yield f'<data key="label">{escape(node.label)}</data><data key="kind">{node.kind}</data>'
+        if node.role:
+            yield f'<data key="role">{node.role}</data>'
+        yield "</node>\n"
+    for i, edge in enumerate(graph.edges):
+        yield f'    <edge id="e{i}" source={quoteattr(edge.source)} target={quoteattr(edge.target)}>'
+        yield (
+            f'<data key="link_type">{edge.link_type}</data><data key="grading">{escape(edge.grading)}</data>'
+            f'<data key="observed_on">{edge.observed_on or ""}</data><data key="weight">{edge.weight}</data>'
+            f'<data key="record">{edge.record_id}</data></edge>\n'
+        )
+    yield "  </graph>\n</graphml>\n"
+
+
+I2_COLUMNS = [
+    "Entity1 Identity",
+    "Entity1 Type",
+    "Entity1 Label",
+    "Link Type",
+    "Link Date",
+    "Link Grading",
+    "Link Strength",
+    "Link Reference",
+    "Entity2 Identity",
+    "Entity2 Type",
+    "Entity2 Label",
+]
+
+
+def i2_bundle(graph: ViewGraph) -> bytes:
+    """A zip of ``network.csv`` (one row per link, both ends in it) and ``network.ximp``, the import
+    specification that tells Analyst's Notebook which column is which."""
+    nodes = {n.id: n for n in graph.nodes}
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(I2_COLUMNS)
+    linked: set[str] = set()
+    for edge in graph.edges:
+        a, b = nodes[edge.source], nodes[edge.target]
+        linked |= {a.id, b.id}
+        writer.writerow(
+            [
+                a.id,
+                a.kind.title(),
+                a.label,
+                edge.link_type.replace("_", " "),
+                edge.observed_on or "",
+                edge.grading,
+                edge.weight,
+                f"record {edge.record_id}",
+                b.id,
+                b.kind.title(),
+                b.label,
+            ]
+        )
+    for node in graph.nodes:  # entities with no link still import, as a row without a second end
+        if node.id not in linked:
+            writer.writerow([node.id, node.kind.title(), node.label, "", "", "", "", "", "", "", ""])
+    spec = "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            "<!-- socmap import specification for i2 Analyst's Notebook: one link per row. -->",
+            '<ImportSpecification name="socmap network" dataFile="network.csv" delimiter=","',
+            '                      headerRow="true">',
+            '  <Entity end="1" identity="Entity1 Identity" type="Entity1 Type" label="Entity1 Label"/>',
+            '  <Entity end="2" identity="Entity2 Identity" type="Entity2 Type" label="Entity2 Label"/>',
+            '  <Link type="Link Type" dateTime="Link Date" strength="Link Strength" label="Link Type"',
+            '        attributes="Link Grading,Link Reference" direction="none"/>',
+            '  <TypeMap Person="Person" Address="Address" Phone="Telephone" Vehicle="Vehicle"',
+            '           Account="Account" Company="Organisation"/>',
+            "</ImportSpecification>",
+            "",
+        ]
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("network.csv", rows.getvalue())
+        bundle.writestr("network.ximp", spec)
+    return out.getvalue()
+
+
+def ftm_lines(graph: ViewGraph) -> Iterator[str]:
+    from socmap.model.loader import load_model
+
+    schemata = load_model().schemata
+
+    def entities() -> Iterator[CanonicalEntity]:
+        for node in graph.nodes:
+            schema, prop = SCHEMA_OF.get(node.kind, ("Person", "full_name"))
+            yield CanonicalEntity(
+                id=node.id, schema=schema, statements=(FtmStatement(prop=prop, value=node.label),)
+            )
+        for edge in graph.edges:
+            spec = schemata.get(edge.schema)
+            if spec is None or spec.edge is None:
+                continue
+            yield CanonicalEntity(
+                id=edge.link_id,
+                schema=edge.schema,
+                statements=(
+                    FtmStatement(prop=spec.edge.source, value=edge.source, grading=edge.grading),
+                    FtmStatement(prop=spec.edge.target, value=edge.target, grading=edge.grading),
+                ),
+            )
+
+    return (json.dumps(item, ensure_ascii=False) + "\n" for item in export_ftm(entities()))
+
+
+RETURN_COLUMNS = [
+    "reference",
+    "name",
+    "lead_force",
+    "status",
+    "theme",
+    "lro",
+    "adopted_on",
+    "members_visible",
+    "principal",
+]
+
+
+def national_return(*, viewer: User, justification: str) -> Iterator[str]:
+    """The national OCG return: one row per adopted group the viewer may see."""
+    groups = list(selectors.adopted_ocgs(viewer=viewer))
+    if not groups:
+        raise InvalidInput(
+            "There is nothing to export: no adopted groups that you may see. Nothing was written.",
+            code="empty",
+            fields={"justification": ["Nothing to export"]},
+        )
+    export_audited(actor=viewer, what="national OCG return", justification=justification, count=len(groups))
+    rows = selectors.return_rows(viewer=viewer, groups=groups)
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(RETURN_COLUMNS)
+        for row in rows:
+            writer.writerow([row[c] for c in RETURN_COLUMNS])
+        yield buffer.getvalue()
+
+    return lines()

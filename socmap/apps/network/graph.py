@@ -1,0 +1,610 @@
+"""Reading the network out of the database in bulk: canonical nodes and links the engine understands.
+
+Nodes are canonical entities: people and objects as resolution joined them, and addresses joined here
+by postcode, flat and house number and street (resolution leaves addresses alone). Links come from
+the record links through ``linkmap.yaml``. For a user, only links and entities visible to them are
+read (filtered in the query, before anything is built), and every id shown is a visible record's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from django.db.models import Q
+
+from socmap.apps.core.models import User
+from socmap.apps.core.visibility import visible_filter
+from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
+from socmap.apps.resolution import selectors as resolution
+from socmap.engines import network
+from socmap.errors import InvalidInput, InvalidModel, NotVisible
+
+LINKMAP = Path(__file__).with_name("linkmap.yaml")
+EDGE_COLUMNS = ["source_id", "target_id", "link_type", "grading", "observed_on", "evidence_id"]
+GRADING = re.compile(r"^[123][A-E][PC]?$")
+POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LinkMap:
+    """``linkmap.yaml`` checked against the engine's link types."""
+
+    links: dict[str, str]
+    through: dict[str, tuple[str, str]]
+    event_link: str
+    co_subjects: dict[str, str]
+    ignored: dict[str, str]
+    kinds: dict[str, str]
+    offender_events: frozenset[str]
+    offender_links: frozenset[str]
+    report_schema: str
+    report_min: int
+    themes: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def link_type(self, schema: str) -> str | None:
+        """The engine link type of a direct link schema, by name or by alias (LivesAt -> lives_at)."""
+        if schema in self.links:
+            return self.links[schema]
+        return self.aliases.get(re.sub(r"(?<!^)(?=[A-Z])", "_", schema).lower())
+
+    def theme_of(self, text: str) -> list[str]:
+        found = []
+        for parts in re.split(r"[;,]", text):
+            value = parts.strip().lower()
+            for code, patterns in self.themes:
+                if value and any(p.search(value) for p in patterns):
+                    found.append(code)
+                    break
+        return found
+
+
+def load_linkmap(config: network.NetworkConfig, path: Path | None = None) -> LinkMap:
+    """Read the link mapping; every link type it names must be one the engine's configuration knows."""
+    file = path or LINKMAP
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidModel(f"{file}: cannot read the link mapping: {exc}") from exc
+    known = config.canonical_link_type()
+    problems: dict[str, list[str]] = {}
+
+    def check(where: str, name: Any) -> str:
+        if name not in known:
+            problems.setdefault(where, []).append(
+                f"Unknown link type {name!r}; the network configuration ({config.source}) knows "
+                f"{', '.join(sorted(known))}."
+            )
+            return str(name)
+        return known[name]
+
+    links = {str(k): check(f"links.{k}", v) for k, v in (raw.get("links") or {}).items()}
+    through = {
+        str(k): (check(f"through.{k}", (v or {}).get("link_type")), str((v or {}).get("via", "")))
+        for k, v in (raw.get("through") or {}).items()
+    }
+    events = raw.get("events") or {}
+    co_subjects = {
+        str(k): check(f"events.co_subjects.{k}", v) for k, v in (events.get("co_subjects") or {}).items()
+    }
+    offenders = raw.get("offenders") or {}
+    reports = offenders.get("reports") or {}
+    themes = tuple(
+        (str(code), tuple(re.compile(p, re.IGNORECASE) for p in patterns))
+        for code, patterns in (raw.get("themes") or {}).items()
+    )
+    if problems:
+        raise InvalidModel(
+            f"{file}: the link mapping names link types the engine does not know.", fields=problems
+        )
+    return LinkMap(
+        links=links,
+        through=through,
+        event_link=str(events.get("link", "SubjectOf")),
+        co_subjects=co_subjects,
+        ignored={str(k): str(v) for k, v in (raw.get("ignored") or {}).items()},
+        kinds={str(k): str(v) for k, v in (raw.get("kinds") or {}).items()},
+        offender_events=frozenset(offenders.get("events") or ()),
+        offender_links=frozenset(offenders.get("links") or ()),
+        report_schema=str(reports.get("schema", "")),
+        report_min=int(reports.get("at_least", 0) or 0),
+        themes=themes,
+        aliases=known,
+    )
+
+
+@cache
+def default_config() -> network.NetworkConfig:
+    return network.load_config()
+
+
+def address_key(caption: str, postcode: str) -> str | None:
+    """Postcode, flat, house number and first street word: '4 Oak St, Bath BA2 8LS' -> 'BA28LS|-|4|oak'."""
+    text = caption.upper()
+    match = POSTCODE.search(postcode.upper() or text) or POSTCODE.search(text)
+    if not match:
+        return None
+    code = f"{match.group(1)}{match.group(2)}".upper()
+    rest = POSTCODE.sub(" ", text).lower().replace("apartment", "flat")
+    rest = re.sub(r"[^a-z0-9 ]+", " ", rest)
+    flat = re.search(r"\bflat\s+(\w+)", rest)
+    if flat:
+        rest = rest[: flat.start()] + rest[flat.end() :]
+    words = rest.split()
+    number = next((w for w in words if w[:1].isdigit()), "")
+    after = words[words.index(number) + 1 :] if number else words
+    return f"{code}|{flat.group(1) if flat else '-'}|{number}|{after[0] if after else ''}"
+
+
+class Canon:
+    """Record entity id -> canonical key, and back: resolution's memberships plus addresses by key."""
+
+    def __init__(self) -> None:
+        self.of: dict[str, str] = resolution.canonical_ids()
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for entity_id, caption, postcode in (
+            RecordEntity.objects.filter(schema="Address")
+            .values_list("id", "caption", "postcode")
+            .iterator(chunk_size=20000)
+        ):
+            key = address_key(caption, postcode or "")
+            if key:
+                by_key[key].append(entity_id)
+        for ids in by_key.values():
+            if len(ids) > 1:
+                first = min(ids)
+                for entity_id in ids:
+                    self.of[entity_id] = first
+        self._members: dict[str, list[str]] | None = None
+
+    def __call__(self, entity_id: str) -> str:
+        return self.of.get(entity_id, entity_id)
+
+    def members(self, key: str) -> list[str]:
+        if self._members is None:
+            inverse: dict[str, list[str]] = defaultdict(list)
+            for entity_id, canonical in self.of.items():
+                inverse[canonical].append(entity_id)
+            self._members = inverse
+        return self._members.get(key) or [key]
+
+
+@dataclass
+class GraphInputs:
+    """Nodes and edges as the engine takes them, with what could not be used."""
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    unmapped: dict[str, int]
+    links_read: int
+    canon: Canon
+    record_of: dict[str, int] = field(default_factory=dict)  # evidence (link) id -> record id
+
+
+LINK_FIELDS = (
+    "id",
+    "schema",
+    "source_entity_id",
+    "target_entity_id",
+    "source_entity__schema",
+    "target_entity__schema",
+    "grading",
+    "record__observed_on",
+    "record_id",
+)
+FRAME_COLUMNS = ["link_id", "schema", "s", "t", "s_schema", "t_schema", "grading", "observed_on", "record_id"]
+
+
+def _links(viewer: User | None, extra: Q | None = None) -> Any:
+    qs = RecordLink.objects.filter(record__erased_at__isnull=True, record__withdrawn_at__isnull=True)
+    if viewer is not None:
+        qs = qs.filter(visible_filter(viewer))
+    if extra is not None:
+        qs = qs.filter(extra)
+    return qs
+
+
+def link_frame(rows: Iterable[tuple[Any, ...]], canon: Canon) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=FRAME_COLUMNS)
+    frame["sk"] = frame["s"].map(canon.of).fillna(frame["s"]) if len(frame) else frame["s"]
+    frame["tk"] = frame["t"].map(canon.of).fillna(frame["t"]) if len(frame) else frame["t"]
+    frame["grading"] = [
+        g if isinstance(g, str) and GRADING.match(g.upper()) else None for g in frame["grading"]
+    ]
+    frame["observed_on"] = pd.to_datetime(frame["observed_on"], errors="coerce")
+    return frame
+
+
+def _edges(
+    rows: pd.DataFrame, link_type: str | pd.Series, source: str = "sk", target: str = "tk"
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_id": rows[source].to_numpy(),
+            "target_id": rows[target].to_numpy(),
+            "link_type": link_type if isinstance(link_type, str) else link_type.to_numpy(),
+            "grading": rows["grading"].to_numpy(),
+            "observed_on": rows["observed_on"].to_numpy(),
+            "evidence_id": rows["link_id"].to_numpy(),
+        }
+    )
+
+
+def build_inputs(
+    frame: pd.DataFrame,
+    linkmap: LinkMap,
+    config: network.NetworkConfig,
+    canon: Canon,
+    *,
+    project: bool,
+    themes: dict[str, list[str]] | None = None,
+) -> GraphInputs:
+    """Turn link rows into engine nodes and edges.
+
+    ``project``: also join the people at both ends of object-to-object links (calls, payments) and the
+    co-subjects of events; the analysis needs those, a drawing of the raw links does not.
+    """
+    unmapped: Counter[str] = Counter()
+    parts: list[pd.DataFrame] = []
+    node_kind: dict[str, str] = {}
+    is_node_s = frame["s_schema"].isin(list(linkmap.kinds))
+    is_node_t = frame["t_schema"].isin(list(linkmap.kinds))
+    direct_type = frame["schema"].map(lambda s: linkmap.link_type(s) if s not in linkmap.through else None)
+    direct = direct_type.notna() & is_node_s & is_node_t
+    parts.append(_edges(frame[direct], direct_type[direct]))
+    through = frame["schema"].isin(list(linkmap.through)) & is_node_s & is_node_t
+    parts.append(_edges(frame[through], frame["schema"][through].map(lambda s: linkmap.through[s][0])))
+    events = frame[frame["schema"] == linkmap.event_link]
+    for schema, rows in frame[~direct & ~through & (frame["schema"] != linkmap.event_link)].groupby("schema"):
+        if schema not in linkmap.ignored:
+            ends = "; ".join(
+                sorted({f"{a} to {b}" for a, b in zip(rows["s_schema"], rows["t_schema"], strict=True)})
+            )
+            unmapped[f"{schema} ({ends})"] += len(rows)
+    for col, schema_col in (("sk", "s_schema"), ("tk", "t_schema")):
+        used = frame[(direct | through)]
+        node_kind.update(zip(used[col], used[schema_col].map(linkmap.kinds), strict=True))
+    if project and len(frame):
+        limit = config.max_people_per_object
+        for schema, (link_type, via) in linkmap.through.items():
+            calls = frame[through & (frame["schema"] == schema)]
+            holders = frame[(frame["schema"] == via) & (frame["s_schema"] == "Person")][
+                ["sk", "tk"]
+            ].drop_duplicates()
+            counts = holders.groupby("tk")["sk"].transform("size")
+            holders = holders[counts <= limit]
+            pairs = calls.merge(holders.rename(columns={"sk": "ps", "tk": "sk"}), on="sk").merge(
+                holders.rename(columns={"sk": "pt", "tk": "tk"}), on="tk"
+            )
+            pairs = pairs[pairs["ps"] != pairs["pt"]]
+            parts.append(_edges(pairs, link_type, "ps", "pt"))
+        people_events = events[events["s_schema"] == "Person"]
+        for event_schema, link_type in linkmap.co_subjects.items():
+            rows = people_events[people_events["t_schema"] == event_schema][
+                ["sk", "t", "grading", "observed_on", "link_id"]
+            ]
+            pairs = rows.merge(rows[["sk", "t"]].rename(columns={"sk": "other"}), on="t")
+            pairs = pairs[pairs["sk"] < pairs["other"]]
+            parts.append(_edges(pairs, link_type, "sk", "other"))
+        for key in people_events["sk"]:
+            node_kind.setdefault(key, "person")
+    edges = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=EDGE_COLUMNS)
+    edges = edges[edges["source_id"] != edges["target_id"]].reset_index(drop=True)
+    offenders = _offenders(frame, events, linkmap)
+    ids = sorted(
+        set(edges["source_id"])
+        | set(edges["target_id"])
+        | {k for k, v in node_kind.items() if v == "person" and project}
+    )
+    themes = themes or {}
+    nodes = pd.DataFrame(
+        {
+            "id": ids,
+            "kind": [node_kind.get(i, "person") for i in ids],
+            "offender": [i in offenders for i in ids],
+            "themes": [";".join(sorted(set(themes.get(i, [])))) for i in ids],
+        }
+    )
+    return GraphInputs(
+        nodes=nodes,
+        edges=edges,
+        unmapped=dict(unmapped),
+        links_read=len(frame),
+        canon=canon,
+        record_of=dict(zip(frame["link_id"], frame["record_id"], strict=True)),
+    )
+
+
+def _offenders(frame: pd.DataFrame, events: pd.DataFrame, linkmap: LinkMap) -> set[str]:
+    found: set[str] = set()
+    people = events[events["s_schema"] == "Person"]
+    found.update(people[people["t_schema"].isin(list(linkmap.offender_events))]["sk"])
+    marked = frame[frame["schema"].isin(list(linkmap.offender_links))]
+    found.update(marked["sk"])
+    found.update(marked[marked["t_schema"] == "Person"]["tk"])
+    if linkmap.report_schema and linkmap.report_min:
+        reports = people[people["t_schema"] == linkmap.report_schema].drop_duplicates(["sk", "t"])
+        counts = reports.groupby("sk").size()
+        found.update(counts[counts >= linkmap.report_min].index)
+    return found
+
+
+def person_themes(frame: pd.DataFrame, linkmap: LinkMap, viewer: User | None) -> dict[str, list[str]]:
+    """Theme codes of the events each person is a subject of (from the events' ``theme`` statements)."""
+    statements = Statement.objects.filter(prop="theme")
+    if viewer is not None:
+        statements = statements.filter(visible_filter(viewer))
+    theme_of_event: dict[str, list[str]] = defaultdict(list)
+    for entity_id, value in statements.values_list("entity_id", "value").iterator(chunk_size=20000):
+        theme_of_event[entity_id].extend(linkmap.theme_of(value))
+    out: dict[str, list[str]] = defaultdict(list)
+    subjects = frame[(frame["schema"] == linkmap.event_link) & (frame["s_schema"] == "Person")]
+    for person, event in zip(subjects["sk"], subjects["t"], strict=True):
+        out[person].extend(theme_of_event.get(event, ()))
+    return out
+
+
+def analysis_inputs(
+    *, config: network.NetworkConfig | None = None, linkmap_path: Path | None = None
+) -> GraphInputs:
+    """Every record link, for the analysis (a system read: what users see of the result is filtered)."""
+    config = config or default_config()
+    linkmap = load_linkmap(config, linkmap_path)
+    canon = Canon()
+    frame = link_frame(_links(None).values_list(*LINK_FIELDS).iterator(chunk_size=20000), canon)
+    return build_inputs(
+        frame, linkmap, config, canon, project=True, themes=person_themes(frame, linkmap, None)
+    )
+
+
+# --------------------------------------------------------------------------- what a viewer may see
+
+
+@dataclass(frozen=True)
+class ViewNode:
+    id: str  # a record entity the viewer may see (for links to the entity page)
+    key: str  # canonical key, never shown
+    kind: str
+    label: str
+    offender: bool = False
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class ViewEdge:
+    source: str
+    target: str
+    link_type: str
+    grading: str
+    observed_on: date | None
+    weight: float
+    record_id: int
+    link_id: str
+    schema: str = ""
+
+
+@dataclass(frozen=True)
+class ViewGraph:
+    """A part of the network as one viewer may see it: visible records only, visible ids only."""
+
+    centre: str
+    nodes: list[ViewNode]
+    edges: list[ViewEdge]
+    explanation: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.nodes
+
+
+@dataclass(frozen=True)
+class Filters:
+    hops: int = 1
+    link_types: tuple[str, ...] = ()
+    since: date | None = None
+    min_grading: str = ""
+    max_nodes: int = 150
+
+
+def schemas_for(link_types: Iterable[str], linkmap: LinkMap, config: network.NetworkConfig) -> set[str]:
+    """Link schemata whose links are of these link types; an unknown link type is an error naming it."""
+    known = config.canonical_link_type()
+    wanted = list(link_types)
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown link type {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(config.link_types))}.",
+            fields={"link_types": [f"Unknown link type {t!r}" for t in unknown]},
+        )
+    names = {known[t] for t in wanted}
+    schemas = {s for s, t in linkmap.links.items() if t in names}
+    schemas |= {s for s, (t, _) in linkmap.through.items() if t in names}
+    return schemas
+
+
+def _filter_q(filters: Filters, linkmap: LinkMap, config: network.NetworkConfig) -> Q:
+    usable = set(linkmap.links) | set(linkmap.through)
+    if filters.link_types:
+        usable &= schemas_for(filters.link_types, linkmap, config)
+    q = Q(schema__in=sorted(usable))
+    if filters.since:
+        q &= Q(record__observed_on__gte=filters.since)
+    if filters.min_grading:
+        g = filters.min_grading.strip().upper()
+        if not GRADING.match(g):
+            raise InvalidInput(
+                f"{filters.min_grading!r} is not a 3x5x2 grading like '2B'.",
+                fields={"min_grading": ["Enter a grading like 2B"]},
+            )
+        q &= Q(grading__regex=rf"^[1-{g[0]}][A-{g[1]}]")
+    return q
+
+
+def _touching(viewer: User, ids: list[str], q: Q) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows += list(
+            _links(viewer, q & (Q(source_entity_id__in=chunk) | Q(target_entity_id__in=chunk))).values_list(
+                *LINK_FIELDS
+            )
+        )
+    return rows
+
+
+def visible_entity(viewer: User, entity_id: str) -> RecordEntity:
+    entity = RecordEntity.objects.filter(pk=entity_id).filter(visible_filter(viewer)).first()
+    if entity is None:
+        raise NotVisible("No such entity")
+    return entity
+
+
+def neighbourhood(viewer: User, entity_id: str, filters: Filters) -> ViewGraph:
+    """Everything within ``hops`` links of an entity that the viewer may see, up to ``max_nodes``."""
+    if filters.hops < 1:
+        raise InvalidInput("Choose at least 1 hop.", fields={"hops": ["Choose at least 1 hop"]})
+    config = default_config()
+    linkmap = load_linkmap(config)
+    q = _filter_q(filters, linkmap, config)
+    visible_entity(viewer, entity_id)
+    canon = Canon()
+    start = canon(entity_id)
+    seen = {start}
+    frontier = {start}
+    rows: dict[str, tuple[Any, ...]] = {}
+    for hop in range(filters.hops):
+        ids = sorted({m for key in frontier for m in canon.members(key)})
+        found = _touching(viewer, ids, q)
+        nxt: set[str] = set()
+        for row in found:
+            rows[row[0]] = row
+            for end in (canon(row[2]), canon(row[3])):
+                if end not in seen:
+                    nxt.add(end)
+        seen |= nxt
+        if len(seen) > filters.max_nodes:
+            raise InvalidInput(
+                f"Within {hop + 1} hop{'s' if hop else ''} of this entity there are more than "
+                f"{filters.max_nodes} nodes, the most this page draws. Use fewer hops, fewer link types, "
+                "a later 'seen since' date or a better minimum grading.",
+                code="limit",
+                fields={
+                    "hops": [f"More than {filters.max_nodes} nodes: choose fewer hops or filter the links"]
+                },
+            )
+        frontier = nxt
+        if not frontier:
+            break
+    return _view(viewer, start, list(rows.values()), canon, linkmap, config, roles={})
+
+
+def ocg_graph(viewer: User, member_entity_ids: Iterable[str], roles: dict[str, str]) -> ViewGraph:
+    """A group's members the viewer may see, the links between them and the objects they share."""
+    config = default_config()
+    linkmap = load_linkmap(config)
+    canon = Canon()
+    keys = {canon(e) for e in member_entity_ids}
+    key_roles = {canon(e): r for e, r in roles.items()}
+    ids = sorted({m for key in keys for m in canon.members(key)})
+    found = _touching(viewer, ids, Q(schema__in=sorted(set(linkmap.links) | set(linkmap.through))))
+    frame = link_frame(found, canon)
+    if len(frame):
+        in_s, in_t = frame["sk"].isin(keys), frame["tk"].isin(keys)
+        objects = pd.concat(
+            [
+                frame.loc[in_s & ~in_t, ["tk", "sk"]].set_axis(["o", "p"], axis=1),
+                frame.loc[in_t & ~in_s, ["sk", "tk"]].set_axis(["o", "p"], axis=1),
+            ]
+        )
+        shared = objects.drop_duplicates().groupby("o").size()
+        shared_keys = set(shared[shared >= 2].index)
+        keep = (in_s & in_t) | (in_s & frame["tk"].isin(shared_keys)) | (in_t & frame["sk"].isin(shared_keys))
+        found = [found[i] for i in range(len(found)) if bool(keep.iloc[i])]
+    view = _view(viewer, "", found, canon, linkmap, config, roles=key_roles, extra_keys=keys)
+    return view
+
+
+def _view(
+    viewer: User,
+    centre: str,
+    rows: list[tuple[Any, ...]],
+    canon: Canon,
+    linkmap: LinkMap,
+    config: network.NetworkConfig,
+    *,
+    roles: dict[str, str],
+    extra_keys: Iterable[str] = (),
+) -> ViewGraph:
+    frame = link_frame(rows, canon)
+    inputs = build_inputs(frame, linkmap, config, canon, project=False)
+    schema_of = dict(zip(frame["link_id"], frame["schema"], strict=True))
+    keys = set(inputs.nodes["id"]) | ({centre} if centre else set()) | set(extra_keys)
+    display = display_ids(viewer, keys, canon)
+    keys = {k for k in keys if k in display}
+    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    kinds = dict(zip(inputs.nodes["id"], inputs.nodes["kind"], strict=True))
+    offender = dict(zip(inputs.nodes["id"], inputs.nodes["offender"], strict=True))
+    weights: list[float] = []
+    if len(inputs.edges):
+        built = network.build_graph(inputs.nodes, inputs.edges, config)
+        weights = [float(w) for w in built.edges["weight"]]
+    nodes = [
+        ViewNode(
+            id=display[k],
+            key=k,
+            kind=kinds.get(k, "person"),
+            label=labels.get(display[k]) or kinds.get(k, "entity"),
+            offender=bool(offender.get(k, False)),
+            role=roles.get(k, ""),
+        )
+        for k in sorted(
+            keys, key=lambda k: (kinds.get(k, "person") != "person", labels.get(display[k], ""), display[k])
+        )
+    ]
+    edges = [
+        ViewEdge(
+            source=display[row.source_id],
+            target=display[row.target_id],
+            link_type=str(row.link_type),
+            grading=str(row.grading or config.default_grading),
+            observed_on=None if pd.isna(row.observed_on) else pd.Timestamp(row.observed_on).date(),
+            weight=round(weights[i], 4) if weights else 0.0,
+            record_id=int(inputs.record_of.get(row.evidence_id, 0)),
+            link_id=str(row.evidence_id),
+            schema=schema_of.get(row.evidence_id, ""),
+        )
+        for i, row in enumerate(inputs.edges.itertuples(index=False))
+        if row.source_id in display and row.target_id in display
+    ]
+    explanation = f"{len(nodes)} entities and {len(edges)} links you may see"
+    return ViewGraph(centre=display.get(centre, ""), nodes=nodes, edges=edges, explanation=explanation)
+
+
+def display_ids(viewer: User, keys: Iterable[str], canon: Canon) -> dict[str, str]:
+    """Canonical key -> its smallest member the viewer may see; keys with none are left out."""
+    members = {k: canon.members(k) for k in keys}
+    wanted = sorted({m for ms in members.values() for m in ms})
+    visible: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        visible.update(
+            RecordEntity.objects.filter(id__in=wanted[start : start + CHUNK])
+            .filter(visible_filter(viewer))
+            .values_list("id", flat=True)
+        )
+    out = {}
+    for key, ms in members.items():
+        seen = sorted(m for m in ms if m in visible)
+        if seen:
+            out[key] = seen[0]
+    return out

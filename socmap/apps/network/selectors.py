@@ -1,0 +1,280 @@
+"""Every read of the network app, through the viewer's visibility.
+
+A group is a governed object (the one rule decides whether the viewer sees it at all); its members
+and links are shown only through records the viewer may see. Hidden members leave no trace: no
+count, no id, no label. The analysis' own explanation (which counts every member) is shown only to a
+viewer who sees every member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from socmap.apps.core.audit import audit_record
+from socmap.apps.core.models import AuditAction, Organisation, OrganisationKind, User
+from socmap.apps.core.models import Role as UserRole
+from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.visibility import consult, decide, filter_visible, visible_filter
+from socmap.apps.network import graph as netgraph
+from socmap.apps.network.models import (
+    OCG,
+    AnalysisRun,
+    OCGChange,
+    OCGEvent,
+    OCGMember,
+    OCGStatus,
+    PriorityIndividual,
+)
+from socmap.errors import NotVisible
+
+
+@dataclass(frozen=True)
+class OCGFilter:
+    force: str = ""
+    theme: str = ""
+    status: str = ""
+    text: str = ""
+
+
+def _ocgs(viewer: User) -> QuerySet[OCG]:
+    return filter_visible(OCG.objects.select_related("owner", "lead_force", "lro"), viewer)
+
+
+def ocg_list(*, viewer: User, filters: OCGFilter, page: int = 1, per_page: int = 25) -> Page[OCG]:
+    qs = _ocgs(viewer)
+    if filters.force:
+        qs = qs.filter(
+            Q(lead_force__slug=filters.force) | Q(lead_force__isnull=True, owner__slug=filters.force)
+        )
+    if filters.theme:
+        qs = qs.filter(theme=filters.theme)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.text.strip():
+        text = filters.text.strip()
+        qs = qs.filter(Q(name__icontains=text) | Q(reference__icontains=text))
+    return paginate(qs.order_by("-created_at", "-id"), page=page, per_page=per_page)
+
+
+def adopted_ocgs(*, viewer: User) -> QuerySet[OCG]:
+    return _ocgs(viewer).filter(status=OCGStatus.ADOPTED).order_by("reference")
+
+
+def ocg_find(*, viewer: User, ocg_id: int) -> OCG:
+    """A group the viewer may see, for a change (the change itself is audited by the service)."""
+    ocg = OCG.objects.select_related("owner", "lead_force", "lro").filter(pk=ocg_id).first()
+    if ocg is None or not decide(viewer, ocg).visible:
+        raise NotVisible("No such group")
+    return ocg
+
+
+@dataclass(frozen=True)
+class MemberView:
+    member: OCGMember
+    entity_id: str  # a record the viewer may see
+    label: str
+    reasons: list[str]
+    evidence: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    change: OCGChange
+    joined: list[tuple[str, str]]  # (entity id, label), visible ones only
+    left: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OCGView:
+    ocg: OCG
+    conditions: tuple[str, ...]
+    members: list[MemberView]
+    former: list[MemberView]
+    complete: bool
+    events: list[OCGEvent]
+    changes: list[ChangeView]
+    graph: netgraph.ViewGraph
+
+
+def _visible_links(viewer: User, link_ids: set[str]) -> dict[str, int]:
+    from socmap.apps.intel.models import RecordLink
+
+    out: dict[str, int] = {}
+    ids = sorted(link_ids)
+    for start in range(0, len(ids), 500):
+        out.update(
+            RecordLink.objects.filter(id__in=ids[start : start + 500])
+            .filter(visible_filter(viewer))
+            .values_list("id", "record_id")
+        )
+    return out
+
+
+def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
+    """A group as the viewer may see it: a logged consultation."""
+    found = OCG.objects.select_related("owner", "lead_force", "lro").filter(pk=ocg_id).first()
+    ocg, conditions = consult(viewer, found, label="group", justification=justification)
+    canon = netgraph.Canon()
+    all_members = list(ocg.members.all())
+    keys = {canon(m.entity_id) for m in all_members}
+    changes = list(OCGChange.objects.filter(ocg=ocg).select_related("run")[:20])
+    for change in changes:
+        keys |= {canon(e) for e in change.joined + change.left}
+    display = netgraph.display_ids(viewer, keys, canon)
+    from socmap.apps.intel.models import RecordEntity
+
+    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    live = [m for m in all_members if m.left_on is None]
+    complete = all(canon(m.entity_id) in display for m in live)
+    links = _visible_links(
+        viewer, {i for m in all_members for ev in m.evidence for i in ev.get("evidence_ids", [])}
+    )
+
+    def view(m: OCGMember) -> MemberView | None:
+        shown = display.get(canon(m.entity_id))
+        if shown is None:
+            return None
+        evidence = [
+            {**ev, "records": sorted({links[i] for i in ev["evidence_ids"]})}
+            for ev in m.evidence
+            if all(i in links for i in ev.get("evidence_ids", []))
+        ]
+        return MemberView(m, shown, labels.get(shown, ""), m.reasons if complete else [], evidence)
+
+    order = {"principal": 0, "lieutenant": 1, "enabler": 2, "runner": 3, "member": 4}
+    members = sorted(
+        (v for v in (view(m) for m in live) if v), key=lambda v: (order.get(v.member.role, 9), v.label)
+    )
+    former = [v for v in (view(m) for m in all_members if m.left_on is not None) if v]
+
+    def named(ids: list[str]) -> list[tuple[str, str]]:
+        out = []
+        for e in ids:
+            shown = display.get(canon(e))
+            if shown:
+                out.append((shown, labels.get(shown, "")))
+        return out
+
+    change_views = [ChangeView(c, named(c.joined), named(c.left)) for c in changes]
+    graph = netgraph.ocg_graph(viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live})
+    return OCGView(
+        ocg=ocg,
+        conditions=conditions,
+        members=members,
+        former=former,
+        complete=complete,
+        events=list(OCGEvent.objects.filter(ocg=ocg).select_related("actor")),
+        changes=change_views,
+        graph=graph,
+    )
+
+
+def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
+    """Rows of the national return; member counts and principals only as far as the viewer sees."""
+    from socmap.apps.intel.models import RecordEntity
+
+    canon = netgraph.Canon()
+    members = list(OCGMember.objects.filter(ocg__in=groups, left_on__isnull=True))
+    display = netgraph.display_ids(viewer, {canon(m.entity_id) for m in members}, canon)
+    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    rows = []
+    for ocg in groups:
+        mine = [m for m in members if m.ocg_id == ocg.pk and canon(m.entity_id) in display]
+        principal = next((m for m in mine if m.role == "principal"), None)
+        rows.append(
+            {
+                "reference": ocg.reference,
+                "name": ocg.name,
+                "lead_force": ocg.lead_force.name if ocg.lead_force else "",
+                "status": ocg.get_status_display(),
+                "theme": ocg.get_theme_display(),
+                "lro": (ocg.lro.get_full_name() or ocg.lro.username) if ocg.lro else "",
+                "adopted_on": ocg.adopted_at.date().isoformat() if ocg.adopted_at else "",
+                "members_visible": len(mine),
+                "principal": labels.get(display[canon(principal.entity_id)], "") if principal else "",
+            }
+        )
+    return rows
+
+
+def ocg_graph(*, viewer: User, ocg_id: int) -> netgraph.ViewGraph:
+    """The network of a group as the viewer may see it (for exports and the API)."""
+    ocg = ocg_find(viewer=viewer, ocg_id=ocg_id)
+    live = list(ocg.members.filter(left_on__isnull=True))
+    return netgraph.ocg_graph(viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live})
+
+
+def neighbourhood(
+    *, viewer: User, entity_id: str, filters: netgraph.Filters, justification: str
+) -> netgraph.ViewGraph:
+    """The network around an entity: opening it is a logged consultation of that entity."""
+    entity = netgraph.visible_entity(viewer, entity_id)
+    consult(viewer, entity, label="entity", justification=justification)
+    return netgraph.neighbourhood(viewer, entity_id, filters)
+
+
+@dataclass(frozen=True)
+class IndividualView:
+    individual: PriorityIndividual
+    entity_id: str
+    label: str
+
+
+def individual_list(*, viewer: User, page: int = 1) -> Page[IndividualView]:
+    qs = filter_visible(PriorityIndividual.objects.all(), viewer).order_by("-score", "entity_id")
+    result = paginate(qs, page=page, per_page=50)
+    canon = netgraph.Canon()
+    display = netgraph.display_ids(viewer, {canon(p.entity_id) for p in result.items}, canon)
+    from socmap.apps.intel.models import RecordEntity
+
+    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    items = [
+        IndividualView(p, display[canon(p.entity_id)], labels.get(display[canon(p.entity_id)], ""))
+        for p in result.items
+        if canon(p.entity_id) in display
+    ]
+    return Page(items=items, number=result.number, per_page=result.per_page, total=result.total)
+
+
+def individual_find(*, viewer: User, individual_id: int) -> PriorityIndividual:
+    found = PriorityIndividual.objects.filter(pk=individual_id).first()
+    if found is None or not decide(viewer, found).visible:
+        raise NotVisible("No such Priority Individual")
+    return found
+
+
+def run_list() -> QuerySet[AnalysisRun]:
+    return AnalysisRun.objects.select_related("created_by")
+
+
+def lead_forces() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU]).exclude(
+        code=""
+    )
+
+
+def lros() -> QuerySet[User]:
+    return (
+        User.objects.filter(role_grants__role=UserRole.LRO, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "last_name", "username")
+    )
+
+
+def measure_ocgs_adopted(organisation_id: int, as_of: object) -> int:
+    """Groups adopted with the organisation as lead force by the date (a live measure)."""
+    return OCG.objects.filter(lead_force_id=organisation_id, adopted_at__lte=as_of).count()
+
+
+def audit_graph_view(viewer: User, what: str, justification: str, graph: netgraph.ViewGraph) -> None:
+    audit_record(
+        AuditAction.CONSULTATION,
+        actor=viewer,
+        object_type="network",
+        object_id=what[:80],
+        justification=justification,
+        detail={"nodes": len(graph.nodes), "links": len(graph.edges)},
+    )

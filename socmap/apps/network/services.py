@@ -1,0 +1,437 @@
+"""Every write of the network app: analysis runs and the OCG lifecycle, each with its audit entry.
+
+A run reads every record link (a system read, like resolution), builds the weighted network with the
+engine, proposes groups and Priority Individuals, and matches the proposals to the groups already
+held: a match updates the group (who joined, who left), an unmatched proposal becomes a new
+proposed group, and nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from socmap.apps.core.audit import audit_record
+from socmap.apps.core.models import AuditAction, Compartment, Organisation, OrganisationKind, User
+from socmap.apps.core.models import Role as UserRole
+from socmap.apps.core.services import require_role
+from socmap.apps.intel.models import RecordEntity
+from socmap.apps.network import graph as netgraph
+from socmap.apps.network.models import (
+    OCG,
+    AnalysisRun,
+    ChangeKind,
+    IndividualStatus,
+    OCGChange,
+    OCGEvent,
+    OCGMember,
+    OCGStatus,
+    PriorityIndividual,
+    RunStatus,
+    Theme,
+)
+from socmap.engines import network
+from socmap.errors import Conflict, InvalidInput, NotAllowed, SocmapError
+
+Progress = Callable[[str], None]
+ANALYSTS = (UserRole.ANALYST, UserRole.SUPERVISOR)
+CHUNK = 500
+
+
+def _config_hash(config: network.NetworkConfig) -> str:
+    text = json.dumps(asdict(config), default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def analysis_run(
+    *,
+    actor: User | None,
+    config_path: Path | None = None,
+    linkmap_path: Path | None = None,
+    progress: Progress | None = None,
+) -> AnalysisRun:
+    """Analyse the whole network and turn its proposals into proposed or updated groups.
+
+    A bad configuration (an unknown link type, a bad key) is raised before anything is written.
+    """
+    if actor is not None:
+        require_role(actor, *ANALYSTS, action="run the network analysis")
+    say = progress or (lambda _msg: None)
+    config = network.load_config(config_path) if config_path else netgraph.default_config()
+    netgraph.load_linkmap(config, linkmap_path)  # fail fast, naming the unknown link type
+    run = AnalysisRun.objects.create(
+        engine_version=network.ENGINE_VERSION,
+        config_hash=_config_hash(config),
+        seed=config.communities.seed,
+        created_by=actor,
+    )
+    started = time.perf_counter()
+    try:
+        say("Reading links")
+        inputs = netgraph.analysis_inputs(config=config, linkmap_path=linkmap_path)
+        run.links_read, run.unmapped = inputs.links_read, inputs.unmapped
+        say(f"Building the network from {len(inputs.edges):,} links")
+        graph = network.build_graph(inputs.nodes, inputs.edges, config)
+        run.nodes, run.edges = graph.graph.vcount(), graph.graph.ecount()
+        say("Finding communities")
+        communities = network.detect_communities(graph)
+        run.communities = sum(1 for m in communities.communities.values() if len(m) > 1)
+        say("Measuring centrality")
+        scores = network.centrality(graph, communities)
+        say("Proposing groups and Priority Individuals")
+        proposals = network.propose(graph, communities, scores, config)
+        with transaction.atomic():
+            _apply(run, actor, proposals, inputs.canon, config)
+        run.explanation = " ".join((graph.explanation, communities.explanation, proposals.explanation))
+        run.status = RunStatus.DONE
+    except SocmapError as exc:
+        run.status, run.message = RunStatus.FAILED, str(exc)
+    run.seconds = round(time.perf_counter() - started, 2)
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        AuditAction.COMBINATION,
+        actor=actor,
+        obj=run,
+        username="" if actor else "system",
+        justification="Network analysis run",
+        detail={
+            "status": run.status,
+            "groups_proposed": run.groups_proposed,
+            "groups_new": run.groups_new,
+            "groups_updated": run.groups_updated,
+            "individuals": run.individuals_proposed,
+            "config_hash": run.config_hash,
+        },
+    )
+    return run
+
+
+def _owners(keys: Iterable[str], canon: netgraph.Canon) -> dict[str, Counter[int]]:
+    """Per canonical key, how many of its records each (non-partner) organisation owns."""
+    member_key = {m: k for k in set(keys) for m in canon.members(k)}
+    ids = sorted(member_key)
+    counts: dict[str, Counter[int]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for entity_id, owner_id in (
+            RecordEntity.objects.filter(id__in=ids[start : start + CHUNK])
+            .exclude(owner__kind=OrganisationKind.PARTNER)
+            .values_list("id", "owner_id")
+        ):
+            counts.setdefault(member_key[entity_id], Counter())[owner_id] += 1
+    return counts
+
+
+def _fallback_owner(actor: User | None) -> Organisation:
+    if actor is not None and actor.organisation is not None:
+        return actor.organisation
+    org = (
+        Organisation.objects.filter(kind=OrganisationKind.ROCU).first()
+        or Organisation.objects.exclude(kind=OrganisationKind.PARTNER).order_by("id").first()
+    )
+    if org is None:
+        raise Conflict("There is no force or ROCU to hold the analysis results: create one first.")
+    return org
+
+
+def _home(keys: Iterable[str], owners: dict[str, Counter[int]], fallback: Organisation) -> int:
+    total: Counter[int] = Counter()
+    for key in keys:
+        total.update(owners.get(key, Counter()))
+    if not total:
+        return fallback.pk
+    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+THEME_CODES = set(Theme.values)
+
+
+def _theme(themes: dict[str, int]) -> str:
+    for code, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])):
+        if code in THEME_CODES:
+            return code
+    return Theme.OTHER
+
+
+def _evidence(items: Iterable[network.Evidence]) -> list[dict[str, Any]]:
+    return [
+        {
+            "link_type": ev.link_type,
+            "evidence_ids": list(ev.evidence_ids),
+            "weight": round(ev.weight, 4),
+            "grading": ev.grading or "",
+            "observed_on": ev.observed_on.isoformat() if ev.observed_on else "",
+        }
+        for ev in items
+    ]
+
+
+def _apply(
+    run: AnalysisRun,
+    actor: User | None,
+    proposals: network.ProposalResult,
+    canon: netgraph.Canon,
+    config: network.NetworkConfig,
+) -> None:
+    today = timezone.localdate()
+    live = {str(o.pk): o for o in OCG.objects.exclude(status=OCGStatus.ARCHIVED).prefetch_related("members")}
+    previous = {
+        gid: [canon(m.entity_id) for m in o.members.all() if m.left_on is None] for gid, o in live.items()
+    }
+    matches = network.match_groups(previous, proposals, config)
+    by_key = {g.key: g for g in proposals.groups}
+    all_keys = {k for g in proposals.groups for k in g.members} | {
+        p.person_id for p in proposals.priority_individuals
+    }
+    owners = _owners(all_keys, canon)
+    fallback = _fallback_owner(actor)
+    now = timezone.now()
+    for match in matches:
+        if match.kind == "gone":
+            assert match.group_id is not None
+            OCGChange.objects.create(run=run, ocg=live[match.group_id], kind=ChangeKind.GONE, left=[])
+            continue
+        assert match.proposal_key is not None
+        proposal = by_key[match.proposal_key]
+        roles = {r.person_id: r for r in proposal.roles}
+        if match.kind == "new":
+            ocg = OCG.objects.create(
+                owner_id=_home(proposal.members, owners, fallback),
+                name="",
+                theme=_theme(proposal.themes),
+                explanation=proposal.explanation,
+                link_counts=proposal.link_counts,
+                themes=proposal.themes,
+                proposed_by=run,
+                last_run=run,
+            )
+            ocg.name = f"Proposed group {ocg.pk}"
+            ocg.save(update_fields=["name"])
+            OCGMember.objects.bulk_create(
+                [
+                    OCGMember(
+                        ocg=ocg,
+                        entity_id=key,
+                        role=roles[key].role if key in roles else "member",
+                        suggested_role=roles[key].role if key in roles else "member",
+                        reasons=roles[key].reasons if key in roles else [],
+                        evidence=_evidence(roles[key].evidence) if key in roles else [],
+                        joined_on=today,
+                        joined_run=run,
+                    )
+                    for key in sorted(proposal.members)
+                ]
+            )
+            OCGChange.objects.create(run=run, ocg=ocg, kind=ChangeKind.NEW, joined=sorted(proposal.members))
+            OCGEvent.objects.create(ocg=ocg, at=now, status=OCGStatus.PROPOSED, note=proposal.explanation)
+            run.groups_new += 1
+        else:
+            assert match.group_id is not None
+            ocg = live[match.group_id]
+            current = {canon(m.entity_id): m for m in ocg.members.all() if m.left_on is None}
+            for key in sorted(match.left):
+                member = current[key]
+                member.left_on, member.left_run = today, run
+                member.save(update_fields=["left_on", "left_run"])
+            for key in sorted(match.joined):
+                role = roles.get(key)
+                OCGMember.objects.create(
+                    ocg=ocg,
+                    entity_id=key,
+                    role=role.role if role and ocg.status == OCGStatus.PROPOSED else "member",
+                    suggested_role=role.role if role else "member",
+                    reasons=role.reasons if role else [],
+                    evidence=_evidence(role.evidence) if role else [],
+                    joined_on=today,
+                    joined_run=run,
+                )
+            for key in match.stayed:
+                member, role = current[key], roles.get(key)
+                if role is None:
+                    continue
+                member.suggested_role, member.reasons, member.evidence = (
+                    role.role,
+                    role.reasons,
+                    _evidence(role.evidence),
+                )
+                if ocg.status == OCGStatus.PROPOSED:
+                    member.role = role.role
+                member.save(update_fields=["suggested_role", "reasons", "evidence", "role"])
+            ocg.last_run = run
+            ocg.link_counts, ocg.themes = proposal.link_counts, proposal.themes
+            if ocg.status == OCGStatus.PROPOSED:
+                ocg.explanation, ocg.theme = proposal.explanation, _theme(proposal.themes)
+            ocg.save(update_fields=["last_run", "link_counts", "themes", "explanation", "theme"])
+            OCGChange.objects.create(
+                run=run,
+                ocg=ocg,
+                kind=ChangeKind.UPDATE,
+                jaccard=round(match.jaccard, 4),
+                containment=round(match.containment, 4),
+                joined=sorted(match.joined),
+                left=sorted(match.left),
+            )
+            if match.joined or match.left:
+                OCGEvent.objects.create(
+                    ocg=ocg,
+                    at=now,
+                    status=ocg.status,
+                    note=f"Analysis run {run.pk} matched this group: {len(match.joined)} joined, "
+                    f"{len(match.left)} left.",
+                )
+            run.groups_updated += 1
+    run.groups_proposed = len(proposals.groups)
+    held = {p.entity_id: p for p in PriorityIndividual.objects.all()}
+    for item in proposals.priority_individuals:
+        existing = held.get(item.person_id)
+        if existing is None:
+            PriorityIndividual.objects.create(
+                owner_id=_home([item.person_id], owners, fallback),
+                entity_id=item.person_id,
+                reasons=item.reasons,
+                score=round(item.score, 4),
+                proposed_by=run,
+                last_run=run,
+            )
+        else:
+            existing.reasons, existing.score, existing.last_run = item.reasons, round(item.score, 4), run
+            existing.save(update_fields=["reasons", "score", "last_run"])
+    run.individuals_proposed = len(proposals.priority_individuals)
+
+
+# --------------------------------------------------------------------------------------- lifecycle
+
+
+def _event(ocg: OCG, actor: User, note: str) -> None:
+    OCGEvent.objects.create(ocg=ocg, at=timezone.now(), actor=actor, status=ocg.status, note=note)
+
+
+def ocg_assess(
+    *, actor: User, ocg: OCG, assessment: str, name: str = "", roles: dict[int, str] | None = None
+) -> OCG:
+    """Record the analyst's assessment of a proposed group, and the roles they settle on."""
+    require_role(actor, *ANALYSTS, action="assess organised crime groups")
+    problems: dict[str, list[str]] = {}
+    if ocg.status not in (OCGStatus.PROPOSED, OCGStatus.ASSESSED):
+        problems["assessment"] = [f"A group that is {ocg.get_status_display().lower()} is not assessed again"]
+    if not assessment.strip():
+        problems["assessment"] = ["Say why this is an organised crime group (or why not)"]
+    valid_roles = {r for r, _ in OCGMember._meta.get_field("role").choices or []}
+    bad = [r for r in (roles or {}).values() if r not in valid_roles]
+    if bad:
+        problems["roles"] = [f"Unknown role {r!r}" for r in bad]
+    if problems:
+        raise InvalidInput("The assessment could not be recorded", fields=problems)
+    with transaction.atomic():
+        ocg.status, ocg.assessment, ocg.assessed_at = OCGStatus.ASSESSED, assessment.strip(), timezone.now()
+        if name.strip():
+            ocg.name = name.strip()[:200]
+        ocg.save(update_fields=["status", "assessment", "assessed_at", "name"])
+        for member in ocg.members.filter(pk__in=list(roles or {}), left_on__isnull=True):
+            member.role = (roles or {})[member.pk]
+            member.save(update_fields=["role"])
+        _event(ocg, actor, assessment.strip())
+        audit_record(AuditAction.ALTERATION, actor=actor, obj=ocg, justification=assessment.strip())
+    return ocg
+
+
+def ocg_adopt(
+    *,
+    actor: User,
+    ocg: OCG,
+    lead_force: Organisation | None,
+    lro: User | None,
+    compartment: Compartment | None = None,
+) -> OCG:
+    """Adopt (map) a group: a lead force, an LRO of that force, and a reference like GL-OCG-0007."""
+    require_role(actor, *ANALYSTS, action="adopt organised crime groups")
+    problems: dict[str, list[str]] = {}
+    if ocg.status not in (OCGStatus.PROPOSED, OCGStatus.ASSESSED):
+        problems["lead_force"] = [f"A group that is {ocg.get_status_display().lower()} cannot be adopted"]
+    if lead_force is None:
+        problems["lead_force"] = ["Choose the lead force"]
+    elif lead_force.kind not in (OrganisationKind.FORCE, OrganisationKind.ROCU) or not lead_force.code:
+        problems["lead_force"] = [f"{lead_force.name} cannot lead a group: choose a force or the ROCU"]
+    if lro is None:
+        problems["lro"] = ["Choose the lead responsible officer"]
+    elif not lro.has_role(UserRole.LRO):
+        problems["lro"] = [f"{lro.get_full_name() or lro.username} is not a lead responsible officer"]
+    elif lead_force is not None and lro.organisation_id != lead_force.pk:
+        problems["lro"] = [f"The LRO must belong to {lead_force.name}"]
+    if problems:
+        raise InvalidInput("The group could not be adopted", fields=problems)
+    assert lead_force is not None and lro is not None
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=lead_force.pk).first()
+        prefix = f"{lead_force.code}-OCG-"
+        numbers = [
+            int(m.group(1))
+            for ref in OCG.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+            if ref and (m := re.fullmatch(rf"{re.escape(prefix)}(\d+)", ref))
+        ]
+        ocg.reference = f"{prefix}{max(numbers, default=0) + 1:04d}"
+        ocg.status, ocg.lead_force, ocg.lro, ocg.adopted_at = (
+            OCGStatus.ADOPTED,
+            lead_force,
+            lro,
+            timezone.now(),
+        )
+        ocg.owner = lead_force
+        if compartment is not None:
+            ocg.compartment = compartment
+        ocg.save()
+        _event(
+            ocg,
+            actor,
+            f"Adopted as {ocg.reference}, led by {lead_force.name}; "
+            f"LRO {lro.get_full_name() or lro.username}",
+        )
+        audit_record(
+            AuditAction.ALTERATION,
+            actor=actor,
+            obj=ocg,
+            justification="adopted",
+            detail={"reference": ocg.reference, "lead_force": lead_force.pk, "lro": lro.pk},
+        )
+    return ocg
+
+
+def ocg_archive(*, actor: User, ocg: OCG, reason: str) -> OCG:
+    require_role(actor, *ANALYSTS, UserRole.LRO, action="archive organised crime groups")
+    if not reason.strip():
+        raise InvalidInput("Say why the group is archived", fields={"reason": ["Enter a reason"]})
+    if ocg.status == OCGStatus.ARCHIVED:
+        raise Conflict("The group is already archived")
+    if actor.has_role(UserRole.LRO) and not actor.has_role(*ANALYSTS) and ocg.lro_id != actor.pk:
+        raise NotAllowed("Only the group's own LRO, an analyst or a supervisor archives it")
+    with transaction.atomic():
+        ocg.status, ocg.archive_reason, ocg.archived_at = OCGStatus.ARCHIVED, reason.strip(), timezone.now()
+        ocg.save(update_fields=["status", "archive_reason", "archived_at"])
+        _event(ocg, actor, reason.strip())
+        audit_record(AuditAction.ALTERATION, actor=actor, obj=ocg, justification=reason.strip())
+    return ocg
+
+
+def individual_decide(
+    *, actor: User, individual: PriorityIndividual, status: str, reason: str
+) -> PriorityIndividual:
+    require_role(actor, *ANALYSTS, action="decide on proposed Priority Individuals")
+    if status not in (IndividualStatus.ADOPTED, IndividualStatus.DISMISSED):
+        raise InvalidInput("Adopt or dismiss the proposal", fields={"status": ["Choose adopt or dismiss"]})
+    if not reason.strip():
+        raise InvalidInput("Say why", fields={"reason": ["Enter a reason"]})
+    with transaction.atomic():
+        individual.status = status
+        individual.save(update_fields=["status"])
+        audit_record(AuditAction.ALTERATION, actor=actor, obj=individual, justification=reason.strip())
+    return individual

@@ -1,0 +1,60 @@
+// Draw every network on the page with Cytoscape.js from its JSON <script type="application/json">.
+// CSP forbids inline script and style: the data arrives in a JSON element named by the container's
+// data-network-source, and Cytoscape draws on a canvas. Every node opens its entity page.
+const COLOURS = {
+  person: "#1d70b8",
+  phone: "#00703c",
+  vehicle: "#f47738",
+  address: "#4c2c92",
+  account: "#505a5f",
+  company: "#505a5f",
+};
+const SHAPES = { person: "ellipse", phone: "round-rectangle", vehicle: "diamond", address: "triangle" };
+
+for (const el of document.querySelectorAll("[data-network-source]")) {
+  const source = document.getElementById(el.dataset.networkSource);
+  if (!source || !window.cytoscape) continue;
+  const data = JSON.parse(source.textContent);
+  const cy = window.cytoscape({
+    container: el,
+    elements: { nodes: data.nodes, edges: data.edges },
+    wheelSensitivity: 0.3,
+    style: [
+      {
+        selector: "node",
+        style: {
+          label: "data(label)",
+          "font-size": 9,
+          "text-valign": "bottom",
+          "text-margin-y": 3,
+          width: 16,
+          height: 16,
+          "background-color": (n) => COLOURS[n.data("kind")] || "#505a5f",
+          shape: (n) => SHAPES[n.data("kind")] || "rectangle",
+        },
+      },
+      { selector: "node[?offender]", style: { "background-color": "#d4351c" } },
+      { selector: "node[role = 'principal']", style: { width: 28, height: 28, "border-width": 3, "border-color": "#0b0c0c" } },
+      { selector: "node[role = 'lieutenant']", style: { width: 22, height: 22 } },
+      { selector: `node[id = "${data.centre || ""}"]`, style: { "border-width": 4, "border-color": "#ffdd00" } },
+      {
+        selector: "edge",
+        style: {
+          width: (e) => Math.max(1, Math.min(6, 1 + 2 * (e.data("weight") || 0))),
+          "line-color": "#b1b4b6",
+          "curve-style": "bezier",
+          label: "data(type)",
+          "font-size": 7,
+          color: "#505a5f",
+          "text-rotation": "autorotate",
+        },
+      },
+    ],
+    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 6000, idealEdgeLength: () => 60 },
+  });
+  cy.on("tap", "node", (event) => {
+    const href = event.target.data("href");
+    if (href) window.location.assign(href);
+  });
+  el.dataset.drawn = String(cy.nodes().length);
+}

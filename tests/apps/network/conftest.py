@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socmap.apps.core.demo import build_demo_organisations
+from socmap.apps.intel.demo import build_demo_intel
+from socmap.apps.network import services
+from socmap.apps.network.models import AnalysisRun
+from socmap.apps.resolution.services import resolution_run
+from socmap.engines.synth import SynthConfig, generate
+
+# Sources enough for groups to appear (custody co-arrests, intelligence associates, calls), and the
+# council's own safeguarding and housing records for the partner. Quicker than the whole region.
+SOME = {
+    "custody",
+    "intel-gloucestershire",
+    "intel-devon-and-cornwall",
+    "cdr",
+    "safeguarding-cheltenham",
+    "housing-cheltenham",
+}
+
+
+@pytest.fixture(scope="session")
+def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small synthetic South West region, generated once per test session."""
+    out = tmp_path_factory.mktemp("region") / "sw"
+    generate(SynthConfig(seed=11, size="small"), out_dir=out)
+    return out
+
+
+@pytest.fixture
+def analysed(db: None, region: Path) -> AnalysisRun:
+    build_demo_organisations()
+    build_demo_intel(folder=region, only=SOME)
+    resolution_run(actor=None, kind="full")
+    run = services.analysis_run(actor=None)
+    assert run.status == "done", run.message
+    return run
