@@ -11,6 +11,7 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _test_settings(settings: object, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+    settings.VAR_DIR = tmp_path / "var"  # type: ignore[attr-defined]  # model files and the like
     # Password hashing is deliberately slow; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # Background tasks run in the test's own process, through the real task framework.

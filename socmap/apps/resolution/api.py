@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.schemas import ErrorOut
@@ -90,7 +90,7 @@ def queue(request: HttpRequest, limit: int = 50) -> list[dict[str, object]]:
     response={201: JudgementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     operation_id="resolution_judge",
 )
-def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> tuple[int, dict[str, object]]:
+def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> Status[dict[str, object]]:
     """Decide a pair. Send the pair's ``version`` as you saw it: a stale decision answers 409 with theirs."""
     result = services.judge(
         actor=viewer(request),
@@ -99,7 +99,7 @@ def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> tuple[int, d
         reason=body.reason,
         seen_version=body.version,
     )
-    return 201, _judgement(result)
+    return Status(201, _judgement(result))
 
 
 @router.post(
@@ -107,11 +107,11 @@ def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> tuple[int, d
     response={201: JudgementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     operation_id="resolution_undo",
 )
-def undo(request: HttpRequest, judgement_id: int, body: UndoIn) -> tuple[int, dict[str, object]]:
+def undo(request: HttpRequest, judgement_id: int, body: UndoIn) -> Status[dict[str, object]]:
     result = services.undo(
         actor=viewer(request), judgement_id=judgement_id, reason=body.reason, seen_version=body.version
     )
-    return 201, _judgement(result)
+    return Status(201, _judgement(result))
 
 
 def _judgement(result: services.JudgementResult) -> dict[str, object]:

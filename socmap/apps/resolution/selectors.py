@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from socmap.apps.core.models import User
+from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.visibility import consult, visible_filter
 from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState, ResolutionRun
@@ -93,7 +93,7 @@ def queue(viewer: User, *, state: str = PairState.PENDING, exclude: Iterable[int
 
 
 def queue_page(viewer: User, *, state: str = PairState.PENDING, page: int = 1) -> Page[Pair]:
-    return Paginator(queue(viewer, state=state), QUEUE_PAGE).get_page(page)
+    return paginate(queue(viewer, state=state), page=page, per_page=QUEUE_PAGE)
 
 
 def queue_counts(viewer: User) -> dict[str, int]:

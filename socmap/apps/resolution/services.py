@@ -157,7 +157,10 @@ def _model_for(
     retrain: bool,
     say: Progress,
 ) -> tuple[resolve.ResolverModel, Path]:
-    """The saved model of the last run, or a newly trained one. A corrupt model file is refused."""
+    """The saved model of the last run, else the configured one, else a newly trained one.
+
+    A corrupt model file is refused, never silently replaced.
+    """
     if previous and previous.model_path and not retrain:
         path = Path(previous.model_path)
         if path.exists():
@@ -168,6 +171,12 @@ def _model_for(
                     f"The saved model {path.name} cannot be used ({exc}). Retrain with "
                     "'socmap resolve run --retrain'."
                 ) from exc
+    shipped = getattr(settings, "SOCMAP_RESOLVE_MODEL", "")
+    if shipped and not retrain:
+        try:
+            return resolve.ResolverModel.load(str(shipped)), Path(shipped)
+        except InvalidModel as exc:
+            raise InvalidModel(f"SOCMAP_RESOLVE_MODEL {shipped} cannot be used: {exc}") from exc
     say(f"Training the person model on {len(frame):,} records")
     model = resolve.train(frame, cfg)
     path = (

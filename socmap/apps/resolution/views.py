@@ -93,7 +93,7 @@ def pair_review(request: HttpRequest, pair_id: int) -> HttpResponse:
                 seen_version=form.cleaned_data["version"],
             )
         except Conflict as exc:
-            form = JudgeForm()  # show the pair as it now stands, with the other decision
+            # The page below shows the pair as it now stands, with the other decision and a fresh version.
             form.add_error(None, exc.message)
             status = 409
         except SocmapError as exc:

@@ -1,0 +1,56 @@
+"""The whole small region resolved, and scored against its ground truth through the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from socmap.apps.core.demo import build_demo_organisations
+from socmap.apps.intel.demo import build_demo_intel
+from socmap.apps.resolution.models import Pair, PairState
+from socmap.apps.resolution.services import evaluate_against, resolution_run
+from socmap.apps.resolution.truth import load_truth
+from socmap.cli import app
+from socmap.errors import InvalidInput
+
+
+@pytest.mark.django_db
+def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp_path: Path) -> None:
+    build_demo_organisations()
+    build_demo_intel(folder=region)
+    run = resolution_run(actor=None, kind="full")
+    assert run.status == "done"
+    truth = load_truth(region / "truth" / "records.csv")
+    assert len(truth) > 0.9 * run.records
+
+    quality = evaluate_against(truth)
+    e = quality.evaluation
+    # Judged pair by pair against the truth, the model's own merges are right at the rate the
+    # cluster-level evaluation reports for the clusters they make.
+    assert quality.auto_matched > 1000
+    assert quality.auto_precision >= 0.99
+    assert e.pairwise_precision == pytest.approx(quality.auto_precision, abs=0.01)
+    assert e.pairwise_f1 >= 0.9 and e.bcubed_f1 >= 0.9
+
+    result = CliRunner().invoke(
+        app, ["resolve", "evaluate", "--truth", str(region / "truth" / "records.csv"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["pairwise_f1"] == round(e.pairwise_f1, 4)
+    assert figures["model_merges"] == quality.auto_matched
+
+    # The simple shape, and a file that is neither: named clearly.
+    simple = tmp_path / "truth.csv"
+    pending = Pair.objects.filter(state=PairState.PENDING).values_list("left_id", flat=True)[:3]
+    simple.write_text("entity_id,true_id\n" + "".join(f"{e},{e}\n" for e in pending))
+    assert set(load_truth(simple)) == set(pending)
+    bad = tmp_path / "other.csv"
+    bad.write_text("name,dob\nA,1990\n")
+    with pytest.raises(InvalidInput, match="expected columns entity_id,true_id"):
+        load_truth(bad)
+    refused = CliRunner().invoke(app, ["resolve", "evaluate", "--truth", str(bad)])
+    assert refused.exit_code != 0 and "other.csv" in refused.output

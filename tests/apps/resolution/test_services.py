@@ -1,0 +1,221 @@
+"""Judgements, clusters and undo on resolved records: append-only, reversible, statements untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from socmap.apps.core.models import AuditAction, AuditEvent, User
+from socmap.apps.intel import services as intel_services
+from socmap.apps.intel.demo import build_demo_intel
+from socmap.apps.intel.models import Record, RecordEntity, Statement
+from socmap.apps.resolution import selectors, services
+from socmap.apps.resolution.models import Decision, Judgement, Membership, Pair, PairState, ResolutionRun
+from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
+
+
+def snapshot() -> tuple[dict[str, str], dict[int, tuple[str, int | None]]]:
+    memberships = dict(Membership.objects.values_list("entity_id", "canonical_id"))
+    pairs = {
+        pk: (state, judgement)
+        for pk, state, judgement in Pair.objects.values_list("id", "state", "judgement_id")
+    }
+    return memberships, pairs
+
+
+def statements_digest() -> str:
+    digest = hashlib.sha256()
+    for row in Statement.objects.order_by("id").values_list("id", "entity_id", "prop", "value", "grading"):
+        digest.update("|".join(map(str, row)).encode())
+    return digest.hexdigest()
+
+
+def two_people(exclude: set[str] = frozenset()) -> tuple[str, str]:  # type: ignore[assignment]
+    """Two person records that the run left apart and no pair joins."""
+    singles = (
+        RecordEntity.objects.filter(schema="Person", record__source__name="intel-gloucestershire")
+        .exclude(id__in=Membership.objects.values("entity_id"))
+        .exclude(id__in=exclude)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    first, second = list(singles[:2])
+    return first, second
+
+
+@pytest.mark.django_db
+def test_a_run_merges_sure_pairs_queues_uncertain_ones_and_records_the_model(resolved: ResolutionRun) -> None:
+    assert resolved.auto_matched > 0 and resolved.queued > 0
+    model_merges = Judgement.objects.filter(user__isnull=True, decision=Decision.MATCH)
+    assert model_merges.count() == resolved.auto_matched
+    assert all(j.probability >= resolved.upper_threshold and j.model_version for j in model_merges)
+    queued = Pair.objects.filter(state=PairState.PENDING)
+    assert queued.count() == resolved.queued
+    assert all(resolved.lower_threshold <= p.probability < resolved.upper_threshold for p in queued)
+    # Every stored pair explains itself: the prior and the steps add up to its match weight.
+    pair = queued.first()
+    assert pair is not None
+    steps = pair.explanation["steps"]
+    total = pair.explanation["prior_weight"] + sum(s["weight"] for s in steps)
+    assert total == pytest.approx(pair.match_weight, abs=0.05)
+    # Clusters follow the model's merges, and the run is audited as a combination.
+    left, right = model_merges.values_list("left_id", "right_id").first()  # type: ignore[misc]
+    assert selectors.canonical_of(left) == selectors.canonical_of(right) == min(selectors.members_of(left))
+    assert AuditEvent.objects.filter(
+        action=AuditAction.COMBINATION, object_type="resolution.resolutionrun"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_wrong_merge_is_split_by_a_no_match_and_undo_restores_the_earlier_state_exactly(
+    resolved: ResolutionRun,
+) -> None:
+    analyst = User.objects.get(username="analyst")
+    supervisor = User.objects.get(username="supervisor")
+    before_statements = statements_digest()
+    a, b = two_people()
+    before = snapshot()
+
+    merged = services.merge(actor=analyst, left_id=a, right_id=b, reason="Same custody photo")
+    assert selectors.canonical_of(a) == selectors.canonical_of(b)
+    assert merged.pair.state == PairState.MATCH and merged.pair.decided_by_user
+
+    # The supervisor says they are different people: the cluster splits.
+    with pytest.raises(InvalidInput) as no_reason:
+        services.judge(actor=supervisor, pair_id=merged.pair.pk, decision=Decision.NO_MATCH, reason="")
+    assert "reason" in no_reason.value.fields
+    split = services.judge(
+        actor=supervisor,
+        pair_id=merged.pair.pk,
+        decision=Decision.NO_MATCH,
+        reason="Different dates of birth on custody records",
+        seen_version=merged.pair.version,
+    )
+    assert selectors.canonical_of(a) != selectors.canonical_of(b)
+    assert split.pair.state == PairState.NO_MATCH
+
+    # Undo the no-match, then the merge: exactly the state before, with every step kept.
+    services.undo(
+        actor=analyst, judgement_id=split.judgement.pk, reason="Supervisor's note was on another pair"
+    )
+    assert selectors.canonical_of(a) == selectors.canonical_of(b)
+    services.undo(actor=analyst, judgement_id=merged.judgement.pk, reason="Photo match was wrong")
+    after = snapshot()
+    assert after[0] == before[0]
+    restored_pairs = {pk: v for pk, v in after[1].items() if pk in before[1]}
+    assert restored_pairs == before[1]
+    assert Pair.objects.get(pk=merged.pair.pk).state == PairState.PENDING
+    assert statements_digest() == before_statements
+    history = list(Judgement.objects.filter(left_id=merged.pair.left_id, right_id=merged.pair.right_id))
+    assert [j.decision for j in history] == ["match", "no_match", "undo", "undo"]
+    combos = AuditEvent.objects.filter(action=AuditAction.COMBINATION, object_type="resolution.judgement")
+    assert combos.count() == 4 and all(e.justification for e in combos)
+
+
+@pytest.mark.django_db
+def test_a_no_match_is_never_overridden_by_a_chain_of_matches(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    a, b = two_people()
+    c, _ = two_people(exclude={a, b})
+    services.merge(actor=analyst, left_id=a, right_id=b, reason="Same phone")
+    services.merge(actor=analyst, left_id=b, right_id=c, reason="Same address")
+    assert selectors.canonical_of(a) == selectors.canonical_of(c)
+    no = services.merge(actor=analyst, left_id=a, right_id=c, reason="x")  # creates the pair a–c as a match
+    services.judge(
+        actor=analyst,
+        pair_id=no.pair.pk,
+        decision=Decision.NO_MATCH,
+        reason="Twins",
+        seen_version=no.pair.version,
+    )
+    assert selectors.canonical_of(a) != selectors.canonical_of(c)
+    view = selectors.entity_get(analyst, a, justification="test")
+    assert view.conflicts, "the split is shown as a conflict on the entity page"
+
+
+@pytest.mark.django_db
+def test_two_users_judging_at_once_the_second_sees_the_first_decision(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    supervisor = User.objects.get(username="supervisor")
+    pair = Pair.objects.filter(state=PairState.PENDING).order_by("uncertainty").first()
+    assert pair is not None
+    seen = pair.version
+    services.judge(actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=seen)
+    count = Judgement.objects.count()
+    with pytest.raises(Conflict) as clash:
+        services.judge(
+            actor=supervisor, pair_id=pair.pk, decision=Decision.NO_MATCH, reason="No", seen_version=seen
+        )
+    assert "already decided this pair: same person" in clash.value.message
+    assert Judgement.objects.count() == count
+    assert Pair.objects.get(pk=pair.pk).state == PairState.MATCH
+
+
+@pytest.mark.django_db
+def test_judging_a_pair_whose_record_was_erased_is_refused_clearly(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    pair = Pair.objects.filter(state=PairState.PENDING, left__record__owner=analyst.organisation).first()
+    assert pair is not None
+    admin = User.objects.get(username="admin")
+    record = Record.objects.get(pk=pair.left.record_id)
+    intel_services.record_erase(actor=admin, record=record, justification="Retention period ended")
+    count = Judgement.objects.count()
+    with pytest.raises(NotVisible) as gone:
+        services.judge(actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=0)
+    assert "no longer exists" in gone.value.message
+    assert Judgement.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_judgements_are_append_only(resolved: ResolutionRun) -> None:
+    j = Judgement.objects.first()
+    assert j is not None
+    with pytest.raises(TypeError):
+        j.save()
+    with pytest.raises(TypeError):
+        Judgement.objects.filter(pk=j.pk).update(reason="rewritten")
+    with pytest.raises(TypeError):
+        Judgement.objects.filter(pk=j.pk).delete()
+
+
+@pytest.mark.django_db
+def test_only_analysts_and_supervisors_judge(resolved: ResolutionRun) -> None:
+    pair = Pair.objects.filter(state=PairState.PENDING).first()
+    assert pair is not None
+    with pytest.raises(NotAllowed):
+        services.judge(actor=User.objects.get(username="lro"), pair_id=pair.pk, decision=Decision.MATCH)
+
+
+@pytest.mark.django_db
+def test_a_corrupted_model_file_fails_the_run_clearly_and_changes_nothing(
+    resolved: ResolutionRun, tmp_path: Path
+) -> None:
+    broken = tmp_path / "person-broken.json"
+    broken.write_text('{"format": "socmap.resolve.person-model", "settings": ')
+    ResolutionRun.objects.filter(pk=resolved.pk).update(model_path=str(broken))
+    before = snapshot()
+    run = services.resolution_run(actor=None, kind="incremental")
+    assert run.status == "failed"
+    assert broken.name in run.message and "--retrain" in run.message
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_incremental_run_scores_only_the_new_records(resolved: ResolutionRun, region: Path) -> None:
+    before_pairs = set(Pair.objects.values_list("left_id", "right_id"))
+    build_demo_intel(folder=region, only={"housing-cheltenham"})
+    new_ids = set(
+        RecordEntity.objects.filter(schema="Person", record__source__name="housing-cheltenham").values_list(
+            "id", flat=True
+        )
+    )
+    run = services.resolution_run(actor=None, kind="incremental")
+    assert run.status == "done" and run.kind == "incremental"
+    assert run.new_records == len(new_ids) > 0
+    added = set(Pair.objects.values_list("left_id", "right_id")) - before_pairs
+    assert added and all(left in new_ids or right in new_ids for left, right in added)
+    assert (
+        Pair.objects.filter(run=run).exclude(left_id__in=new_ids).exclude(right_id__in=new_ids).count() == 0
+    )

@@ -1,0 +1,167 @@
+"""Review queue, pair and entity pages and the API, as analysts and as a partner who sees nothing extra."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from socmap.apps.core.models import AuditAction, AuditEvent, User
+from socmap.apps.intel.models import RecordEntity
+from socmap.apps.resolution import selectors, services
+from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
+from tests.conftest import signed_in
+
+
+def pending() -> Pair:
+    pair = Pair.objects.filter(state=PairState.PENDING).order_by("uncertainty", "id").first()
+    assert pair is not None
+    return pair
+
+
+@pytest.mark.django_db
+def test_an_analyst_reviews_a_pair_side_by_side_and_decides(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    client = signed_in(analyst)
+    queue = client.get("/review/")
+    assert queue.status_code == 200 and b"Start reviewing" in queue.content
+    first = pending()
+    assert client.get("/review/next/")["Location"] == f"/review/pairs/{first.pk}/"
+
+    page = client.get(f"/review/pairs/{first.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert first.left.caption in html and first.right.caption in html
+    assert 'id="side-by-side"' in html and 'id="waterfall-table"' in html
+    spec = json.loads(page.context["spec"])
+    assert (
+        spec["mark"]["type"] == "bar" and len(spec["data"]["values"]) == len(first.explanation["steps"]) + 2
+    )
+    consulted = AuditEvent.objects.filter(action=AuditAction.CONSULTATION, object_type="intel.recordentity")
+    assert {e.object_id for e in consulted} >= {first.left_id, first.right_id}
+
+    refused = client.post(f"/review/pairs/{first.pk}/", {"decision": "no_match", "reason": "", "version": 0})
+    assert refused.status_code == 400 and b"Say why these are not the same person" in refused.content
+    done = client.post(f"/review/pairs/{first.pk}/", {"decision": "match", "version": first.version})
+    assert done.status_code == 302 and done["Location"] == "/review/next/"
+    assert Pair.objects.get(pk=first.pk).state == PairState.MATCH
+
+    stale = signed_in(User.objects.get(username="supervisor")).post(
+        f"/review/pairs/{first.pk}/", {"decision": "unsure", "version": first.version}
+    )
+    assert stale.status_code == 409
+    assert "already decided this pair: same person" in stale.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_entity_page_shows_records_history_and_undoes_a_merge(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    client = signed_in(analyst)
+    pair = pending()
+    result = services.judge(
+        actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=pair.version
+    )
+    entity_id = selectors.canonical_of(pair.left_id)
+    page = client.get(f"/entities/{pair.right_id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="merge-history"' in html and "Undo this decision" in html
+    assert str(pair.left.record.record_key) in html and str(pair.right.record.record_key) in html
+
+    no_reason = client.post(f"/entities/{entity_id}/undo/", {"judgement": result.judgement.pk, "reason": ""})
+    assert no_reason.status_code == 400 and b"Say why the decision is undone" in no_reason.content
+    undone = client.post(
+        f"/entities/{entity_id}/undo/", {"judgement": result.judgement.pk, "reason": "Wrong person"}
+    )
+    assert undone.status_code == 302
+    assert selectors.canonical_of(pair.left_id) != selectors.canonical_of(pair.right_id)
+    assert Pair.objects.get(pk=pair.pk).state == PairState.PENDING
+
+
+@pytest.mark.django_db
+def test_a_partner_sees_only_its_own_records_of_a_merged_person(resolved: ResolutionRun) -> None:
+    partner = User.objects.get(username="partner")
+    theirs = RecordEntity.objects.filter(
+        schema="Person", record__source__name="safeguarding-cheltenham"
+    ).first()
+    ours = RecordEntity.objects.filter(schema="Person", record__source__name="intel-gloucestershire").first()
+    assert theirs is not None and ours is not None
+    # The model resolves across every organisation's records (the analyst could not see the council's).
+    left, right = services.ordered(theirs.id, ours.id)
+    judgement = Judgement.objects.create(
+        left_id=left, right_id=right, decision=Decision.MATCH, model_version="test", probability=0.999
+    )
+    merged = Pair.objects.create(left_id=left, right_id=right, probability=0.999, judgement=judgement)
+    services.refresh_pair_states([(left, right)])
+    services.recluster([left, right])
+    assert selectors.canonical_of(theirs.id) == selectors.canonical_of(ours.id)
+
+    client = signed_in(partner)
+    page = client.get(f"/entities/{theirs.id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ours.id not in html and ours.record.record_key not in html
+    assert "Gloucestershire intelligence" not in html
+    assert [m.id for m in page.context["view"].members] == [theirs.id]
+    assert not page.context["view"].history  # the merge names a record the partner may not see
+    assert client.get(f"/entities/{ours.id}/").status_code == 404
+    assert client.get(f"/api/v1/resolution/entities/{ours.id}").status_code == 404
+    api = client.get(f"/api/v1/resolution/entities/{theirs.id}").json()
+    assert api["records"] == [theirs.record_id]
+    assert selectors.display_id(partner, ours.id) == theirs.id
+
+    # Reviewing is for analysts: the queue, pairs and judging are refused to partners.
+    assert client.get("/review/").status_code == 403
+    assert client.get(f"/review/pairs/{merged.pk}/").status_code == 403
+    assert client.get("/api/v1/resolution/queue").status_code == 403
+    assert AuditEvent.objects.filter(actor=partner, action=AuditAction.PERMISSION_DENIED).exists()
+
+
+@pytest.mark.django_db
+def test_the_api_judges_with_versions_and_reasons(resolved: ResolutionRun) -> None:
+    client = signed_in(User.objects.get(username="analyst"))
+    queue = client.get("/api/v1/resolution/queue?limit=2").json()
+    assert len(queue) == 2 and queue[0]["state"] == "pending"
+    pair = queue[0]
+    url = f"/api/v1/resolution/pairs/{pair['id']}/judgements"
+    bad = client.post(
+        url, {"decision": "no_match", "version": pair["version"]}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "reason" in bad.json()["fields"]
+    ok = client.post(
+        url,
+        {"decision": "no_match", "reason": "Different people", "version": pair["version"]},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["pair"]["state"] == "no_match"
+    stale = client.post(
+        url, {"decision": "match", "version": pair["version"]}, content_type="application/json"
+    )
+    assert stale.status_code == 409 and "already decided" in stale.json()["message"]
+    undo = client.post(
+        f"/api/v1/resolution/judgements/{ok.json()['id']}/undo",
+        {"reason": "Misread"},
+        content_type="application/json",
+    )
+    assert undo.status_code == 201 and undo.json()["pair"]["state"] == "pending"
+    assert Judgement.objects.filter(decision=Decision.UNDO).count() == 1
+    assert (
+        client.post(
+            "/api/v1/resolution/pairs/999999/judgements",
+            {"decision": "match"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_runs_page_starts_a_run_in_the_background(resolved: ResolutionRun) -> None:
+    client = signed_in(User.objects.get(username="analyst"))
+    page = client.get("/review/runs/")
+    assert page.status_code == 200 and b"Full run" in page.content
+    started = client.post("/review/runs/", {"kind": "incremental"})
+    assert started.status_code == 302
+    latest = ResolutionRun.objects.order_by("-id").first()
+    assert latest is not None and latest.kind == "incremental" and latest.status == "done"
+    assert latest.new_records == 0

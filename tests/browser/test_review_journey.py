@@ -1,0 +1,77 @@
+"""Journey 1 (end): decide three possible matches by keyboard, open the merged person, undo the merge."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from socmap.apps.core.demo import DEMO_PASSWORD, build_demo_organisations
+from socmap.apps.intel.demo import build_demo_intel
+from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
+from socmap.apps.resolution.services import resolution_run
+from socmap.engines.synth import SynthConfig, generate
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PAIR_URL = re.compile(r".*/review/pairs/(\d+)/$")
+
+
+def current_pair(page: object) -> int:
+    page.wait_for_url(PAIR_URL)  # type: ignore[attr-defined]
+    match = PAIR_URL.match(page.url)  # type: ignore[attr-defined]
+    assert match
+    return int(match.group(1))
+
+
+def test_review_three_pairs_by_keyboard_then_undo_a_merge(
+    live_server: object, page: object, tmp_path: Path
+) -> None:
+    region = tmp_path / "sw"
+    generate(SynthConfig(seed=11, size="small"), out_dir=region)
+    build_demo_organisations()
+    build_demo_intel(folder=region, only={"intel-gloucestershire", "legacy-gloucestershire", "custody"})
+    run = resolution_run(actor=None, kind="full")
+    assert run.status == "done" and run.queued >= 3
+
+    base = live_server.url  # type: ignore[attr-defined]
+    page.goto(f"{base}/accounts/sign-in/")  # type: ignore[attr-defined]
+    page.fill("#id_username", "analyst")  # type: ignore[attr-defined]
+    page.fill("#id_password", DEMO_PASSWORD)  # type: ignore[attr-defined]
+    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    page.goto(f"{base}/review/")  # type: ignore[attr-defined]
+    page.click("#start-review")  # type: ignore[attr-defined]
+    if "Purpose of access" in page.title():  # type: ignore[attr-defined]
+        page.fill("#id_purpose", "Weekly duplicate review")  # type: ignore[attr-defined]
+        page.click("button:has-text('Continue')")  # type: ignore[attr-defined]
+
+    first = current_pair(page)
+    page.wait_for_selector("#waterfall svg")  # type: ignore[attr-defined]  # the chart drew under the CSP
+    page.keyboard.press("m")  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: PAIR_URL.match(url) is not None and not url.endswith(f"/{first}/"))  # type: ignore[attr-defined]
+    second = current_pair(page)
+    page.keyboard.press("u")  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: PAIR_URL.match(url) is not None and not url.endswith(f"/{second}/"))  # type: ignore[attr-defined]
+    third = current_pair(page)
+    page.keyboard.press("n")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.id") == "id_reason"  # type: ignore[attr-defined]
+    page.keyboard.type("Different dates of birth and no shared address")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: not url.endswith(f"/{third}/"))  # type: ignore[attr-defined]
+
+    decided = {j.left_id + j.right_id: j.decision for j in Judgement.objects.filter(user__username="analyst")}
+    states = {p.pk: p.state for p in Pair.objects.filter(pk__in=[first, second, third])}
+    assert states == {first: PairState.MATCH, second: PairState.UNSURE, third: PairState.NO_MATCH}
+    assert sorted(decided.values()) == sorted([Decision.MATCH, Decision.UNSURE, Decision.NO_MATCH])
+
+    merged = Pair.objects.get(pk=first)
+    page.goto(f"{base}/entities/{merged.left_id}/")  # type: ignore[attr-defined]
+    assert merged.right.record.record_key in page.inner_text("#entity-records")  # type: ignore[attr-defined]
+    page.click("#merge-history summary:has-text('Undo this decision')")  # type: ignore[attr-defined]
+    page.fill("#merge-history textarea", "Checked the custody photographs: not the same man")  # type: ignore[attr-defined]
+    page.click("#merge-history button:has-text('Undo')")  # type: ignore[attr-defined]
+    page.wait_for_selector(".govuk-notification-banner:has-text('Decision undone')")  # type: ignore[attr-defined]
+    assert merged.right.record.record_key not in page.inner_text("#entity-records")  # type: ignore[attr-defined]
+    assert Pair.objects.get(pk=first).state == PairState.PENDING
+    errors = [m for m in page.console_messages if m.startswith("error")]  # type: ignore[attr-defined]
+    assert not errors, errors
