@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 
 import igraph
 import numpy as np
@@ -73,23 +74,44 @@ def detect_communities(
     started = time.perf_counter()
     membership = leiden(g, objective=objective, resolution=resolution, seed=seed, n_iterations=iterations)
     seconds = time.perf_counter() - started
-    clustering = igraph.VertexClustering(g, membership)
+    return community_result(
+        graph, membership, objective=objective, resolution=resolution, seed=seed, seconds=seconds
+    )
+
+
+def community_result(
+    graph: NetworkGraph,
+    membership: Sequence[int],
+    *,
+    objective: str,
+    resolution: float,
+    seed: int,
+    seconds: float = 0.0,
+    method: str = "Leiden",
+    note: str = "",
+) -> CommunityResult:
+    """A ``CommunityResult`` for any partition of the analysis graph (ours, or a reference's).
+
+    Communities are renumbered so community 0 is the largest: stable across equal runs.
+    """
+    g = graph.graph
+    membership = list(membership)
     modularity = g.modularity(membership, weights="weight") if g.ecount() else 0.0
     quality = modularity if objective == "modularity" else _cpm_quality(g, membership, resolution)
     groups: dict[int, list[str]] = defaultdict(list)
     for vid, c in enumerate(membership):
         groups[c].append(graph.vertex_id(vid))
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    # Renumber so community 0 is the largest: stable across equal runs and easy to read.
     renumber = {old: new for new, (old, _) in enumerate(ordered)}
     membership = [renumber[c] for c in membership]
     communities = {renumber[old]: sorted(members) for old, members in ordered}
     sizes = [len(m) for m in communities.values()]
     multi = sum(1 for s in sizes if s > 1)
     explanation = (
-        f"Leiden ({objective}, resolution {resolution:g}, seed {seed}) found {len(clustering)} communities "
+        f"{method} ({objective}, resolution {resolution:g}, seed {seed}) found {len(communities)} "
+        "communities "
         f"({multi} with two or more members, largest {max(sizes) if sizes else 0}) in {seconds:.2f} s; "
-        f"weighted modularity {modularity:.3f}."
+        f"weighted modularity {modularity:.3f}.{note}"
     )
     return CommunityResult(
         membership=membership,

@@ -1,12 +1,43 @@
-"""Measuring proposals against planted ground truth (the synthetic region)."""
+"""Measuring proposals against planted ground truth (the synthetic region).
+
+The definition, used by ``bench/network.py`` for socmap and for the Louvain reference alike:
+
+* **Which groups.** Only *proposed* groups count: whatever partition produced them (Leiden here,
+  networkx Louvain in the bench), the communities go through the same ``propose`` tests (size,
+  known offenders, offence links, themes) before they are scored. A raw partition is not a set of
+  proposed OCGs: it puts every member of the public in some community.
+* **Over which people.** With ``population`` (every person of the analysis graph), NMI and ARI are
+  computed over all those people: the truth label is the planted OCG or one shared label "in no
+  group"; the proposed label is the proposed group or the same "in no group". A bystander put in a
+  group and a planted member left out both cost. Without ``population`` (the old figure, kept as
+  ``nmi_members``/``ari_members``), only the planted members are scored and a planted member in no
+  proposed group counts as a group of one, so missing a group costs as much as splitting it, while
+  proposing outsiders costs nothing.
+* **NMI** is igraph's ``compare_communities(method="nmi")`` (Danon et al.: mutual information over
+  the arithmetic mean of the two entropies); **ARI** is ``method="adjusted_rand"``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import igraph
 
 from socmap.engines.network.types import Evaluation, ProposalResult
+
+NO_GROUP = "\0none"
+
+
+def _compare(truth: Sequence[str], found: Sequence[str]) -> tuple[float, float]:
+    if len(truth) < 2:
+        return 0.0, 0.0
+    t_codes: dict[str, int] = {}
+    f_codes: dict[str, int] = {}
+    t = [t_codes.setdefault(x, len(t_codes)) for x in truth]
+    f = [f_codes.setdefault(x, len(f_codes)) for x in found]
+    nmi = float(igraph.compare_communities(t, f, method="nmi"))
+    ari = float(igraph.compare_communities(t, f, method="adjusted_rand"))
+    return nmi, ari
 
 
 def evaluate(
@@ -14,11 +45,14 @@ def evaluate(
     truth_membership: Mapping[str, str],
     truth_priority_individuals: Iterable[str],
     proposed_priority_individuals: Iterable[str] | None = None,
+    population: Iterable[str] | None = None,
 ) -> Evaluation:
-    """NMI and ARI of proposed groups over the people in planted groups; PI precision and recall.
+    """NMI and ARI of proposed groups against planted groups; PI precision and recall.
 
-    A planted member in no proposed group counts as a group of one, so missing a group costs
-    as much as splitting it. PIs come from ``proposed`` when it is a ``ProposalResult``.
+    ``nmi``/``ari`` are over ``population`` plus the planted members when ``population`` is given
+    (everyone else labelled "in no group" on both sides), else over the planted members only
+    (unassigned members as groups of one); ``nmi_members``/``ari_members`` are always the latter.
+    See the module docstring for why. PIs come from ``proposed`` when it is a ``ProposalResult``.
     """
     if isinstance(proposed, ProposalResult):
         groups: dict[str, set[str]] = {g.key: set(g.members) for g in proposed.groups}
@@ -32,24 +66,43 @@ def evaluate(
     for key in sorted(groups):
         for person in groups[key]:
             label_of.setdefault(person, key)
-    people = sorted(truth_membership)
-    truth_codes: dict[str, int] = {}
-    found_codes: dict[str, int] = {}
-    truth = [truth_codes.setdefault(truth_membership[p], len(truth_codes)) for p in people]
-    found = [found_codes.setdefault(label_of.get(p, f"\0alone:{p}"), len(found_codes)) for p in people]
-    if len(people) >= 2:
-        nmi = float(igraph.compare_communities(truth, found, method="nmi"))
-        ari = float(igraph.compare_communities(truth, found, method="adjusted_rand"))
+    members = sorted(truth_membership)
+    nmi_m, ari_m = _compare(
+        [truth_membership[p] for p in members], [label_of.get(p, f"\0alone:{p}") for p in members]
+    )
+    if population is not None:
+        people = sorted(set(population) | set(members))
+        nmi, ari = _compare(
+            [truth_membership.get(p, NO_GROUP) for p in people], [label_of.get(p, NO_GROUP) for p in people]
+        )
+        scope = f"{len(people)} people ({len(members)} in planted groups, the rest in none)"
     else:
-        nmi = ari = 0.0
+        people = members
+        nmi, ari = nmi_m, ari_m
+        scope = f"{len(members)} people in planted groups"
+    grouped = set(label_of)
+    hits_members = len(grouped & set(members))
     true_pis = set(truth_priority_individuals)
     hits = len(pis & true_pis)
     precision = hits / len(pis) if pis else 0.0
     recall = hits / len(true_pis) if true_pis else 0.0
     explanation = (
-        f"Over {len(people)} people in {len(truth_codes)} planted groups: NMI {nmi:.3f}, ARI {ari:.3f} "
-        "against "
-        f"{len(groups)} proposed groups; Priority Individuals {hits} of {len(pis)} proposed are true "
+        f"Over {scope} in {len(set(truth_membership.values()))} planted groups: NMI {nmi:.3f}, "
+        f"ARI {ari:.3f} against {len(groups)} proposed groups (planted members only: NMI {nmi_m:.3f}, "
+        f"ARI {ari_m:.3f}); {hits_members} of {len(grouped)} people proposed in groups are planted "
+        f"members; Priority Individuals {hits} of {len(pis)} proposed are true "
         f"(precision {precision:.2f}), {hits} of {len(true_pis)} true found (recall {recall:.2f})."
     )
-    return Evaluation(len(people), nmi, ari, precision, recall, hits, explanation)
+    return Evaluation(
+        len(people),
+        nmi,
+        ari,
+        precision,
+        recall,
+        hits,
+        explanation,
+        nmi_members=nmi_m,
+        ari_members=ari_m,
+        member_precision=hits_members / len(grouped) if grouped else 0.0,
+        member_recall=hits_members / len(members) if members else 0.0,
+    )

@@ -352,3 +352,7 @@ class Evaluation:
     pi_recall: float
     pi_true_positives: int
     explanation: str
+    nmi_members: float = 0.0  # over planted members only (unassigned members as groups of one)
+    ari_members: float = 0.0
+    member_precision: float = 0.0  # share of people proposed in groups who are planted members
+    member_recall: float = 0.0  # share of planted members proposed in some group
