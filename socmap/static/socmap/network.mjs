@@ -11,9 +11,21 @@ const COLOURS = {
 };
 const SHAPES = { person: "ellipse", phone: "round-rectangle", vehicle: "diamond", address: "triangle" };
 
+// Cytoscape injects a <style> element (which our CSP blocks) unless one with this id exists; its one
+// rule (position: relative on the container) is set through the CSSOM instead, which CSP allows.
+const MARKER = "__________cytoscape_stylesheet";
+if (!document.getElementById(MARKER)) {
+  const marker = document.createElement("meta");
+  marker.id = MARKER;
+  document.head.append(marker);
+}
+
 for (const el of document.querySelectorAll("[data-network-source]")) {
   const source = document.getElementById(el.dataset.networkSource);
   if (!source || !window.cytoscape) continue;
+  el.style.position = "relative";
+  el.style.height = "34rem";
+  el.style.border = "1px solid #b1b4b6";
   const data = JSON.parse(source.textContent);
   const cy = window.cytoscape({
     container: el,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
@@ -31,11 +34,22 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def _analysed_once(django_db_setup: None, django_db_blocker: Any, region: Path) -> Iterator[int]:
+    """Ingest, resolve and analyse once per module; each test then runs in its own rolled-back
+    transaction on top of it, and the data is flushed when the module is done."""
+    with django_db_blocker.unblock():
+        build_demo_organisations()
+        build_demo_intel(folder=region, only=SOME)
+        resolution_run(actor=None, kind="full")
+        run = services.analysis_run(actor=None)
+        assert run.status == "done", run.message
+        try:
+            yield run.pk
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def analysed(db: None, region: Path) -> AnalysisRun:
-    build_demo_organisations()
-    build_demo_intel(folder=region, only=SOME)
-    resolution_run(actor=None, kind="full")
-    run = services.analysis_run(actor=None)
-    assert run.status == "done", run.message
-    return run
+def analysed(_analysed_once: int, db: None) -> AnalysisRun:
+    return AnalysisRun.objects.get(pk=_analysed_once)

@@ -107,10 +107,11 @@ def test_archiving_needs_a_reason(analysed: AnalysisRun) -> None:
 def test_an_unknown_link_type_in_the_link_mapping_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "linkmap.yaml"
     bad.write_text("links:\n  AssociateOf: acquaintance\n")
+    runs = AnalysisRun.objects.count()
     with pytest.raises(InvalidModel) as caught:
         services.analysis_run(actor=None, linkmap_path=bad)
     assert "acquaintance" in str(caught.value)
-    assert not AnalysisRun.objects.exists()
+    assert AnalysisRun.objects.count() == runs, "nothing is written when the configuration is wrong"
 
 
 @pytest.mark.django_db
