@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import jellyfish
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils import timezone
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Organisation, Role, User
 from socmap.apps.core.services import require_role
+from socmap.apps.intel import store
 from socmap.apps.intel.models import (
     Batch,
     BatchStatus,
@@ -41,6 +41,8 @@ from socmap.errors import Conflict, InvalidInput, NotVisible, SocmapError
 log = logging.getLogger("socmap.ingest")
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 CHUNK = 2000
+# Files at least this long are mapped in a child process while this one writes (store.pipeline).
+PARALLEL_ROWS = 20_000
 Progress = Callable[[int, int | None], None]
 INGESTERS = (Role.ANALYST, Role.INTELLIGENCE_OFFICER, Role.ADMINISTRATOR, Role.PARTNER)
 
@@ -145,60 +147,17 @@ def batch_create(*, actor: User, source: Source, path: Path, file_name: str) -> 
     return BatchStart(batch, duplicate=False)
 
 
-def _statement_id(source: str, record_key: str, entity_key: str, prop: str, value: str) -> str:
-    return hashlib.sha1(f"{source}|{record_key}|{entity_key}|{prop}|{value}".encode()).hexdigest()  # noqa: S324
-
-
-def _search_keys(entity: Any, linked_postcode: str) -> dict[str, str]:
-    props = {p: [v.value for v in values] for p, values in entity.properties.items()}
-
-    def first(*names: str) -> str:
-        for n in names:
-            if props.get(n):
-                return str(props[n][0])
-        return ""
-
-    keys = {
-        "caption": "",
-        "name_norm": "",
-        "surname_code": "",
-        "forename_code": "",
-        "birth_date": "",
-        "postcode": "",
-        "identifier": "",
-    }
-    if entity.schema == "Person":
-        fore, sur = first("first_name"), first("last_name")
-        full = " ".join(p for p in (fore, first("middle_names"), sur) if p) or first("full_name", "name")
-        keys.update(
-            caption=full[:300],
-            name_norm=" ".join(full.lower().split())[:300],
-            surname_code=jellyfish.metaphone(sur)[:8] if sur else "",
-            forename_code=jellyfish.metaphone(fore)[:8] if fore else "",
-            birth_date=first("birth_date")[:10],
-            postcode=linked_postcode[:10],
-        )
-    elif entity.schema == "Address":
-        keys.update(caption=first("full", "line1", "postcode")[:300], postcode=first("postcode")[:10])
-    else:
-        ident = first("number", "registration", "account_number", "company_number", "name", "iban")
-        keys.update(
-            caption=(first("name") or ident)[:300],
-            identifier=ident[:100],
-            name_norm=first("name").lower()[:300],
-        )
-    return keys
-
-
-def _visibility(source: Source, mapped: Any) -> dict[str, Any]:
-    handling = mapped.grading.handling if mapped.grading.handling in Handling.values else source.handling
-    conditions = mapped.grading.conditions or (source.conditions if handling == Handling.C else "")
-    return {
-        "owner_id": source.owner_id,
-        "handling": handling,
-        "conditions": conditions,
-        "compartment_id": source.compartment_id,
-    }
+def _context(batch: Batch, source: Source, now: datetime) -> store.Context:
+    return store.Context(
+        source_name=source.name,
+        owner_id=source.owner_id,
+        handling=source.handling,
+        conditions=source.conditions,
+        compartment_id=source.compartment_id,
+        batch_id=batch.pk,
+        stamp=connection.ops.adapt_datetimefield_value(now),
+        text_dates=connection.vendor != "postgresql",
+    )
 
 
 @dataclass
@@ -212,77 +171,73 @@ class Counts:
 
 def _store_chunk(batch: Batch, source: Source, items: list[Any], now: datetime, counts: Counts) -> None:
     """Store one chunk of mapped and quarantined rows in bulk, in one transaction."""
-    mapped_rows = [i for i in items if isinstance(i, ingest.MappedRecord)]
-    bad = [i for i in items if isinstance(i, ingest.QuarantinedRow)]
+    _store_prepared(batch, source, store.prepare(items, _context(batch, source, now)), now, counts)
+
+
+def _store_prepared(
+    batch: Batch, source: Source, chunk: store.Prepared, now: datetime, counts: Counts
+) -> None:
+    """Store one prepared chunk in one transaction (see ``store`` for how and why)."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
-        existing = {
-            r.record_key: r
-            for r in Record.objects.filter(source=source, record_key__in=[m.record_key for m in mapped_rows])
-        }
-        fresh: list[Record] = []
-        seen_again: list[Record] = []
-        for mapped in mapped_rows:
-            record = existing.get(mapped.record_key)
-            if record is None:
-                g = mapped.grading
-                record = Record(
-                    source=source,
-                    batch=batch,
-                    last_batch=batch,
-                    record_key=mapped.record_key,
-                    row=mapped.row,
-                    raw=dict(mapped.raw),
-                    source_evaluation=g.source,
-                    intelligence_assessment=g.intelligence,
-                    grading_scheme=g.scheme,
-                    original_grading=g.original,
-                    observed_on=mapped.observed_on,
-                    first_seen=now,
-                    last_seen=now,
-                    **_visibility(source, mapped),
-                )
-                existing[mapped.record_key] = record
-                fresh.append(record)
-            elif record.last_batch_id != batch.pk and record not in seen_again:
-                record.last_seen, record.last_batch = now, batch
-                raw = dict(mapped.raw)
-                if raw != record.raw and not any(v.get("raw") == raw for v in record.raw_versions):
-                    record.raw_versions = [*record.raw_versions, {"batch": batch.pk, "raw": raw}]
-                seen_again.append(record)
-        Record.objects.bulk_create(fresh, batch_size=500)
-        Record.objects.bulk_update(seen_again, ["last_seen", "last_batch", "raw_versions"], batch_size=500)
-        counts.records_new += len(fresh)
-        counts.records_seen += len(mapped_rows) - len(fresh)
-        counts.statements_new += _store_entities(
-            [(existing[m.record_key], m) for m in mapped_rows], source, batch, now
+        store.synchronous_commit_off()
+        first: dict[str, tuple[Any, ...]] = {}
+        for rec in chunk.records:
+            first.setdefault(rec[0], rec)
+        keys = list(first)
+        held = store.select_in(
+            "SELECT id, record_key, last_batch_id FROM intel_record WHERE source_id = %s "
+            "AND record_key IN ({marks})",
+            [source.pk],
+            keys,
         )
+        pks: dict[str, int] = {key: pk for pk, key, _ in held}
+        again = [pk for pk, _, last_batch in held if last_batch != batch.pk]
+        fresh = [key for key in keys if key not in pks]
+        tail = (source.pk, batch.pk, batch.pk, "[]", stamp, stamp, source.owner_id, source.compartment_id)
+        rows = [first[key] + tail for key in fresh]
+        ids = store.new_record_ids(len(rows))
+        if ids is not None:
+            numbered = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+            store.insert_new("intel_record", ["id", *store.RECORD_COLUMNS], numbered)
+            pks.update(zip(fresh, ids, strict=True))
+        elif rows:
+            store.insert_missing("intel_record", store.RECORD_COLUMNS, rows)
+            pks.update(
+                (key, pk)
+                for pk, key in store.select_in(
+                    "SELECT id, record_key FROM intel_record "
+                    "WHERE source_id = %s AND record_key IN ({marks})",
+                    [source.pk],
+                    fresh,
+                )
+            )
+        if again:
+            _seen_again(again, first, batch, now)
+        counts.records_new += len(fresh)
+        counts.records_seen += len(chunk.records) - len(fresh)
+        counts.statements_new += _store_entities(chunk, pks, set(fresh), batch, now)
         quarantined = [
             QuarantinedRow(
                 batch=batch,
                 source=source,
-                row=row.row,
-                raw_text=row.raw_text,
-                raw=dict(row.raw) if row.raw else None,
-                errors=[
-                    {"file": e.file, "row": e.row, "field": e.field, "message": e.message} for e in row.errors
-                ],
                 owner_id=source.owner_id,
                 handling=source.handling,
                 conditions=source.conditions,
                 compartment_id=source.compartment_id,
+                **q,
             )
-            for row in bad
+            for q in chunk.quarantined
         ]
         known_rows = set(
             QuarantinedRow.objects.filter(batch=batch, row__in=[q.row for q in quarantined]).values_list(
                 "row", flat=True
             )
         )
-        QuarantinedRow.objects.bulk_create(
-            [q for q in quarantined if q.row not in known_rows], batch_size=500
-        )
-        counts.quarantined += len([q for q in quarantined if q.row not in known_rows])
-        counts.rows += len(items)
+        added = [q for q in quarantined if q.row not in known_rows]
+        QuarantinedRow.objects.bulk_create(added, batch_size=500)
+        counts.quarantined += len(added)
+        counts.rows += chunk.rows
         Batch.objects.filter(pk=batch.pk).update(
             rows_done=counts.rows,
             records_new=counts.records_new,
@@ -292,164 +247,49 @@ def _store_chunk(batch: Batch, source: Source, items: list[Any], now: datetime, 
         )
 
 
-def _insert(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows in bulk with plain SQL, skipping ids already stored.
+def _seen_again(pks: list[int], first: dict[str, tuple[Any, ...]], batch: Batch, now: datetime) -> None:
+    """Records held before, in a newer extract: last seen now, and a changed row kept as a version."""
+    records = list(Record.objects.filter(pk__in=pks).only("id", "record_key", "raw", "raw_versions"))
+    for record in records:
+        record.last_seen, record.last_batch = now, batch
+        raw = json.loads(first[record.record_key][2])
+        if raw != record.raw and not any(v.get("raw") == raw for v in record.raw_versions):
+            record.raw_versions = [*record.raw_versions, {"batch": batch.pk, "raw": raw}]
+    Record.objects.bulk_update(records, ["last_seen", "last_batch", "raw_versions"], batch_size=500)
 
-    Statements are the bulk of every ingest (about 18 per row); building a model instance for each costs
-    more than the database does, so they go in as tuples. Ids are deterministic, so a conflict is a
-    value already held, and is skipped.
+
+def _store_entities(
+    chunk: store.Prepared, pks: dict[str, int], fresh: set[str], batch: Batch, now: datetime
+) -> int:
+    """Entities, statements and links of a chunk's records; returns how many statements are new.
+
+    Rows of records created by this chunk go straight in; rows of records held before are checked,
+    and statements held already are only marked as seen again.
     """
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        _copy_insert(model._meta.db_table, table, cols, rows)
-        return
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 - names are ours
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[i : i + 1000])
-
-
-def _copy_insert(name: str, table: str, cols: str, rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL: COPY into a temporary table, then insert what is not already held (ten times faster)."""
-    staging = connection.ops.quote_name(f"staging_{name}")
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor  # the psycopg cursor, for COPY
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) "
-            "ON COMMIT DELETE ROWS"
+    entities, old_entities = store.with_record_ids(chunk.entities, pks, fresh)
+    statements, old_statements = store.with_record_ids(chunk.statements, pks, fresh)
+    links, old_links = store.with_record_ids(chunk.links, pks, fresh)
+    store.insert_new("intel_recordentity", store.ENTITY_COLUMNS, entities)
+    store.insert_new("intel_statement", store.STATEMENT_COLUMNS, statements)
+    store.insert_new("intel_recordlink", store.LINK_COLUMNS, links)
+    new = len(statements)
+    if old_statements:
+        have = {
+            row[0]
+            for row in store.select_in(
+                "SELECT id FROM intel_statement WHERE id IN ({marks})", [], [s[0] for s in old_statements]
+            )
+        }
+        store.insert_missing("intel_recordentity", store.ENTITY_COLUMNS, old_entities)
+        store.insert_missing(
+            "intel_statement", store.STATEMENT_COLUMNS, [s for s in old_statements if s[0] not in have]
         )
-        with cursor.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staging} ON CONFLICT DO NOTHING")  # noqa: S608
-        cursor.execute(f"TRUNCATE {staging}")
-
-
-GOVERNED = ["owner_id", "handling", "conditions", "compartment_id"]
-ENTITY_COLUMNS = [
-    "id",
-    "record_id",
-    "key",
-    "schema",
-    "caption",
-    "name_norm",
-    "surname_code",
-    "forename_code",
-    "birth_date",
-    "postcode",
-    "identifier",
-    *GOVERNED,
-]
-STATEMENT_COLUMNS = [
-    "id",
-    "record_id",
-    "entity_id",
-    "schema",
-    "prop",
-    "value",
-    "original",
-    "grading",
-    "batch_id",
-    "first_seen",
-    "last_seen",
-    *GOVERNED,
-]
-LINK_COLUMNS = [
-    "id",
-    "record_id",
-    "schema",
-    "source_entity_id",
-    "target_entity_id",
-    "properties",
-    "grading",
-    "first_seen",
-    "last_seen",
-    *GOVERNED,
-]
-
-
-def _store_entities(pairs: list[tuple[Record, Any]], source: Source, batch: Batch, now: datetime) -> int:
-    """Entities, statements and links of a chunk's records; returns how many statements are new."""
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    entities: dict[str, tuple[Any, ...]] = {}
-    statements: dict[str, tuple[Any, ...]] = {}
-    links: dict[str, tuple[Any, ...]] = {}
-    for record, mapped in pairs:
-        vis = (record.owner_id, record.handling, record.conditions, record.compartment_id)
-        ids = {e.key: _statement_id(source.name, record.record_key, e.key, "", "") for e in mapped.entities}
-        postcodes: dict[str, str] = {}
-        by_key = {e.key: e for e in mapped.entities}
-        for link in mapped.links:
-            target = by_key.get(link.target)
-            if link.schema == "LivesAt" and target is not None and target.properties.get("postcode"):
-                postcodes.setdefault(link.source, target.properties["postcode"][0].value)
-        for draft in mapped.entities:
-            keys = _search_keys(draft, postcodes.get(draft.key, ""))
-            entities[ids[draft.key]] = (
-                ids[draft.key],
-                record.pk,
-                draft.key,
-                draft.schema,
-                keys["caption"],
-                keys["name_norm"],
-                keys["surname_code"],
-                keys["forename_code"],
-                keys["birth_date"],
-                keys["postcode"],
-                keys["identifier"],
-                *vis,
-            )
-            for prop, values in draft.properties.items():
-                for value in values:
-                    sid = _statement_id(source.name, record.record_key, draft.key, prop, value.value)
-                    statements[sid] = (
-                        sid,
-                        record.pk,
-                        ids[draft.key],
-                        draft.schema,
-                        prop,
-                        value.value,
-                        value.original,
-                        record.grading,
-                        batch.pk,
-                        stamp,
-                        stamp,
-                        *vis,
-                    )
-        for link in mapped.links:
-            if link.source not in ids or link.target not in ids:
-                continue
-            lid = _statement_id(
-                source.name, record.record_key, f"{link.source}>{link.target}", link.schema, ""
-            )
-            props = json.dumps({p: [v.value for v in vs] for p, vs in link.properties.items()})
-            links[lid] = (
-                lid,
-                record.pk,
-                link.schema,
-                ids[link.source],
-                ids[link.target],
-                props,
-                record.grading,
-                stamp,
-                stamp,
-                *vis,
-            )
-    have: set[str] = set()
-    sids = list(statements)
-    for i in range(0, len(sids), 900):
-        have |= set(Statement.objects.filter(id__in=sids[i : i + 900]).values_list("id", flat=True))
-    _insert(RecordEntity, ENTITY_COLUMNS, list(entities.values()))
-    _insert(Statement, STATEMENT_COLUMNS, [row for sid, row in statements.items() if sid not in have])
-    _insert(RecordLink, LINK_COLUMNS, list(links.values()))
-    seen = list(have)
-    for i in range(0, len(seen), 900):
-        Statement.objects.filter(id__in=seen[i : i + 900]).exclude(batch=batch).update(last_seen=now)
-    return len(statements) - len(have)
+        seen = list(have)
+        for i in range(0, len(seen), 900):
+            Statement.objects.filter(id__in=seen[i : i + 900]).exclude(batch=batch).update(last_seen=now)
+        new += len(old_statements) - len(have)
+    store.insert_missing("intel_recordlink", store.LINK_COLUMNS, old_links)
+    return new
 
 
 def _estimate_rows(path: Path) -> int | None:
@@ -479,16 +319,16 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
         mapping = ingest.load_mapping(mapping_path(source.mapping_name))
         total = _estimate_rows(path)
         Batch.objects.filter(pk=batch.pk).update(rows_total=total)
-        chunk: list[Any] = []
-        for item in ingest.read_source(path, mapping, source_name=batch.file_name):
-            chunk.append(item)
-            if len(chunk) >= CHUNK:
-                _store_chunk(batch, source, chunk, now, counts)
-                chunk = []
+        results = ingest.read_source(path, mapping, source_name=batch.file_name)
+        parallel = store.can_parallel() and (total or 0) >= PARALLEL_ROWS
+        chunks = store.pipeline(results, _context(batch, source, now), size=CHUNK, parallel=parallel)
+        try:
+            for chunk in chunks:
+                _store_prepared(batch, source, chunk, now, counts)
                 if progress:
                     progress(counts.rows, total)
-        if chunk:
-            _store_chunk(batch, source, chunk, now, counts)
+        finally:
+            chunks.close()  # stops the mapping process if writing failed
         if progress:
             progress(counts.rows, counts.rows)
     except SocmapError as exc:

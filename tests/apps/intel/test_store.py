@@ -1,0 +1,152 @@
+"""The fast ingest path: mapping in a child process, direct inserts for new records, resuming."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from socmap.apps.core.demo import build_demo_organisations
+from socmap.apps.intel import services, store
+from socmap.apps.intel.demo import build_demo_intel
+from socmap.apps.intel.models import (
+    Batch,
+    BatchStatus,
+    QuarantinedRow,
+    Record,
+    RecordEntity,
+    RecordLink,
+    Source,
+    Statement,
+)
+from socmap.engines import ingest
+from socmap.errors import InvalidInput
+
+FILE = "cdr.csv"
+SOURCE = "cdr"
+
+
+@pytest.fixture
+def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Map every file in a child process, in small chunks, whatever its length."""
+    monkeypatch.setattr(services, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(services, "CHUNK", 150)
+    monkeypatch.setattr(store, "can_parallel", lambda: True)
+
+
+def expected(batch: Batch, region: Path) -> store.Prepared:
+    """What mapping and preparing the file in this process gives, in one chunk."""
+    source = batch.source
+    mapping = ingest.load_mapping(services.mapping_path(source.mapping_name))
+    results = ingest.read_source(region / FILE, mapping, source_name=batch.file_name)
+    return store.prepare(list(results), services._context(batch, source, timezone.now()))
+
+
+@pytest.mark.django_db
+def test_mapping_in_a_child_process_stores_what_mapping_inline_would(in_child: None, region: Path) -> None:
+    build_demo_organisations()
+    (batch,) = build_demo_intel(folder=region, only={SOURCE})
+    assert batch.status == BatchStatus.DONE
+    want = expected(batch, region)
+    assert batch.rows_done == want.rows and want.rows > 3 * services.CHUNK
+    records = Record.objects.filter(batch=batch)
+    assert set(records.values_list("record_key", flat=True)) == {r[0] for r in want.records}
+    assert set(Statement.objects.filter(batch=batch).values_list("id", flat=True)) == {
+        s[0] for s in want.statements
+    }
+    assert set(RecordEntity.objects.filter(record__batch=batch).values_list("id", flat=True)) == {
+        e[0] for e in want.entities
+    }
+    assert set(RecordLink.objects.filter(record__batch=batch).values_list("id", flat=True)) == {
+        link[0] for link in want.links
+    }
+    assert batch.statements_new == len(want.statements)
+    assert batch.quarantined == QuarantinedRow.objects.filter(batch=batch).count() == len(want.quarantined)
+    assert batch.records_new + batch.quarantined == batch.rows_done
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.django_db
+def test_a_write_that_fails_stops_the_mapper_and_running_again_resumes(
+    in_child: None, region: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_demo_organisations()
+    real = services._store_prepared
+    calls = {"n": 0}
+
+    def failing(*args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        real(*args)
+
+    monkeypatch.setattr(services, "_store_prepared", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_demo_intel(folder=region, only={SOURCE})
+    assert not multiprocessing.active_children()
+    batch = Batch.objects.get(source__name=SOURCE)
+    assert batch.status == BatchStatus.FAILED and "resume" in batch.message
+    assert batch.rows_done == 2 * services.CHUNK
+    stored = Record.objects.filter(batch=batch).count()
+    assert 0 < stored < batch.rows_done + 1
+
+    monkeypatch.setattr(services, "_store_prepared", real)
+    done = services.batch_run(batch_id=batch.pk)
+    want = expected(done, region)
+    assert done.status == BatchStatus.DONE and done.rows_done == want.rows
+    assert Record.objects.filter(source__name=SOURCE).count() == len({r[0] for r in want.records})
+    assert Statement.objects.filter(record__source__name=SOURCE).count() == len(want.statements)
+    assert QuarantinedRow.objects.filter(batch=batch).count() == len(want.quarantined)
+    # The second run counts the first run's records as seen, not new: together they add up.
+    assert done.records_new + done.records_seen == len(want.records)
+
+
+@pytest.mark.django_db
+def test_an_error_while_mapping_refuses_the_batch_and_stores_nothing(
+    in_child: None, region: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_demo_organisations()
+
+    def broken(items: Any, ctx: store.Context) -> store.Prepared:
+        raise InvalidInput(f"{FILE}: the file changed while it was read")
+
+    monkeypatch.setattr(store, "prepare", broken)
+    with pytest.raises(InvalidInput, match="changed while"):
+        build_demo_intel(folder=region, only={SOURCE})
+    batch = Batch.objects.get(source__name=SOURCE)
+    assert batch.status == BatchStatus.REFUSED and "changed while" in batch.message
+    assert not Record.objects.filter(source__name=SOURCE).exists()
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.django_db
+def test_a_record_repeated_in_a_file_is_stored_once_with_the_values_of_both(
+    region: Path, tmp_path: Path
+) -> None:
+    build_demo_organisations()
+    build_demo_intel(folder=region, only={SOURCE})
+    source = Source.objects.get(name=SOURCE)
+    held_before = Record.objects.filter(source=source).order_by("row").first()
+    assert held_before is not None
+    lines = (region / FILE).read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[held_before.row]
+    key = held_before.record_key
+    assert first.startswith(key)
+    extract = tmp_path / "cdr-again.csv"
+    # The held record twice (one unchanged, one with a new time), and a new record twice.
+    twice = first.replace(key, f"{key}-NEW", 1)
+    extract.write_text("\n".join([header, first, first, twice, twice]) + "\n", encoding="utf-8")
+    user = Batch.objects.filter(source=source).first().created_by  # type: ignore[union-attr]
+    assert user is not None
+    start = services.batch_create(actor=user, source=source, path=extract, file_name=extract.name)
+    batch = services.batch_run(batch_id=start.batch.pk)
+    assert batch.status == BatchStatus.DONE and batch.rows_done == 4
+    assert batch.records_new == 1 and batch.records_seen == 3
+    assert Record.objects.filter(source=source, record_key__in=[key, f"{key}-NEW"]).count() == 2
+    held = Record.objects.get(source=source, record_key=key)
+    assert held.last_batch_id == batch.pk and held.batch_id != batch.pk
+    new = Record.objects.get(source=source, record_key=f"{key}-NEW")
+    assert Statement.objects.filter(record=new).count() == batch.statements_new > 0
