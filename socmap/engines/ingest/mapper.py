@@ -86,17 +86,89 @@ def _values(
     today: date,
     item: str | None = None,
 ) -> tuple[Value, ...]:
+    """The cleaned values of a spec on a row; every problem is reported to ``problems``.
+
+    Source files repeat values a great deal (the same camera, phone number, date of birth, town),
+    and cleaning them (date formats, phone numbers, names) is most of the cost of mapping a row, so
+    results are remembered per spec: see ``_Memo``.
+    """
+    memo = _MEMOS.get(id(spec))
+    if memo is None or memo.spec is not spec or memo.today != today:
+        if len(_MEMOS) > _MEMO_SPECS:
+            _MEMOS.clear()
+        memo = _MEMOS[id(spec)] = _Memo(spec, today)
+    if memo.on:
+        key = (value_type, item, *[raw.get(c) for c in spec.columns])
+        hit = memo.results.get(key)
+        if hit is None:
+            messages: list[str] = []
+            hit = (_compute(spec, value_type, raw, today, item, messages), tuple(messages))
+            memo.remember(key, hit)
+        else:
+            memo.hits += 1
+        values, said = hit
+    else:
+        messages = []
+        values = _compute(spec, value_type, raw, today, item, messages)
+        said = tuple(messages)
+    if said:
+        quarantine = spec.on_error == "quarantine" or (not spec.on_error and value_type == "date")
+        report = problems.error if quarantine else problems.warn
+        for message in said:
+            report(where, message)
+    return values
+
+
+_MEMO_SIZE = 50_000  # results kept per spec before starting afresh: memory stays bounded
+_MEMO_TRIAL = 2_000  # lookups after which a spec whose values rarely repeat stops being remembered
+_MEMO_SPECS = 10_000
+
+
+class _Memo:
+    """Cleaned values of one spec by its input (column values, for-each item, value type)."""
+
+    __slots__ = ("hits", "lookups", "on", "results", "spec", "today")
+
+    def __init__(self, spec: ValueSpec, today: date) -> None:
+        self.spec = spec
+        self.today = today  # a date's validity depends on today
+        self.results: dict[tuple[object, ...], tuple[tuple[Value, ...], tuple[str, ...]]] = {}
+        self.lookups = 0
+        self.hits = 0
+        self.on = True
+
+    def remember(self, key: tuple[object, ...], hit: tuple[tuple[Value, ...], tuple[str, ...]]) -> None:
+        self.lookups += 1
+        if self.lookups == _MEMO_TRIAL and self.hits * 5 < _MEMO_TRIAL:  # ids, timestamps: unique
+            self.on = False
+            self.results.clear()
+            return
+        if len(self.results) >= _MEMO_SIZE:
+            self.results.clear()
+        self.results[key] = hit
+
+
+_MEMOS: dict[int, _Memo] = {}
+
+
+def _compute(
+    spec: ValueSpec,
+    value_type: str,
+    raw: Mapping[str, str],
+    today: date,
+    item: str | None,
+    messages: list[str],
+) -> tuple[Value, ...]:
     original, values = _source_values(spec, raw, item)
     if not values:
         return ()
     vt = VALUE_TYPES[value_type]
     quarantine = spec.on_error == "quarantine" or (not spec.on_error and value_type == "date")
-    report = problems.error if quarantine else problems.warn
     try:
         for t in spec.transforms:
             values = tf.apply(t.name, t.arg, values)
     except ValueError as exc:
-        report(where, str(exc))
+        messages.append(str(exc))
         return () if quarantine else (Value(collapse(original), original),)
     out: list[Value] = []
     for v in values:
@@ -105,13 +177,13 @@ def _values(
         except ValueError as exc:
             if not v.strip():
                 continue
-            report(where, str(exc))
+            messages.append(str(exc))
             if not quarantine:
                 out.append(Value(collapse(v), original))
             continue
         problem = validate_date(cleaned, today=today) if value_type == "date" else vt.validate(cleaned)
         if problem:
-            report(where, problem)
+            messages.append(problem)
             if quarantine:
                 continue
         out.append(Value(cleaned, original))
@@ -178,6 +250,24 @@ def _grading(
     return g
 
 
+_STRICT: dict[int, tuple[ValueSpec, ValueSpec]] = {}
+
+
+def _strict(spec: ValueSpec) -> ValueSpec:
+    """The spec, quarantining a row on error unless it says otherwise (made once per spec)."""
+    if spec.on_error:
+        return spec
+    held = _STRICT.get(id(spec))
+    if held is None or held[0] is not spec:
+        if len(_STRICT) > _MEMO_SPECS:
+            _STRICT.clear()
+        held = _STRICT[id(spec)] = (
+            spec,
+            ValueSpec(spec.columns, spec.constant, spec.transforms, "quarantine", spec.line),
+        )
+    return held[1]
+
+
 def map_row(
     mapping: SourceMapping, model: Model, row: RawRow, *, file: str, today: date
 ) -> MappedRecord | QuarantinedRow:
@@ -200,9 +290,7 @@ def map_row(
     observed: date | None = None
     if mapping.observed_on is not None:
         where = mapping.observed_on.columns[0] if mapping.observed_on.columns else "observed_on"
-        spec = mapping.observed_on
-        if not spec.on_error:
-            spec = ValueSpec(spec.columns, spec.constant, spec.transforms, "quarantine", spec.line)
+        spec = _strict(mapping.observed_on)
         got = _values(spec, "date", raw, where, problems, today)
         if got:
             try:
