@@ -22,7 +22,7 @@ from socmap.errors import InvalidInput, InvalidModel
 DEFAULT_PATH = pathlib.Path(socmap.model.__file__).parent / "network.yaml"
 OBJECTIVES = ("cpm", "modularity")
 
-_LINK_KEYS = {"weight", "object", "offence", "money", "half_life_days", "aliases"}
+_LINK_KEYS = {"weight", "object", "offence", "money", "half_life_days", "aliases", "member_evidence"}
 _TOP_KEYS = {
     "version",
     "link_types",
@@ -112,6 +112,7 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             money=bool(spec.get("money", False)),
             half_life_days=None if half is None else number(spec, "half_life_days", where, 730.0, minimum=1),
             aliases=tuple(aliases),
+            member_evidence=bool(spec.get("member_evidence", True)),
         )
     if not link_types:
         add("link_types", "At least one link type is needed.")

@@ -35,6 +35,7 @@ LABELS = {
     "associate": "associate",
     "phone_contact": "phone-contact",
     "payment": "payment",
+    "exploitation": "exploitation",
     "family": "family",
     "referral": "referral",
     "shared_address": "shared-address",
@@ -78,6 +79,7 @@ def propose(
     contrib_type = graph.edges["link_type"].to_numpy()[graph.contrib_rows]
     money_types = {k for k, v in link_cfg.items() if v.money}
     offence_types = {k for k, v in link_cfg.items() if v.offence}
+    non_member_labels = {_label(k) for k, v in link_cfg.items() if not v.member_evidence}
     is_money = np.isin(contrib_type, list(money_types))
     money_weight = np.zeros(n)
     if len(contrib_edge):
@@ -86,11 +88,23 @@ def propose(
     strength = np.asarray(centrality.strength, dtype=float)
     money_share = np.divide(money_weight, strength, out=np.zeros(n), where=strength > 0)
 
+    # A person counts as a member only with some link into their community that is evidence of
+    # membership; the rest (victims, relatives, people sharing a home) are the group's associates.
+    evidence_types = [k for k, v in link_cfg.items() if v.member_evidence]
+    shows = np.isin(contrib_type, evidence_types) if len(contrib_edge) else np.zeros(0, dtype=bool)
+    member_weight = np.zeros(n)
+    inside_shows = shows & internal[contrib_edge] if len(contrib_edge) else shows
+    for side in (0, 1):
+        np.add.at(member_weight, ends[contrib_edge[inside_shows], side], graph.contrib_weight[inside_shows])
+    associate = member_weight <= 0
+
     sizes = np.bincount(member, minlength=1) if n else np.zeros(0, dtype=np.int64)
     candidate = np.flatnonzero(sizes >= 2)
     in_candidate = np.isin(member, candidate)
     offenders_of = np.bincount(
-        member, weights=graph.offender[graph.graph_nodes].astype(float), minlength=len(sizes)
+        member,
+        weights=(graph.offender[graph.graph_nodes] & ~associate).astype(float),
+        minlength=len(sizes),
     )
 
     # Link counts per community (internal links only).
@@ -104,11 +118,13 @@ def propose(
     for (c, t), k in counts.items():
         link_counts[int(c)][str(t)] = int(k)
     edges_of: dict[int, list[int]] = defaultdict(list)
-    for eid in np.flatnonzero(internal & in_candidate[ends[:, 0]]) if len(ends) else []:
+    kept = internal & in_candidate[ends[:, 0]] & ~associate[ends[:, 0]] & ~associate[ends[:, 1]]
+    for eid in np.flatnonzero(kept) if len(ends) else []:
         edges_of[int(member[ends[eid, 0]])].append(int(eid))
     members_of: dict[int, list[int]] = defaultdict(list)
+    associates_of: dict[int, list[int]] = defaultdict(list)
     for vid in np.flatnonzero(in_candidate):
-        members_of[int(member[vid])].append(int(vid))
+        (associates_of if associate[vid] else members_of)[int(member[vid])].append(int(vid))
 
     groups: list[ProposedGroup] = []
     rejected: list[RejectedCommunity] = []
@@ -165,11 +181,19 @@ def propose(
             f"{k} {_label(t)}" for t, k in sorted(counts_c.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         described_themes = ", ".join(f"{t.replace('_', ' ')} ({k})" for t, k in theme_counts.most_common(3))
+        outside = associates_of.get(c, [])
+        described_associates = (
+            f" {len(outside)} more linked only by {', '.join(sorted(non_member_labels))} links "
+            "are listed as associates, not members."
+            if outside
+            else ""
+        )
         explanation = (
             f"{size} people ({offenders} known offenders), {described_links or 'no links'}"
             f"{', themes: ' + described_themes if described_themes else ''}; proposed because "
             + "; ".join(passed)
             + "."
+            + described_associates
         )
         groups.append(
             ProposedGroup(
@@ -179,6 +203,7 @@ def propose(
                 link_counts=dict(counts_c),
                 themes=dict(theme_counts),
                 explanation=explanation,
+                associates=frozenset(graph.vertex_id(v) for v in outside),
             )
         )
 

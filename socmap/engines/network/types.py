@@ -48,6 +48,10 @@ class LinkType:
     money: bool = False
     half_life_days: float | None = None
     aliases: tuple[str, ...] = ()
+    # False for links that tie someone to a group without making them a member (exploitation of a
+    # victim, family, a shared home): they still shape communities, but a person held in one only
+    # by such links is proposed as an associate of the group, not a member.
+    member_evidence: bool = True
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,9 @@ class ProposedGroup:
     link_counts: dict[str, int]
     themes: dict[str, int]
     explanation: str
+    # People in the community whose links into it are none of them evidence of membership
+    # (victims, relatives, people who share a home): listed for the analyst, not members.
+    associates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

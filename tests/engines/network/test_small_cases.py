@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pathlib
 
 import pandas as pd
 import pytest
@@ -10,12 +11,14 @@ from socmap.engines.network import (
     Edge,
     NetworkConfig,
     Node,
+    ProposalResult,
     build_graph,
     centrality,
     detect_communities,
     load_config,
     match_groups,
     neighbourhood,
+    propose,
     shortest_path,
 )
 from socmap.errors import InvalidInput, InvalidModel
@@ -162,3 +165,55 @@ def test_match_groups_reports_joined_and_left_members() -> None:
     assert update.group_id == "OCG-1"
     assert update.joined == {"e"} and update.left == {"d"}
     assert "new:community-1" in matches and "gone:OCG-2" in matches
+
+
+def _crew_edges(extra: list[Edge]) -> list[Edge]:
+    """Five offenders who co-offend in a ring and call each other, plus ``extra`` links."""
+    day = dt.date(2024, 6, 1)
+    ring = [f"o{i}" for i in range(5)]
+    edges = [
+        Edge(a, b, "co_offending", "1A", day, f"C{i}")
+        for i, (a, b) in enumerate(zip(ring, ring[1:] + ring[:1], strict=True))
+    ]
+    edges += [Edge(ring[i], ring[(i + 2) % 5], "call", "2B", day, f"K{i}") for i in range(5)]
+    return edges + extra
+
+
+def _propose(config: NetworkConfig, edges: list[Edge], nodes: list[Node]) -> ProposalResult:
+    graph = build_graph(nodes, edges, config)
+    communities = detect_communities(graph, resolution=0.05)
+    return propose(graph, communities, centrality(graph, communities))
+
+
+def test_a_victim_linked_only_by_exploitation_is_an_associate_not_a_member(config: NetworkConfig) -> None:
+    nodes = [Node(f"o{i}", offender=True) for i in range(5)] + [Node("child"), Node("mum")]
+    day = dt.date(2024, 6, 1)
+    extra = [
+        Edge("o0", "child", "exploits", "2B", day, "X1"),
+        Edge("o1", "child", "exploits", "2B", day, "X2"),
+        Edge("o2", "mum", "family", "1A", day, "F1"),
+        Edge("o2", "mum", "family", "1A", day, "F2"),
+    ]
+    (group,) = _propose(config, _crew_edges(extra), nodes).groups
+    assert group.members == {f"o{i}" for i in range(5)}
+    assert group.associates == {"child", "mum"}
+    assert "associates, not members" in group.explanation
+
+
+def test_a_person_with_a_call_into_the_group_is_a_member(config: NetworkConfig) -> None:
+    nodes = [Node(f"o{i}", offender=True) for i in range(5)] + [Node("driver")]
+    day = dt.date(2024, 6, 1)
+    extra = [Edge("o0", "driver", "call", "2B", day, "K9"), Edge("o1", "driver", "exploits", "2B", day, "X1")]
+    (group,) = _propose(config, _crew_edges(extra), nodes).groups
+    assert "driver" in group.members and not group.associates
+
+
+def test_a_misspelt_member_evidence_key_is_named(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "network.yaml"
+    path.write_text(
+        "link_types:\n  associate: {weight: 1.0}\n  stalking: {weight: 2.0, membership: false}\n"
+        "grading:\n  source: {'1': 1, '2': 1, '3': 1}\n  assessment: {A: 1, B: 1, C: 1, D: 1, E: 1}\n"
+    )
+    with pytest.raises(InvalidModel) as caught:
+        load_config(path)
+    assert "link_types.stalking.membership" in caught.value.fields
