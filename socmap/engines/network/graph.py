@@ -23,6 +23,8 @@ from socmap.engines.network.types import NODE_KINDS, PERSON, Edge, NetworkConfig
 from socmap.errors import InvalidInput, RowError
 
 EDGE_COLUMNS = ("source_id", "target_id", "link_type", "grading", "observed_on", "evidence_id")
+OPTIONAL_EDGE_COLUMNS = ("started_on",)
+ALL_EDGE_COLUMNS = EDGE_COLUMNS + OPTIONAL_EDGE_COLUMNS
 MAX_ROW_ERRORS = 50
 
 
@@ -34,7 +36,7 @@ def _edges_frame(edges: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
                 f"The edges have no column {', '.join(missing)}.",
                 fields={c: ["Missing column."] for c in missing},
             )
-        frame = edges.loc[:, [c for c in EDGE_COLUMNS if c in edges.columns]].copy()
+        frame = edges.loc[:, [c for c in ALL_EDGE_COLUMNS if c in edges.columns]].copy()
     else:
         rows: list[Sequence[Any]] = []
         for item in edges:
@@ -47,14 +49,15 @@ def _edges_frame(edges: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
                         item.grading,
                         item.observed_on,
                         item.evidence_id,
+                        item.started_on,
                     )
                 )
             elif isinstance(item, dict):
-                rows.append(tuple(item.get(c) for c in EDGE_COLUMNS))
+                rows.append(tuple(item.get(c) for c in ALL_EDGE_COLUMNS))
             else:
-                rows.append(tuple(item) + (None,) * (6 - len(item)))
-        frame = pd.DataFrame(rows, columns=list(EDGE_COLUMNS))
-    for col in ("grading", "observed_on"):
+                rows.append(tuple(item) + (None,) * (len(ALL_EDGE_COLUMNS) - len(item)))
+        frame = pd.DataFrame(rows, columns=list(ALL_EDGE_COLUMNS))
+    for col in ("grading", "observed_on", "started_on"):
         if col not in frame.columns:
             frame[col] = None
     frame["evidence_id"] = frame["evidence_id"].fillna("").astype(str)
@@ -167,6 +170,15 @@ def build_graph(
             )
         raise InvalidInput(f"{int(bad_dates.sum())} edge(s) have an invalid observed_on date.", rows=problems)
     frame["observed_on"] = observed
+    started = _dates(frame["started_on"])
+    bad_starts = started.isna() & frame["started_on"].notna()
+    if bad_starts.any():
+        for row in frame.index[bad_starts][:MAX_ROW_ERRORS]:
+            problems.append(
+                RowError(int(row) + 1, "started_on", f"{frame['started_on'][row]!r} is not a date.")
+            )
+        raise InvalidInput(f"{int(bad_starts.sum())} edge(s) have an invalid started_on date.", rows=problems)
+    frame["started_on"] = started
     reference: dt.date | None = config.reference_date
     if reference is None and observed.notna().any():
         reference = observed.max().date()
@@ -213,10 +225,16 @@ def build_graph(
         po_mask = keep & (person[src] ^ person[tgt])
         p = np.where(person[src], src, tgt)[po_mask]
         o = np.where(person[src], tgt, src)[po_mask]
-        pairs = _project(p, o, weight[po_mask], rows[po_mask], config)
+        last = observed.to_numpy("datetime64[D]").astype(np.int64).astype(float)
+        first = started.to_numpy("datetime64[D]").astype(np.int64).astype(float)
+        last[observed.isna().to_numpy()] = np.nan
+        first[started.isna().to_numpy()] = np.nan
+        pairs = _project(p, o, weight[po_mask], rows[po_mask], config, first[po_mask], last[po_mask])
+        apart = int(pairs[6])
     else:
         direct = keep
-        pairs = (np.empty(0, np.int64),) * 5 + (np.empty(0, float),)
+        pairs = (np.empty(0, np.int64),) * 5 + (np.empty(0, float), 0)
+        apart = 0
     a = np.concatenate([np.minimum(src, tgt)[direct], pairs[0]])
     b = np.concatenate([np.maximum(src, tgt)[direct], pairs[1]])
     r1 = np.concatenate([rows[direct], pairs[2]])
@@ -245,7 +263,8 @@ def build_graph(
     explanation = (
         f"{len(frame)} input links over {n} entities ({int(person.sum())} people); "
         f"{int(direct.sum())} direct person links and {len(pairs[0])} person pairs through shared objects "
-        f"aggregated into {g.ecount()} weighted edges between {g.vcount()} nodes. Weights: link type "
+        f"({apart} pairs whose periods on the object did not overlap left out) aggregated into "
+        f"{g.ecount()} weighted edges between {g.vcount()} nodes. Weights: link type "
         "x grading "
         f"x recency (half-life {config.half_life_days:g} days before {reference})."
     )
@@ -276,16 +295,47 @@ def _project(
     w: npt.NDArray[np.float64],
     rows: npt.NDArray[np.int64],
     config: NetworkConfig,
+    first: npt.NDArray[np.float64] | None = None,
+    last: npt.NDArray[np.float64] | None = None,
 ) -> tuple[Any, ...]:
-    """Person pairs sharing an object: (a, b, row_a, row_b, object, weight)."""
-    po = pd.DataFrame({"p": p, "o": o, "w": w, "r": rows})
+    """Person pairs sharing an object: (a, b, row_a, row_b, object, weight, pairs left out).
+
+    ``first``/``last`` are each link's first and last day (NaN when unknown). A pair whose two
+    periods are both known and do not overlap is left out: the second holder of a recycled number
+    never shared it with the first. The cap on people per object counts everyone who ever used it.
+    """
+    nan = np.full(len(p), np.nan)
+    po = pd.DataFrame(
+        {
+            "p": p,
+            "o": o,
+            "w": w,
+            "r": rows,
+            "first": nan if first is None else first,
+            "last": nan if last is None else last,
+        }
+    )
     # One row per person and object: the strongest link is the evidence that counts.
     po = po.sort_values(["o", "p", "w"], ascending=[True, True, False], kind="stable")
+    if po["first"].notna().any():
+        by_pair = po.groupby(["o", "p"], sort=False)
+        po["first"] = by_pair["first"].transform("min")
+        po["last"] = by_pair["last"].transform("max")
     po = po.drop_duplicates(["o", "p"], keep="first")
     people = po.groupby("o")["p"].transform("size")
     po = po[(people >= 2) & (people <= config.max_people_per_object)].assign(k=people)
     pairs = po.merge(po, on="o", suffixes=("_a", "_b"))
     pairs = pairs[pairs["p_a"] < pairs["p_b"]]
+    # A person's period on the object is from their first-known start to their last-known day.
+    apart = (
+        pairs["first_a"].notna()
+        & pairs["first_b"].notna()
+        & pairs["last_a"].notna()
+        & pairs["last_b"].notna()
+        & (np.maximum(pairs["first_a"], pairs["first_b"]) > np.minimum(pairs["last_a"], pairs["last_b"]))
+    )
+    left_out = int(apart.sum())
+    pairs = pairs[~apart]
     weight = np.minimum(pairs["w_a"].to_numpy(float), pairs["w_b"].to_numpy(float))
     if config.divide_by_people:
         weight = weight / (pairs["k_a"].to_numpy(float) - 1.0)
@@ -296,6 +346,7 @@ def _project(
         pairs["r_b"].to_numpy(np.int64),
         pairs["o"].to_numpy(np.int64),
         weight,
+        left_out,
     )
 
 

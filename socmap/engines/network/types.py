@@ -14,7 +14,10 @@ alias from the configuration (``co_offending``, ``associate``, ``phone_contact``
 ``family``, ``referral``; person to object ``shared_address``, ``uses_phone``, ``vehicle_use``,
 ``holds_account``, ``company_role``). ``grading`` is 3x5x2 (``"2B"`` or ``"2BP"``; the handling
 code is ignored here) or empty for the configured default; ``observed_on`` a ``date`` or None;
-``evidence_id`` the record or statement behind the link, kept for every explanation.
+``evidence_id`` the record or statement behind the link, kept for every explanation. An optional
+seventh column ``started_on`` gives the first day of a link that lasted (``observed_on`` being its
+last): two people on one object are linked only when their periods on it overlap, so a recycled
+phone number or a flat let to successive tenants joins nobody.
 
 Outputs are ``…Result`` dataclasses that carry their explanation in words.
 """
@@ -137,6 +140,9 @@ class Edge:
     grading: str | None = None
     observed_on: dt.date | None = None
     evidence_id: str = ""
+    # When the link began, if it lasted (a phone used, a home lived in); ``observed_on`` is then
+    # its last day. Two people are linked through an object only if their periods on it overlap.
+    started_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ def region_inputs(
                 links["end"].where(links["end"] != "", links["start"]), errors="coerce"
             ),
             "evidence_id": links["link_id"],
+            "started_on": pd.to_datetime(links["start"], errors="coerce"),
         }
     )
     rng = np.random.default_rng(seed)

@@ -217,3 +217,49 @@ def test_a_misspelt_member_evidence_key_is_named(tmp_path: pathlib.Path) -> None
     with pytest.raises(InvalidModel) as caught:
         load_config(path)
     assert "link_types.stalking.membership" in caught.value.fields
+
+
+def test_a_recycled_phone_does_not_link_its_old_and_new_holders(config: NetworkConfig) -> None:
+    nodes = [Node("dealer"), Node("stranger"), Node("partner"), Node("PH1", kind="phone")]
+    edges = [
+        Edge(
+            "dealer", "PH1", "uses_phone", "2B", dt.date(2022, 3, 1), "CDR-1", started_on=dt.date(2021, 1, 1)
+        ),
+        Edge(
+            "stranger",
+            "PH1",
+            "uses_phone",
+            "2B",
+            dt.date(2024, 6, 1),
+            "CDR-2",
+            started_on=dt.date(2022, 5, 1),
+        ),
+        Edge(
+            "partner", "PH1", "uses_phone", "2B", dt.date(2021, 6, 1), "CDR-3", started_on=dt.date(2021, 2, 1)
+        ),
+    ]
+    graph = build_graph(nodes, edges, config)
+    pairs = {frozenset((graph.vertex_id(e.source), graph.vertex_id(e.target))) for e in graph.graph.es}
+    assert pairs == {frozenset(("dealer", "partner"))}
+    assert "2 pairs whose periods on the object did not overlap left out" in graph.explanation
+
+
+def test_links_without_a_start_date_are_projected_as_before(config: NetworkConfig) -> None:
+    edges = [
+        Edge("p1", "PH1", "uses_phone", "2B", dt.date(2022, 3, 1), "CDR-1"),
+        Edge("p2", "PH1", "uses_phone", "2B", dt.date(2024, 6, 1), "CDR-2", started_on=dt.date(2022, 5, 1)),
+    ]
+    nodes = [Node("p1"), Node("p2"), Node("PH1", kind="phone")]
+    assert build_graph(nodes, edges, config).graph.ecount() == 1
+
+
+def test_an_object_shared_by_more_people_than_the_cap_links_nobody(config: NetworkConfig) -> None:
+    people = [f"p{i}" for i in range(config.max_people_per_object + 1)]
+    nodes = [Node(p) for p in people] + [Node("HOSTEL", kind="address")]
+    edges = [
+        Edge(p, "HOSTEL", "resides_at", "2B", dt.date(2024, 1, 1), f"R{i}") for i, p in enumerate(people)
+    ]
+    edges.append(Edge("p0", "p1", "call", "2B", dt.date(2024, 1, 1), "K1"))
+    graph = build_graph(nodes, edges, config)
+    assert graph.graph.ecount() == 1
+    assert [ev.via for ev in graph.evidence(0)] == [None]
