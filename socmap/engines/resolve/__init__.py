@@ -7,6 +7,7 @@
     fresh = score_new(new_records, records, model, config)       # a new batch, no retraining
     why = explain(scored.pairs.iloc[0], model)                   # waterfall of match weights
     result = cluster(ids, positive_pairs, negative_pairs)        # never joins a no-match
+    result = cluster_scored(ids, scored, config)                 # thresholds + name-only rule
     quality = evaluate(result, truth, candidates=candidate_pairs(records, config))
     objects = resolve_objects([(record_id, "vehicle", "AB12 CDE"), ...])
 
@@ -15,10 +16,11 @@ Pure Python: no Django. Imports only ``socmap.errors`` from socmap.
 
 from __future__ import annotations
 
-from socmap.engines.resolve.clusters import cluster
+from socmap.engines.resolve.clusters import cluster, cluster_scored
 from socmap.engines.resolve.evaluate import evaluate
 from socmap.engines.resolve.objects import resolve_objects
 from socmap.engines.resolve.person import (
+    blocking_recall,
     candidate_pairs,
     explain,
     score_new,
@@ -56,8 +58,10 @@ __all__ = [
     "ResolverModel",
     "RunInfo",
     "ScoredPairs",
+    "blocking_recall",
     "candidate_pairs",
     "cluster",
+    "cluster_scored",
     "evaluate",
     "explain",
     "prepare_records",

@@ -20,7 +20,9 @@ from socmap.engines.resolve.types import (
     ENGINE_VERSION,
     ClusterConflict,
     ClusterResult,
+    ResolveConfig,
     RunInfo,
+    ScoredPairs,
 )
 
 #: Weight of a positive pair given without one (a human "match" outranks any machine score).
@@ -71,16 +73,47 @@ class _UnionFind:
         return ra
 
 
+def _attach(uf: _UnionFind, weak: list[tuple[str, str, float]], forbidden: dict[str, set[str]]) -> int:
+    """Attach lone records to the one cluster their weak links lead to; returns how many."""
+    neighbours: dict[str, set[str]] = {}
+    for a, b, _ in weak:
+        if a != b and a in uf.parent and b in uf.parent:
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+    moves: list[tuple[str, str]] = []
+    for record in sorted(neighbours):
+        if len(uf.members[uf.find(record)]) > 1:
+            continue  # linked by a positive pair already
+        targets = {uf.find(n) for n in neighbours[record] if len(uf.members[uf.find(n)]) > 1}
+        if len(targets) != 1:
+            continue
+        (root,) = targets
+        if any(uf.find(n) == root for n in forbidden.get(record, ())):
+            continue
+        moves.append((record, root))
+    # Decided against the clusters as the positive links left them, so the order does not matter.
+    for record, root in moves:
+        uf.union(record, root)
+    return len(moves)
+
+
 def cluster(
     record_ids: Iterable[str],
     positive_pairs: PairsInput,
     negative_pairs: PairsInput | None = None,
+    *,
+    attach_pairs: PairsInput | None = None,
 ) -> ClusterResult:
     """Connected components over positive pairs, split wherever a negative pair would be joined.
 
     ``positive_pairs``: a frame with ``record_id_l``, ``record_id_r`` and optionally ``weight``
     or ``match_probability`` (stronger links win), or tuples ``(a, b[, weight])``.
     ``negative_pairs``: the same shapes; weights are ignored (a no-match always holds).
+    ``attach_pairs``: weak links (the same shapes), such as pairs whose only evidence is the
+    name. One may attach a record that no positive pair links to the single cluster its weak
+    links point into; a record whose weak links point into two clusters stays alone, and a weak
+    link never joins two clusters. A "David Smith" with no date of birth thus joins the only
+    David Smith known, but cannot glue two David Smiths together.
     """
     started = time.perf_counter()
     positives = _edges(positive_pairs)
@@ -107,6 +140,7 @@ def cluster(
             rejected.append((a, b, w))
             continue
         uf.union(a, b)
+    attached = _attach(uf, _edges(attach_pairs), forbidden) if attach_pairs is not None else 0
     # Report each no-match that the positive links alone would have joined.
     plain = _UnionFind(ids)
     for a, b, _ in positives:
@@ -147,6 +181,33 @@ def cluster(
                 "negative_pairs": len(negatives),
                 "clusters": len(clusters),
                 "links_not_applied": len(rejected),
+                "attached": attached,
             },
         ),
     )
+
+
+def cluster_scored(
+    record_ids: Iterable[str],
+    scored: ScoredPairs | pd.DataFrame,
+    config: ResolveConfig | None = None,
+    negative_pairs: PairsInput | None = None,
+) -> ClusterResult:
+    """Clusters from scored pairs as the configuration says to form them.
+
+    Pairs at or above ``config.upper_threshold`` link records, except those resting on the
+    name alone (``name_only``), which attach a lone record to one cluster from
+    ``config.attach_threshold`` up (see ``cluster``). Without a ``name_only`` column every pair
+    above the upper threshold links.
+    """
+    config = config or ResolveConfig()
+    pairs = scored.pairs if isinstance(scored, ScoredPairs) else scored
+    columns = ["record_id_l", "record_id_r", "match_probability"]
+    if "name_only" not in pairs.columns:
+        return cluster(
+            record_ids, pairs[pairs["match_probability"] >= config.upper_threshold][columns], negative_pairs
+        )
+    weak = pairs["name_only"].astype(bool)
+    strong = pairs[~weak & (pairs["match_probability"] >= config.upper_threshold)][columns]
+    attach = pairs[weak & (pairs["match_probability"] >= config.attach_threshold)][columns]
+    return cluster(record_ids, strong, negative_pairs, attach_pairs=attach)

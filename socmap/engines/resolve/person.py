@@ -204,6 +204,22 @@ def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig
     return pairs
 
 
+NAME_COMPARISONS = ("first_name", "last_name")
+
+
+def _mark_name_only(pairs: pd.DataFrame) -> pd.DataFrame:
+    """``name_only``: True where every comparison but the names was missing on one side.
+
+    Such a pair rests on the name alone, which namesakes share; ``cluster_scored`` lets it
+    attach a record to a cluster but never join two clusters.
+    """
+    others = [
+        c for c in pairs.columns if c.startswith("gamma_") and c[len("gamma_") :] not in NAME_COMPARISONS
+    ]
+    pairs["name_only"] = (pairs[others] == -1).all(axis=1) if others else False
+    return pairs
+
+
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     """l < r on every row, sorted, so results do not depend on join order."""
     swap = df["record_id_l"] > df["record_id_r"]
@@ -253,6 +269,37 @@ def candidate_pairs(records: pd.DataFrame, config: ResolveConfig | None = None) 
         con.close()
 
 
+def blocking_recall(
+    records: pd.DataFrame, truth: Mapping[str, str], config: ResolveConfig | None = None
+) -> float:
+    """Share of true pairs (records with the same ``truth`` entity) that blocking compares at all.
+
+    Counted in DuckDB with the truth as an extra join key, so that a million-record frame never
+    materialises its tens of millions of candidate pairs. Records absent from ``truth`` are left
+    out of both counts.
+    """
+    config = config or ResolveConfig()
+    prepared = prepare_records(records)
+    prepared = prepared[list(PREPARED_COLUMNS)].assign(truth=prepared["record_id"].map(truth))
+    prepared = prepared[prepared["truth"].notna()].reset_index(drop=True)
+    sizes = prepared["truth"].value_counts()
+    true_pairs = int((sizes * (sizes - 1) // 2).sum())
+    if not true_pairs:
+        return 1.0
+    table = pa.Table.from_pandas(
+        prepared, schema=_SCHEMA.append(pa.field("truth", pa.string())), preserve_index=False
+    )
+    con = duckdb.connect()
+    try:
+        con.register("records", table)
+        rules = tuple(f"({rule}) AND l.truth = r.truth" for rule in _rules(config))
+        sql = blocked_pairs_sql("records", "records", rules, dedupe=True)
+        found = int(con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0])  # noqa: S608
+    finally:
+        con.close()
+    return found / true_pairs
+
+
 def score_pairs(
     records: pd.DataFrame, model: ResolverModel, config: ResolveConfig | None = None
 ) -> ScoredPairs:
@@ -269,7 +316,7 @@ def score_pairs(
         predictions = linker.inference.predict(
             threshold_match_probability=config.keep_above or None, warning_mode="never"
         )
-    pairs = _tidy(_twin_guard(_frame_of(predictions), model, config))
+    pairs = _tidy(_mark_name_only(_twin_guard(_frame_of(predictions), model, config)))
     return ScoredPairs(
         pairs=pairs,
         run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
@@ -320,7 +367,7 @@ def score_new(
         frames.append(_frame_of(within))
     frames = [f for f in frames if len(f)]
     pairs = (
-        _tidy(_twin_guard(pd.concat(frames, ignore_index=True), model, config))
+        _tidy(_mark_name_only(_twin_guard(pd.concat(frames, ignore_index=True), model, config)))
         if frames
         else _empty_like(model)
     )

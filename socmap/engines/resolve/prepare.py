@@ -40,6 +40,9 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "pnc_id",
     "custody_number",
     "ni_number",
+    # Added in 1.1 (models of 1.0 never read them, so they still load and score):
+    "first_key",
+    "house_numbers",
 )
 
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
@@ -65,9 +68,11 @@ _ADDRESS_WORDS = {
 
 def _text(series: pd.Series) -> pd.Series:
     """Strings trimmed, with empty and missing values as None."""
-    out = series.astype("object").where(series.notna(), None)
-    out = out.map(lambda v: None if v is None else str(v).strip())
-    return out.where(out.map(lambda v: bool(v)), None)
+    present = series.notna()
+    out = pd.Series([None] * len(series), index=series.index, dtype="object")
+    if bool(present.any()):
+        out[present] = series[present].astype(str).str.strip()
+    return out.where(present & (out != ""), None)
 
 
 def _name(series: pd.Series) -> pd.Series:
@@ -194,6 +199,29 @@ def _identifier(series: pd.Series) -> pd.Series:
     return s.where(s.notna() & (s != ""), None)
 
 
+def _first_key(series: pd.Series) -> pd.Series:
+    """One blocking key per forename: its nickname group's formal name ("bob" -> "robert")."""
+    cache: dict[str, str] = {}
+
+    def key(name: str | None) -> str | None:
+        if not name:
+            return None
+        if name not in cache:
+            cache[name] = min(name_keys(name))
+        return cache[name]
+
+    return series.map(key)
+
+
+def _house_numbers(series: pd.Series) -> pd.Series:
+    """The numbers of a normalised address ("flat 9 3 severn gardens" -> "9 3"), None without any.
+
+    Two people at one postcode with different house numbers are neighbours, not one person.
+    """
+    s = series.str.findall(r"\b\d+[a-z]?\b").map(lambda v: " ".join(v) if isinstance(v, list) and v else None)
+    return s
+
+
 def _soundex(series: pd.Series) -> pd.Series:
     cache: dict[str, str] = {}
 
@@ -228,8 +256,24 @@ def validate_records(records: pd.DataFrame) -> None:
         raise InvalidRecord(f"{len(problems)} person record(s) cannot be resolved.", rows=problems)
 
 
+#: Set in ``DataFrame.attrs`` of a prepared table, so that it is not prepared twice.
+PREPARED_MARK = "socmap.resolve.prepared"
+
+
+def is_prepared(records: pd.DataFrame) -> bool:
+    """True for the output of ``prepare_records`` (or a slice of it)."""
+    return bool(records.attrs.get(PREPARED_MARK)) and set(PREPARED_COLUMNS) <= set(records.columns)
+
+
 def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
-    """The prepared table (``PREPARED_COLUMNS``) for a frame of person records."""
+    """The prepared table (``PREPARED_COLUMNS``) for a frame of person records.
+
+    A prepared table passed again is returned as it is: a caller that trains, scores and
+    measures blocking on a million records prepares them once (``train(prepare_records(df))``)
+    instead of three times (about 40 s each at 418,000 records).
+    """
+    if is_prepared(records):
+        return records
     validate_records(records)
     n = len(records)
     raw = {
@@ -306,9 +350,13 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "pnc_id": _identifier(raw["pnc_id"].astype("object")),
             "custody_number": _identifier(raw["custody_number"].astype("object")),
             "ni_number": _identifier(raw["ni_number"].astype("object")),
+            "first_key": _first_key(first_word),
+            "house_numbers": _house_numbers(address),
         }
     )
     for col in PREPARED_COLUMNS:
         if col not in ("first_keys", "last_keys"):
             out[col] = out[col].astype("object").where(out[col].notna(), None)
-    return out[list(PREPARED_COLUMNS)]
+    out = out[list(PREPARED_COLUMNS)]
+    out.attrs[PREPARED_MARK] = True
+    return out

@@ -97,6 +97,9 @@ class ResolveConfig:
     em_max_iterations: int = 25
     #: Highest probability a likely-twin pair may reach (inside the review band); see person.py.
     twin_cap: float = 0.9
+    #: From this probability a pair resting on the name alone may attach a lone record to the
+    #: one cluster its name points to (``cluster_scored``); it never joins two clusters.
+    attach_threshold: float = 0.8
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form of the configuration."""

@@ -38,3 +38,49 @@ def test_objects_group_by_normalised_identifier() -> None:
     )
     assert {c.record_ids for c in result.clusters} == {("r1", "r2"), ("r3", "r4")}
     assert result.rejected[0][0] == "r5"
+
+
+def test_a_weak_link_attaches_a_lone_record_to_its_only_cluster() -> None:
+    result = cluster(["a", "b", "c"], [("a", "b", 0.999)], attach_pairs=[("c", "a", 0.9)])
+    assert result.clusters == (("a", "b", "c"),)
+    assert result.run.counts["attached"] == 1
+
+
+def test_a_weak_link_to_two_clusters_attaches_nowhere() -> None:
+    # "David Smith" with only a name matches two different David Smiths: it joins neither.
+    result = cluster(
+        ["a", "b", "c", "d", "e"],
+        [("a", "b", 0.999), ("c", "d", 0.999)],
+        attach_pairs=[("e", "a", 0.9), ("e", "c", 0.9)],
+    )
+    assert result.clusters == (("a", "b"), ("c", "d"), ("e",))
+
+
+def test_a_weak_link_never_joins_two_clusters() -> None:
+    result = cluster(
+        ["a", "b", "c", "d"], [("a", "b", 0.999), ("c", "d", 0.999)], attach_pairs=[("b", "c", 0.9)]
+    )
+    assert result.clusters == (("a", "b"), ("c", "d"))
+
+
+def test_a_weak_link_respects_a_no_match() -> None:
+    result = cluster(["a", "b", "c"], [("a", "b", 0.999)], [("c", "b")], attach_pairs=[("c", "a", 0.9)])
+    assert result.cluster_of["c"] == "c"
+
+
+def test_cluster_scored_links_strong_pairs_and_attaches_name_only_ones() -> None:
+    import pandas as pd
+
+    from socmap.engines.resolve import ResolveConfig, cluster_scored
+
+    pairs = pd.DataFrame(
+        {
+            "record_id_l": ["a", "c", "d"],
+            "record_id_r": ["b", "a", "e"],
+            "match_probability": [0.995, 0.85, 0.999],
+            "name_only": [False, True, True],
+        }
+    )
+    result = cluster_scored(["a", "b", "c", "d", "e"], pairs, ResolveConfig())
+    # c attaches to a-b; d-e rest on the name alone and neither has a cluster to join.
+    assert result.clusters == (("a", "b", "c"), ("d",), ("e",))
