@@ -149,10 +149,16 @@ def propose(
             failed.append(f"{offenders} known offender(s), fewer than {cfg.min_offenders}")
         else:
             passed.append(f"{offenders} known offenders (at least {cfg.min_offenders})")
-        if offence_links < cfg.min_offence_links:
-            failed.append(f"{offence_links} offence link(s), fewer than {cfg.min_offence_links}")
-        else:
+        waiver = cfg.offender_share_without_offence_links
+        if offence_links >= cfg.min_offence_links:
             passed.append(f"{offence_links} offence links (at least {cfg.min_offence_links})")
+        elif waiver is not None and size and offenders / size >= waiver:
+            passed.append(
+                f"{offence_links} offence link(s), but {offenders} of the {size} members are known "
+                f"offenders (at least {waiver:.0%})"
+            )
+        else:
+            failed.append(f"{offence_links} offence link(s), fewer than {cfg.min_offence_links}")
         if cfg.themes:
             hit = sorted(set(cfg.themes) & set(theme_counts))
             if hit:

@@ -84,6 +84,9 @@ class ProposalConfig:
     enabler_money_share: float = 0.5
     priority_percentile: float = 0.9
     priority_min_offenders_linked: int = 2
+    # A community whose members are at least this share known offenders needs no offence link:
+    # eight known offenders who call and pay one another are worth an analyst's look. None: never.
+    offender_share_without_offence_links: float | None = None
 
 
 @dataclass(frozen=True)

@@ -263,3 +263,19 @@ def test_an_object_shared_by_more_people_than_the_cap_links_nobody(config: Netwo
     graph = build_graph(nodes, edges, config)
     assert graph.graph.ecount() == 1
     assert [ev.via for ev in graph.evidence(0)] == [None]
+
+
+def test_a_crew_of_known_offenders_without_a_co_offence_is_still_proposed(config: NetworkConfig) -> None:
+    day = dt.date(2024, 6, 1)
+    ring = [f"o{i}" for i in range(5)]
+    edges = [
+        Edge(ring[i], ring[(i + k) % 5], "call", "2B", day, f"K{i}{k}") for i in range(5) for k in (1, 2)
+    ]
+    offenders = [Node(o, offender=True) for o in ring]
+    (group,) = _propose(config, edges, offenders).groups
+    assert "5 of the 5 members are known offenders" in group.explanation
+    strict = dataclasses.replace(
+        config, proposals=dataclasses.replace(config.proposals, offender_share_without_offence_links=None)
+    )
+    assert not _propose(strict, edges, offenders).groups
+    assert not _propose(config, edges, [Node(o, offender=o in ring[:3]) for o in ring]).groups
