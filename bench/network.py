@@ -1,9 +1,18 @@
-"""Benchmark the network engine; prints JSON lines.
+"""Benchmark the network engine; prints JSON lines, each with the load average (a shared machine).
+
+``*_seconds`` are wall-clock; ``*cpu_seconds`` are this process's CPU time, which the load of
+other work inflates less (Leiden and centrality are single-threaded).
 
     .venv/bin/python bench/network.py --size small [--big-nodes 1000000 --big-edges 5000000] [--skip-big]
 
 (a) the synthetic region's true links through the whole engine (build, Leiden, centrality,
-    proposals) with NMI against the planted groups, and networkx Louvain on the same graph;
+    proposals) against the planted groups, and networkx Louvain (defaults, weight='weight', seed 1)
+    on the identical graph. Both partitions go through the same proposal tests and are scored the
+    same way (``socmap.engines.network.evaluate``): ``nmi``/``ari`` over every person of the graph,
+    the label being the planted OCG or "in no group" on either side; ``nmi_members``/``ari_members``
+    over planted members only (a member in no proposed group is a group of one);
+    ``raw_nmi_members`` for the partition before the proposal tests. ``nmi_margin`` is ours minus
+    Louvain's. Reuse a generated region with ``--region-dir``;
 (b) a generated graph of many small planted groups (10-50 people) plus random inter-group links:
     Leiden (CPM and modularity) and centrality times with NMI;
 (c) networkx Louvain and igraph Leiden on networkx's 10,000-node LFR benchmark graph, as a reference.
@@ -99,8 +108,12 @@ def bench_region(size: str, seed: int, drop: float, noise: float, region_dir: st
     built = time.perf_counter() - started
     g = graph.graph
     population = [graph.vertex_id(v) for v in range(g.vcount())]
+    cpu = time.process_time()
     communities = detect_communities(graph)
+    leiden_cpu = time.process_time() - cpu
+    cpu = time.process_time()
     scores = centrality(graph, communities)
+    centrality_cpu = time.process_time() - cpu
     started = time.perf_counter()
     proposals = propose(graph, communities, scores)
     proposed = time.perf_counter() - started
@@ -125,9 +138,11 @@ def bench_region(size: str, seed: int, drop: float, noise: float, region_dir: st
         planted_members=len(membership),
         build_seconds=round(built, 2),
         leiden_seconds=round(communities.seconds, 3),
+        leiden_cpu_seconds=round(leiden_cpu, 3),
         objective=communities.objective,
         resolution=communities.resolution,
         centrality_seconds=round(scores.seconds, 3),
+        centrality_cpu_seconds=round(centrality_cpu, 3),
         betweenness=scores.betweenness_method,
         propose_seconds=round(proposed, 3),
         groups=len(proposals.groups),
@@ -185,9 +200,9 @@ def bench_planted(nodes: int, edges: int, seed: int, resolution: float) -> None:
     g, truth = planted_graph(nodes, edges, seed)
     made = time.perf_counter() - started
     for objective, res in (("cpm", resolution), ("modularity", 1.0)):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         found = leiden(g, objective=objective, resolution=res, seed=1, n_iterations=2)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         emit(
             bench="network_planted_leiden",
             nodes=g.vcount(),
@@ -197,12 +212,14 @@ def bench_planted(nodes: int, edges: int, seed: int, resolution: float) -> None:
             objective=objective,
             resolution=res,
             seconds=round(seconds, 2),
+            cpu_seconds=round(cpu, 2),
             communities=len(set(found)),
             nmi=round(igraph.compare_communities(truth, found, method="nmi"), 4),
         )
         if objective == "cpm":
             cpm_found = found
     timings: dict[str, float] = {}
+    cpu = time.process_time()
     started = time.perf_counter()
     g.strength(weights="weight")
     timings["strength"] = time.perf_counter() - started
@@ -218,6 +235,7 @@ def bench_planted(nodes: int, edges: int, seed: int, resolution: float) -> None:
         if sub.vcount() >= 3:
             sub.betweenness(weights="distance")
     timings["betweenness_per_community"] = time.perf_counter() - started
+    timings["cpu"] = time.process_time() - cpu
     emit(
         bench="network_planted_centrality",
         nodes=g.vcount(),
