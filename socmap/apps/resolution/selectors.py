@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -21,7 +23,7 @@ from socmap.apps.core.visibility import consult, visible_filter
 from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState, ResolutionRun
 from socmap.engines import resolve
-from socmap.errors import NotVisible
+from socmap.errors import InvalidInput, InvalidModel, NotVisible
 
 QUEUE_PAGE = 25
 GRADE_ORDER = {"1": 0, "A": 0, "2": 1, "B": 1, "3": 2, "C": 2, "4": 3, "D": 3, "5": 4, "E": 4}
@@ -141,6 +143,7 @@ class PairView:
     conditions: tuple[str, ...]
     rows: tuple[Row, ...]
     steps: tuple[dict[str, Any], ...]
+    prior_weight: float | None
     waterfall: dict[str, Any]
     history: tuple[Judgement, ...]
     left_entity: str
@@ -232,9 +235,50 @@ def waterfall_spec(explanation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4)
+def _model(path: str, modified: float) -> resolve.ResolverModel:
+    return resolve.ResolverModel.load(path)
+
+
+def explanation(pair: Pair) -> dict[str, Any]:
+    """Why the model scored a pair so: the prior, then each comparison's level and match weight.
+
+    Pairs store only their comparison levels and weights; the words come from the model of the run
+    that scored them. Empty when an analyst joined the records without a score, or the model file is
+    gone (the page says so).
+    """
+    run = pair.run
+    if not pair.explanation or run is None or not run.model_path:
+        return {}
+    path = Path(run.model_path)
+    try:
+        model = _model(str(path), path.stat().st_mtime)
+    except (OSError, InvalidModel):
+        return {}
+    row = {
+        "record_id_l": pair.left_id,
+        "record_id_r": pair.right_id,
+        "match_weight": pair.match_weight,
+        "match_probability": pair.probability,
+        **pair.explanation,
+    }
+    try:
+        why = resolve.explain(row, model)
+    except InvalidInput:
+        return {}
+    return {
+        "prior_weight": round(why.prior_weight, 3),
+        "match_weight": round(why.match_weight, 3),
+        "steps": [
+            {"name": step.name, "level": step.level, "weight": round(step.match_weight, 3)}
+            for step in why.steps
+        ],
+    }
+
+
 def pair_get(viewer: User, pair_id: int, *, justification: str) -> PairView:
     """Both records of a pair with every value, and why the model scored it: two logged consultations."""
-    found = Pair.objects.select_related("left", "right", "judgement__user").filter(pk=pair_id).first()
+    found = Pair.objects.select_related("left", "right", "judgement__user", "run").filter(pk=pair_id).first()
     if found is None:
         raise NotVisible("No such pair: it may have been replaced by a newer run. Return to the queue.")
     left, left_conditions = consult(viewer, found.left, label="pair", justification=justification)
@@ -247,15 +291,16 @@ def pair_get(viewer: User, pair_id: int, *, justification: str) -> PairView:
         .select_related("user")
         .order_by("id")
     )
-    explanation = found.explanation or {}
+    why = explanation(found)
     return PairView(
         pair=found,
         left=left,
         right=right,
         conditions=tuple(dict.fromkeys(left_conditions + right_conditions)),
         rows=rows,
-        steps=tuple(explanation.get("steps", [])),
-        waterfall=waterfall_spec(explanation) if explanation else {},
+        steps=tuple(why.get("steps", [])),
+        prior_weight=why.get("prior_weight"),
+        waterfall=waterfall_spec(why) if why else {},
         history=history,
         left_entity=canonical_of(left.id),
         right_entity=canonical_of(right.id),

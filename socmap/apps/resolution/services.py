@@ -221,36 +221,38 @@ def _score(
     return resolve.score_pairs(frame, model, cfg)
 
 
-def explanation_json(row: Any, model: resolve.ResolverModel) -> dict[str, Any]:
-    """The waterfall of one pair, as stored on it (plain JSON)."""
-    why = resolve.explain(row, model)
-    return {
-        "prior_weight": round(why.prior_weight, 3),
-        "match_weight": round(why.match_weight, 3),
-        "match_probability": why.match_probability,
-        "steps": [
-            {
-                "name": s.name,
-                "level": s.level,
-                "weight": round(s.match_weight, 3),
-                "left": s.value_l,
-                "right": s.value_r,
-            }
-            for s in why.steps
-        ],
-    }
+def compact_scores(pairs: pd.DataFrame) -> list[str]:
+    """Each pair's comparison levels and weights as stored on it (JSON): enough to explain it later.
+
+    The words of the waterfall come from the model at display time (``selectors.explanation``), so
+    hundreds of thousands of pairs are not each explained up front.
+    """
+    columns = [c for c in pairs.columns if c.startswith(("gamma_", "mw_"))]
+    narrow = pairs[columns].copy()
+    for column in columns:
+        if column.startswith("gamma_"):
+            narrow[column] = narrow[column].fillna(0).astype(int)
+        else:
+            narrow[column] = narrow[column].astype(float).fillna(0.0).round(3)
+    return [json.dumps(row, separators=(",", ":")) for row in narrow.to_dict("records")]
 
 
 def _store_scored(
     run: ResolutionRun, pairs: pd.DataFrame, model: resolve.ResolverModel, cfg: resolve.ResolveConfig
 ) -> tuple[int, int]:
-    """Upsert pairs in the review band and above; add a model judgement where nobody has decided yet."""
+    """Upsert pairs in the review band and above; add a model judgement where nobody has decided yet.
+
+    Written with plain executemany: a large run keeps hundreds of thousands of pairs, and the ORM's
+    per-field work would dominate the run.
+    """
     kept = pairs[pairs["match_probability"] >= cfg.lower_threshold] if len(pairs) else pairs
+    if len(kept) == 0:
+        return 0, 0
     existing = {
-        (left, right): (pk, has_judgement)
-        for pk, left, right, has_judgement in Pair.objects.values_list(
-            "id", "left_id", "right_id", "judgement_id"
-        ).iterator(chunk_size=BATCH)
+        (left, right): pk
+        for pk, left, right in Pair.objects.values_list("id", "left_id", "right_id").iterator(
+            chunk_size=BATCH
+        )
     }
     judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
     # Records erased while the run was scoring have no pair any more.
@@ -258,80 +260,76 @@ def _store_scored(
         RecordEntity.objects.filter(schema="Person").values_list("id", flat=True).iterator(chunk_size=BATCH)
     )
     version = _version(model)
-    auto = queued = 0
-    new_pairs: list[Pair] = []
-    updates: list[Pair] = []
-    model_judgements: list[Judgement] = []
-    for row in kept.to_dict("records"):
-        key = ordered(str(row["record_id_l"]), str(row["record_id_r"]))
+    now = timezone.now()
+    scores = compact_scores(kept)
+    lefts = kept["record_id_l"].astype(str).tolist()
+    rights = kept["record_id_r"].astype(str).tolist()
+    probabilities = kept["match_probability"].astype(float).tolist()
+    weights = kept["match_weight"].astype(float).tolist()
+    new_rows: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    model_judgements: list[tuple[Any, ...]] = []
+    recheck: list[tuple[str, str]] = []
+    queued = 0
+    for index, (a, b) in enumerate(zip(lefts, rights, strict=True)):
+        key = ordered(a, b)
         if key[0] not in live or key[1] not in live:
-            continue  # erased while the run was scoring
-        p = float(row["match_probability"])
-        fields = {
-            "probability": p,
-            "match_weight": float(row["match_weight"]),
-            "uncertainty": abs(p - 0.5),
-            "explanation": explanation_json(row, model),
-            "run": run,
-        }
+            continue
+        p, score = probabilities[index], scores[index]
         if key in existing:
-            pk, _ = existing[key]
-            updates.append(Pair(id=pk, **fields))
+            updates.append((p, weights[index], abs(p - 0.5), score, run.pk, existing[key]))
             continue
+        state = PairState.PENDING
         if key in judged:
-            new_pairs.append(Pair(left_id=key[0], right_id=key[1], **fields))  # state filled in below
-            continue
-        if p >= cfg.upper_threshold:
-            model_judgements.append(
-                Judgement(
-                    left_id=key[0],
-                    right_id=key[1],
-                    decision=Decision.MATCH,
-                    model_version=version,
-                    probability=p,
-                    run=run,
-                )
-            )
-            auto += 1
+            recheck.append(key)
+        elif p >= cfg.upper_threshold:
+            model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
+            state = PairState.MATCH
         else:
             queued += 1
-        new_pairs.append(Pair(left_id=key[0], right_id=key[1], **fields))
-    with transaction.atomic():
-        made: dict[tuple[str, str], int] = {}
-        for start in range(0, len(model_judgements), BATCH):
-            for j in Judgement.objects.bulk_create(model_judgements[start : start + BATCH]):
-                made[(j.left_id, j.right_id)] = j.pk
-        for pair in new_pairs:
-            if (pair.left_id, pair.right_id) in made:
-                pair.state, pair.judgement_id = PairState.MATCH, made[(pair.left_id, pair.right_id)]
-        for start in range(0, len(new_pairs), BATCH):
-            Pair.objects.bulk_create(new_pairs[start : start + BATCH])
-        _update_scores(updates)
-        refresh_pair_states([(p.left_id, p.right_id) for p in new_pairs if (p.left_id, p.right_id) in judged])
-    return auto, queued
+        new_rows.append(
+            (key[0], key[1], p, weights[index], abs(p - 0.5), score, state, False, 0, run.pk, now)
+        )
+    pair_table, judgement_table = Pair._meta.db_table, Judgement._meta.db_table
+    jsonb = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    # Table names are the models' own; every value is a parameter.
+    with transaction.atomic(), connection.cursor() as cursor:
+        _executemany(
+            cursor,
+            f"INSERT INTO {judgement_table} (left_id, right_id, decision, model_version, "  # noqa: S608
+            "probability, reason, run_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            model_judgements,
+        )
+        _executemany(
+            cursor,
+            f"INSERT INTO {pair_table} (left_id, right_id, probability, match_weight, uncertainty, "  # noqa: S608
+            "explanation, state, decided_by_user, version, run_id, updated_at) "
+            f"VALUES (%s, %s, %s, %s, %s, {jsonb}, %s, %s, %s, %s, %s)",
+            new_rows,
+        )
+        made = list(
+            Judgement.objects.filter(run=run)
+            .values_list("id", "left_id", "right_id")
+            .iterator(chunk_size=BATCH)
+        )
+        _executemany(
+            cursor,
+            f"UPDATE {pair_table} SET judgement_id = %s WHERE left_id = %s AND right_id = %s",  # noqa: S608
+            made,
+        )
+        _executemany(
+            cursor,
+            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608
+            f"explanation = {jsonb}, run_id = %s WHERE id = %s",
+            updates,
+        )
+    refresh_pair_states(recheck)
+    return len(model_judgements), queued
 
 
-def _update_scores(pairs: list[Pair]) -> None:
-    """Re-scored pairs keep their state and history; only the score and its explanation change.
-
-    Plain executemany: Django's bulk_update builds one CASE per row and is a hundred times slower here.
-    """
-    if not pairs:
-        return
-    table = Pair._meta.db_table
-    cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    # The table name is the model's own and every value is a parameter.
-    sql = (
-        f"UPDATE {table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608
-        f"explanation = {cast}, run_id = %s WHERE id = %s"
-    )
-    rows = [
-        (p.probability, p.match_weight, p.uncertainty, json.dumps(p.explanation), p.run_id, p.pk)
-        for p in pairs
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+def _executemany(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        cursor.executemany(sql, rows[start : start + BATCH])
 
 
 def effective(history: Iterable[Judgement]) -> Judgement | None:

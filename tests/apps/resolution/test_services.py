@@ -57,8 +57,10 @@ def test_a_run_merges_sure_pairs_queues_uncertain_ones_and_records_the_model(res
     # Every stored pair explains itself: the prior and the steps add up to its match weight.
     pair = queued.first()
     assert pair is not None
-    steps = pair.explanation["steps"]
-    total = pair.explanation["prior_weight"] + sum(s["weight"] for s in steps)
+    why = selectors.explanation(pair)
+    steps = why["steps"]
+    assert {s["name"] for s in steps} >= {"first_name", "birth_date"} and all(s["level"] for s in steps)
+    total = why["prior_weight"] + sum(s["weight"] for s in steps)
     assert total == pytest.approx(pair.match_weight, abs=0.05)
     # Clusters follow the model's merges, and the run is audited as a combination.
     left, right = model_merges.values_list("left_id", "right_id").first()  # type: ignore[misc]

@@ -35,7 +35,8 @@ def test_an_analyst_reviews_a_pair_side_by_side_and_decides(resolved: Resolution
     assert 'id="side-by-side"' in html and 'id="waterfall-table"' in html
     spec = json.loads(page.context["spec"])
     assert (
-        spec["mark"]["type"] == "bar" and len(spec["data"]["values"]) == len(first.explanation["steps"]) + 2
+        spec["mark"]["type"] == "bar"
+        and len(spec["data"]["values"]) == len(selectors.explanation(first)["steps"]) + 2
     )
     consulted = AuditEvent.objects.filter(action=AuditAction.CONSULTATION, object_type="intel.recordentity")
     assert {e.object_id for e in consulted} >= {first.left_id, first.right_id}
