@@ -55,15 +55,25 @@ def graph_json(graph: netgraph.ViewGraph) -> dict[str, Any]:
             {
                 "data": {
                     "id": f"e{i}",
-                    "source": e.source,
-                    "target": e.target,
-                    "type": e.link_type,
-                    "weight": e.weight,
+                    "source": s,
+                    "target": t,
+                    "type": kind.replace("_", " ") + (f" ×{count}" if count > 1 else ""),
+                    "weight": round(weight, 4),
                 }
             }
-            for i, e in enumerate(graph.edges)
+            for i, ((s, t, kind), (count, weight)) in enumerate(sorted(_drawn_edges(graph).items()))
         ],
     }
+
+
+def _drawn_edges(graph: netgraph.ViewGraph) -> dict[tuple[str, str, str], tuple[int, float]]:
+    """One drawn line per pair and link type (records often repeat a link), with count and weight."""
+    out: dict[tuple[str, str, str], tuple[int, float]] = {}
+    for e in graph.edges:
+        key = (min(e.source, e.target), max(e.source, e.target), e.link_type)
+        count, weight = out.get(key, (0, 0.0))
+        out[key] = (count + 1, weight + e.weight)
+    return out
 
 
 def _ocg_filters(request: HttpRequest) -> tuple[OCGFilterForm, selectors.OCGFilter]:

@@ -30,7 +30,6 @@ for (const el of document.querySelectorAll("[data-network-source]")) {
   const cy = window.cytoscape({
     container: el,
     elements: { nodes: data.nodes, edges: data.edges },
-    wheelSensitivity: 0.3,
     style: [
       {
         selector: "node",
