@@ -160,6 +160,14 @@ def postcode_comparison() -> dict[str, Any]:
                 "Same postcode, different house number",
             ),
             _level(same_pc, "Same postcode"),
+            # A mistyped postcode on the same address (FEBRL4 keeps them apart: its address
+            # text has no postcode, so a postcode typo would otherwise lose the address too).
+            _level('"address_l" = "address_r"', "Same address, postcode differs"),
+            _level(
+                'damerau_levenshtein("postcode_l", "postcode_r") <= 1',
+                "Postcode within one character",
+            ),
+            _jw("address", 0.92),
             _level('"postcode_sector_l" = "postcode_sector_r"', "Same sector"),
             _level('"postcode_district_l" = "postcode_district_r"', "Same district"),
             _else(),

@@ -131,3 +131,57 @@ def test_the_nickname_table_holds_about_150_groups() -> None:
     path = pathlib.Path(__file__).parents[3] / "socmap/engines/resolve/nicknames.txt"
     groups = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     assert len(groups) >= 150
+
+
+def test_a_british_diminutive_scores_above_the_upper_threshold(model, config) -> None:
+    born = {"last_name": "Burton", "birth_date": "1986-02-22", "postcode": "SP2 9WG"}
+    pair = _pair(model, {"first_name": "Gary", **born}, {"first_name": "Gaz", **born})
+    assert pair["gamma_first_name"] == _gamma(model, "first_name", "Nickname, middle name or alias")
+    assert pair["match_probability"] >= config.upper_threshold
+
+
+def test_a_name_swap_is_weighed_once_and_never_above_the_same_names(model) -> None:
+    person = {"birth_date": "1969-01-29"}
+    swapped = _pair(
+        model,
+        {"first_name": "Dean", "last_name": "Jake", **person},
+        {"first_name": "Jake", "last_name": "Dean", **person},
+    )
+    same = _pair(
+        model,
+        {"first_name": "Jake", "last_name": "Dean", **person},
+        {"first_name": "Jake", "last_name": "Dean", **person},
+    )
+    assert swapped["gamma_last_name"] == -1  # neutral: the forename comparison weighs the swap
+    assert swapped["match_weight"] < same["match_weight"]
+
+
+def test_a_husband_and_wife_at_one_address_stay_below_the_upper_threshold(model, config) -> None:
+    home = {"last_name": "Mann", "postcode": "BH7 5SN", "address": "3 Raleigh Close Bournemouth BH7 5SN"}
+    pair = _pair(model, {"first_name": "Susan", **home}, {"first_name": "Linda", **home})
+    assert pair["match_probability"] < config.upper_threshold
+
+
+def test_someone_who_moved_house_still_scores_above_the_upper_threshold(model, config) -> None:
+    person = {"first_name": "Elliot", "last_name": "Morrison", "birth_date": "1987-03-19"}
+    pair = _pair(
+        model,
+        {**person, "postcode": "BH9 6UF", "address": "4 Mill Lane Bournemouth"},
+        {**person, "postcode": "GL50 3PP", "address": "17 High Street Cheltenham"},
+    )
+    assert pair["match_probability"] >= config.upper_threshold
+
+
+def test_a_pair_with_nothing_but_names_is_marked_name_only(model) -> None:
+    amy = {"first_name": "Amy", "last_name": "Shah", "address": None}
+    pair = _pair(model, amy, amy)
+    assert bool(pair["name_only"])
+
+
+def _gamma(model: ResolverModel, comparison: str, label: str) -> int:
+    for comp in model.settings["comparisons"]:
+        if comp["output_column_name"] == comparison:
+            levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+            labels = [lv["label_for_charts"] for lv in levels]
+            return len(levels) - 1 - labels.index(label)
+    raise KeyError(comparison)
