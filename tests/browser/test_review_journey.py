@@ -10,6 +10,7 @@ import pytest
 from socmap.apps.core.demo import DEMO_PASSWORD, build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
+from socmap.apps.resolution.selectors import canonical_of
 from socmap.apps.resolution.services import resolution_run
 from socmap.engines.synth import SynthConfig, generate
 
@@ -46,6 +47,8 @@ def test_review_three_pairs_by_keyboard_then_undo_a_merge(
         page.click("button:has-text('Continue')")  # type: ignore[attr-defined]
 
     first = current_pair(page)
+    before = Pair.objects.get(pk=first)
+    was_apart = canonical_of(before.left_id) != canonical_of(before.right_id)
     page.wait_for_selector("#waterfall svg")  # type: ignore[attr-defined]  # the chart drew under the CSP
     page.keyboard.press("m")  # type: ignore[attr-defined]
     page.wait_for_url(lambda url: PAIR_URL.match(url) is not None and not url.endswith(f"/{first}/"))  # type: ignore[attr-defined]
@@ -71,7 +74,9 @@ def test_review_three_pairs_by_keyboard_then_undo_a_merge(
     page.fill("#merge-history textarea", "Checked the custody photographs: not the same man")  # type: ignore[attr-defined]
     page.click("#merge-history button:has-text('Undo')")  # type: ignore[attr-defined]
     page.wait_for_selector(".govuk-notification-banner:has-text('Decision undone')")  # type: ignore[attr-defined]
-    assert merged.right.record.record_key not in page.inner_text("#entity-records")  # type: ignore[attr-defined]
+    if was_apart:  # other matches may join them anyway; if not, the undo parts them again
+        assert merged.right.record.record_key not in page.inner_text("#entity-records")  # type: ignore[attr-defined]
+    assert "Undo" in page.inner_text("#merge-history")  # type: ignore[attr-defined]
     assert Pair.objects.get(pk=first).state == PairState.PENDING
     errors = [m for m in page.console_messages if m.startswith("error")]  # type: ignore[attr-defined]
     assert not errors, errors

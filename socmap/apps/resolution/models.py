@@ -79,7 +79,7 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
 class Judgement(models.Model):
     """A decision about two person records. ``left_id < right_id`` always."""
 
-    left_id = models.CharField(max_length=40, db_index=True)
+    left_id = models.CharField(max_length=40)  # indexed first in "judgement_pair"
     right_id = models.CharField(max_length=40, db_index=True)
     decision = models.CharField(max_length=10, choices=Decision.choices)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -131,7 +131,8 @@ class PairState(models.TextChoices):
 class Pair(models.Model):
     """Cache: a scored or judged pair, with its explanation and current state (from its judgements)."""
 
-    left = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    # "unique_pair" (left, right) serves lookups by left; no second index to keep up.
+    left = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+", db_index=False)
     right = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
     probability = models.FloatField(null=True, blank=True)
     match_weight = models.FloatField(null=True, blank=True)
@@ -143,7 +144,7 @@ class Pair(models.Model):
         default=0, help_text="Bumped by every judgement: stale forms are refused"
     )
     judgement = models.ForeignKey(
-        Judgement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Judgement, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     run = models.ForeignKey(ResolutionRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -186,7 +186,12 @@ def _values(entity_ids: list[str]) -> dict[str, dict[str, list[Value]]]:
 
 
 def _prefix(statement: Statement) -> str:
-    return {"Address": "address ", "Phone": "phone ", "Vehicle": "vehicle "}.get(statement.schema, "linked ")
+    """Values of linked entities are labelled by what they are: "address postcode", "report date"."""
+    named = {"Address": "address", "Phone": "phone", "Vehicle": "vehicle", "BankAccount": "account"}
+    if statement.schema in named:
+        return f"{named[statement.schema]} "
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in statement.schema).strip()
+    return f"{words} "
 
 
 def _rank(value: Value) -> tuple[int, int, float]:

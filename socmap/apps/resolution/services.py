@@ -300,22 +300,19 @@ def _store_scored(
             "probability, reason, run_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             model_judgements,
         )
+        # The model's judgements stand on the pairs about to be written.
+        made = {
+            (left, right): pk
+            for pk, left, right in Judgement.objects.filter(run=run)
+            .values_list("id", "left_id", "right_id")
+            .iterator(chunk_size=BATCH)
+        }
         _executemany(
             cursor,
             f"INSERT INTO {pair_table} (left_id, right_id, probability, match_weight, uncertainty, "  # noqa: S608
-            "explanation, state, decided_by_user, version, run_id, updated_at) "
-            f"VALUES (%s, %s, %s, %s, %s, {jsonb}, %s, %s, %s, %s, %s)",
-            new_rows,
-        )
-        made = list(
-            Judgement.objects.filter(run=run)
-            .values_list("id", "left_id", "right_id")
-            .iterator(chunk_size=BATCH)
-        )
-        _executemany(
-            cursor,
-            f"UPDATE {pair_table} SET judgement_id = %s WHERE left_id = %s AND right_id = %s",  # noqa: S608
-            made,
+            "explanation, state, decided_by_user, version, run_id, updated_at, judgement_id) "
+            f"VALUES (%s, %s, %s, %s, %s, {jsonb}, %s, %s, %s, %s, %s, %s)",
+            [(*row, made.get((row[0], row[1]))) for row in new_rows],
         )
         _executemany(
             cursor,

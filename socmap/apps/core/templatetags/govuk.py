@@ -14,10 +14,11 @@ register = template.Library()
 
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # Django's CheckboxSelectMultiple is a RadioSelect subclass: ask for it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):
@@ -119,3 +120,10 @@ def filesize(value: int) -> str:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
     return str(value)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A property name as a person reads it: "birth_date" -> "Birth date"."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
