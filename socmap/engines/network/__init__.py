@@ -39,7 +39,7 @@ from socmap.engines.network.types import (
     Subgraph,
 )
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: period-aware projection, associates, offender-share waiver
 
 __all__ = [
     "ENGINE_VERSION",
