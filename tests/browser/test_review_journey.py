@@ -70,9 +70,11 @@ def test_review_three_pairs_by_keyboard_then_undo_a_merge(
     merged = Pair.objects.get(pk=first)
     page.goto(f"{base}/entities/{merged.left_id}/")  # type: ignore[attr-defined]
     assert merged.right.record.record_key in page.inner_text("#entity-records")  # type: ignore[attr-defined]
-    page.click("#merge-history summary:has-text('Undo this decision')")  # type: ignore[attr-defined]
-    page.fill("#merge-history textarea", "Checked the custody photographs: not the same man")  # type: ignore[attr-defined]
-    page.click("#merge-history button:has-text('Undo')")  # type: ignore[attr-defined]
+    mine = Judgement.objects.get(user__username="analyst", decision=Decision.MATCH)
+    undo = f"#merge-history details:has(input[name='judgement'][value='{mine.pk}'])"
+    page.click(f"{undo} summary")  # type: ignore[attr-defined]
+    page.fill(f"{undo} textarea", "Checked the custody photographs: not the same man")  # type: ignore[attr-defined]
+    page.click(f"{undo} button:has-text('Undo')")  # type: ignore[attr-defined]
     page.wait_for_selector(".govuk-notification-banner:has-text('Decision undone')")  # type: ignore[attr-defined]
     if was_apart:  # other matches may join them anyway; if not, the undo parts them again
         assert merged.right.record.record_key not in page.inner_text("#entity-records")  # type: ignore[attr-defined]
