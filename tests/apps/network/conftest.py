@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
@@ -35,10 +36,17 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def _analysed_once(django_db_setup: None, django_db_blocker: Any, region: Path) -> Iterator[int]:
+def _analysed_once(
+    django_db_setup: None, django_db_blocker: Any, region: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[int]:
     """Ingest, resolve and analyse once per module; each test then runs in its own rolled-back
     transaction on top of it, and the data is flushed when the module is done."""
-    with django_db_blocker.unblock():
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Model files go to a temporary folder, not the checkout's var/.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(VAR_DIR=tmp_path_factory.mktemp("var"), PASSWORD_HASHERS=fast),
+    ):
         build_demo_organisations()
         build_demo_intel(folder=region, only=SOME)
         resolution_run(actor=None, kind="full")

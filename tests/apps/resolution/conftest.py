@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
@@ -16,20 +18,30 @@ from tests.apps.intel.conftest import region  # noqa: F401 - the session's small
 SOME = {"intel-gloucestershire", "legacy-gloucestershire", "safeguarding-cheltenham", "custody", "prison"}
 
 
-@pytest.fixture(scope="session")
-def model_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The person model trained by the first test that needs one, reused by the rest of the session."""
-    return {"dir": tmp_path_factory.mktemp("resolve-model")}
+@pytest.fixture(scope="module")
+def _resolved_once(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    region: Path,  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[int]:
+    """Ingest and resolve once per module; each test then runs in its own rolled-back transaction
+    on top of it, and the data is flushed when the module is done."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(VAR_DIR=tmp_path_factory.mktemp("var"), PASSWORD_HASHERS=fast),
+    ):
+        build_demo_organisations()
+        build_demo_intel(folder=region, only=SOME)
+        run = resolution_run(actor=None, kind="full")
+        assert run.status == "done", run.message
+        try:
+            yield run.pk
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
-def resolved(db: None, region: Path, settings: Any, model_cache: dict[str, Path]) -> ResolutionRun:  # noqa: F811
-    build_demo_organisations()
-    build_demo_intel(folder=region, only=SOME)
-    if "model" in model_cache:
-        settings.SOCMAP_RESOLVE_MODEL = str(model_cache["model"])
-    run = resolution_run(actor=None, kind="full")
-    assert run.status == "done", run.message
-    if "model" not in model_cache:
-        model_cache["model"] = Path(shutil.copy(run.model_path, model_cache["dir"] / "person-model.json"))
-    return run
+def resolved(_resolved_once: int, db: None) -> ResolutionRun:
+    return ResolutionRun.objects.get(pk=_resolved_once)
