@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
-from socmap.apps.resolution.models import Pair, PairState
-from socmap.apps.resolution.services import evaluate_against, resolution_run
+from socmap.apps.resolution.models import Pair, PairState, ResolutionRun
+from socmap.apps.resolution.services import evaluate_against
 from socmap.apps.resolution.truth import load_truth
 from socmap.cli import app
 from socmap.errors import InvalidInput
@@ -21,8 +21,10 @@ from socmap.errors import InvalidInput
 def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp_path: Path) -> None:
     build_demo_organisations()
     build_demo_intel(folder=region)
-    run = resolution_run(actor=None, kind="full")
-    assert run.status == "done"
+    ran = CliRunner().invoke(app, ["resolve", "run", "--full"])
+    assert ran.exit_code == 0, ran.output
+    run = ResolutionRun.objects.get()
+    assert run.status == "done" and f"{run.auto_matched:,} merged by the model" in ran.output
     truth = load_truth(region / "truth" / "records.csv")
     assert len(truth) > 0.9 * run.records
 
