@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import mimetypes
 import secrets
+import time
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import IO, Any
@@ -373,4 +374,24 @@ def export_audited(
         object_repr=f"Export of {count} {what}",
         justification=justification.strip(),
         detail={"count": count, **(detail or {})},
+    )
+
+
+def run_finished(
+    run: Any, *, actor: User | None, started: float, justification: str, detail: dict[str, Any]
+) -> None:
+    """Close an analysis run (resolution, network…): timing, save, and the combination it made, audited.
+
+    ``run`` has ``status``, ``seconds`` and ``finished_at``; ``started`` is a ``time.perf_counter()``.
+    """
+    run.seconds = round(time.perf_counter() - started, 2)
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        AuditAction.COMBINATION,
+        actor=actor,
+        obj=run,
+        username="" if actor else "system",
+        justification=justification,
+        detail={"status": run.status, **detail},
     )

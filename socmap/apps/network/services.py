@@ -24,7 +24,7 @@ from django.utils import timezone
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Organisation, OrganisationKind, User
 from socmap.apps.core.models import Role as UserRole
-from socmap.apps.core.services import require_role
+from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.intel.models import RecordEntity
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.models import (
@@ -96,17 +96,12 @@ def analysis_run(
         run.status = RunStatus.DONE
     except SocmapError as exc:
         run.status, run.message = RunStatus.FAILED, str(exc)
-    run.seconds = round(time.perf_counter() - started, 2)
-    run.finished_at = timezone.now()
-    run.save()
-    audit_record(
-        AuditAction.COMBINATION,
+    run_finished(
+        run,
         actor=actor,
-        obj=run,
-        username="" if actor else "system",
+        started=started,
         justification="Network analysis run",
         detail={
-            "status": run.status,
             "groups_proposed": run.groups_proposed,
             "groups_new": run.groups_new,
             "groups_updated": run.groups_updated,

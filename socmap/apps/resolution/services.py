@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Role, User
-from socmap.apps.core.services import require_role
+from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.core.visibility import can_see
 from socmap.apps.intel.models import Record, RecordEntity
 from socmap.apps.intel.selectors import person_records
@@ -121,18 +121,13 @@ def resolution_run(
         run.status = RunStatus.DONE
     except SocmapError as exc:
         run.status, run.message = RunStatus.FAILED, str(exc)
-    run.seconds = round(time.perf_counter() - started, 2)
-    run.finished_at = timezone.now()
-    run.save()
-    audit_record(
-        AuditAction.COMBINATION,
+    run_finished(
+        run,
         actor=actor,
-        obj=run,
-        username="" if actor else "system",
+        started=started,
         justification="Entity resolution run",
         detail={
             "kind": run.kind,
-            "status": run.status,
             "records": run.records,
             "auto_matched": run.auto_matched,
             "queued": run.queued,
