@@ -3,8 +3,11 @@
     .venv/bin/python bench/ingest.py --size medium            # SQLite, and PostgreSQL if it answers
     .venv/bin/python bench/ingest.py --size large --only postgres
 
-Prints one JSON line per database: rows, seconds, rows per second and peak memory of the ingest
-process. Each database run happens in a fresh child process with a fresh database.
+Prints one JSON line per database: rows, seconds, rows per second, peak memory of the ingest
+process (``peak_mib``) and of the mapping process it forks for long files (``mapper_peak_mib``), and
+the machine's load average over the run (other work on the machine slows the figures). Each database
+run happens in a fresh child process with a fresh database. ``--region DIR`` keeps the generated
+region in DIR and re-uses it next time (the large one takes minutes to generate).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def child(region: Path, label: str) -> None:
     from socmap.apps.intel.demo import build_demo_intel
 
     build_demo_organisations()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     batches = build_demo_intel(folder=region)
     seconds = time.perf_counter() - started
@@ -50,11 +54,26 @@ def child(region: Path, label: str) -> None:
                 "records": sum(b.records_new for b in batches),
                 "statements": sum(b.statements_new for b in batches),
                 "quarantined": sum(b.quarantined for b in batches),
-                "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_mib": round(_peak_kib() / 1024, 1),
+                "mapper_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+                "load_average": [round(load_before, 2), *(round(x, 2) for x in os.getloadavg())],
+                "cpus": os.cpu_count(),
             }
         ),
         flush=True,
     )
+
+
+def _peak_kib() -> int:
+    """This process's peak resident memory. VmHWM, because ru_maxrss survives exec and would report
+    the parent's peak (the generator) for a child started by subprocess."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def postgres_ready() -> bool:
@@ -74,7 +93,7 @@ def main() -> None:
     parser.add_argument("--size", default="medium")
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--region", help=argparse.SUPPRESS)
+    parser.add_argument("--region", help="keep the generated region here and re-use it")
     args = parser.parse_args()
     if args.child:
         child(Path(args.region), args.child)
@@ -82,8 +101,9 @@ def main() -> None:
     from socmap.engines.synth import SynthConfig, generate
 
     with tempfile.TemporaryDirectory() as tmp:
-        region = Path(tmp) / "region"
-        generate(SynthConfig(seed=2026, size=args.size), out_dir=region)
+        region = Path(args.region) if args.region else Path(tmp) / "region"
+        if not (region / "manifest.json").exists():
+            generate(SynthConfig(seed=2026, size=args.size), out_dir=region, force=True)
         runs = []
         if args.only in (None, "sqlite"):
             runs.append(("sqlite", {"SOCMAP_VAR_DIR": str(Path(tmp) / "var"), "DATABASE_URL": ""}))

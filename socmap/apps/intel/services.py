@@ -43,6 +43,7 @@ MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 CHUNK = 2000
 # Files at least this long are mapped in a child process while this one writes (store.pipeline).
 PARALLEL_ROWS = 20_000
+PARALLEL_BYTES = 2 << 20  # the same for a workbook, whose rows are not counted beforehand
 Progress = Callable[[int, int | None], None]
 INGESTERS = (Role.ANALYST, Role.INTELLIGENCE_OFFICER, Role.ADMINISTRATOR, Role.PARTNER)
 
@@ -320,7 +321,9 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
         total = _estimate_rows(path)
         Batch.objects.filter(pk=batch.pk).update(rows_total=total)
         results = ingest.read_source(path, mapping, source_name=batch.file_name)
-        parallel = store.can_parallel() and (total or 0) >= PARALLEL_ROWS
+        parallel = store.can_parallel() and (
+            total >= PARALLEL_ROWS if total is not None else path.stat().st_size >= PARALLEL_BYTES
+        )
         chunks = store.pipeline(results, _context(batch, source, now), size=CHUNK, parallel=parallel)
         try:
             for chunk in chunks:

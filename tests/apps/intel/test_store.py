@@ -33,6 +33,7 @@ SOURCE = "cdr"
 def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
     """Map every file in a child process, in small chunks, whatever its length."""
     monkeypatch.setattr(services, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(services, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(services, "CHUNK", 150)
     monkeypatch.setattr(store, "can_parallel", lambda: True)
 
@@ -66,6 +67,16 @@ def test_mapping_in_a_child_process_stores_what_mapping_inline_would(in_child: N
     assert batch.statements_new == len(want.statements)
     assert batch.quarantined == QuarantinedRow.objects.filter(batch=batch).count() == len(want.quarantined)
     assert batch.records_new + batch.quarantined == batch.rows_done
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.django_db
+def test_a_workbook_is_mapped_in_a_child_process_too(in_child: None, region: Path) -> None:
+    build_demo_organisations()
+    (batch,) = build_demo_intel(folder=region, only={"custody"})
+    assert batch.status == BatchStatus.DONE and batch.rows_done > services.CHUNK
+    assert batch.records_new + batch.quarantined == batch.rows_done
+    assert Record.objects.filter(batch=batch).count() == batch.records_new
     assert not multiprocessing.active_children()
 
 
