@@ -176,12 +176,23 @@ def _store_chunk(batch: Batch, source: Source, items: list[Any], now: datetime, 
 
 
 def _store_prepared(
-    batch: Batch, source: Source, chunk: store.Prepared, now: datetime, counts: Counts
+    batch: Batch,
+    source: Source,
+    chunk: store.Prepared,
+    now: datetime,
+    counts: Counts,
+    *,
+    relaxed: bool = False,
 ) -> None:
-    """Store one prepared chunk in one transaction (see ``store`` for how and why)."""
+    """Store one prepared chunk in one transaction (see ``store`` for how and why).
+
+    ``relaxed``: a chunk of a batch run, whose commit need not wait for the disk (the run's final,
+    audited commit does). Anything else, like a resubmitted row with its audit event, commits as usual.
+    """
     stamp = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
-        store.synchronous_commit_off()
+        if relaxed:
+            store.synchronous_commit_off()
         first: dict[str, tuple[Any, ...]] = {}
         for rec in chunk.records:
             first.setdefault(rec[0], rec)
@@ -327,7 +338,7 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
         chunks = store.pipeline(results, _context(batch, source, now), size=CHUNK, parallel=parallel)
         try:
             for chunk in chunks:
-                _store_prepared(batch, source, chunk, now, counts)
+                _store_prepared(batch, source, chunk, now, counts, relaxed=True)
                 if progress:
                     progress(counts.rows, total)
         finally:

@@ -88,11 +88,11 @@ def test_a_write_that_fails_stops_the_mapper_and_running_again_resumes(
     real = services._store_prepared
     calls = {"n": 0}
 
-    def failing(*args: Any) -> None:
+    def failing(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        real(*args)
+        real(*args, **kwargs)
 
     monkeypatch.setattr(services, "_store_prepared", failing)
     with pytest.raises(RuntimeError, match="disk full"):
