@@ -10,6 +10,8 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import pathlib
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -67,13 +69,43 @@ def _arrow(prepared: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(prepared, schema=_SCHEMA, preserve_index=False)
 
 
-def _frame_of(sdf: SplinkDataFrame) -> pd.DataFrame:
-    frame: pd.DataFrame = sdf.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    return frame
+def _frame_of(sdf: SplinkDataFrame, config: ResolveConfig | None = None) -> pd.DataFrame:
+    """The scored pairs as pandas; without the compared values when the config says so."""
+    if config is None or config.retain_values:
+        frame: pd.DataFrame = sdf.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+        return frame
+    con = sdf.db_api.duckdb_con
+    names = [row[0] for row in con.execute(f"DESCRIBE {sdf.physical_name}").fetchall()]
+    wanted = [n for n in names if n in ("record_id_l", "record_id_r") or not n.endswith(("_l", "_r"))]
+    columns = ", ".join(f'"{n}"' for n in wanted)
+    return con.execute(f"SELECT {columns} FROM {sdf.physical_name}").df()  # noqa: S608
 
 
 def _register(db_api: DuckDBAPI, prepared: pd.DataFrame, name: str) -> SplinkDataFrame:
     return db_api.register(_arrow(prepared), table_name=name)
+
+
+def _db_api(config: ResolveConfig) -> DuckDBAPI:
+    """A fresh in-memory DuckDB for Splink, within ``config.memory_limit`` (spilling to temp files)."""
+    settings: dict[str, Any] = {}
+    if config.memory_limit:
+        settings["memory_limit"] = config.memory_limit
+        settings["temp_directory"] = str(pathlib.Path(tempfile.gettempdir()) / "socmap-resolve-duckdb")
+    return DuckDBAPI(connection=duckdb.connect(config=settings))
+
+
+#: EM needs a few hundred thousand pairs per session, not all of them: above this many records
+#: each session keeps the pairs whose left record hashes into one of ``n / EM_SAMPLE_RECORDS``
+#: buckets (seeded), so that training a million records does not build 10 million comparison
+#: vectors per session (the date-of-birth block alone held 8 million at 418,000 records).
+EM_SAMPLE_RECORDS = 100_000
+
+
+def _em_rule(rule: str, records: int, seed: int) -> str:
+    buckets = math.ceil(records / EM_SAMPLE_RECORDS)
+    if buckets <= 1:
+        return rule
+    return f"({rule}) AND hash(l.record_id || '{seed}') % {buckets} = 0"
 
 
 def _rules(config: ResolveConfig) -> tuple[str, ...]:
@@ -131,7 +163,7 @@ def train(records: pd.DataFrame, config: ResolveConfig | None = None) -> Resolve
 
 def _fit(prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
     """Prior, then u by seeded random sampling, then m by EM, one session per rule."""
-    db_api = DuckDBAPI()
+    db_api = _db_api(config)
     sdf = _register(db_api, prepared, "records")
     linker = Linker(sdf, settings_dict(_rules(config), config.em_max_iterations), log_level=None)
     linker.training.estimate_probability_two_random_records_match(
@@ -142,12 +174,12 @@ def _fit(prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
     )
     for rule in EM_BLOCKING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
+            _em_rule(rule, len(prepared), config.seed), estimate_without_term_frequencies=True
         )
     return linker.misc.save_model_to_json()
 
 
-def _scoring_settings(model: ResolverModel, rules: tuple[str, ...]) -> dict[str, Any]:
+def _scoring_settings(model: ResolverModel, rules: tuple[str, ...], config: ResolveConfig) -> dict[str, Any]:
     settings = dict(model.settings)
     settings["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in rules
@@ -239,10 +271,22 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _count_blocked(con: duckdb.DuckDBPyConnection, table: str, rules: tuple[str, ...]) -> int:
-    sql = blocked_pairs_sql(table, table, rules, dedupe=True)
-    row = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()  # noqa: S608 - our own rules
-    return int(row[0][0])
+def _count_blocked(
+    con: duckdb.DuckDBPyConnection, left: str, right: str, rules: tuple[str, ...], *, dedupe: bool = True
+) -> int:
+    """How many distinct pairs the rules compare, counted as Splink generates them.
+
+    Each rule counts only the pairs no earlier rule produced, so the sum is the number of
+    distinct pairs without holding them in a set: at 418,000 records that set (20 million
+    pairs of 40-character ids) cost gigabytes.
+    """
+    total = 0
+    for i, rule in enumerate(rules):
+        earlier = " OR ".join(f"coalesce(({r}), false)" for r in rules[:i]) or "false"
+        cond = f"({rule}) AND NOT ({earlier})" + (" AND l.record_id < r.record_id" if dedupe else "")
+        sql = f"SELECT count(*) FROM {left} AS l JOIN {right} AS r ON {cond}"  # noqa: S608 - our own rules
+        total += int(con.execute(sql).fetchall()[0][0])
+    return total
 
 
 def blocked_pairs_sql(left: str, right: str, rules: tuple[str, ...], *, dedupe: bool) -> str:
@@ -310,15 +354,17 @@ def score_pairs(
     started = time.perf_counter()
     prepared = prepare_records(records)
     rules = _rules(config)
-    db_api = DuckDBAPI()
+    db_api = _db_api(config)
     sdf = _register(db_api, prepared, "records")
-    linker = Linker(sdf, _scoring_settings(model, rules), log_level=None)
-    blocked = _count_blocked(db_api.duckdb_con, sdf.physical_name, rules)
+    linker = Linker(sdf, _scoring_settings(model, rules, config), log_level=None)
+    blocked = _count_blocked(db_api.duckdb_con, sdf.physical_name, sdf.physical_name, rules)
     with _quiet_splink():
         predictions = linker.inference.predict(
             threshold_match_probability=config.keep_above or None, warning_mode="never"
         )
-    pairs = _tidy(_mark_name_only(_twin_guard(_frame_of(predictions), model, config)))
+    frame = _frame_of(predictions, config)
+    predictions.drop_table_from_database_and_remove_from_cache()
+    pairs = _tidy(_mark_name_only(_twin_guard(frame, model, config)))
     return ScoredPairs(
         pairs=pairs,
         run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
@@ -351,22 +397,22 @@ def score_new(
             fields={"record_id": sorted(clash)[:20]},
         )
     rules = _rules(config)
-    db_api = DuckDBAPI()
+    db_api = _db_api(config)
     sdf_existing = _register(db_api, existing, "existing")
     sdf_new = _register(db_api, new, "new_batch")
-    linker = Linker(sdf_existing, _scoring_settings(model, rules), log_level=None)
+    linker = Linker(sdf_existing, _scoring_settings(model, rules, config), log_level=None)
     threshold = config.keep_above or None
     frames = []
     if len(existing):
         between = linker.inference.predict_between(
             sdf_existing, sdf_new, threshold_match_probability=threshold, warning_mode="never"
         )
-        frames.append(_frame_of(between))
+        frames.append(_frame_of(between, config))
     if len(new) > 1:
         within = linker.inference.predict_within(
             sdf_new, threshold_match_probability=threshold, warning_mode="never"
         )
-        frames.append(_frame_of(within))
+        frames.append(_frame_of(within, config))
     frames = [f for f in frames if len(f)]
     pairs = (
         _tidy(_mark_name_only(_twin_guard(pd.concat(frames, ignore_index=True), model, config)))
@@ -374,9 +420,8 @@ def score_new(
         else _empty_like(model)
     )
     con = db_api.duckdb_con
-    between_sql = blocked_pairs_sql(sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
-    between_n = int(con.execute(f"SELECT count(*) FROM ({between_sql})").fetchall()[0][0])  # noqa: S608
-    within_n = _count_blocked(con, sdf_new.physical_name, rules)
+    between_n = _count_blocked(con, sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
+    within_n = _count_blocked(con, sdf_new.physical_name, sdf_new.physical_name, rules)
     return ScoredPairs(
         pairs=pairs,
         run=_run(

@@ -100,6 +100,14 @@ class ResolveConfig:
     #: From this probability a pair resting on the name alone may attach a lone record to the
     #: one cluster its name points to (``cluster_scored``); it never joins two clusters.
     attach_threshold: float = 0.8
+    #: DuckDB's memory limit for training and scoring ("4GB"); None leaves DuckDB's default
+    #: (80 % of the machine). Beyond it DuckDB spills to temporary files.
+    memory_limit: str | None = None
+    #: Keep the compared values (``<column>_l``/``_r``) in ``ScoredPairs.pairs``. A run whose
+    #: kept pairs number millions (the large region keeps about 6 million above 0.5, one per
+    #: true pair) can leave them out: as Python strings they took over 8 GB; ``explain`` then
+    #: shows levels and weights without the values.
+    retain_values: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form of the configuration."""

@@ -185,3 +185,12 @@ def _gamma(model: ResolverModel, comparison: str, label: str) -> int:
             labels = [lv["label_for_charts"] for lv in levels]
             return len(levels) - 1 - labels.index(label)
     raise KeyError(comparison)
+
+
+def test_scoring_without_values_keeps_scores_and_drops_the_compared_values(model, people) -> None:
+    records = people[0].head(300)
+    full = score_pairs(records, model, ResolveConfig()).pairs
+    lean = score_pairs(records, model, ResolveConfig(retain_values=False)).pairs
+    assert "first_name_l" in full.columns and "first_name_l" not in lean.columns
+    pd.testing.assert_series_equal(full["match_weight"], lean["match_weight"])
+    assert explain(lean.iloc[0], model).steps[0].value_l is None
