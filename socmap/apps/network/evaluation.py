@@ -73,11 +73,15 @@ def evaluate_region(region: Path) -> Figures:
     def to_truth(groups: dict[str, set[str]]) -> dict[str, set[str]]:
         return {k: {true_of[m] for m in members if m in true_of} for k, members in groups.items()}
 
+    # The engine's fair comparison (see socmap.engines.network.evaluate): both partitions pass the same
+    # proposal tests, and both are scored over every person mapped to the truth, not only planted members.
+    population = set(true_of.values())
     ours = network.evaluate(
         to_truth({g.key: set(g.members) for g in proposals.groups}),
         truth.membership,
         truth.priority_individuals,
         {true_of[p.person_id] for p in proposals.priority_individuals if p.person_id in true_of},
+        population=population,
     )
     import networkx as nx
 
@@ -88,9 +92,25 @@ def evaluate_region(region: Path) -> Figures:
     started = time.perf_counter()
     found = nx.community.louvain_communities(nxg, weight="weight", seed=1)
     louvain_seconds = time.perf_counter() - started
+    membership = [0] * g.vcount()
+    for index, community in enumerate(found):
+        for vertex in community:
+            membership[vertex] = index
+    reference = network.community_result(
+        graph,
+        membership,
+        objective="modularity",
+        resolution=1.0,
+        seed=1,
+        seconds=louvain_seconds,
+        method="Louvain",
+    )
+    theirs = network.propose(graph, reference, network.centrality(graph, reference), config)
     louvain = network.evaluate(
-        to_truth({str(i): {graph.vertex_id(v) for v in c} for i, c in enumerate(found) if len(c) > 1}),
+        to_truth({grp.key: set(grp.members) for grp in theirs.groups}),
         truth.membership,
         truth.priority_individuals,
+        {true_of[p.person_id] for p in theirs.priority_individuals if p.person_id in true_of},
+        population=population,
     )
     return Figures(len(true_of), len(proposals.groups), ours, louvain, len(found), seconds, louvain_seconds)

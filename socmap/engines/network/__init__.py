@@ -15,7 +15,7 @@ Every result carries its explanation in words and the evidence ids behind it.
 from __future__ import annotations
 
 from socmap.engines.network.centrality import centrality
-from socmap.engines.network.communities import detect_communities
+from socmap.engines.network.communities import community_result, detect_communities
 from socmap.engines.network.config import load_config
 from socmap.engines.network.evaluate import evaluate
 from socmap.engines.network.graph import build_graph, neighbourhood
@@ -60,6 +60,7 @@ __all__ = [
     "Subgraph",
     "build_graph",
     "centrality",
+    "community_result",
     "detect_communities",
     "evaluate",
     "load_config",
