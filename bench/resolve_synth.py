@@ -284,7 +284,7 @@ def main() -> None:
     parser.add_argument("--via", choices=("engine", "db"), default=None)
     parser.add_argument("--region", type=Path, default=None, help="a region generated earlier (seed 2026)")
     parser.add_argument("--threshold", type=float, default=None)
-    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit")
+    parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit")
     parser.add_argument("--sweep", action="store_true", help="also print quality at other thresholds")
     args = parser.parse_args()
     via = args.via or ("engine" if args.size == "large" else "db")
@@ -325,7 +325,7 @@ def main() -> None:
     )
     # Pairs below the lower threshold are neither clustered nor shown for review, so the bench
     # does not carry them into pandas (millions at 1M records), nor the compared values, which
-    # only an analyst's explanation needs; DuckDB is held to 3 GB.
+    # only an analyst's explanation needs; DuckDB is held to 2 GB.
     config = resolve.ResolveConfig(keep_above=0.5, memory_limit=args.memory_limit, retain_values=False)
     if args.threshold is not None:
         config = dataclasses.replace(config, upper_threshold=args.threshold)

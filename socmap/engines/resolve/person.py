@@ -76,9 +76,11 @@ def _frame_of(sdf: SplinkDataFrame, config: ResolveConfig | None = None) -> pd.D
         return frame
     con = sdf.db_api.duckdb_con
     names = [row[0] for row in con.execute(f"DESCRIBE {sdf.physical_name}").fetchall()]
-    wanted = [n for n in names if n in ("record_id_l", "record_id_r") or not n.endswith(("_l", "_r"))]
+    front = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
+    wanted = front + [n for n in names if n not in front and not n.endswith(("_l", "_r"))]
     columns = ", ".join(f'"{n}"' for n in wanted)
-    return con.execute(f"SELECT {columns} FROM {sdf.physical_name}").df()  # noqa: S608
+    order = "ORDER BY record_id_l, record_id_r"  # as _tidy leaves them, so it need not copy
+    return con.execute(f"SELECT {columns} FROM {sdf.physical_name} {order}").df()  # noqa: S608
 
 
 def _register(db_api: DuckDBAPI, prepared: pd.DataFrame, name: str) -> SplinkDataFrame:
@@ -267,7 +269,15 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
                 df.loc[swap, col_r] = a.to_numpy()
     front = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
     rest = [c for c in df.columns if c not in front]
-    df = df[front + rest].sort_values(["record_id_l", "record_id_r"], kind="stable")
+    # Millions of pairs arrive already in order from DuckDB (see _frame_of): a reordered or
+    # sorted copy of them would double the peak memory for nothing.
+    if list(df.columns) != front + rest:
+        df = df[front + rest]
+    left, right = df["record_id_l"], df["record_id_r"]
+    before_l, before_r = left.shift(), right.shift()
+    in_order = ((before_l < left) | ((before_l == left) & (before_r < right))).iloc[1:].all()
+    if not in_order:
+        df = df.sort_values(["record_id_l", "record_id_r"], kind="stable")
     return df.reset_index(drop=True)
 
 
