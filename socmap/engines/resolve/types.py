@@ -72,7 +72,8 @@ class ResolveConfig:
     (``bench/resolve_febrl4.py``); small through the database, medium and large through the
     ingest engine (on small both paths build identical frames). Pairs at or above
     ``upper_threshold`` (0.99, match weight about +6.6) are proposed as matches; pairs between
-    ``lower_threshold`` (0.5) and it go to an analyst; below it they are not shown. Measured pairwise precision / recall / F1:
+    ``lower_threshold`` (0.5) and it go to an analyst; below it they are not shown.
+    Measured pairwise precision / recall / F1:
 
     ===========  ======================  ======================  ======================
     upper        small (2,121 records)   medium (41,735)         large (416,133)
