@@ -38,21 +38,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Which truth field each mapping's entity key stands for, where their names differ (synthetic data only).
-TRUTH_FIELD = {
-    "subject1": "subject_1",
-    "subject2": "subject_2",
-    "linked": "subject_2",
-    "associate": "subject_2",
-    "payer_person": "payer",
-    "payee_person": "payee",
-    "associated": "associated_person",
-}
-PER_FILE = {
-    "custody.xlsx": {"subject": "detainee"},
-    "legacy.csv": {"associate": "associate"},
-    "prison.csv": {"associate": "associate"},
-}
+from socmap.engines.synth.truth_keys import truth_field
+
 # Person statement property -> resolver column, as socmap.apps.intel.selectors.PERSON_PROPS.
 PERSON_PROPS = {
     "first_name": "first_name",
@@ -76,10 +63,6 @@ def truth_for(region: Path) -> dict[tuple[str, str, str], str]:
             if row["entity_kind"] == "person":
                 out[(row["file"], row["record_id"], row["field"])] = row["true_id"]
     return out
-
-
-def truth_field(file: str, key: str) -> str:
-    return PER_FILE.get(file, {}).get(key) or TRUTH_FIELD.get(key, key)
 
 
 def _setup_django(tmp: str) -> None:

@@ -14,28 +14,10 @@ from pathlib import Path
 
 from socmap.apps.intel.demo import DEMO_SOURCES
 from socmap.apps.intel.models import RecordEntity
+from socmap.engines.synth.truth_keys import truth_field
 from socmap.errors import InvalidInput
 
-# Mapping entity keys whose truth field is named differently in the synthetic region's files.
-TRUTH_FIELD = {
-    "subject1": "subject_1",
-    "subject2": "subject_2",
-    "linked": "subject_2",
-    "associate": "subject_2",
-    "payer_person": "payer",
-    "payee_person": "payee",
-    "associated": "associated_person",
-}
-PER_FILE = {
-    "custody.xlsx": {"subject": "detainee"},
-    "legacy.csv": {"associate": "associate"},
-    "prison.csv": {"associate": "associate"},
-}
 MAX_BYTES = 2 << 30
-
-
-def truth_field(file: str, key: str) -> str:
-    return PER_FILE.get(file, {}).get(key) or TRUTH_FIELD.get(key, key)
 
 
 def load_truth(path: Path) -> dict[str, str]:
