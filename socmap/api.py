@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from socmap.apps.assessment.api import router as assessment_router
 from socmap.apps.core.api import public as core_public
 from socmap.apps.core.api import router as core_router
 from socmap.apps.core.auth import api_auth
@@ -74,3 +75,4 @@ api.add_router("/", inspections_router)
 api.add_router("/", intel_router)
 api.add_router("/", resolution_router)
 api.add_router("/", network_router)
+api.add_router("/", assessment_router)

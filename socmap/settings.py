@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "socmap.apps.intel",
     "socmap.apps.resolution",
     "socmap.apps.network",
+    "socmap.apps.assessment",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("socmap.apps.intel.urls")),
     path("", include("socmap.apps.resolution.urls")),
     path("", include("socmap.apps.network.urls")),
+    path("", include("socmap.apps.assessment.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -85,3 +85,27 @@ def document(owner_user: User, **kwargs: Any) -> Document:
     }
     params.update(kwargs)
     return services.document_upload(actor=owner_user, handle=io.BytesIO(b"synthetic content\n"), **params)
+
+
+def ocg(
+    owner: Organisation,
+    *,
+    name: str = "",
+    theme: str = "county_lines",
+    themes: dict[str, int] | None = None,
+    compartment: Compartment | None = None,
+    handling: str = "P",
+) -> Any:
+    """A proposed organised crime group as an analysis run leaves it (no members: tests add their own)."""
+    from socmap.apps.network.models import OCG
+
+    return OCG.objects.create(
+        owner=owner,
+        handling=handling,
+        conditions="Police use only" if handling == "C" else "",
+        compartment=compartment,
+        name=name or f"Group {next(_seq)}",
+        theme=theme,
+        themes=themes if themes is not None else {theme: 3},
+        explanation="Proposed because its members are linked by co-arrests and shared phones.",
+    )

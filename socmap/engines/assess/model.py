@@ -327,9 +327,11 @@ def _bands(data: _Node, low: Decimal, high: Decimal, problems: _Problems) -> lis
             tier = 0
         if isinstance(months, bool) or not isinstance(months, int) or months < 1:
             problems.add(
-                item, "reassess_months", f"{path}.reassess_months",
+                item,
+                "reassess_months",
+                f"{path}.reassess_months",
                 f"reassess_months must be a whole number of months from 1, not {months!r}",
-            )  # fmt: skip
+            )
             months = 0
         if lower is not None and upper is not None:
             bands.append((Band(key, label, int(tier), lower, upper, int(months)), item))

@@ -58,8 +58,18 @@ def refused(text: str) -> str:
 def test_the_shipped_model_loads_with_a_descriptor_for_every_scale_point() -> None:
     model = load_scoring_model(DEFAULT_MODEL)
     assert model.name == "morile-sw" and model.version == 1
-    assert {"physical_harm", "psychological_harm", "financial_harm", "community_harm", "scale_reach",
-            "likelihood", "victim_vulnerability", "capacity", "capability", "confidence"} <= set(model.dimensions)  # fmt: skip
+    assert {
+        "physical_harm",
+        "psychological_harm",
+        "financial_harm",
+        "community_harm",
+        "scale_reach",
+        "likelihood",
+        "victim_vulnerability",
+        "capacity",
+        "capability",
+        "confidence",
+    } <= set(model.dimensions)
     for dim in model.dimensions.values():
         assert dim.question and len(dim.scale) >= 2
         assert all(p.label and len(p.descriptor) > 10 for p in dim.scale), dim.key
@@ -132,5 +142,5 @@ def test_yaml_that_does_not_parse_names_its_line() -> None:
 
 
 def test_a_missing_file_is_refused_by_name(tmp_path: Path) -> None:
-    with pytest.raises(InvalidModel, match="nothere.yaml: cannot be read"):
+    with pytest.raises(InvalidModel, match=r"nothere\.yaml: cannot be read"):
         load_scoring_model(tmp_path / "nothere.yaml")
