@@ -273,6 +273,11 @@ def _store_scored(
         p, score = probabilities[index], scores[index]
         if key in existing:
             updates.append((p, weights[index], abs(p - 0.5), score, run.pk, existing[key]))
+            # A pair nobody has decided that a newer model now scores above the threshold is
+            # merged like a new one; a decision already made, by anyone, stands.
+            if key not in judged and p >= cfg.upper_threshold:
+                model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
+                recheck.append(key)
             continue
         state = PairState.PENDING
         if key in judged:

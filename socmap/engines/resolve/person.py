@@ -240,6 +240,40 @@ def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig
     return pairs
 
 
+REFERENCE = "reference"
+REFERENCE_LABEL = "A cross-reference: the same custody, PNC or NI number, and nothing else to compare"
+
+
+def _reference(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig) -> pd.DataFrame:
+    """Lift cross-references to ``config.reference_floor``.
+
+    A custody record names its co-accused by their custody numbers only. Such a record is the
+    person that number was issued to: an identifier agrees and there is nothing else on one side
+    to compare (every other comparison is missing). Splink's weight for one agreeing identifier
+    alone stays in the review band (about 0.7 on the small region), which left every co-accused
+    a nameless person of their own and cut the co-offending links the network analysis needs.
+    The lift is its own waterfall step (``mw_reference``), so explanations still add up.
+    """
+    g_id = _gamma_of(model, "identifiers", "An identifier agrees")
+    others = [c for c in pairs.columns if c.startswith("gamma_") and c != "gamma_identifiers"]
+    if g_id is None or "gamma_identifiers" not in pairs.columns or not others:
+        pairs[f"mw_{REFERENCE}"] = 0.0
+        return pairs
+    floor = math.log2(config.reference_floor / (1 - config.reference_floor))
+    references = (pairs["gamma_identifiers"] == g_id) & (pairs[others] == -1).all(axis=1)
+    lift = (floor - pairs["match_weight"]).clip(lower=0.0).where(references, 0.0).astype(float)
+    pairs[f"mw_{REFERENCE}"] = lift
+    pairs["match_weight"] = pairs["match_weight"] + lift
+    odds = pd.Series(2.0, index=pairs.index) ** pairs["match_weight"]
+    pairs["match_probability"] = odds / (1 + odds)
+    return pairs
+
+
+def _adjust(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig) -> pd.DataFrame:
+    """The rules applied after Splink's weights, in order, each its own waterfall step."""
+    return _tidy(_mark_name_only(_reference(_twin_guard(pairs, model, config), model, config)))
+
+
 NAME_COMPARISONS = ("first_name", "last_name")
 
 
@@ -374,7 +408,7 @@ def score_pairs(
         )
     frame = _frame_of(predictions, config)
     predictions.drop_table_from_database_and_remove_from_cache()
-    pairs = _tidy(_mark_name_only(_twin_guard(frame, model, config)))
+    pairs = _adjust(frame, model, config)
     return ScoredPairs(
         pairs=pairs,
         run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
@@ -425,7 +459,7 @@ def score_new(
         frames.append(_frame_of(within, config))
     frames = [f for f in frames if len(f)]
     pairs = (
-        _tidy(_mark_name_only(_twin_guard(pd.concat(frames, ignore_index=True), model, config)))
+        _adjust(pd.concat(frames, ignore_index=True), model, config)
         if frames
         else _empty_like(model)
     )
@@ -516,18 +550,14 @@ def explain(pair: Mapping[str, Any] | pd.Series, model: ResolverModel) -> PairEx
                 value_r=" / ".join(values_r) or None,
             )
         )
-    guard = row.get(f"mw_{TWIN_GUARD}")
-    if guard is not None and float(guard) != 0.0:
-        steps.append(
-            ComparisonStep(
-                name=TWIN_GUARD,
-                level=TWIN_GUARD_LABEL,
-                gamma=1,
-                match_weight=float(guard),
-                value_l=None,
-                value_r=None,
+    for rule, label in ((TWIN_GUARD, TWIN_GUARD_LABEL), (REFERENCE, REFERENCE_LABEL)):
+        weight = row.get(f"mw_{rule}")
+        if weight is not None and float(weight) != 0.0:
+            steps.append(
+                ComparisonStep(
+                    name=rule, level=label, gamma=1, match_weight=float(weight), value_l=None, value_r=None
+                )
             )
-        )
     return PairExplanation(
         record_id_l=str(row["record_id_l"]),
         record_id_r=str(row["record_id_r"]),

@@ -115,6 +115,10 @@ class ResolveConfig:
     em_max_iterations: int = 25
     #: Highest probability a likely-twin pair may reach (inside the review band); see person.py.
     twin_cap: float = 0.9
+    #: Probability a cross-reference is lifted to: a record that holds nothing but a custody
+    #: number, PNC id or NI number (a custody record's co-accused) is the person that identifier
+    #: belongs to, not a guess; see ``_reference`` in person.py.
+    reference_floor: float = 0.999
     #: From this probability a pair resting on the name alone may attach a lone record to the
     #: one cluster its name points to (``cluster_scored``); it never joins two clusters.
     attach_threshold: float = 0.5

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.intel import services as intel_services
@@ -221,3 +222,30 @@ def test_an_incremental_run_scores_only_the_new_records(resolved: ResolutionRun,
     assert (
         Pair.objects.filter(run=run).exclude(left_id__in=new_ids).exclude(right_id__in=new_ids).count() == 0
     )
+
+
+@pytest.mark.django_db
+def test_a_later_run_merges_an_undecided_pair_it_now_scores_above_the_threshold_but_keeps_decisions(
+    resolved: ResolutionRun,
+) -> None:
+    analyst = User.objects.get(username="analyst")
+    pending = list(Pair.objects.filter(state=PairState.PENDING).order_by("-probability")[:50])
+    undecided = pending[0]
+    people = {selectors.canonical_of(undecided.left_id), selectors.canonical_of(undecided.right_id)}
+    # A pair of other people: a no-match touching the first pair's people would rightly block it.
+    decided = next(
+        p
+        for p in pending[1:]
+        if not people & {selectors.canonical_of(p.left_id), selectors.canonical_of(p.right_id)}
+    )
+    services.judge(actor=analyst, pair_id=decided.pk, decision=Decision.NO_MATCH, reason="Different tattoos")
+    upper = min(undecided.probability, decided.probability) - 1e-6
+    with override_settings(SOCMAP_RESOLVE_UPPER=upper, SOCMAP_RESOLVE_LOWER=min(0.5, upper / 2)):
+        run = services.resolution_run(actor=None, kind="full")
+    assert run.status == "done" and run.auto_matched > 0
+    undecided.refresh_from_db()
+    decided.refresh_from_db()
+    assert undecided.state == PairState.MATCH and not undecided.decided_by_user
+    assert undecided.judgement is not None and undecided.judgement.run_id == run.pk
+    assert selectors.canonical_of(undecided.left_id) == selectors.canonical_of(undecided.right_id)
+    assert decided.state == PairState.NO_MATCH and decided.decided_by_user

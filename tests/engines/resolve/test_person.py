@@ -70,6 +70,34 @@ def test_twins_with_different_forenames_score_below_the_upper_threshold(model, c
     assert pair["match_probability"] < config.upper_threshold
 
 
+def test_a_co_accused_known_only_by_custody_number_is_that_custody_record_s_person(model, config) -> None:
+    stub = {"record_id": "A", "source": "custody", "custody_number": "DO/000030/23"}
+    subject = {
+        **BASE,
+        "record_id": "B",
+        "first_name": "Gemma",
+        "last_name": "Barrett",
+        "birth_date": "1970-10-16",
+        "custody_number": "do/000030/23 ",
+    }
+    pairs = score_pairs(pd.DataFrame([stub, subject]), model, ResolveConfig(keep_above=0.0)).pairs
+    assert len(pairs) == 1
+    pair = pairs.iloc[0]
+    assert pair["match_probability"] >= config.upper_threshold
+    why = explain(pair, model)
+    lift = [s for s in why.steps if s.name == "reference"]
+    assert len(lift) == 1 and lift[0].match_weight > 0
+    assert why.prior_weight + sum(s.match_weight for s in why.steps) == pytest.approx(why.match_weight)
+
+
+def test_an_agreeing_custody_number_with_a_different_person_named_is_not_lifted(model, config) -> None:
+    a = {"first_name": "Gemma", "last_name": "Barrett", "birth_date": "1970-10-16", "custody_number": "X1"}
+    b = {"first_name": "Lee", "last_name": "Hughes", "birth_date": "1991-02-03", "custody_number": "X1"}
+    pair = _pair(model, a, b)
+    assert pair["mw_reference"] == 0.0
+    assert pair["match_probability"] < config.upper_threshold
+
+
 def test_the_explanation_sums_to_the_total_match_weight(model, people, config) -> None:
     pairs = score_pairs(people[0].head(300), model, config).pairs
     for _, row in pairs.head(25).iterrows():
