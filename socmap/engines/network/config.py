@@ -177,6 +177,7 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             enabler_money_share=number(pro, "enabler_money_share", "proposals", 0.5),
             priority_percentile=number(pro, "priority_percentile", "proposals", 0.9),
             priority_min_offenders_linked=whole(pro, "priority_min_offenders_linked", "proposals", 2),
+            max_hub_share=number(pro, "max_hub_share", "proposals", 1.0),
             offender_share_without_offence_links=(
                 None
                 if pro.get("offender_share_without_offence_links") is None

@@ -81,6 +81,10 @@ def propose(
     offence_types = {k for k, v in link_cfg.items() if v.offence}
     non_member_labels = {_label(k) for k, v in link_cfg.items() if not v.member_evidence}
     is_money = np.isin(contrib_type, list(money_types))
+    # Edges (person pairs) with at least one offence link behind them.
+    offence_edge = np.zeros(len(per_edge), dtype=bool)
+    if len(contrib_edge):
+        offence_edge[contrib_edge[np.isin(contrib_type, list(offence_types))]] = True
     money_weight = np.zeros(n)
     if len(contrib_edge):
         for side in (0, 1):
@@ -98,6 +102,7 @@ def propose(
         np.add.at(member_weight, ends[contrib_edge[inside_shows], side], graph.contrib_weight[inside_shows])
     associate = member_weight <= 0
 
+    is_offender = graph.offender[graph.graph_nodes] & ~associate
     sizes = np.bincount(member, minlength=1) if n else np.zeros(0, dtype=np.int64)
     candidate = np.flatnonzero(sizes >= 2)
     in_candidate = np.isin(member, candidate)
@@ -159,6 +164,22 @@ def propose(
             )
         else:
             failed.append(f"{offence_links} offence link(s), fewer than {cfg.min_offence_links}")
+        if cfg.max_hub_share < 1.0:
+            share = _hub_share(
+                [e for e in edges_of[c] if is_offender[ends[e, 0]] and is_offender[ends[e, 1]]], ends, weights
+            )
+            if share > cfg.max_hub_share:
+                failed.append(
+                    f"{share:.0%} of the link weight between its known offenders involves one of them "
+                    f"(more than {cfg.max_hub_share:.0%}): one offender and the people linked to them, "
+                    "not a group whose members are tied to each other"
+                )
+            else:
+                passed.append(
+                    f"its known offenders are tied to each other, not only to one of them "
+                    f"({share:.0%} of their link weight involves the most-linked, at most "
+                    f"{cfg.max_hub_share:.0%})"
+                )
         if cfg.themes:
             hit = sorted(set(cfg.themes) & set(theme_counts))
             if hit:
@@ -222,6 +243,18 @@ def propose(
         f"{cfg.min_size} people rejected."
     )
     return ProposalResult(groups, individuals, rejected, explanation)
+
+
+def _hub_share(eids: list[int], ends: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]) -> float:
+    """Share of these edges' weight that touches the person with the most of it (1.0 when none)."""
+    if not eids:
+        return 1.0
+    pairs = ends[eids]
+    w = weights[eids]
+    people, inverse = np.unique(pairs.ravel(), return_inverse=True)
+    strength = np.bincount(inverse, weights=np.repeat(w, 2), minlength=len(people))
+    total = float(w.sum())
+    return float(strength.max()) / total if total > 0 else 1.0
 
 
 def _roles(

@@ -87,6 +87,11 @@ class ProposalConfig:
     # A community whose members are at least this share known offenders needs no offence link:
     # eight known offenders who call and pay one another are worth an analyst's look. None: never.
     offender_share_without_offence_links: float | None = None
+    # Highest share of the link weight between a group's known offenders that may involve one of
+    # them. One offender and the people arrested with them on separate occasions, who barely know
+    # one another, is a Priority Individual, not a group: an OCG's members are tied to each other,
+    # not only to one person. 1.0 turns the test off.
+    max_hub_share: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,23 @@ def test_a_crew_of_known_offenders_without_a_co_offence_is_still_proposed(config
     )
     assert not _propose(strict, edges, offenders).groups
     assert not _propose(config, edges, [Node(o, offender=o in ring[:3]) for o in ring]).groups
+
+
+def test_one_offender_and_the_people_arrested_with_them_is_not_a_group(config: NetworkConfig) -> None:
+    day = dt.date(2024, 6, 1)
+    others = [f"p{i}" for i in range(4)]
+    edges = [Edge("dealer", p, "co_offending", "1A", day, f"C{i}") for i, p in enumerate(others)]
+    edges += [Edge("dealer", p, "associate", "2B", day, f"A{i}") for i, p in enumerate(others)]
+    edges.append(Edge("p0", "p1", "call", "3C", day, "K1"))  # two of them once spoke
+    nodes = [Node(p, offender=True) for p in ["dealer", *others]]
+    result = _propose(config, edges, nodes)
+    assert not result.groups
+    (rejected,) = result.rejected
+    assert any("one offender and the people linked to them" in r for r in rejected.reasons)
+    # The same five, when the four also offend together, are a group.
+    ring = [
+        Edge(a, b, "co_offending", "1A", day, f"R{a}{b}")
+        for a, b in zip(others, others[1:] + others[:1], strict=True)
+    ]
+    (group,) = _propose(config, edges + ring, nodes).groups
+    assert "tied to each other" in group.explanation
