@@ -336,7 +336,8 @@ def _clean(
         if number is None or isinstance(raw, bool) or model.dimensions[key].point(number) is None:
             dim = model.dimensions[key]
             problems[f"value_{key}"] = [
-                f"{dim.label}: {raw!r} is outside its scale; choose one of {', '.join(map(str, dim.values))}"
+                f"{dim.label}: {str(raw).strip()} is outside its scale; choose one of "
+                f"{', '.join(map(str, dim.values))}"
             ]
             continue
         values[key] = number
@@ -438,24 +439,28 @@ def assessment_save(*, actor: User, assessment: Assessment, data: AssessmentInpu
 
 
 def assessment_submit(*, actor: User, assessment: Assessment, data: AssessmentInput) -> Assessment:
-    """Save and submit for approval: every factor scored and explained, confidence stated."""
+    """Save and submit for approval: every factor scored on its scale and explained, confidence stated.
+
+    Every problem is reported at once. When the only problems are gaps, the draft is still saved, so
+    nothing typed is lost."""
+    model = stored_model(assessment.model)
+    values, rationales, invalid = _clean(model, data)
+    missing: dict[str, list[str]] = {}
+    for key, dim in model.dimensions.items():
+        if key not in values and f"value_{key}" not in invalid:
+            missing[f"value_{key}"] = [f"Choose a value for {dim.label.lower()}"]
+        if key not in rationales and f"rationale_{key}" not in invalid:
+            missing[f"rationale_{key}"] = [f"Say why you chose this value for {dim.label.lower()}"]
+    if not data.confidence and "confidence" not in invalid:
+        missing["confidence"] = ["Choose how confident you are in this assessment"]
+    message = "The assessment could not be submitted: every factor needs a value on its scale and a rationale"
+    if invalid:
+        raise InvalidInput(message, fields=invalid | missing)
     saved = assessment_save(actor=actor, assessment=assessment, data=data)
     if saved.assessor_id != actor.pk and not actor.has_role(Role.SUPERVISOR):
         raise NotAllowed("Only the assessor submits their assessment")
-    model = stored_model(saved.model)
-    problems: dict[str, list[str]] = {}
-    for key, dim in model.dimensions.items():
-        if key not in saved.values:
-            problems[f"value_{key}"] = [f"Choose a value for {dim.label.lower()}"]
-        if not saved.rationales.get(key):
-            problems[f"rationale_{key}"] = [f"Say why you chose this value for {dim.label.lower()}"]
-    if not saved.confidence:
-        problems["confidence"] = ["Choose how confident you are in this assessment"]
-    if problems:
-        raise InvalidInput(
-            "The assessment cannot be submitted yet: every factor needs a value and a rationale",
-            fields=problems,
-        )
+    if missing:
+        raise InvalidInput(message, fields=missing)
     result = assess.score(model, saved.values)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().select_related("threat").get(pk=saved.pk)

@@ -33,7 +33,7 @@ def test_a_value_outside_its_scale_is_refused_naming_the_factor(region: Region) 
     assert info.value.fields == {
         "value_physical_harm": ["Physical harm: 9 is outside its scale; choose one of 0, 1, 2, 3, 4"]
     }
-    with pytest.raises(InvalidInput, match="could not be saved"):
+    with pytest.raises(InvalidInput, match="could not be submitted"):
         services.assessment_submit(actor=region.analyst, assessment=draft, data=entered(2, likelihood=0))
 
 

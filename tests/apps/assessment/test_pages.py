@@ -1,0 +1,157 @@
+"""The pages: ranked lists, the form with its GOV.UK errors, the explanation, the decision."""
+
+from __future__ import annotations
+
+from socmap.apps.assessment import services
+from socmap.apps.assessment.models import Status
+from socmap.engines.assess import load_scoring_model
+from tests import factories
+from tests.apps.assessment.conftest import Region, approved, submitted, thematic
+from tests.conftest import signed_in
+
+MODEL = load_scoring_model()
+
+
+def form_data(level: int = 2, action: str = "submit", **overrides: str) -> dict[str, str]:
+    data = {"action": action, "confidence": "medium", "summary": "", "sources": ""}
+    for key, dim in MODEL.dimensions.items():
+        data[f"value_{key}"] = str(max(dim.lowest, min(dim.highest, level)))
+        data[f"rationale_{key}"] = "From the custody records"
+    return data | overrides
+
+
+def test_the_regional_list_ranks_threats_with_their_scores_and_charts(region: Region) -> None:
+    approved(region.analyst, region.supervisor, thematic(region.analyst, "Low one"), 1)
+    approved(region.analyst, region.supervisor, thematic(region.analyst, "High one", "firearms"), 4)
+    page = signed_in(region.analyst).get("/threats/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.index("High one") < html.index("Low one")
+    assert 'id="chart-theme"' in html and "data-vega-spec" in html and 'id="distribution-table"' in html
+    assert ">243<" in html
+
+
+def test_the_list_filters_by_band_and_theme(region: Region) -> None:
+    approved(region.analyst, region.supervisor, thematic(region.analyst, "Low one"), 1)
+    approved(region.analyst, region.supervisor, thematic(region.analyst, "High one", "firearms"), 4)
+    client = signed_in(region.analyst)
+    assert "Low one" not in client.get("/threats/?band=high").content.decode()
+    html = client.get("/threats/?theme=county_lines").content.decode()
+    assert "Low one" in html and "High one" not in html
+
+
+def test_the_form_shows_every_descriptor_and_suggestions(region: Region) -> None:
+    group = factories.ocg(region.glos, name="Red Lane", themes={"county_lines": 5, "firearms": 2})
+    threat = services.threat_create(actor=region.analyst, kind="ocg", ocg=group)
+    services.assessment_start(actor=region.analyst, threat=threat, justification="Assessing Red Lane")
+    html = signed_in(region.analyst).get(f"/threats/{threat.pk}/assess/").content.decode()
+    for dim in MODEL.dimensions.values():
+        assert all(p.descriptor.replace("'", "&#x27;") in html for p in dim.scale), dim.key
+    assert 'id="suggestion-physical_harm"' in html and "2 events of its members involve firearms" in html
+    assert 'value="4" aria-describedby="id_value_physical_harm-4-descriptor" checked' in html
+
+
+def test_submitting_without_rationales_shows_a_govuk_error_summary(region: Region) -> None:
+    threat = thematic(region.analyst)
+    services.assessment_start(actor=region.analyst, threat=threat)
+    response = signed_in(region.analyst).post(
+        f"/threats/{threat.pk}/assess/", form_data(rationale_likelihood="", value_physical_harm="9")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert 'href="#id_value_physical_harm"' in html and "9 is outside its scale" in html
+    assert "From the custody records" in html  # the input is kept
+
+
+def test_a_missing_rationale_is_named_by_the_page(region: Region) -> None:
+    threat = thematic(region.analyst)
+    services.assessment_start(actor=region.analyst, threat=threat)
+    html = (
+        signed_in(region.analyst)
+        .post(f"/threats/{threat.pk}/assess/", form_data(rationale_likelihood=""))
+        .content.decode()
+    )
+    assert 'href="#id_rationale_likelihood">Say why you chose this value for likelihood' in html
+
+
+def test_submit_then_approve_through_the_pages(region: Region) -> None:
+    threat = thematic(region.analyst)
+    services.assessment_start(actor=region.analyst, threat=threat)
+    response = signed_in(region.analyst).post(f"/threats/{threat.pk}/assess/", form_data(3))
+    assert response.status_code == 302
+    supervisor = signed_in(region.supervisor)
+    page = supervisor.get(f"/threats/{threat.pk}/").content.decode()
+    assert 'id="decide"' in page and 'id="score-explanation"' in page
+    assert "42 × 3 = 126" in page and "126 + 15 = 141" in page
+    supervisor.post(
+        f"/threats/{threat.pk}/", {"action": "decide", "decision": "approve", "comment": "Agreed"}
+    )
+    threat.refresh_from_db()
+    assert threat.status == Status.APPROVED and threat.due_on is not None
+
+
+def test_approving_ones_own_assessment_is_refused_by_the_page(region: Region) -> None:
+    threat = thematic(region.other_supervisor)
+    submitted(region.other_supervisor, threat)
+    client = signed_in(region.other_supervisor)
+    assert 'id="decide"' not in client.get(f"/threats/{threat.pk}/").content.decode()
+    response = client.post(f"/threats/{threat.pk}/", {"action": "decide", "decision": "approve"})
+    assert response.status_code == 400
+    assert "You cannot approve your own assessment" in response.content.decode()
+
+
+def test_returning_without_a_comment_is_refused_by_the_page(region: Region) -> None:
+    threat = thematic(region.analyst)
+    submitted(region.analyst, threat)
+    response = signed_in(region.supervisor).post(
+        f"/threats/{threat.pk}/", {"action": "decide", "decision": "return"}
+    )
+    assert (
+        response.status_code == 400
+        and 'href="#id_comment">Say what needs to change' in response.content.decode()
+    )
+
+
+def test_a_version_page_shows_its_explanation_and_changes(region: Region) -> None:
+    threat = thematic(region.analyst)
+    approved(region.analyst, region.supervisor, threat, 3)
+    client = signed_in(region.analyst)
+    client.post(f"/threats/{threat.pk}/", {"action": "start"})
+    client.post(f"/threats/{threat.pk}/assess/", form_data(3, value_likelihood="4"))
+    html = client.get(f"/threats/{threat.pk}/versions/2/").content.decode()
+    assert "What changed from version 1" in html and "Likelihood" in html
+    assert "168 + 15 = 183" in html
+
+
+def test_recording_a_threat_with_bad_input_keeps_it_and_names_the_fields(region: Region) -> None:
+    response = signed_in(region.analyst).post(
+        "/threats/new/",
+        {
+            "kind": "thematic",
+            "title": "Drones over HMP Eastwood",
+            "theme": "",
+            "level": "force",
+            "handling": "P",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and 'href="#id_theme">Choose the theme' in html
+    assert "Drones over HMP Eastwood" in html
+
+
+def test_recording_a_threat_opens_its_assessment(region: Region) -> None:
+    response = signed_in(region.analyst).post(
+        "/threats/new/",
+        {"kind": "vulnerability", "title": "Bitcoin ATMs in Cheltenham", "theme": "money_laundering",
+         "level": "force", "handling": "P"},
+    )  # fmt: skip
+    assert response.status_code == 302 and response["Location"].endswith("/assess/")
+
+
+def test_the_overdue_and_force_lists_render(region: Region) -> None:
+    approved(region.avon_analyst, region.avon_supervisor, thematic(region.avon_analyst, "Avon threat"))
+    client = signed_in(region.analyst)
+    assert "Avon threat" not in client.get("/threats/force/").content.decode()
+    assert "Avon threat" in client.get("/threats/").content.decode()
+    assert client.get("/threats/overdue/").status_code == 200
