@@ -39,7 +39,7 @@ def picture(region: Region) -> dict[str, Threat]:
         "Dorset cyber gang": thematic(factories.user(region.dorset, "analyst"), "Dorset cyber gang", "cyber"),
     }
     dorset_supervisor = factories.user(region.dorset, "supervisor")
-    for level, (title, threat) in enumerate(threats.items(), start=1):
+    for level, threat in enumerate(threats.values(), start=1):
         supervisor = {region.glos.pk: region.supervisor, region.avon.pk: region.avon_supervisor}.get(
             threat.owner_id, dorset_supervisor
         )
