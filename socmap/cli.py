@@ -195,6 +195,7 @@ def demo(
         _manage("migrate", "--no-input", "--verbosity", "0")
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from socmap.apps.assessment.demo import build_demo_assessment
         from socmap.apps.core.demo import build_demo_organisations
         from socmap.apps.inspections.demo import build_demo_inspections
         from socmap.apps.intel.demo import build_demo_intel, generate_region
@@ -224,6 +225,8 @@ def demo(
             build_demo_resolution(progress=lambda msg: progress.update(task, description=msg))
             progress.update(task, description="Analysing the network", completed=0, total=None)
             build_demo_network(progress=lambda msg: progress.update(task, description=msg))
+            progress.update(task, description="Assessing threats", completed=0, total=None)
+            build_demo_assessment()
         return logins
 
     logins = guarded(run)
@@ -578,6 +581,123 @@ def network_evaluate(
     for name, value in figures.items():
         table.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else f"{value:.4f}")
     console.print(table)
+
+
+assess_app = typer.Typer(
+    help="Threat assessment: check a scoring model, list priorities, compare scores under another model.",
+    no_args_is_help=True,
+)
+app.add_typer(assess_app, name="assess")
+assess_model_app = typer.Typer(help="Scoring model files.", no_args_is_help=True)
+assess_app.add_typer(assess_model_app, name="model")
+
+
+@assess_model_app.command("check")
+def assess_model_check(
+    file: Path | None = typer.Argument(None, help="A scoring model YAML (default: the one socmap ships)"),
+) -> None:
+    """Check a scoring model file; a problem is reported with the file, line and reason."""
+    from socmap.engines import assess
+
+    model = guarded(lambda: assess.load_scoring_model(file or assess.DEFAULT_MODEL))
+    table = Table(title=f"{model.title} ({model.label}, sha256 {model.sha256[:12]}…)")
+    for column in ("Dimension", "Group", "Weight", "Scale"):
+        table.add_column(column)
+    for dim in model.dimensions.values():
+        role = " (multiplier)" if dim.key == model.combine.multiplier else ""
+        table.add_row(
+            dim.label,
+            model.groups.get(dim.group, dim.group) + role,
+            str(dim.weight),
+            f"{dim.lowest}–{dim.highest}",
+        )
+    console.print(table)
+    bands = "; ".join(f"{b.label} (tier {b.tier}) from {b.lower}" for b in reversed(model.bands))
+    console.print(f"Scores {model.min_score}–{model.max_score}. Bands: {bands}", highlight=False)
+    console.print(f"[green]{model.file} is a valid scoring model[/]", highlight=False)
+
+
+@assess_app.command("list")
+def assess_list(
+    as_user: str = typer.Option(..., "--as", help="Whose view: the list shows what this user may see"),
+    force: str = typer.Option("", help="Owning force or unit (slug)"),
+    theme: str = typer.Option("", help="Theme, e.g. county_lines"),
+    band: str = typer.Option("", help="Band key, e.g. high"),
+    overdue: bool = typer.Option(False, "--overdue", help="Only threats overdue for re-assessment"),
+    limit: int = typer.Option(50, min=1, max=200),
+) -> None:
+    """The ranked threat list, as a user may see it."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.assessment import selectors
+        from socmap.apps.core.selectors import active_user
+
+        user = active_user(username=as_user)
+        filters = selectors.ThreatFilter(force=force, theme=theme, band=band, overdue=overdue)
+        return selectors.threat_list(viewer=user, filters=filters, per_page=limit)
+
+    page = guarded(run)
+    table = Table(title=f"{page.total} threat{'s' if page.total != 1 else ''}")
+    for column in ("Rank", "Threat", "Theme", "Owner", "Score", "Band", "Status", "Due"):
+        table.add_column(column)
+    for rank, t in enumerate(page.items, start=1):
+        table.add_row(
+            str(rank) if t.score is not None else "",
+            t.title,
+            t.get_theme_display(),
+            t.owner.name,
+            f"{t.score.normalize():f}" if t.score is not None else "",
+            t.band_label,
+            t.get_status_display(),
+            str(t.due_on or ""),
+        )
+    console.print(table)
+
+
+@assess_app.command("rescore")
+def assess_rescore(
+    model_file: Path = typer.Option(..., "--model", help="The scoring model YAML to compare with"),
+    as_user: str = typer.Option(..., "--as", help="Whose view: only threats this user may see"),
+) -> None:
+    """Each standing score beside what another model would give the same values. Nothing is changed."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.assessment import selectors
+        from socmap.apps.core.selectors import active_user
+        from socmap.engines import assess
+
+        model = assess.load_scoring_model(model_file)
+        return model, selectors.rescore_compare(viewer=active_user(username=as_user), model=model)
+
+    model, rows = guarded(run)
+    table = Table(title=f"Standing scores against {model.label} (stored scores are not changed)")
+    for column in (
+        "Threat",
+        "Version",
+        "Scored with",
+        "Score",
+        "Band",
+        f"{model.label} score",
+        "Band",
+        "Note",
+    ):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r.threat.title,
+            str(r.version),
+            r.old_model,
+            f"{r.old_score.normalize():f}" if r.old_score else "",
+            r.old_band,
+            f"{r.new_score.normalize():f}" if r.new_score is not None else "",
+            r.new_band,
+            r.note,
+        )
+    console.print(table)
+    moved = sum(1 for r in rows if r.note.startswith("moves"))
+    console.print(f"{len(rows)} compared, {moved} would change band", highlight=False)
 
 
 @app.command()

@@ -195,8 +195,9 @@ def threat_create(
     return threat
 
 
-def _refresh(threat: Threat) -> None:
-    """Keep the threat's copy of its standing score in step with its assessments."""
+def threat_refresh(threat: Threat) -> None:
+    """Keep the threat's copy of its standing score in step with its assessments (every service that
+    changes an assessment calls it in the same transaction)."""
     versions = list(threat.assessments.order_by("-number"))
     latest = versions[0] if versions else None
     approved = next((a for a in versions if a.status == Status.APPROVED), None)
@@ -283,7 +284,7 @@ def assessment_start(*, actor: User, threat: Threat, justification: str = "") ->
             + (f", from version {previous.number}" if previous else ""),
         )
         audit_record(AuditAction.ALTERATION, actor=actor, obj=assessment, detail={"model": model.label})
-        _refresh(locked)
+        threat_refresh(locked)
     return assessment
 
 
@@ -486,7 +487,7 @@ def assessment_submit(*, actor: User, assessment: Assessment, data: AssessmentIn
             justification="submitted for approval",
             detail={"score": str(result.score), "band": result.band.key, "model": model.label},
         )
-        _refresh(locked.threat)
+        threat_refresh(locked.threat)
     return locked
 
 
@@ -563,7 +564,7 @@ def assessment_approve(*, actor: User, assessment: Assessment, comment: str = ""
             justification=comment.strip() or "approved",
             detail={"score": str(locked.score), "band": locked.band, "due_on": locked.due_on.isoformat()},
         )
-        _refresh(locked.threat)
+        threat_refresh(locked.threat)
     return locked
 
 
@@ -584,5 +585,5 @@ def assessment_return(*, actor: User, assessment: Assessment, comment: str) -> A
         locked.save(update_fields=["status", "supervisor", "decided_at", "decision_comment"])
         _event(locked.threat, EventKind.RETURNED, actor, assessment=locked, comment=comment.strip())
         audit_record(AuditAction.ALTERATION, actor=actor, obj=locked, justification=comment.strip())
-        _refresh(locked.threat)
+        threat_refresh(locked.threat)
     return locked

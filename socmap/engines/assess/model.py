@@ -68,9 +68,9 @@ class _Problems:
         if not self.items:
             return
         lines = [f"{self.file}, line {line}, {path}: {msg}" for line, path, msg in self.items]
+        # The message names file, line and key for each problem; no ``fields`` (they would repeat it).
         raise InvalidModel(
-            lines[0] if len(lines) == 1 else f"{self.file}: {len(lines)} problems\n" + "\n".join(lines),
-            fields={f"{self.file}:{line}:{path}": [msg] for line, path, msg in self.items},
+            lines[0] if len(lines) == 1 else f"{self.file}: {len(lines)} problems\n" + "\n".join(lines)
         )
 
 

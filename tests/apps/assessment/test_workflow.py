@@ -184,6 +184,6 @@ def test_overdue_threats_are_listed(region: Region) -> None:
     late = approved(region.analyst, region.supervisor, thematic(region.analyst, "Old threat"))
     approved(region.analyst, region.supervisor, thematic(region.analyst, "Fresh threat"))
     Assessment.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
-    services._refresh(late.threat)
+    services.threat_refresh(late.threat)
     page = selectors.threat_list(viewer=region.analyst, filters=selectors.ThreatFilter(overdue=True))
     assert [t.title for t in page.items] == ["Old threat"]
