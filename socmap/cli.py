@@ -553,25 +553,7 @@ def network_evaluate(
 
         return evaluate_region(truth)
 
-    f = guarded(run)
-    figures = {
-        "people_mapped": f.people_mapped,
-        "people_scored": f.ours.people,
-        "groups_proposed": f.groups,
-        "nmi": round(f.ours.nmi, 4),
-        "ari": round(f.ours.ari, 4),
-        "nmi_members": round(f.ours.nmi_members, 4),
-        "pi_precision": round(f.ours.pi_precision, 4),
-        "pi_recall": round(f.ours.pi_recall, 4),
-        "seconds": round(f.seconds, 2),
-        "louvain_communities": f.louvain_groups,
-        "louvain_nmi": round(f.louvain.nmi, 4),
-        "louvain_ari": round(f.louvain.ari, 4),
-        "louvain_nmi_members": round(f.louvain.nmi_members, 4),
-        "louvain_pi_precision": round(f.louvain.pi_precision, 4),
-        "nmi_margin": round(f.ours.nmi - f.louvain.nmi, 4),
-        "louvain_seconds": round(f.louvain_seconds, 2),
-    }
+    figures = guarded(run).as_dict()
     if as_json:
         console.print(json.dumps(figures), highlight=False, soft_wrap=True)
         return

@@ -73,10 +73,60 @@ def detect_communities(
     g = graph.graph
     started = time.perf_counter()
     membership = leiden(g, objective=objective, resolution=resolution, seed=seed, n_iterations=iterations)
+    note = ""
+    if cfg.split_above and objective == "cpm":
+        membership, split = split_oversized(g, membership, cfg.split_above, resolution=resolution, seed=seed)
+        if split:
+            note = f" {split} of more than {cfg.split_above} people partitioned again within themselves."
     seconds = time.perf_counter() - started
     return community_result(
-        graph, membership, objective=objective, resolution=resolution, seed=seed, seconds=seconds
+        graph, membership, objective=objective, resolution=resolution, seed=seed, seconds=seconds, note=note
     )
+
+
+def split_oversized(
+    g: igraph.Graph, membership: Sequence[int], limit: int, *, resolution: float, seed: int
+) -> tuple[list[int], int]:
+    """Partition again, within itself, every community of more than ``limit`` members.
+
+    One resolution cannot suit every part of a regional graph: where groups that once worked
+    together (a split, a merger) or share a few fixers are tied by old links, CPM keeps them as one
+    community too large to be a group, and the proposal tests would reject it whole. Each such
+    community is re-run alone at double the resolution, doubling until it falls apart (at most
+    ten times); a part still too large is split again. Returns the new membership and how many
+    communities were split.
+    """
+    out = list(membership)
+    next_label = max(out, default=-1) + 1
+    members: dict[int, list[int]] = defaultdict(list)
+    for vid, c in enumerate(out):
+        members[c].append(vid)
+    queue = sorted(c for c, vids in members.items() if len(vids) > limit)
+    split = 0
+    while queue:
+        vids = members.pop(queue.pop(0))
+        sub = g.induced_subgraph(vids)
+        parts: dict[int, list[int]] = {}
+        level = resolution
+        for _ in range(10):
+            level *= 2
+            found = leiden(sub, objective="cpm", resolution=level, seed=seed, n_iterations=-1)
+            if len(set(found)) > 1:
+                parts = defaultdict(list)
+                for local, c in enumerate(found):
+                    parts[c].append(vids[local])
+                break
+        if not parts:
+            continue
+        split += 1
+        for part in parts.values():
+            label, next_label = next_label, next_label + 1
+            for vid in part:
+                out[vid] = label
+            members[label] = part
+            if len(part) > limit:
+                queue.append(label)
+    return out, split
 
 
 def community_result(

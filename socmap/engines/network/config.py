@@ -160,6 +160,7 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             resolution=number(com, "resolution", "communities", 0.2),
             seed=whole(com, "seed", "communities", 1),
             n_iterations=int(com.get("n_iterations", -1)),
+            split_above=whole(com, "split_above", "communities", 0),
         ),
         centrality=CentralityConfig(
             exact_betweenness_max_nodes=whole(cen, "exact_betweenness_max_nodes", "centrality", 20_000),

@@ -63,6 +63,9 @@ class CommunityConfig:
     resolution: float = 0.2
     seed: int = 1
     n_iterations: int = -1
+    # A community larger than this is partitioned again within itself (0: never); see
+    # ``communities.split_oversized``.
+    split_above: int = 0
 
 
 @dataclass(frozen=True)
