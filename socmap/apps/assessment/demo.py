@@ -68,24 +68,38 @@ SPECS = [
 ]  # fmt: skip
 
 
+# The other organisations' demo assessors and supervisors: (first name, last name) pairs.
+NAMES = {
+    "AS": (("Rachel", "Owen"), ("Sam", "Price")),
+    "DC": (("Kerry", "Tremayne"), ("Paul", "Rowe")),
+    "DO": (("Lucy", "Hardy"), ("Ian", "Baxter")),
+    "WI": (("Omar", "Hussain"), ("Jo", "Fletcher")),
+    "SW": (("Helen", "Moore"), ("Neil", "Carter")),
+}
+
+
 def _people(org: Organisation) -> tuple[User, User]:
     """The organisation's demo assessor and supervisor (Gloucestershire's are the demo logins)."""
     if org.code == "GL":
         return User.objects.get(username="analyst"), User.objects.get(username="supervisor")
+    analyst_name, supervisor_name = NAMES.get(org.code, (("Alex", "Morgan"), ("Chris", "Lewis")))
     if org.code == "SW":
         assessor = User.objects.get(username="tasking")
     else:
-        assessor = _user(f"analyst.{org.code.lower()}", org, Role.ANALYST, "SOC analyst")
-    return assessor, _user(f"supervisor.{org.code.lower()}", org, Role.SUPERVISOR, "Detective inspector")
+        assessor = _user(f"analyst.{org.code.lower()}", org, Role.ANALYST, "SOC analyst", analyst_name)
+    supervisor = _user(
+        f"supervisor.{org.code.lower()}", org, Role.SUPERVISOR, "Detective inspector", supervisor_name
+    )
+    return assessor, supervisor
 
 
-def _user(username: str, org: Organisation, role: str, title: str) -> User:
+def _user(username: str, org: Organisation, role: str, title: str, name: tuple[str, str]) -> User:
     found = User.objects.filter(username=username).first()
     if found is not None:
         return found
     return core.user_create(
         actor=None, username=username, password=DEMO_PASSWORD, organisation=org, roles=[role],
-        first_name=title.split()[0], last_name=org.code, job_title=title, check_password=False,
+        first_name=name[0], last_name=name[1], job_title=title, check_password=False,
     )  # fmt: skip
 
 

@@ -133,7 +133,7 @@ class ThreatView:
     conditions: tuple[str, ...]
     versions: list[VersionView]  # newest first
     scored: VersionView | None
-    events: list[AssessmentEvent]
+    events: list[tuple[AssessmentEvent, list[Change]]]  # newest first, changes labelled
     rank: int | None
 
 
@@ -189,8 +189,31 @@ def threat_get(*, viewer: User, threat_id: int, justification: str) -> ThreatVie
         previous = a
     versions.reverse()
     scored = next((v for v in versions if v.assessment.pk == threat.scored_id), None)
-    events = list(AssessmentEvent.objects.filter(threat=threat).select_related("actor", "assessment")[:200])
+    models = {v.assessment.pk: v.model for v in versions}
+
+    def labelled(e: AssessmentEvent) -> list[Change]:
+        model = models.get(e.assessment_id) if e.assessment_id else None
+        return [
+            Change(
+                c["field"],
+                _label(model, c["field"]) if model else c["field"],
+                c.get("before"),
+                c.get("after"),
+            )
+            for c in e.changes
+        ]
+
+    found_events = AssessmentEvent.objects.filter(threat=threat).select_related("actor", "assessment")[:200]
+    events = [(e, labelled(e)) for e in found_events]
     return ThreatView(threat, conditions, versions, scored, events, rank_of(viewer=viewer, threat=threat))
+
+
+def recorded_subjects() -> tuple[set[int], set[int]]:
+    """Ids of the groups and of the Priority Individuals that already have a threat record."""
+    rows = Threat.objects.exclude(ocg__isnull=True, individual__isnull=True).values_list(
+        "ocg_id", "individual_id"
+    )
+    return {o for o, _ in rows if o}, {i for _, i in rows if i}
 
 
 def forces() -> QuerySet[Organisation]:

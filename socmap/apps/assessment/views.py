@@ -114,14 +114,23 @@ def export(request: HttpRequest) -> HttpResponseBase:
 
 
 def _threat_form(user: User, data: Any = None, initial: dict[str, Any] | None = None) -> ThreatForm:
+    # Subjects already recorded as threats are re-assessed on their threat's page, not recorded again.
+    taken_ocgs, taken_people = selectors.recorded_subjects()
     groups = network.ocg_list(viewer=user, filters=network.OCGFilter(), per_page=200).items
     people = network.individual_list(viewer=user).items
     return ThreatForm(
         data,
         initial=initial,
-        ocgs=[(str(o.pk), f"{o.reference or 'Proposed'} {o.name} ({o.get_status_display().lower()})")
-              for o in groups if o.status != "archived"],
-        individuals=[(str(p.individual.pk), p.label or p.entity_id[:10]) for p in people],
+        ocgs=[
+            (str(o.pk), f"{o.reference or ''} {o.name} ({o.get_status_display().lower()})".strip())
+            for o in groups
+            if o.status != "archived" and o.pk not in taken_ocgs
+        ],
+        individuals=[
+            (str(p.individual.pk), p.label or p.entity_id[:10])
+            for p in people
+            if p.individual.pk not in taken_people
+        ],
         compartments=[(c.slug, c.name) for c in Compartment.objects.order_by("name")],
     )  # fmt: skip
 

@@ -30,18 +30,25 @@ def by_theme_spec(
     return {
         "$schema": SCHEMA,
         "title": title,
-        "width": 420,
+        "width": 300,
         "data": {"values": [dict(r) for r in rows]},
         "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "theme", "type": "nominal", "title": None, "sort": "-x"},
-            "x": {"aggregate": "sum", "field": "threats", "type": "quantitative", "title": "Threats"},
+            "x": {
+                "aggregate": "sum",
+                "field": "threats",
+                "type": "quantitative",
+                "title": "Threats",
+                "axis": {"tickMinStep": 1, "format": "d"},
+            },
             "color": {
                 "field": "band",
                 "type": "nominal",
                 "title": "Band",
                 "scale": _band_scale(rows),
                 "sort": _band_scale(rows)["domain"],
+                "legend": {"orient": "bottom"},
             },
             "order": {"field": "tier", "type": "quantitative"},
         },
@@ -54,12 +61,24 @@ def by_band_spec(rows: Sequence[dict[str, Any]], *, title: str = "Threats by ban
     return {
         "$schema": SCHEMA,
         "title": title,
-        "width": 240,
+        "width": 200,
         "data": {"values": [dict(r) for r in rows]},
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {"field": "band", "type": "nominal", "title": "Band", "sort": scale["domain"]},
-            "y": {"aggregate": "sum", "field": "threats", "type": "quantitative", "title": "Threats"},
+            "x": {
+                "field": "band",
+                "type": "nominal",
+                "title": "Band",
+                "sort": scale["domain"],
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "aggregate": "sum",
+                "field": "threats",
+                "type": "quantitative",
+                "title": "Threats",
+                "axis": {"tickMinStep": 1, "format": "d"},
+            },
             "color": {"field": "band", "type": "nominal", "scale": scale, "legend": None},
         },
     }

@@ -155,3 +155,11 @@ def test_the_overdue_and_force_lists_render(region: Region) -> None:
     assert "Avon threat" not in client.get("/threats/force/").content.decode()
     assert "Avon threat" in client.get("/threats/").content.decode()
     assert client.get("/threats/overdue/").status_code == 200
+
+
+def test_a_group_already_recorded_is_not_offered_again(region: Region) -> None:
+    recorded = factories.ocg(region.glos, name="Recorded group")
+    factories.ocg(region.glos, name="Fresh group")
+    services.threat_create(actor=region.analyst, kind="ocg", ocg=recorded)
+    html = signed_in(region.analyst).get("/threats/new/").content.decode()
+    assert "Fresh group (proposed)" in html and "Recorded group" not in html
