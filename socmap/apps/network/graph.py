@@ -362,9 +362,17 @@ def analysis_inputs(
     linkmap = load_linkmap(config, linkmap_path)
     canon = Canon()
     frame = link_frame(_links(None).values_list(*LINK_FIELDS).iterator(chunk_size=20000), canon)
-    return build_inputs(
+    inputs = build_inputs(
         frame, linkmap, config, canon, project=True, themes=person_themes(frame, linkmap, None)
     )
+    # Records mentioning each person (their merged record entities): Priority Individuals are
+    # ranked by intelligence volume as well as centrality.
+    nodes = inputs.nodes
+    nodes["mentions"] = [
+        len(canon.members(key)) if kind == "person" else 0
+        for key, kind in zip(nodes["id"], nodes["kind"], strict=True)
+    ]
+    return inputs
 
 
 # --------------------------------------------------------------------------- what a viewer may see

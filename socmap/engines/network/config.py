@@ -178,6 +178,7 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             enabler_money_share=number(pro, "enabler_money_share", "proposals", 0.5),
             priority_percentile=number(pro, "priority_percentile", "proposals", 0.9),
             priority_min_offenders_linked=whole(pro, "priority_min_offenders_linked", "proposals", 2),
+            max_priority_individuals=whole(pro, "max_priority_individuals", "proposals", 0),
             max_hub_share=number(pro, "max_hub_share", "proposals", 1.0),
             offender_share_without_offence_links=(
                 None

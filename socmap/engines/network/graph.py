@@ -68,7 +68,7 @@ def _edges_frame(edges: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
 
 def _nodes_frame(nodes: pd.DataFrame | Iterable[Any] | None) -> pd.DataFrame:
     if nodes is None:
-        return pd.DataFrame({"id": [], "kind": [], "offender": [], "themes": []})
+        return pd.DataFrame({"id": [], "kind": [], "offender": [], "themes": [], "mentions": []})
     if isinstance(nodes, pd.DataFrame):
         frame = nodes.copy()
     else:
@@ -86,6 +86,11 @@ def _nodes_frame(nodes: pd.DataFrame | Iterable[Any] | None) -> pd.DataFrame:
     frame["id"] = frame["id"].astype(str)
     frame["kind"] = frame["kind"].fillna(PERSON).astype(str) if "kind" in frame.columns else PERSON
     frame["offender"] = frame["offender"].fillna(False).astype(bool) if "offender" in frame.columns else False
+    frame["mentions"] = (
+        pd.to_numeric(frame["mentions"], errors="coerce").fillna(0).astype(np.int64)
+        if "mentions" in frame.columns
+        else 0
+    )
     if "themes" not in frame.columns:
         frame["themes"] = [() for _ in range(len(frame))]
     frame["themes"] = [_themes(t) for t in frame["themes"]]
@@ -214,6 +219,8 @@ def build_graph(
     kinds[tgt[unlisted_targets]] = "object"
     offender = np.zeros(n, dtype=bool)
     offender[:listed] = node_frame["offender"].to_numpy(bool)
+    mentions = np.zeros(n, dtype=np.int64)
+    mentions[:listed] = node_frame["mentions"].to_numpy(np.int64)
     themes: list[tuple[str, ...]] = list(node_frame["themes"]) + [() for _ in range(n - listed)]
     person = kinds == PERSON
 
@@ -286,6 +293,7 @@ def build_graph(
         reference_date=reference,
         graph_vertex={node_ids[int(c)]: i for i, c in enumerate(graph_nodes)},
         explanation=explanation,
+        mentions=mentions if mentions.any() else None,
     )
 
 

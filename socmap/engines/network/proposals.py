@@ -237,6 +237,8 @@ def propose(
     individuals = _priority_individuals(
         graph, centrality, grouped, ends, cfg.priority_percentile, cfg.priority_min_offenders_linked
     )
+    if cfg.max_priority_individuals:
+        individuals = individuals[: cfg.max_priority_individuals]
     explanation = (
         f"{len(groups)} proposed group(s) and {len(individuals)} proposed Priority Individual(s) from "
         f"{len(candidate)} communities of two or more; {len(rejected)} of at least "
@@ -374,7 +376,17 @@ def _priority_individuals(
     pagerank_pct = np.zeros(n)
     strength_pct[people] = _percentile(np.asarray(centrality.strength)[people])
     pagerank_pct[people] = _percentile(np.asarray(centrality.pagerank)[people])
-    score = (strength_pct + pagerank_pct) / 2.0
+    # With the number of records about each person, intelligence volume counts as much as the two
+    # centralities together: a Priority Individual is reported on often, but deals with people
+    # outside any group and so is seldom central (on the medium demo through the app, the true
+    # ones ranked 6th-800th by centrality alone).
+    mentions = graph.mentions[graph.graph_nodes] if graph.mentions is not None else None
+    if mentions is not None:
+        mentions_pct = np.zeros(n)
+        mentions_pct[people] = _percentile(mentions[people].astype(float))
+        score = (strength_pct + pagerank_pct) / 4.0 + mentions_pct / 2.0
+    else:
+        score = (strength_pct + pagerank_pct) / 2.0
     linked = np.zeros(n, dtype=np.int64)
     if len(ends):
         np.add.at(linked, ends[:, 0], offender[ends[:, 1]].astype(np.int64))
@@ -389,9 +401,12 @@ def _priority_individuals(
                 graph.vertex_id(v),
                 [
                     "known offender outside every proposed group",
-                    f"centrality in the top {1 - score[v]:.0%} of people "
+                    f"{'centrality and intelligence volume' if mentions is not None else 'centrality'} "
+                    f"in the top {1 - score[v]:.0%} of people "
                     f"(strength {centrality.strength[v]:.2f}, "
-                    f"PageRank {centrality.pagerank[v]:.5f})",
+                    f"PageRank {centrality.pagerank[v]:.5f}"
+                    + (f", {int(mentions[v])} records" if mentions is not None else "")
+                    + ")",
                     f"linked to {int(linked[v])} other known offenders",
                 ],
                 float(score[v]),

@@ -87,6 +87,9 @@ class ProposalConfig:
     enabler_money_share: float = 0.5
     priority_percentile: float = 0.9
     priority_min_offenders_linked: int = 2
+    # At most this many Priority Individuals are proposed, the highest ranked first (0: no limit):
+    # a shortlist an analyst can work through, not every offender above a percentile.
+    max_priority_individuals: int = 0
     # A community whose members are at least this share known offenders needs no offence link:
     # eight known offenders who call and pay one another are worth an analyst's look. None: never.
     offender_share_without_offence_links: float | None = None
@@ -140,6 +143,9 @@ class Node:
     offender: bool = False
     themes: tuple[str, ...] = ()
     forces: tuple[str, ...] = ()
+    # How many records mention the person: the volume of intelligence, which ranks Priority
+    # Individuals beside their centrality (0 when unknown).
+    mentions: int = 0
     attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -200,6 +206,7 @@ class NetworkGraph:
     reference_date: dt.date | None
     graph_vertex: dict[str, int]
     explanation: str = ""
+    mentions: npt.NDArray[np.int64] | None = None  # per node id, when the nodes gave them
 
     def vertex(self, node_id: str) -> int:
         """The analysis-graph vertex of a node id (``InvalidInput`` if absent)."""

@@ -320,3 +320,23 @@ def test_a_community_too_large_to_be_a_group_is_split_again_within_itself(config
     result = detect_communities(graph)
     assert sorted(result.communities.values()) == sorted(sorted(c) for c in crews)
     assert "partitioned again" in result.explanation
+
+
+def test_priority_individuals_rank_by_intelligence_volume_and_are_capped(config: NetworkConfig) -> None:
+    day = dt.date(2024, 6, 1)
+    # Four lone offenders, each seen with two members of the public; "busy" is reported on most.
+    loners = ["quiet", "busy", "calm", "still"]
+    edges = [Edge(o, f"{o}-p{k}", "associate", "2B", day, f"S{o}{k}") for o in loners for k in range(2)]
+    nodes = [Node(o, offender=True, mentions=40 if o == "busy" else 2) for o in loners]
+    nodes += [Node(f"{o}-p{k}") for o in loners for k in range(2)]
+    loose = dataclasses.replace(
+        config.proposals, priority_percentile=0.0, priority_min_offenders_linked=0, max_priority_individuals=0
+    )
+    graph = build_graph(nodes, edges, dataclasses.replace(config, proposals=loose))
+    communities = detect_communities(graph, resolution=0.05)
+    ranked = propose(graph, communities, centrality(graph, communities)).priority_individuals
+    assert ranked[0].person_id == "busy" and len(ranked) == 4
+    assert any("40 records" in reason for reason in ranked[0].reasons)
+    capped = dataclasses.replace(config, proposals=dataclasses.replace(loose, max_priority_individuals=2))
+    graph = build_graph(nodes, edges, capped)
+    assert len(propose(graph, communities, centrality(graph, communities)).priority_individuals) == 2
