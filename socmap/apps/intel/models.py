@@ -10,7 +10,35 @@ from __future__ import annotations
 
 from django.db import models
 
-from socmap.apps.core.models import Governed, User
+from socmap.apps.core.models import Compartment, Governed, Organisation, User
+
+# The bulk tables (entities, statements, links) hold about fifteen rows for every source row, and
+# PostgreSQL fires one trigger per row and foreign key, with one index probe each, when rows are
+# copied in. Their foreign keys are kept by the code that writes them instead (no constraint, see
+# ``db_constraint=False`` below): only ``store`` and ``services`` insert these rows, always in the
+# transaction that inserts or finds their record and entities, with ids that are hashes of the same
+# record key; the organisation, compartment and batch come from the source and batch being ingested,
+# which are PROTECTed by the record's own constraints; and every delete goes through the ORM (erasure),
+# which still cascades and protects in Python. ``store.orphans`` counts any row that lost its parent;
+# the tests run it after ingesting, re-ingesting, resubmitting and erasing. Measured on PostgreSQL
+# (300,000 statements copied in): 9.7 s with the five constraints, 4.3 s without.
+
+
+def _owner() -> models.ForeignKey[Organisation, Organisation]:
+    return models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+
+
+def _compartment() -> models.ForeignKey[Compartment | None, Compartment | None]:
+    # Never searched alone: the visibility rule always pairs it with the owner.
+    return models.ForeignKey(
+        Compartment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
 
 class SourceKind(models.TextChoices):
@@ -123,7 +151,10 @@ class RecordEntity(Governed):
     """An entity mentioned by a record (record-local key), with search keys derived from its statements."""
 
     id = models.CharField(max_length=40, primary_key=True)  # hash of (source, record key, entity key)
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="entities")
+    # Looked up by record through the (record, key) unique index, so no index of its own.
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="entities", db_constraint=False, db_index=False
+    )
     key = models.CharField(max_length=80)
     schema = models.CharField(max_length=40, db_index=True)
     caption = models.CharField(max_length=300, blank=True)
@@ -133,6 +164,8 @@ class RecordEntity(Governed):
     birth_date = models.CharField(max_length=10, blank=True, db_index=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     identifier = models.CharField(max_length=100, blank=True, db_index=True, help_text="Phone, VRM, account…")
+    owner = _owner()
+    compartment = _compartment()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["record", "key"], name="unique_record_entity")]
@@ -142,23 +175,45 @@ class RecordEntity(Governed):
 
 
 class Statement(Governed):
-    """One property value of one entity of one record, with its grading and provenance."""
+    """One property value of one entity of one record, with its grading and provenance.
 
-    id = models.CharField(max_length=40, primary_key=True)
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="statements")
-    entity = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="statements")
+    ``key`` is the statement's deterministic identity: a hash of (source, record key, entity key,
+    property, value), unique within its record, so re-ingesting a file finds what it stored. The
+    primary key is a plain number from a sequence: a table of millions of statements keyed by random
+    hashes made every insert touch a random page of a primary-key index far larger than memory, and
+    write it whole to the WAL after each checkpoint (300,000 statements into a table of 12 million:
+    2.2 GB of WAL and 12-32 s; keyed by number, with the record's id leading the unique index,
+    0.4 GB and 4-5 s). Nothing refers to a statement by its primary key.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField(max_length=40)
+    # Looked up by record through the (record, key) unique index, so no index of its own.
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="statements", db_constraint=False, db_index=False
+    )
+    entity = models.ForeignKey(
+        RecordEntity, on_delete=models.CASCADE, related_name="statements", db_constraint=False
+    )
     schema = models.CharField(max_length=40)
     prop = models.CharField(max_length=60)
     value = models.TextField()
     original = models.TextField(blank=True)
     grading = models.CharField(max_length=4)
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+    owner = _owner()
+    compartment = _compartment()
 
     class Meta:
         ordering = ["entity_id", "prop", "value"]
-        indexes = [models.Index(fields=["prop", "value"], name="statement_prop_value")]
+        constraints = [models.UniqueConstraint(fields=["record", "key"], name="unique_record_statement")]
+        # By property alone (themes of events, the person properties resolution reads): an index on
+        # (prop, value) put each insert at a random place; nothing searches statements by value.
+        indexes = [models.Index(fields=["prop"], name="statement_prop")]
 
     def __str__(self) -> str:
         return f"{self.schema}.{self.prop} = {self.value}"
@@ -168,14 +223,20 @@ class RecordLink(Governed):
     """A link a record asserts between two of its entities (lives at, uses phone, associate of…)."""
 
     id = models.CharField(max_length=40, primary_key=True)
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="links")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="links", db_constraint=False)
     schema = models.CharField(max_length=40, db_index=True)
-    source_entity = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
-    target_entity = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    source_entity = models.ForeignKey(
+        RecordEntity, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    target_entity = models.ForeignKey(
+        RecordEntity, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     properties = models.JSONField(default=dict, blank=True)
     grading = models.CharField(max_length=4)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+    owner = _owner()
+    compartment = _compartment()
 
     def __str__(self) -> str:
         return f"{self.schema} {self.source_entity_id}→{self.target_entity_id}"

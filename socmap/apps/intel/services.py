@@ -286,20 +286,20 @@ def _store_entities(
     store.insert_new("intel_recordlink", store.LINK_COLUMNS, links)
     new = len(statements)
     if old_statements:
-        have = {
-            row[0]
-            for row in store.select_in(
-                "SELECT id FROM intel_statement WHERE id IN ({marks})", [], [s[0] for s in old_statements]
-            )
-        }
-        store.insert_missing("intel_recordentity", store.ENTITY_COLUMNS, old_entities)
-        store.insert_missing(
-            "intel_statement", store.STATEMENT_COLUMNS, [s for s in old_statements if s[0] not in have]
+        held = store.select_in(
+            "SELECT id, record_id, key, batch_id FROM intel_statement WHERE record_id IN ({marks})",
+            [],
+            sorted({s[1] for s in old_statements}),
         )
-        seen = list(have)
+        have = {(record_id, key): (pk, batch_id) for pk, record_id, key, batch_id in held}
+        store.insert_missing("intel_recordentity", store.ENTITY_COLUMNS, old_entities)
+        missing = [s for s in old_statements if (s[1], s[0]) not in have]
+        store.insert_missing("intel_statement", store.STATEMENT_COLUMNS, missing)
+        wanted = {(s[1], s[0]) for s in old_statements}
+        seen = [pk for found, (pk, batch_id) in have.items() if found in wanted and batch_id != batch.pk]
         for i in range(0, len(seen), 900):
-            Statement.objects.filter(id__in=seen[i : i + 900]).exclude(batch=batch).update(last_seen=now)
-        new += len(old_statements) - len(have)
+            Statement.objects.filter(id__in=seen[i : i + 900]).update(last_seen=now)
+        new += len(missing)
     store.insert_missing("intel_recordlink", store.LINK_COLUMNS, old_links)
     return new
 

@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import AuditAction, AuditEvent, User
-from socmap.apps.intel import selectors, services
+from socmap.apps.intel import selectors, services, store
 from socmap.apps.intel.demo import DEMO_SOURCES, build_demo_intel
 from socmap.apps.intel.models import (
     Batch,
@@ -62,6 +63,7 @@ def test_the_small_region_ingests_with_nothing_lost(ingested: list[Batch], regio
         assert expected_bad <= held, f"{file}: planted malformed rows {expected_bad - held} not quarantined"
         assert all(q.errors for q in QuarantinedRow.objects.filter(batch=batch))
     assert Statement.objects.count() > Record.objects.count()
+    assert store.orphans() == {}
 
 
 @pytest.mark.django_db
@@ -105,6 +107,7 @@ def test_a_newer_extract_adds_exactly_the_changed_statements(
     assert Statement.objects.filter(value="+447700900123", record=first).exists()
     first.refresh_from_db()
     assert first.last_batch_id == batch.pk and first.raw_versions
+    assert store.orphans() == {}
 
 
 @pytest.mark.django_db
@@ -192,6 +195,7 @@ def test_erasure_removes_content_and_is_logged(some: list[Batch]) -> None:
     services.record_erase(actor=admin, record=record, justification="Court order 2026/44")
     record.refresh_from_db()
     assert record.raw == {} and record.erased_at and not record.statements.exists()
+    assert store.orphans() == {}
     assert AuditEvent.objects.filter(
         action=AuditAction.ERASURE, object_id=str(record.pk), justification="Court order 2026/44"
     ).exists()
@@ -283,6 +287,7 @@ def test_a_fixed_quarantined_row_becomes_a_record(some: list[Batch], region: Pat
     assert Statement.objects.filter(
         record=row.resolved_record, prop="birth_date", value="1990-02-28"
     ).exists()
+    assert store.orphans() == {}
 
 
 @pytest.mark.django_db
@@ -317,3 +322,15 @@ def test_person_records_feed_the_resolver_with_names_dates_addresses_and_phones(
     assert with_all, "intelligence subjects carry name, date of birth, postcode and phone"
     assert all(str(r["phone"]).startswith("+") for r in with_all)
     assert {r["source"] for r in rows} <= {s.name for s in Source.objects.all()}
+
+
+@pytest.mark.django_db
+def test_the_integrity_check_finds_rows_that_lost_their_parent(some: list[Batch]) -> None:
+    """The bulk tables have no foreign-key constraints: this check stands in for them."""
+    assert store.orphans() == {}
+    entity = RecordEntity.objects.filter(statements__isnull=False, schema="Person").first()
+    assert entity is not None
+    with connection.cursor() as cursor:  # behind the ORM's back, as a constraint would have refused
+        cursor.execute("DELETE FROM intel_recordentity WHERE id = %s", [entity.pk])
+    found = store.orphans()
+    assert found["statement without its entity, or of another record's entity"] == entity.statements.count()

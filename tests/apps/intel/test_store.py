@@ -55,7 +55,7 @@ def test_mapping_in_a_child_process_stores_what_mapping_inline_would(in_child: N
     assert batch.rows_done == want.rows and want.rows > 3 * services.CHUNK
     records = Record.objects.filter(batch=batch)
     assert set(records.values_list("record_key", flat=True)) == {r[0] for r in want.records}
-    assert set(Statement.objects.filter(batch=batch).values_list("id", flat=True)) == {
+    assert set(Statement.objects.filter(batch=batch).values_list("key", flat=True)) == {
         s[0] for s in want.statements
     }
     assert set(RecordEntity.objects.filter(record__batch=batch).values_list("id", flat=True)) == {
@@ -113,6 +113,7 @@ def test_a_write_that_fails_stops_the_mapper_and_running_again_resumes(
     assert QuarantinedRow.objects.filter(batch=batch).count() == len(want.quarantined)
     # The second run counts the first run's records as seen, not new: together they add up.
     assert done.records_new + done.records_seen == len(want.records)
+    assert store.orphans() == {}
 
 
 @pytest.mark.django_db
