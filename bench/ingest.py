@@ -5,7 +5,8 @@
 
 Prints one JSON line per database: rows, seconds, rows per second, peak memory of the ingest
 process (``peak_mib``) and of the mapping process it forks for long files (``mapper_peak_mib``), and
-the machine's load average over the run (other work on the machine slows the figures). Each database
+the machine's load average over the run (other work on the machine slows the figures), and for
+PostgreSQL the server settings that matter most to bulk loading. Each database
 run happens in a fresh child process with a fresh database. ``--region DIR`` keeps the generated
 region in DIR and re-uses it next time (the large one takes minutes to generate).
 """
@@ -24,6 +25,8 @@ from pathlib import Path
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgres://postgres@127.0.0.1:5432/socmap_bench"
+# The server's own settings the figures depend on, printed with them (the bench changes none).
+SERVER_SETTINGS = ("server_version", "shared_buffers", "max_wal_size", "wal_compression", "fsync")
 
 
 def child(region: Path, label: str) -> None:
@@ -43,6 +46,14 @@ def child(region: Path, label: str) -> None:
     batches = build_demo_intel(folder=region)
     seconds = time.perf_counter() - started
     rows = sum(b.rows_done for b in batches)
+    from django.db import connection
+
+    server = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in SERVER_SETTINGS:
+                cursor.execute(f"SHOW {name}")
+                server[name] = cursor.fetchone()[0]
     print(
         json.dumps(
             {
@@ -58,6 +69,7 @@ def child(region: Path, label: str) -> None:
                 "mapper_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
                 "load_average": [round(load_before, 2), *(round(x, 2) for x in os.getloadavg())],
                 "cpus": os.cpu_count(),
+                **({"server": server} if server else {}),
             }
         ),
         flush=True,
