@@ -177,7 +177,6 @@ class EventKind(models.TextChoices):
     SUBMITTED = "submitted", "Submitted for approval"
     RETURNED = "returned", "Returned for changes"
     APPROVED = "approved", "Approved"
-    COMMENT = "comment", "Comment"
 
 
 class AssessmentEvent(models.Model):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from socmap.apps.assessment.models import Assessment, AssessmentEvent, Status, Threat
 from socmap.apps.assessment.services import model_current, stored_model
+from socmap.apps.assessment.sources import visible_sources
 from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.models import Organisation, OrganisationKind, User
 from socmap.apps.core.pagination import Page, paginate
@@ -125,6 +126,7 @@ class VersionView:
     assessment: Assessment
     model: assess.ScoringModel
     changes: list[Change]  # against the version before
+    sources: list[dict[str, Any]]  # the cited sources the viewer may see
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,9 @@ def threat_get(*, viewer: User, threat_id: int, justification: str) -> ThreatVie
     previous: Assessment | None = None
     for a in assessments:
         model = stored_model(a.model)
-        versions.append(VersionView(a, model, version_changes(previous, a, model)))
+        versions.append(
+            VersionView(a, model, version_changes(previous, a, model), visible_sources(viewer, a.sources))
+        )
         previous = a
     versions.reverse()
     scored = next((v for v in versions if v.assessment.pk == threat.scored_id), None)

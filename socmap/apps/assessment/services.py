@@ -29,6 +29,7 @@ from socmap.apps.assessment.models import (
     Threat,
     ThreatKind,
 )
+from socmap.apps.assessment.sources import visible_sources
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Role, User
 from socmap.apps.core.services import require_role
@@ -415,6 +416,10 @@ def assessment_save(*, actor: User, assessment: Assessment, data: AssessmentInpu
     model = stored_model(assessment.model)
     values, rationales, problems = _clean(model, data)
     sources, source_problems = parse_sources(list(data.sources))
+    shown = visible_sources(actor, sources)
+    source_problems += [
+        f"{s['kind']}:{s['ref']} is not a {s['kind']} you may see" for s in sources if s not in shown
+    ]
     if source_problems:
         problems["sources"] = source_problems
     if len(data.summary) > MAX_TEXT:

@@ -22,7 +22,7 @@ from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
 from socmap.apps.network import selectors as network
 from socmap.engines.assess import charts
-from socmap.errors import InvalidInput, SocmapError
+from socmap.errors import NotVisible, SocmapError
 
 
 def _filters(request: HttpRequest, **fixed: Any) -> tuple[ThreatFilterForm, selectors.ThreatFilter]:
@@ -90,7 +90,7 @@ def chart_svg(request: HttpRequest, chart: str) -> HttpResponse:
     """The chart drawn server-side (for reports and briefings), from the same spec as the page."""
     builders = {"theme": charts.by_theme_spec, "band": charts.by_band_spec}
     if chart not in builders:
-        raise InvalidInput(f"Unknown chart {chart!r}: choose theme or band")
+        raise NotVisible(f"No chart called {chart!r}: there are theme and band")
     _, filters = _filters(request, own=request.GET.get("scope") == "force")
     rows = selectors.distribution(viewer=viewer(request), filters=filters)
     svg = charts.render_svg(builders[chart](rows))
@@ -200,11 +200,10 @@ def threat_detail(request: HttpRequest, threat_id: int) -> HttpResponse:
                     messages.success(request, "Returned to the assessor")
                 return redirect("assessment:threat", threat_id=threat.pk)
         except SocmapError as exc:
-            if action == "decide":
-                apply_errors(decision, exc)
-            else:
-                decision.add_error(None, exc.message)
-                decision.is_bound = True
+            if action != "decide":
+                messages.error(request, exc.message)
+                return redirect("assessment:threat", threat_id=threat.pk)
+            apply_errors(decision, exc)
     view = selectors.threat_get(viewer=user, threat_id=threat_id, justification=current_purpose(request))
     latest = view.versions[0].assessment if view.versions else None
     owner = user.organisation_id == view.threat.owner_id

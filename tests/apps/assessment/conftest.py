@@ -67,7 +67,7 @@ def entered(
 ) -> services.AssessmentInput:
     vals = values(level, **overrides)
     return services.AssessmentInput(
-        values=vals, rationales=dict.fromkeys(vals, rationale), confidence="medium", sources=("ocg:1",)
+        values=vals, rationales=dict.fromkeys(vals, rationale), confidence="medium"
     )
 
 

@@ -23,7 +23,6 @@ def payload(level: int = 2, **overrides: Any) -> dict[str, Any]:
         "values": vals,
         "rationales": dict.fromkeys(vals, "From the records"),
         "confidence": "high",
-        "sources": ["record:1"],
     } | overrides
 
 

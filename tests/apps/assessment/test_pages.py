@@ -163,3 +163,15 @@ def test_a_group_already_recorded_is_not_offered_again(region: Region) -> None:
     services.threat_create(actor=region.analyst, kind="ocg", ocg=recorded)
     html = signed_in(region.analyst).get("/threats/new/").content.decode()
     assert "Fresh group (proposed)" in html and "Recorded group" not in html
+
+
+def test_starting_a_version_that_cannot_start_says_why(region: Region) -> None:
+    threat = thematic(region.analyst)
+    services.assessment_start(actor=region.analyst, threat=threat)
+    client = signed_in(region.analyst)
+    response = client.post(f"/threats/{threat.pk}/", {"action": "start"}, follow=True)
+    assert "Version 1 of this assessment is still draft: finish it first" in response.content.decode()
+
+
+def test_an_unknown_chart_is_not_found(region: Region) -> None:
+    assert signed_in(region.analyst).get("/threats/chart/pie.svg").status_code == 404

@@ -138,3 +138,43 @@ def test_a_force_user_cannot_reassess_another_forces_shared_threat(picture: dict
         response.status_code == 403
         and "Only Avon and Somerset Constabulary assesses" in response.json()["message"]
     )
+
+
+def test_an_assessor_may_cite_only_sources_it_may_see(region: Region) -> None:
+    from socmap.apps.assessment import services
+    from socmap.errors import InvalidInput
+    from tests.apps.assessment.conftest import entered
+
+    hidden = factories.document(region.avon_analyst, title="Avon CSE notes", compartment=region.cse)
+    draft = services.assessment_start(actor=region.analyst, threat=thematic(region.analyst))
+    data = entered(2)
+    data = type(data)(
+        data.values, data.rationales, data.confidence, sources=(f"document:{hidden.pk}", "ocg:999")
+    )
+    with pytest.raises(InvalidInput) as info:
+        services.assessment_save(actor=region.analyst, assessment=draft, data=data)
+    assert info.value.fields["sources"] == [
+        f"document:{hidden.pk} is not a document you may see",
+        "ocg:999 is not a ocg you may see",
+    ]
+
+
+def test_a_reader_sees_only_the_cited_sources_it_may_see(region: Region) -> None:
+    from socmap.apps.assessment import services
+    from tests.apps.assessment.conftest import entered
+
+    shared = factories.document(region.avon_analyst, title="Avon briefing")
+    hidden = factories.document(region.avon_analyst, title="Avon CSE notes", compartment=region.cse)
+    threat = thematic(region.avon_analyst, "Avon fraud ring", "fraud")
+    draft = services.assessment_start(actor=region.avon_analyst, threat=threat)
+    data = entered(2)
+    cited = (f"document:{shared.pk}", f"document:{hidden.pk}")
+    services.assessment_save(
+        actor=region.avon_analyst,
+        assessment=draft,
+        data=type(data)(data.values, data.rationales, "high", sources=cited),
+    )
+    html = signed_in(region.analyst).get(f"/threats/{threat.pk}/").content.decode()
+    assert f"/documents/{shared.pk}/" in html and f"/documents/{hidden.pk}/" not in html
+    own = signed_in(region.avon_analyst).get(f"/threats/{threat.pk}/").content.decode()
+    assert f"/documents/{hidden.pk}/" in own

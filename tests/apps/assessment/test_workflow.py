@@ -187,3 +187,14 @@ def test_overdue_threats_are_listed(region: Region) -> None:
     services.threat_refresh(late.threat)
     page = selectors.threat_list(viewer=region.analyst, filters=selectors.ThreatFilter(overdue=True))
     assert [t.title for t in page.items] == ["Old threat"]
+
+
+def test_approved_assessments_count_as_improvement_evidence(region: Region) -> None:
+    from socmap.apps.core.measures import measure_get
+
+    approved(region.analyst, region.supervisor, thematic(region.analyst, "One"))
+    submitted(region.analyst, thematic(region.analyst, "Two"))
+    measure = measure_get("threat-assessments-approved")
+    assert measure.compute(region.glos.pk, timezone.now()) == 1
+    assert measure.compute(region.avon.pk, timezone.now()) == 0
+    assert measure.compute(region.glos.pk, timezone.now() - timedelta(days=1)) == 0

@@ -315,7 +315,6 @@ class Migration(migrations.Migration):
                             ("submitted", "Submitted for approval"),
                             ("returned", "Returned for changes"),
                             ("approved", "Approved"),
-                            ("comment", "Comment"),
                         ],
                         max_length=10,
                     ),
