@@ -8,8 +8,9 @@ viewer may see, ranked.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -86,6 +87,38 @@ def rank_of(*, viewer: User, threat: Threat, filters: ThreatFilter | None = None
         return None
     qs = _filtered(viewer, filters or ThreatFilter())
     return qs.filter(Q(score__gt=threat.score)).count() + 1
+
+
+def competition_ranks(
+    threats: Iterable[Threat], *, first_rank: int = 1, first_position: int = 1
+) -> Iterator[int | None]:
+    """Ranks as a league table gives them: equal scores share a rank and the next skips (1, 1, 3).
+
+    ``threats`` are in ranked order; ``first_rank`` is the rank of the first one and
+    ``first_position`` its place in the whole list. Unscored threats have no rank."""
+    previous: tuple[Decimal, int] | None = None
+    for i, t in enumerate(threats):
+        if t.score is None:
+            yield None
+            continue
+        if i == 0:
+            rank = first_rank
+        elif previous is not None and t.score == previous[0]:
+            rank = previous[1]
+        else:  # every threat before it scores higher
+            rank = first_position + i
+        previous = (t.score, rank)
+        yield rank
+
+
+def page_ranks(*, viewer: User, filters: ThreatFilter, page: Page[Threat]) -> list[int | None]:
+    """The league-table rank of each threat on a page of the ranked list."""
+    items = list(page.items)
+    if not items or filters.overdue:
+        return [None] * len(items)
+    first = rank_of(viewer=viewer, threat=items[0], filters=filters) or 1
+    position = (page.number - 1) * page.per_page + 1
+    return list(competition_ranks(items, first_rank=first, first_position=position))
 
 
 def threat_find(*, viewer: User, threat_id: int) -> Threat:
@@ -274,9 +307,10 @@ def threat_export(*, viewer: User, filters: ThreatFilter, justification: str) ->
     today = timezone.localdate()
 
     def rows() -> Iterator[list[Any]]:
-        for rank, t in enumerate(qs.iterator(chunk_size=500), start=1):
+        for_ranks, threats = itertools.tee(qs.iterator(chunk_size=500))  # streamed, one row apart
+        for rank, t in zip(competition_ranks(for_ranks), threats, strict=True):
             yield [
-                rank if t.score is not None else "",
+                rank or "",
                 t.title,
                 t.get_kind_display(),
                 t.get_theme_display(),

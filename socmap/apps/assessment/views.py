@@ -48,14 +48,14 @@ def _priorities(request: HttpRequest, *, scope: str) -> HttpResponse:
         "force": f"Threat priorities: {org}",
         "overdue": "Re-assessments overdue",
     }
-    offset = (page.number - 1) * page.per_page
+    ranks = selectors.page_ranks(viewer=user, filters=filters, page=page)
     return render(
         request,
         "assessment/priorities.html",
         {
             "form": form,
             "page": page,
-            "ranked": [(offset + i + 1, t, selectors.due_state(t)) for i, t in enumerate(page.items)],
+            "ranked": [(r, t, selectors.due_state(t)) for r, t in zip(ranks, page.items, strict=True)],
             "scope": scope,
             "title": titles[scope],
             "query": request.GET.urlencode(),

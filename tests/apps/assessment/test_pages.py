@@ -175,3 +175,29 @@ def test_starting_a_version_that_cannot_start_says_why(region: Region) -> None:
 
 def test_an_unknown_chart_is_not_found(region: Region) -> None:
     assert signed_in(region.analyst).get("/threats/chart/pie.svg").status_code == 404
+
+
+def test_equal_scores_share_a_rank_as_in_a_league_table(region: Region) -> None:
+    for title, level in (("Top", 4), ("Tied A", 3), ("Tied B", 3), ("Last", 1)):
+        approved(region.analyst, region.supervisor, thematic(region.analyst, title), level)
+    from socmap.apps.assessment import selectors
+
+    filters = selectors.ThreatFilter()
+    page = selectors.threat_list(viewer=region.analyst, filters=filters, per_page=2)
+    assert selectors.page_ranks(viewer=region.analyst, filters=filters, page=page) == [1, 2]
+    second = selectors.threat_list(viewer=region.analyst, filters=filters, page=2, per_page=2)
+    assert selectors.page_ranks(viewer=region.analyst, filters=filters, page=second) == [2, 4]
+    csv = "".join(selectors.threat_export(viewer=region.analyst, filters=filters, justification="Tasking"))
+    assert [line.split(",")[0] for line in csv.splitlines()[1:]] == ["1", "2", "2", "4"]
+
+
+def test_the_csv_export_neutralises_formulae(region: Region) -> None:
+    approved(region.analyst, region.supervisor, thematic(region.analyst, '=HYPERLINK("http://x","y")'), 2)
+    response = signed_in(region.analyst).post("/threats/export/", {"justification": "Tasking"})
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
+
+
+def test_the_csv_export_asks_why_first(region: Region) -> None:
+    response = signed_in(region.analyst).post("/threats/export/", {"justification": ""})
+    assert response.status_code == 400 and "Enter a justification for the export" in response.content.decode()
