@@ -264,3 +264,5 @@ SOCMAP_RESOLVE_UPPER = env.float("SOCMAP_RESOLVE_UPPER", default=0.99)
 SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
 # A person model file to start from before any run has trained one (e.g. one trained on a whole region).
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
+# The threat scoring model new assessments use (empty: the one socmap ships, morile-v1.yaml).
+SOCMAP_ASSESS_MODEL = env.str("SOCMAP_ASSESS_MODEL", default="")

@@ -34,6 +34,7 @@ from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Role, User
 from socmap.apps.core.services import require_role
 from socmap.apps.core.visibility import decide
+from socmap.apps.network import services as network_services
 from socmap.apps.network.models import OCG, PriorityIndividual, Theme
 from socmap.engines import assess
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
@@ -570,6 +571,12 @@ def assessment_approve(*, actor: User, assessment: Assessment, comment: str = ""
             detail={"score": str(locked.score), "band": locked.band, "due_on": locked.due_on.isoformat()},
         )
         threat_refresh(locked.threat)
+        if locked.threat.ocg is not None:
+            network_services.ocg_threat_approved(
+                actor=actor,
+                ocg=locked.threat.ocg,
+                summary=f"score {locked.score}, {band.label} (version {locked.number})",
+            )
     return locked
 
 

@@ -340,6 +340,22 @@ def ocg_assess(
     return ocg
 
 
+def ocg_threat_approved(*, actor: User, ocg: OCG, summary: str) -> OCG:
+    """A supervisor approved a threat assessment of this group: a proposed group is now assessed.
+
+    Called by the assessment app inside its approval's transaction; a group already assessed,
+    adopted or archived keeps its status, and the approval is still on its timeline.
+    """
+    note = f"Threat assessment approved: {summary}"
+    if ocg.status == OCGStatus.PROPOSED:
+        ocg.status, ocg.assessed_at = OCGStatus.ASSESSED, timezone.now()
+        ocg.assessment = ocg.assessment or note
+        ocg.save(update_fields=["status", "assessed_at", "assessment"])
+        audit_record(AuditAction.ALTERATION, actor=actor, obj=ocg, justification=note)
+    _event(ocg, actor, note)
+    return ocg
+
+
 def ocg_adopt(
     *,
     actor: User,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from socmap.apps.core.models import Compartment, Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.services import require_role
 from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
+from socmap.apps.core.visibility import decide
 from socmap.apps.network import exports, selectors, services
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.forms import AdoptForm, ArchiveForm, AssessForm, ExplorerForm, OCGFilterForm
@@ -151,6 +153,14 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
                 return redirect("network:ocg_detail", ocg_id=ocg.pk)
     view = selectors.ocg_get(viewer=user, ocg_id=ocg_id, justification=current_purpose(request))
     errors = any(f.errors for f in (assess_form, adopt_form, archive_form))
+    # The group's threat assessment, when there is one the viewer may see (the threat page checks
+    # again); no trace of one they may not.
+    try:
+        threat = view.ocg.threat  # reverse one-to-one from the assessment app
+    except ObjectDoesNotExist:
+        threat = None
+    if threat is not None and not decide(user, threat).visible:
+        threat = None
     return render(
         request,
         "network/ocg_detail.html",
@@ -165,6 +175,7 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
             "formats": exports.FORMATS,
             "roles": MemberRole.choices,
             "errors": errors,
+            "threat": threat,
         },
         status=400 if errors else 200,
     )

@@ -458,11 +458,7 @@ def score_new(
         )
         frames.append(_frame_of(within, config))
     frames = [f for f in frames if len(f)]
-    pairs = (
-        _adjust(pd.concat(frames, ignore_index=True), model, config)
-        if frames
-        else _empty_like(model)
-    )
+    pairs = _adjust(pd.concat(frames, ignore_index=True), model, config) if frames else _empty_like(model)
     con = db_api.duckdb_con
     between_n = _count_blocked(con, sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
     within_n = _count_blocked(con, sdf_new.physical_name, sdf_new.physical_name, rules)

@@ -201,3 +201,19 @@ def test_the_csv_export_neutralises_formulae(region: Region) -> None:
 def test_the_csv_export_asks_why_first(region: Region) -> None:
     response = signed_in(region.analyst).post("/threats/export/", {"justification": ""})
     assert response.status_code == 400 and "Enter a justification for the export" in response.content.decode()
+
+
+def test_a_groups_page_links_to_its_threat_only_where_the_viewer_may_see_it(region: Region) -> None:
+    from tests import factories
+
+    group = factories.ocg(region.glos, name="Red Lane", compartment=region.cse)
+    threat = services.threat_create(actor=region.analyst, kind="ocg", ocg=group)
+    html = signed_in(region.analyst).get(f"/groups/{group.pk}/").content.decode()
+    assert f'href="/threats/{threat.pk}/"' in html
+    bare = factories.ocg(region.glos, name="Blue Lane")
+    html = signed_in(region.analyst).get(f"/groups/{bare.pk}/").content.decode()
+    assert f"/threats/new/?ocg={bare.pk}" in html
+    # The ROCU sees the group and records its own threat on it; Gloucestershire may not see that.
+    rocu_threat = services.threat_create(actor=region.rocu_user, kind="ocg", ocg=bare)
+    html = signed_in(region.analyst).get(f"/groups/{bare.pk}/").content.decode()
+    assert f"/threats/{rocu_threat.pk}/" not in html and "Threat assessment" not in html

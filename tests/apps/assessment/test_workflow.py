@@ -198,3 +198,24 @@ def test_approved_assessments_count_as_improvement_evidence(region: Region) -> N
     assert measure.compute(region.glos.pk, timezone.now()) == 1
     assert measure.compute(region.avon.pk, timezone.now()) == 0
     assert measure.compute(region.glos.pk, timezone.now() - timedelta(days=1)) == 0
+
+
+def test_approving_a_groups_threat_assessment_marks_the_proposed_group_assessed(region: Region) -> None:
+    from socmap.apps.network.models import OCGEvent, OCGStatus
+    from tests import factories
+
+    group = factories.ocg(region.glos, name="Red Lane")
+    threat = services.threat_create(actor=region.analyst, kind="ocg", ocg=group)
+    submitted(region.analyst, threat)
+    group.refresh_from_db()
+    assert group.status == OCGStatus.PROPOSED  # submitting is not enough
+    approved_version = services.assessment_approve(
+        actor=region.supervisor, assessment=Assessment.objects.get(threat=threat), comment="Agreed"
+    )
+    group.refresh_from_db()
+    assert group.status == OCGStatus.ASSESSED and group.assessed_at is not None
+    event = OCGEvent.objects.filter(ocg=group).latest("id")
+    assert event.actor == region.supervisor and f"score {approved_version.score}" in event.note
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ALTERATION, object_type="network.ocg", object_id=str(group.pk)
+    ).exists()
