@@ -12,6 +12,7 @@ import calendar
 import functools
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -575,9 +576,14 @@ def assessment_approve(*, actor: User, assessment: Assessment, comment: str = ""
             network_services.ocg_threat_approved(
                 actor=actor,
                 ocg=locked.threat.ocg,
-                summary=f"score {locked.score}, {band.label} (version {locked.number})",
+                summary=f"score {_number(locked.score)}, {band.label} (version {locked.number})",
             )
     return locked
+
+
+def _number(value: Decimal | None) -> str:
+    """A stored score as people write it: 51, not 51.0000."""
+    return "" if value is None else f"{value.normalize():f}"
 
 
 def assessment_return(*, actor: User, assessment: Assessment, comment: str) -> Assessment:
