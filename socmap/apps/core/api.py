@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 import socmap
 from socmap.apps.core import selectors, services
@@ -107,10 +107,10 @@ def token_list(request: HttpRequest) -> list[object]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, 400: ErrorOut}, operation_id="core_token_create")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, secret = services.token_create(actor=viewer(request), name=payload.name)
     out = TokenOut.from_orm(token).dict()
-    return 201, {**out, "secret": secret}
+    return Status(201, {**out, "secret": secret})
 
 
 @router.delete(
