@@ -475,12 +475,16 @@ ORPHANS = {
         "intel_recordlink c LEFT JOIN intel_recordentity s ON s.id = c.source_entity_id "
         "LEFT JOIN intel_recordentity t ON t.id = c.target_entity_id WHERE s.id IS NULL OR t.id IS NULL"
     ),
+    "record without its batch": (
+        "intel_record c LEFT JOIN intel_batch p ON p.id = c.batch_id "
+        "LEFT JOIN intel_batch q ON q.id = c.last_batch_id WHERE p.id IS NULL OR q.id IS NULL"
+    ),
     **{
         f"{table[6:]} without its {what}": (
             f"{table} c LEFT JOIN {parent} p ON p.id = c.{column} "
             f"WHERE c.{column} IS NOT NULL AND p.id IS NULL"
         )
-        for table in ("intel_recordentity", "intel_statement", "intel_recordlink")
+        for table in ("intel_record", "intel_recordentity", "intel_statement", "intel_recordlink")
         for what, parent, column in (
             ("owner", "core_organisation", "owner_id"),
             ("compartment", "core_compartment", "compartment_id"),
