@@ -159,6 +159,8 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
         threat = view.ocg.threat  # reverse one-to-one from the assessment app
     except ObjectDoesNotExist:
         threat = None
+    # A group has one threat record: it is offered for assessment only while it has none.
+    assessable = threat is None
     if threat is not None and not decide(user, threat).visible:
         threat = None
     return render(
@@ -176,6 +178,7 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
             "roles": MemberRole.choices,
             "errors": errors,
             "threat": threat,
+            "assessable": assessable,
         },
         status=400 if errors else 200,
     )

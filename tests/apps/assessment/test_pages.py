@@ -217,3 +217,4 @@ def test_a_groups_page_links_to_its_threat_only_where_the_viewer_may_see_it(regi
     rocu_threat = services.threat_create(actor=region.rocu_user, kind="ocg", ocg=bare)
     html = signed_in(region.analyst).get(f"/groups/{bare.pk}/").content.decode()
     assert f"/threats/{rocu_threat.pk}/" not in html and "Threat assessment" not in html
+    assert f"/threats/new/?ocg={bare.pk}" not in html  # not offered: it would be refused
