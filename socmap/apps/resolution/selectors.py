@@ -430,7 +430,11 @@ def _related(viewer: User, ids: list[str]) -> tuple[tuple[str, RecordEntity], ..
     return tuple(sorted(seen.values(), key=lambda item: (item[0], item[1].caption)))
 
 
-def cluster_pairs(ids: list[str], pairs: Any) -> resolve.ClusterResult:
+def cluster_pairs(
+    ids: list[str], pairs: Any, attach: list[tuple[str, str, float]] | None = None
+) -> resolve.ClusterResult:
+    """Clusters from the standing decisions on ``pairs``; ``attach``: weak links that may attach a
+    lone record to the one cluster they point into (the engine's rule for name-only pairs)."""
     positive: list[tuple[str, str, float]] = []
     negative: list[tuple[str, str]] = []
     for left, right, state, by_user, probability in pairs.filter(
@@ -441,7 +445,7 @@ def cluster_pairs(ids: list[str], pairs: Any) -> resolve.ClusterResult:
         else:
             # A user's match outranks any machine score when a chain has to be cut.
             positive.append((left, right, 2.0 if by_user else float(probability or 0.0)))
-    return resolve.cluster(ids, positive, negative)
+    return resolve.cluster(ids, positive, negative, attach_pairs=attach)
 
 
 def component(seed_ids: Iterable[str]) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +113,10 @@ def resolution_run(
             scored = _score(run, previous, frame, model, cfg, watermark, say)
             run.candidate_pairs = scored.candidate_pairs
             say(f"Storing {len(scored.pairs):,} scored pairs")
-            run.auto_matched, run.queued = _store_scored(run, scored.pairs, model, cfg)
+            run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg)
+            attached = _attach_by_name(run, scored.pairs, model, cfg)
+            run.auto_matched += len(attached)
+            run.queued = len(queued - attached)
         say("Resolving phones, vehicles, accounts and companies by identifier")
         run.objects_merged = _rebuild_objects()
         say("Rebuilding canonical people")
@@ -234,15 +238,17 @@ def compact_scores(pairs: pd.DataFrame) -> list[str]:
 
 def _store_scored(
     run: ResolutionRun, pairs: pd.DataFrame, model: resolve.ResolverModel, cfg: resolve.ResolveConfig
-) -> tuple[int, int]:
+) -> tuple[int, set[tuple[str, str]]]:
     """Upsert pairs in the review band and above; add a model judgement where nobody has decided yet.
+
+    Returns how many the model merged and the new pairs it queued for review.
 
     Written with plain executemany: a large run keeps hundreds of thousands of pairs, and the ORM's
     per-field work would dominate the run.
     """
     kept = pairs[pairs["match_probability"] >= cfg.lower_threshold] if len(pairs) else pairs
     if len(kept) == 0:
-        return 0, 0
+        return 0, set()
     existing = {
         (left, right): pk
         for pk, left, right in Pair.objects.values_list("id", "left_id", "right_id").iterator(
@@ -265,7 +271,7 @@ def _store_scored(
     updates: list[tuple[Any, ...]] = []
     model_judgements: list[tuple[Any, ...]] = []
     recheck: list[tuple[str, str]] = []
-    queued = 0
+    queued: set[tuple[str, str]] = set()
     for index, (a, b) in enumerate(zip(lefts, rights, strict=True)):
         key = ordered(a, b)
         if key[0] not in live or key[1] not in live:
@@ -286,7 +292,7 @@ def _store_scored(
             model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
             state = PairState.MATCH
         else:
-            queued += 1
+            queued.add(key)
         new_rows.append(
             (key[0], key[1], p, weights[index], abs(p - 0.5), score, state, False, 0, run.pk, now)
         )
@@ -322,6 +328,75 @@ def _store_scored(
         )
     refresh_pair_states(recheck)
     return len(model_judgements), queued
+
+
+ATTACH_REASON = "Attached by name: the one person of this name, and nothing else on this record to compare"
+
+
+def _attach_by_name(
+    run: ResolutionRun, pairs: pd.DataFrame, model: resolve.ResolverModel, cfg: resolve.ResolveConfig
+) -> set[tuple[str, str]]:
+    """Model judgements for the name-only pairs the engine's rule attaches (``cluster_scored``).
+
+    A record that holds nothing but a name (a safeguarding referral, a legacy nominal) scores
+    below the upper threshold with anyone, however unusual the name, and stayed a person of its
+    own: on the small demo, three "John Shah" on one group page. From ``cfg.attach_threshold`` a
+    name-only pair now attaches such a lone record to the single person its name points to, never
+    when it points to two, and never joining two people. Each attachment is a model judgement with
+    its reason, so it shows in the history and an analyst can undo it or say no-match. Pairs anyone
+    has judged are left alone. Returns the pairs judged.
+    """
+    if not len(pairs) or "name_only" not in pairs.columns:
+        return set()
+    p = pairs["match_probability"].astype(float)
+    weak = pairs[pairs["name_only"].astype(bool) & (p >= cfg.attach_threshold) & (p < cfg.upper_threshold)]
+    if not len(weak):
+        return set()
+    stored = set(
+        Pair.objects.filter(state=PairState.PENDING)
+        .values_list("left_id", "right_id")
+        .iterator(chunk_size=BATCH)
+    )
+    judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
+    candidates: dict[tuple[str, str], float] = {}
+    for a, b, prob in zip(weak["record_id_l"], weak["record_id_r"], weak["match_probability"], strict=True):
+        key = ordered(str(a), str(b))
+        if key in stored and key not in judged:
+            candidates[key] = max(float(prob), candidates.get(key, 0.0))
+    if not candidates:
+        return set()
+    ids = sorted(
+        RecordEntity.objects.filter(schema="Person").values_list("id", flat=True).iterator(chunk_size=BATCH)
+    )
+    before = cluster_pairs(ids, Pair.objects.all())
+    after = cluster_pairs(ids, Pair.objects.all(), attach=[(a, b, w) for (a, b), w in candidates.items()])
+    size = Counter(before.cluster_of.values())
+    chosen: dict[str, tuple[tuple[str, str], float]] = {}
+    for (a, b), prob in candidates.items():
+        for lone, other in ((a, b), (b, a)):
+            moved = size[before.cluster_of[lone]] == 1 and size[before.cluster_of[other]] > 1
+            if (
+                moved
+                and after.cluster_of[lone] == after.cluster_of[other]
+                and prob > chosen.get(lone, ((a, b), 0.0))[1]
+            ):
+                chosen[lone] = ((a, b), prob)
+    if not chosen:
+        return set()
+    version, now = _version(model), timezone.now()
+    rows = [
+        (a, b, Decision.MATCH, version, prob, ATTACH_REASON, run.pk, now) for (a, b), prob in chosen.values()
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        _executemany(
+            cursor,
+            f"INSERT INTO {Judgement._meta.db_table} (left_id, right_id, decision, model_version, "  # noqa: S608
+            "probability, reason, run_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+    keys = {key for key, _ in chosen.values()}
+    refresh_pair_states(keys)
+    return keys
 
 
 def _executemany(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:

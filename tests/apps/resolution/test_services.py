@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from django.db.models import Q
 from django.test import override_settings
 
 from socmap.apps.core.models import AuditAction, AuditEvent, User
@@ -51,7 +52,8 @@ def test_a_run_merges_sure_pairs_queues_uncertain_ones_and_records_the_model(res
     assert resolved.auto_matched > 0 and resolved.queued > 0
     model_merges = Judgement.objects.filter(user__isnull=True, decision=Decision.MATCH)
     assert model_merges.count() == resolved.auto_matched
-    assert all(j.probability >= resolved.upper_threshold and j.model_version for j in model_merges)
+    sure = model_merges.exclude(reason=services.ATTACH_REASON)
+    assert sure.exists() and all(j.probability >= resolved.upper_threshold and j.model_version for j in sure)
     queued = Pair.objects.filter(state=PairState.PENDING)
     assert queued.count() == resolved.queued
     assert all(resolved.lower_threshold <= p.probability < resolved.upper_threshold for p in queued)
@@ -249,3 +251,27 @@ def test_a_later_run_merges_an_undecided_pair_it_now_scores_above_the_threshold_
     assert undecided.judgement is not None and undecided.judgement.run_id == run.pk
     assert selectors.canonical_of(undecided.left_id) == selectors.canonical_of(undecided.right_id)
     assert decided.state == PairState.NO_MATCH and decided.decided_by_user
+
+
+@pytest.mark.django_db
+def test_a_record_with_only_a_name_is_attached_to_the_one_person_of_that_name(
+    resolved: ResolutionRun,
+) -> None:
+    attached = list(Judgement.objects.filter(user__isnull=True, reason=services.ATTACH_REASON))
+    assert attached, "the small region has name-only records (safeguarding, legacy) to attach"
+    for judgement in attached[:20]:
+        assert resolved.lower_threshold <= judgement.probability < resolved.upper_threshold
+        assert judgement.model_version
+        pair = Pair.objects.get(left_id=judgement.left_id, right_id=judgement.right_id)
+        assert pair.state == PairState.MATCH and pair.judgement_id == judgement.pk
+        # It rests on the name alone: every other comparison was missing on one side.
+        others = {k: v for k, v in pair.explanation.items() if k.startswith("gamma_") and "name" not in k}
+        assert others and all(v == -1 for v in others.values())
+        assert selectors.canonical_of(judgement.left_id) == selectors.canonical_of(judgement.right_id)
+        # One side was a person of its own: an attachment never joins two people.
+        lone = [
+            e
+            for e in (judgement.left_id, judgement.right_id)
+            if Pair.objects.filter(Q(left_id=e) | Q(right_id=e), state=PairState.MATCH).count() == 1
+        ]
+        assert lone
