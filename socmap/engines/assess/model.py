@@ -20,6 +20,8 @@ import yaml
 
 from socmap.engines.assess.types import Band, Combine, Dimension, ScalePoint, ScoringModel
 from socmap.errors import InvalidModel
+from socmap.model import yaml_lines
+from socmap.model.yaml_lines import Node, Problems
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODELS_DIR / "morile-v1.yaml"
@@ -29,49 +31,9 @@ DIMENSION_KEYS = {"group", "label", "question", "weight", "scale"}
 BAND_KEYS = {"key", "label", "tier", "from", "to", "reassess_months"}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose mappings remember the line of each key (as the ingest mappings do)."""
-
-
-class _Node(dict[str, Any]):
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
-    loader.flatten_mapping(node)
-    out = _Node()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[str(key)] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _Problems:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.items: list[tuple[int, str, str]] = []
-
-    def add(self, node: object, key: str, path: str, message: str) -> None:
-        line = 0
-        if isinstance(node, _Node):
-            line = node.key_lines.get(key, node.line)
-        self.items.append((line, path, message))
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        lines = [f"{self.file}, line {line}, {path}: {msg}" for line, path, msg in self.items]
-        # The message names file, line and key for each problem; no ``fields`` (they would repeat it).
-        raise InvalidModel(
-            lines[0] if len(lines) == 1 else f"{self.file}: {len(lines)} problems\n" + "\n".join(lines)
-        )
+def _problems(file: str) -> Problems:
+    # The message names file, line and key for each problem; no ``fields`` (they would repeat it).
+    return Problems(file, InvalidModel, with_fields=False)
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -85,7 +47,7 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _text(node: _Node, key: str, path: str, problems: _Problems, *, required: bool = True) -> str:
+def _text(node: Node, key: str, path: str, problems: Problems, *, required: bool = True) -> str:
     value = node.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -110,14 +72,14 @@ def load_scoring_model(path: Path | str = DEFAULT_MODEL) -> ScoringModel:
 def parse_scoring_model(text: str, *, file: str = "<model>") -> ScoringModel:
     """Check a model's YAML text; ``InvalidModel`` names the file, line and key of every problem."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml_lines.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         raise InvalidModel(f"{file}{where}: not valid YAML: {exc}") from exc
-    if not isinstance(data, _Node):
+    if not isinstance(data, Node):
         raise InvalidModel(f"{file}, line 1: a scoring model must be a YAML mapping of keys")
-    problems = _Problems(file)
+    problems = _problems(file)
     for key in data:
         if key not in TOP_KEYS:
             problems.add(data, key, key, f"unknown key {key!r}; a model has {', '.join(sorted(TOP_KEYS))}")
@@ -155,9 +117,9 @@ def parse_scoring_model(text: str, *, file: str = "<model>") -> ScoringModel:
     )
 
 
-def _groups(data: _Node, problems: _Problems) -> dict[str, str]:
+def _groups(data: Node, problems: Problems) -> dict[str, str]:
     raw = data.get("groups")
-    if not isinstance(raw, _Node) or not raw:
+    if not isinstance(raw, Node) or not raw:
         problems.add(data, "groups", "groups", "'groups' must map each group's key to its label")
         return {}
     out = {}
@@ -168,9 +130,9 @@ def _groups(data: _Node, problems: _Problems) -> dict[str, str]:
     return out
 
 
-def _dimensions(data: _Node, groups: dict[str, str], problems: _Problems) -> dict[str, Dimension]:
+def _dimensions(data: Node, groups: dict[str, str], problems: Problems) -> dict[str, Dimension]:
     raw = data.get("dimensions")
-    if not isinstance(raw, _Node) or not raw:
+    if not isinstance(raw, Node) or not raw:
         problems.add(data, "dimensions", "dimensions", "'dimensions' must be a mapping of dimensions")
         return {}
     out: dict[str, Dimension] = {}
@@ -178,7 +140,7 @@ def _dimensions(data: _Node, groups: dict[str, str], problems: _Problems) -> dic
         path = f"dimensions.{key}"
         if not KEY.match(key):
             problems.add(raw, key, path, "a dimension key is lower case letters, digits and _")
-        if not isinstance(spec, _Node):
+        if not isinstance(spec, Node):
             problems.add(raw, key, path, "a dimension must be a mapping with group, label, weight and scale")
             continue
         for k in spec:
@@ -205,9 +167,9 @@ def _dimensions(data: _Node, groups: dict[str, str], problems: _Problems) -> dic
     return out
 
 
-def _scale(spec: _Node, path: str, problems: _Problems) -> tuple[ScalePoint, ...]:
+def _scale(spec: Node, path: str, problems: Problems) -> tuple[ScalePoint, ...]:
     raw = spec.get("scale")
-    if not isinstance(raw, _Node) or len(raw) < 2:
+    if not isinstance(raw, Node) or len(raw) < 2:
         problems.add(
             spec, "scale", f"{path}.scale", "a scale needs at least two points, each with a descriptor"
         )
@@ -222,7 +184,7 @@ def _scale(spec: _Node, path: str, problems: _Problems) -> tuple[ScalePoint, ...
         if value < 0 or str(value) != key:
             problems.add(raw, key, where, f"a scale point is a whole number from 0, not {key!r}")
             continue
-        if not isinstance(point, _Node):
+        if not isinstance(point, Node):
             problems.add(raw, key, where, "a scale point needs a label and a descriptor")
             continue
         label = _text(point, "label", f"{where}.label", problems)
@@ -232,10 +194,10 @@ def _scale(spec: _Node, path: str, problems: _Problems) -> tuple[ScalePoint, ...
 
 
 def _combine(
-    data: _Node, groups: dict[str, str], dimensions: dict[str, Dimension], problems: _Problems
+    data: Node, groups: dict[str, str], dimensions: dict[str, Dimension], problems: Problems
 ) -> Combine | None:
     raw = data.get("combine")
-    if not isinstance(raw, _Node):
+    if not isinstance(raw, Node):
         problems.add(
             data, "combine", "combine", "'combine' must name impact groups, a multiplier and adjust groups"
         )
@@ -296,15 +258,15 @@ def _range(dimensions: dict[str, Dimension], combine: Combine) -> tuple[Decimal,
     return low, high
 
 
-def _bands(data: _Node, low: Decimal, high: Decimal, problems: _Problems) -> list[Band]:
+def _bands(data: Node, low: Decimal, high: Decimal, problems: Problems) -> list[Band]:
     raw = data.get("bands")
     if not isinstance(raw, list) or not raw:
         problems.add(data, "bands", "bands", "'bands' must be a list of bands with from and to")
         return []
-    bands: list[tuple[Band, _Node]] = []
+    bands: list[tuple[Band, Node]] = []
     for i, item in enumerate(raw):
         path = f"bands[{i}]"
-        if not isinstance(item, _Node):
+        if not isinstance(item, Node):
             problems.add(data, "bands", path, "a band is a mapping with key, label, tier, from, to")
             continue
         for k in item:
