@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from socmap.apps.core.auth import viewer
@@ -40,7 +40,7 @@ def _batch(b: Batch, duplicate: bool = False) -> dict[str, object]:
 )
 def batch_create(
     request: HttpRequest, source: Form[str], file: File[UploadedFile]
-) -> tuple[int, dict[str, object]]:
+) -> Status[dict[str, object]]:
     user = viewer(request)
     src = selectors.source_get(viewer=user, name=source)
     if file.size is None or file.size == 0:
@@ -49,10 +49,10 @@ def batch_create(
         actor=user, source=src, path=services.upload_store(file), file_name=file.name or "upload"
     )
     if start.duplicate:
-        return 200, _batch(start.batch, duplicate=True)
+        return Status(200, _batch(start.batch, duplicate=True))
     ingest_batch.enqueue(start.batch.pk)
     start.batch.refresh_from_db()
-    return 202, _batch(start.batch)
+    return Status(202, _batch(start.batch))
 
 
 @router.get(

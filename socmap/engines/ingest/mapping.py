@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import yaml
 
@@ -25,55 +24,16 @@ from socmap.engines.ingest.types import (
     ValueSpec,
 )
 from socmap.errors import InvalidMapping
+from socmap.model import yaml_lines
 from socmap.model.loader import Model, load_model
+from socmap.model.yaml_lines import Node, Problems
 
 FORMATS = ("csv", "xlsx", "jsonl", "ftm")
 ITEM = "$item"  # inside an entity with `for_each`, the column name that means "this item"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose mappings remember the line of each key."""
-
-
-class _Node(dict[str, Any]):
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
-    loader.flatten_mapping(node)
-    out = _Node()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[str(key)] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _Errors:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.items: list[tuple[int, str, str]] = []
-
-    def add(self, node: object, key: str, path: str, message: str) -> None:
-        line = 0
-        if isinstance(node, _Node):
-            line = node.key_lines.get(key, node.line)
-        self.items.append((line, path, message))
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        lines = [f"{self.file}, line {line}, {path}: {msg}" for line, path, msg in self.items]
-        raise InvalidMapping(
-            lines[0] if len(lines) == 1 else f"{self.file}: {len(lines)} problems\n" + "\n".join(lines),
-            fields={f"{self.file}:{line}:{path}": [msg] for line, path, msg in self.items},
-        )
+def _errors(file: str) -> Problems:
+    return Problems(file, InvalidMapping)
 
 
 _GRADING_RE = re.compile(r"^\s*(3x5x2|5x5x5)\s*:\s*(\S+)\s*[ /]\s*(\S+)\s*[ /]\s*(\S+)\s*$", re.IGNORECASE)
@@ -132,13 +92,13 @@ def load_mapping(path: Path, *, model: Model | None = None) -> SourceMapping:
     except OSError as exc:
         raise InvalidMapping(f"{file}: cannot be read: {exc}") from exc
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml_lines.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         raise InvalidMapping(f"{file}{where}: not valid YAML: {exc}") from exc
-    errors = _Errors(file)
-    if not isinstance(data, _Node):
+    errors = _errors(file)
+    if not isinstance(data, Node):
         raise InvalidMapping(f"{file}, line 1: a mapping must be a YAML mapping of keys")
     allowed = {
         "source", "description", "format", "encoding", "delimiter", "sheet", "record_id",
@@ -170,7 +130,7 @@ def load_mapping(path: Path, *, model: Model | None = None) -> SourceMapping:
         raw_entities = []
     for n, item in enumerate(raw_entities):
         spec = _entity_spec(model, item, n, errors, columns)
-        if spec is None and isinstance(item, _Node) and item.get("key"):
+        if spec is None and isinstance(item, Node) and item.get("key"):
             keys.setdefault(str(item["key"]), "")  # reported already; spare the links a second error
         if spec is not None:
             if spec.key in keys:
@@ -217,11 +177,11 @@ def load_mapping(path: Path, *, model: Model | None = None) -> SourceMapping:
 
 
 def _value_spec(
-    parent: _Node,
+    parent: Node,
     key: str,
     path: str,
     value_type: str,
-    errors: _Errors,
+    errors: Problems,
     columns: set[str],
     extra_columns: set[str],
 ) -> ValueSpec | None:
@@ -230,7 +190,7 @@ def _value_spec(
     if isinstance(raw, str):
         columns.add(raw)
         return ValueSpec(columns=(raw,), line=parent.key_lines.get(key, parent.line))
-    if not isinstance(raw, _Node):
+    if not isinstance(raw, Node):
         errors.add(parent, key, path, "must be a column name or a mapping with column, columns or constant")
         return None
     ok = True
@@ -329,7 +289,7 @@ def _props(
     schema: str,
     raw: object,
     path: str,
-    errors: _Errors,
+    errors: Problems,
     columns: set[str],
     extra: set[str],
     skip: tuple[str, ...] = (),
@@ -337,7 +297,7 @@ def _props(
     out: dict[str, ValueSpec] = {}
     if raw is None:
         return out
-    if not isinstance(raw, _Node):
+    if not isinstance(raw, Node):
         errors.add(None, "", path, "properties must be a mapping")
         return out
     sch = model.schemata.get(schema)
@@ -355,9 +315,11 @@ def _props(
     return out
 
 
-def _entity_spec(model: Model, item: object, n: int, errors: _Errors, columns: set[str]) -> EntitySpec | None:
+def _entity_spec(
+    model: Model, item: object, n: int, errors: Problems, columns: set[str]
+) -> EntitySpec | None:
     path = f"entities[{n}]"
-    if not isinstance(item, _Node):
+    if not isinstance(item, Node):
         errors.add(None, "", path, "an entity must be a mapping with key, schema and properties")
         return None
     for k in item:
@@ -388,10 +350,10 @@ def _entity_spec(model: Model, item: object, n: int, errors: _Errors, columns: s
 
 
 def _link_spec(
-    model: Model, item: object, n: int, keys: Mapping[str, str], errors: _Errors, columns: set[str]
+    model: Model, item: object, n: int, keys: Mapping[str, str], errors: Problems, columns: set[str]
 ) -> LinkSpec | None:
     path = f"links[{n}]"
-    if not isinstance(item, _Node):
+    if not isinstance(item, Node):
         errors.add(None, "", path, "a link must be a mapping with schema, source and target")
         return None
     for k in item:
@@ -428,12 +390,12 @@ def _link_spec(
     return LinkSpec(schema, ends[0], ends[1], MappingProxyType(props), item.line)
 
 
-def _grading_spec(model: Model, data: _Node, errors: _Errors, columns: set[str]) -> GradingSpec:
+def _grading_spec(model: Model, data: Node, errors: Problems, columns: set[str]) -> GradingSpec:
     raw = data.get("grading")
     if raw is None:
         errors.add(data, "grading", "grading", "missing grading (columns or a default like '3x5x2: 2 B P')")
         return GradingSpec()
-    if not isinstance(raw, _Node):
+    if not isinstance(raw, Node):
         errors.add(data, "grading", "grading", "must be a mapping")
         return GradingSpec()
     known = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,24 @@ def test_the_integrity_check_finds_rows_that_lost_their_parent(some: list[Batch]
         cursor.execute("DELETE FROM intel_recordentity WHERE id = %s", [entity.pk])
     found = store.orphans()
     assert found["statement without its entity, or of another record's entity"] == entity.statements.count()
+
+
+@pytest.mark.django_db
+def test_the_api_ingests_once_and_refuses_empty_or_unknown_input(some: list[Batch], region: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(User.objects.get(username="analyst"))
+    body = (region / "intel/gloucestershire.csv").read_bytes()
+    before = Record.objects.count()
+
+    def post(source: str, name: str, content: bytes) -> Any:
+        upload = SimpleUploadedFile(name, content, content_type="text/csv")
+        return client.post("/api/v1/intel/ingest", {"source": source, "file": upload})
+
+    again = post("intel-gloucestershire", "gloucestershire.csv", body)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    empty = post("intel-gloucestershire", "empty.csv", b"")
+    assert empty.status_code == 400 and "empty" in empty.json()["message"]
+    unknown = post("no-such-source", "x.csv", body)
+    assert unknown.status_code == 404
+    assert Record.objects.count() == before
