@@ -42,9 +42,10 @@ from socmap.engines.network import (
     detect_communities,
     evaluate,
     load_config,
+    louvain_reference,
     propose,
 )
-from socmap.engines.network.communities import community_result, leiden
+from socmap.engines.network.communities import leiden
 from socmap.engines.network.types import NetworkGraph
 from socmap.engines.synth import SynthConfig, generate
 from tests.engines.network.synthetic import region_inputs, region_truth
@@ -62,21 +63,6 @@ def emit(**fields: object) -> None:
     fields["load"] = uptime()
     fields["peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(fields), flush=True)
-
-
-def louvain_membership(g: igraph.Graph) -> tuple[list[int], float]:
-    """networkx Louvain with its defaults (resolution 1), weight='weight', seed 1, on graph ``g``."""
-    nxg = nx.Graph()
-    nxg.add_nodes_from(range(g.vcount()))
-    nxg.add_weighted_edges_from((s, t, w) for (s, t), w in zip(g.get_edgelist(), g.es["weight"], strict=True))
-    started = time.perf_counter()
-    louvain = nx.community.louvain_communities(nxg, weight="weight", seed=1)
-    seconds = time.perf_counter() - started
-    membership = [0] * g.vcount()
-    for i, community in enumerate(louvain):
-        for v in community:
-            membership[v] = i
-    return membership, seconds
 
 
 def raw_nmi_members(graph: NetworkGraph, membership: list[int], truth: dict[str, str]) -> float:
@@ -120,10 +106,8 @@ def bench_region(size: str, seed: int, drop: float, noise: float, region_dir: st
     proposals = propose(graph, communities, scores)
     proposed = time.perf_counter() - started
     ours = evaluate(proposals, membership, pis, population=population)
-    louvain, louvain_s = louvain_membership(g)
-    reference = community_result(
-        graph, louvain, objective="modularity", resolution=1.0, seed=1, seconds=louvain_s, method="Louvain"
-    )
+    reference = louvain_reference(graph)
+    louvain, louvain_s = reference.membership, reference.seconds
     theirs = evaluate(
         propose(graph, reference, centrality(graph, reference)), membership, pis, population=population
     )

@@ -124,28 +124,8 @@ def evaluate_region(region: Path) -> Figures:
         {true_of[p.person_id] for p in proposals.priority_individuals if p.person_id in true_of},
         population=population,
     )
-    import networkx as nx
-
-    g = graph.graph
-    nxg = nx.Graph()
-    nxg.add_nodes_from(range(g.vcount()))
-    nxg.add_weighted_edges_from((s, t, w) for (s, t), w in zip(g.get_edgelist(), g.es["weight"], strict=True))
-    started = time.perf_counter()
-    found = nx.community.louvain_communities(nxg, weight="weight", seed=1)
-    louvain_seconds = time.perf_counter() - started
-    membership = [0] * g.vcount()
-    for index, community in enumerate(found):
-        for vertex in community:
-            membership[vertex] = index
-    reference = network.community_result(
-        graph,
-        membership,
-        objective="modularity",
-        resolution=1.0,
-        seed=1,
-        seconds=louvain_seconds,
-        method="Louvain",
-    )
+    reference = network.louvain_reference(graph)
+    louvain_seconds = reference.seconds
     raw = {f"louvain-{k}": set(members) for k, members in reference.communities.items() if len(members) > 1}
     louvain = network.evaluate(
         to_truth(raw), truth.membership, truth.priority_individuals, (), population=population

@@ -17,7 +17,7 @@ from __future__ import annotations
 from socmap.engines.network.centrality import centrality
 from socmap.engines.network.communities import community_result, detect_communities
 from socmap.engines.network.config import load_config
-from socmap.engines.network.evaluate import evaluate
+from socmap.engines.network.evaluate import evaluate, louvain_reference
 from socmap.engines.network.graph import build_graph, neighbourhood
 from socmap.engines.network.paths import shortest_path
 from socmap.engines.network.proposals import match_groups, propose
@@ -64,6 +64,7 @@ __all__ = [
     "detect_communities",
     "evaluate",
     "load_config",
+    "louvain_reference",
     "match_groups",
     "neighbourhood",
     "propose",

@@ -19,11 +19,14 @@ The definition, used by ``bench/network.py`` for socmap and for the Louvain refe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import igraph
+import networkx as nx
 
-from socmap.engines.network.types import Evaluation, ProposalResult
+from socmap.engines.network.communities import community_result
+from socmap.engines.network.types import CommunityResult, Evaluation, NetworkGraph, ProposalResult
 
 NO_GROUP = "\0none"
 
@@ -38,6 +41,31 @@ def _compare(truth: Sequence[str], found: Sequence[str]) -> tuple[float, float]:
     nmi = float(igraph.compare_communities(t, f, method="nmi"))
     ari = float(igraph.compare_communities(t, f, method="adjusted_rand"))
     return nmi, ari
+
+
+def louvain_reference(graph: NetworkGraph, seed: int = 1) -> CommunityResult:
+    """networkx's Louvain (its defaults: modularity, resolution 1) on the analysis graph, weighted,
+    with a fixed seed: the reference every evaluation measures socmap's communities against."""
+    g = graph.graph
+    nxg = nx.Graph()
+    nxg.add_nodes_from(range(g.vcount()))
+    nxg.add_weighted_edges_from((s, t, w) for (s, t), w in zip(g.get_edgelist(), g.es["weight"], strict=True))
+    started = time.perf_counter()
+    found = nx.community.louvain_communities(nxg, weight="weight", seed=seed)
+    seconds = time.perf_counter() - started
+    membership = [0] * g.vcount()
+    for index, community in enumerate(found):
+        for vertex in community:
+            membership[vertex] = index
+    return community_result(
+        graph,
+        membership,
+        objective="modularity",
+        resolution=1.0,
+        seed=seed,
+        seconds=seconds,
+        method="Louvain",
+    )
 
 
 def evaluate(
