@@ -8,6 +8,7 @@ viewer who sees every member.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,27 @@ def _visible_links(viewer: User, link_ids: set[str]) -> dict[str, int]:
     return out
 
 
+ROLE_ORDER = {"principal": 0, "lieutenant": 1, "enabler": 2, "runner": 3, "member": 4}
+
+
+def _seniority(view: MemberView) -> tuple[int, str, int]:
+    return ROLE_ORDER.get(view.member.role, 9), view.label, view.member.pk
+
+
+def _one_per_person(views: Iterable[MemberView | None], *, senior_first: bool = False) -> list[MemberView]:
+    """The first view of each person (by shown entity): in order, or the most senior role first."""
+    present = [v for v in views if v is not None]
+    if senior_first:
+        present.sort(key=_seniority)
+    seen: set[str] = set()
+    out = []
+    for v in present:
+        if v.entity_id not in seen:
+            seen.add(v.entity_id)
+            out.append(v)
+    return out
+
+
 def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
     """A group as the viewer may see it: a logged consultation."""
     found = OCG.objects.select_related("owner", "lead_force", "lro").filter(pk=ocg_id).first()
@@ -144,11 +166,14 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
         ]
         return MemberView(m, shown, labels.get(shown, ""), m.reasons if complete else [], evidence)
 
-    order = {"principal": 0, "lieutenant": 1, "enabler": 2, "runner": 3, "member": 4}
-    members = sorted(
-        (v for v in (view(m) for m in live) if v), key=lambda v: (order.get(v.member.role, 9), v.label)
-    )
-    former = [v for v in (view(m) for m in all_members if m.left_on is not None) if v]
+    # Records resolved into one person after they joined are one member: the most senior row shows.
+    members = _one_per_person(map(view, live), senior_first=True)
+    current = {v.entity_id for v in members}
+    former = [
+        v
+        for v in _one_per_person(view(m) for m in all_members if m.left_on is not None)
+        if v.entity_id not in current
+    ]
 
     def named(ids: list[str]) -> list[tuple[str, str]]:
         out = []
@@ -184,6 +209,7 @@ def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
     for ocg in groups:
         mine = [m for m in members if m.ocg_id == ocg.pk and canon(m.entity_id) in display]
         principal = next((m for m in mine if m.role == "principal"), None)
+        people = {canon(m.entity_id) for m in mine}  # records resolved into one person count once
         rows.append(
             {
                 "reference": ocg.reference,
@@ -193,7 +219,7 @@ def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
                 "theme": ocg.get_theme_display(),
                 "lro": (ocg.lro.get_full_name() or ocg.lro.username) if ocg.lro else "",
                 "adopted_on": ocg.adopted_at.date().isoformat() if ocg.adopted_at else "",
-                "members_visible": len(mine),
+                "members_visible": len(people),
                 "principal": labels.get(display[canon(principal.entity_id)], "") if principal else "",
             }
         )

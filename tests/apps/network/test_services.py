@@ -127,3 +127,31 @@ def test_an_unknown_link_type_in_the_network_configuration_is_named(tmp_path: Pa
     with pytest.raises(InvalidModel) as caught:
         services.analysis_run(actor=None, config_path=bad)
     assert "colour" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_records_resolved_into_one_person_after_joining_show_as_one_member(analysed: AnalysisRun) -> None:
+    from datetime import date
+
+    from socmap.apps.network import selectors
+    from socmap.apps.resolution import selectors as resolution
+
+    analyst = User.objects.get(username="analyst")
+    # A member who is several records, only one of them on the group: add another as its own row,
+    # as a run made before resolution joined them would have.
+    member = next(
+        m
+        for m in OCGMember.objects.filter(ocg__owner=analyst.organisation, left_on__isnull=True)
+        if len(resolution.members_of(m.entity_id)) > 1
+    )
+    other = next(e for e in resolution.members_of(member.entity_id) if e != member.entity_id)
+    OCGMember.objects.create(ocg=member.ocg, entity_id=other, role="member", joined_on=date(2024, 1, 1))
+    view = selectors.ocg_get(viewer=analyst, ocg_id=member.ocg_id, justification="test")
+    shown = [v.entity_id for v in view.members]
+    assert len(shown) == len(set(shown))
+    (row,) = [
+        v for v in view.members if resolution.canonical_of(v.entity_id) == resolution.canonical_of(other)
+    ]
+    assert row.member.pk == member.pk  # the senior row stands for the person
+    (national,) = selectors.return_rows(viewer=analyst, groups=[member.ocg])
+    assert national["members_visible"] == len(shown)
