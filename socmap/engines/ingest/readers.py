@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -214,64 +214,143 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+#: python-calamine (Rust) parses a whole sheet into memory at once: about 13 times faster than
+#: openpyxl's streaming reader, but its memory grows with the sheet, about 15 times the compressed
+#: file (80 MiB for the 5.4 MiB, 50,000-row custody extract), so about 1 GiB at this limit. Above
+#: it openpyxl streams the sheet row by row in constant memory, so a huge workbook cannot exhaust
+#: the worker's memory.
+XLSX_IN_MEMORY_BYTES = 64 * 1024 * 1024
+# Extensions calamine opens as XLSX and openpyxl accepts; any other name goes to openpyxl, which
+# refuses or reads it as before.
+_CALAMINE_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def read_xlsx(
     path: Path, *, sheet: str | None, required: frozenset[str]
 ) -> tuple[list[str], Iterator[RawRow]]:
-    """(header, rows) of one sheet, read with openpyxl in read-only (streaming) mode."""
-    import openpyxl
+    """(header, rows) of one sheet (the first worksheet when no ``sheet`` is named).
 
+    Workbooks up to ``XLSX_IN_MEMORY_BYTES`` are read whole with python-calamine, larger ones are
+    streamed with openpyxl in read-only mode; both give the same rows. Cells are read from column A
+    and the header is sheet row 1.
+    """
     sample = _sample(path)
     if not sample.strip():
         raise InvalidInput(f"{path.name}: the file is empty")
     if not sample.startswith(_ZIP):
         raise InvalidInput(f"{path.name}: this is not an XLSX workbook, but its mapping expects XLSX")
+    if path.stat().st_size <= XLSX_IN_MEMORY_BYTES and path.suffix.lower() in _CALAMINE_SUFFIXES:
+        title, cells, close = _open_calamine(path, sheet)
+    else:
+        title, cells, close = _open_openpyxl(path, sheet)
+    try:
+        first = next(cells, None)
+        if first is None:
+            raise InvalidInput(f"{path.name}: sheet {title!r} is empty")
+        header = [_cell(c).strip() for c in first]
+        while header and not header[-1]:
+            header.pop()
+        _check_header(path, header, required)
+    except BaseException:
+        close()
+        raise
+    return header, _sheet_rows(header, cells, close)
+
+
+_Cells = Iterator[Sequence[Any]]
+
+
+def _cannot_open(path: Path, exc: Exception) -> InvalidInput:
+    return InvalidInput(f"{path.name}: this XLSX workbook cannot be opened: {exc}")
+
+
+def _no_sheet(path: Path, sheet: str, names: list[str]) -> InvalidInput:
+    return InvalidInput(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+
+
+def _open_calamine(path: Path, sheet: str | None) -> tuple[str, _Cells, Callable[[], None]]:
+    """(sheet name, rows of cell values from sheet row 1 and column A, close) read with calamine."""
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(path)
+    except Exception as exc:  # CalamineError and its kinds, or an OS error
+        raise _cannot_open(path, exc) from exc
+    try:
+        if not sheet:
+            names = [m.name for m in wb.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            if not names:
+                raise InvalidInput(f"{path.name}: the workbook has no worksheet")
+            sheet = names[0]
+        elif sheet not in wb.sheet_names:
+            raise _no_sheet(path, sheet, wb.sheet_names)
+        try:
+            ws = wb.get_sheet_by_name(sheet)  # parses the whole sheet
+        except Exception as exc:
+            raise _cannot_open(path, exc) from exc
+    finally:
+        wb.close()  # the sheet keeps its own copy of the cells
+    if ws.start is None:
+        return sheet, iter(()), _nothing
+    # iter_rows yields empty rows for the sheet rows above the data, but starts each row at the
+    # first column that holds data: pad to column A as openpyxl reads.
+    pad = [""] * ws.start[1]
+    rows: _Cells = ws.iter_rows()
+    if pad:
+        rows = ([*pad, *row] for row in rows)
+    return sheet, rows, _nothing
+
+
+def _nothing() -> None:
+    pass
+
+
+def _open_openpyxl(path: Path, sheet: str | None) -> tuple[str, _Cells, Callable[[], None]]:
+    """(sheet name, rows of cell values from sheet row 1 and column A, close), streamed by openpyxl."""
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise InvalidInput(f"{path.name}: this XLSX workbook cannot be opened: {exc}") from exc
+        raise _cannot_open(path, exc) from exc
     if sheet and sheet not in wb.sheetnames:
         wb.close()
-        raise InvalidInput(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+        raise _no_sheet(path, sheet, wb.sheetnames)
+    if not sheet and not wb.worksheets:
+        wb.close()
+        raise InvalidInput(f"{path.name}: the workbook has no worksheet")
     ws = wb[sheet] if sheet else wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    try:
-        first = next(it)
-    except StopIteration:
-        wb.close()
-        raise InvalidInput(f"{path.name}: sheet {ws.title!r} is empty") from None
-    header = [_cell(c).strip() for c in first]
-    while header and not header[-1]:
-        header.pop()
-    try:
-        _check_header(path, header, required)
-    except InvalidInput:
-        wb.close()
-        raise
+    return ws.title, ws.iter_rows(values_only=True), wb.close
 
-    def rows() -> Iterator[RawRow]:
-        n = 0
-        try:
-            for sheet_row, cells in enumerate(it, start=2):
-                texts = [_cell(c) for c in cells]
-                if not any(t.strip() for t in texts):
-                    continue
-                n += 1
-                extra = [t for t in texts[len(header) :] if t.strip()]
-                values = dict(zip(header, texts, strict=False))
-                for h in header[len(texts) :]:
-                    values[h] = ""
-                errors = []
-                if extra:
-                    errors.append(
-                        ("", f"row has {len(header) + len(extra)} filled cells, the header has {len(header)}")
-                    )
-                    values["_extra"] = "\t".join(extra)
-                text = "\t".join(texts[: max(len(header), len(texts))])
-                yield RawRow(n, sheet_row, text, values, errors)
-        finally:
-            wb.close()
 
-    return header, rows()
+def _sheet_rows(header: list[str], cells: _Cells, close: Callable[[], None]) -> Iterator[RawRow]:
+    """Data rows (sheet row 2 on) as RawRow; ``cells`` rows may be padded with empty cells or not.
+
+    A row's text ends at its last non-empty cell, so it does not depend on whether the reader
+    padded rows to the sheet's width.
+    """
+    n = 0
+    try:
+        for sheet_row, row in enumerate(cells, start=2):
+            texts = [_cell(c) for c in row]
+            if not any(t.strip() for t in texts):
+                continue
+            n += 1
+            extra = [t for t in texts[len(header) :] if t.strip()]
+            values = dict(zip(header, texts, strict=False))
+            for h in header[len(texts) :]:
+                values[h] = ""
+            errors = []
+            if extra:
+                errors.append(
+                    ("", f"row has {len(header) + len(extra)} filled cells, the header has {len(header)}")
+                )
+                values["_extra"] = "\t".join(extra)
+            while texts[-1] == "":
+                texts.pop()
+            yield RawRow(n, sheet_row, "\t".join(texts), values, errors)
+    finally:
+        close()
 
 
 def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, str]:

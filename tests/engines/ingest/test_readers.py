@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from socmap.engines.ingest import MappedRecord, QuarantinedRow, file_sha256, load_mapping, read_source
+from socmap.engines.ingest import (
+    MappedRecord,
+    QuarantinedRow,
+    file_sha256,
+    load_mapping,
+    read_source,
+    readers,
+)
 from socmap.engines.ingest.readers import detect_encoding
 from socmap.errors import InvalidInput
 from tests.engines.ingest.conftest import mapping_path
@@ -116,3 +125,89 @@ def test_an_unparsable_grading_quarantines_the_row(tmp_path: Path) -> None:
     assert isinstance(good, MappedRecord)
     assert (good.grading.code, good.grading.original, good.grading.scheme) == ("1B C", "B 3 4", "5x5x5")
     assert good.grading.conditions.startswith("5x5x5 handling 4")
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def xlsx_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each XLSX test runs through both readers: calamine (whole sheet) and openpyxl (streamed)."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(readers, "XLSX_IN_MEMORY_BYTES", 0)
+    return str(request.param)
+
+
+_HEADER = ["text", "int", "float", "bool", "date", "datetime", "midnight", "time", "seconds", "duration"]
+
+
+def _workbook(path: Path) -> Path:
+    """A workbook made with openpyxl: a cell of each type, an empty row, a row with a surplus cell."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Data"
+    ws.append([*_HEADER, "  "])  # a blank header cell at the end is dropped
+    stamp, midnight = datetime(2024, 3, 1, 13, 45, 7), datetime(2024, 3, 1)
+    cells = ["a b", 42, 3.25, True, date(2024, 2, 29), stamp, midnight, time(9, 30), time(9, 30, 15)]
+    ws.append([*cells, timedelta(hours=26, minutes=3)])
+    ws.append([])  # an empty row is skipped but keeps its sheet row number
+    ws.append(["c", None, 7.0, False, None, None, None, None, None, None, None, "surplus"])
+    ws.append(["  ", None, ""])  # blank cells only: skipped too
+    ws.append(["last"])
+    offset = wb.create_sheet("Offset")  # data from column B: read from column A all the same
+    offset["B1"] = "name"
+    offset["B3"] = "x"
+    wb.create_sheet("Blank")
+    wb.save(path)
+    return path
+
+
+def test_xlsx_cells_rows_and_numbers(xlsx_reader: str, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "book.xlsx")
+    header, rows = readers.read_xlsx(path, sheet=None, required=frozenset({"text", "date"}))
+    assert header == _HEADER
+    first, extra, last = list(rows)
+    texts = ["a b", "42", "3.25", "True", "2024-02-29", "2024-03-01T13:45:07", "2024-03-01"]
+    texts += ["09:30", "09:30:15", "1 day, 2:03:00"]
+    assert (first.row, first.line, first.text, first.errors) == (1, 2, "\t".join(texts), [])
+    assert first.values == dict(zip(_HEADER, texts, strict=True))
+    blank = dict.fromkeys(_HEADER, "")
+    assert (extra.row, extra.line, extra.text) == (2, 4, "c\t\t7\tFalse" + "\t" * 8 + "surplus")
+    assert extra.values == {**blank, "text": "c", "float": "7", "bool": "False", "_extra": "surplus"}
+    assert extra.errors == [("", "row has 11 filled cells, the header has 10")]
+    assert (last.row, last.line, last.text, last.values) == (3, 6, "last", {**blank, "text": "last"})
+
+
+def test_xlsx_sheet_read_from_column_a(xlsx_reader: str, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "book.xlsx")
+    header, rows = readers.read_xlsx(path, sheet="Offset", required=frozenset({"name"}))
+    assert header == ["", "name"]
+    (row,) = list(rows)
+    assert (row.row, row.line, row.text, row.values) == (1, 3, "\tx", {"": "", "name": "x"})
+
+
+def _xlsx_refusal(path: Path, sheet: str | None = None, required: frozenset[str] = frozenset()) -> str:
+    with pytest.raises(InvalidInput) as caught:
+        readers.read_xlsx(path, sheet=sheet, required=required)
+    return caught.value.message
+
+
+def test_xlsx_refusals(xlsx_reader: str, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "book.xlsx")
+    assert _xlsx_refusal(path, "Nope") == "book.xlsx: no sheet 'Nope' (sheets: Data, Offset, Blank)"
+    assert _xlsx_refusal(path, "Blank") == "book.xlsx: sheet 'Blank' is empty"
+    assert _xlsx_refusal(path, "Data", frozenset({"text", "nope"})).startswith(
+        "book.xlsx: no header with the mapped columns (missing 'nope'); first line reads text, int"
+    )
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    assert _xlsx_refusal(empty) == "empty.xlsx: the file is empty"
+    text = tmp_path / "text.xlsx"
+    text.write_text("a,b\n1,2\n")
+    assert _xlsx_refusal(text) == "text.xlsx: this is not an XLSX workbook, but its mapping expects XLSX"
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    message = _xlsx_refusal(damaged)
+    assert message.startswith("damaged.xlsx: this XLSX workbook cannot be opened: ")
+    assert len(message) > len("damaged.xlsx: this XLSX workbook cannot be opened: ")  # with the reason
