@@ -41,12 +41,20 @@ def child(region: Path, label: str) -> None:
     from socmap.apps.intel.demo import build_demo_intel
 
     build_demo_organisations()
+    from django.db import connection
+
+    backend = _backend_pid(connection)
+    cpu_before = (_own_cpu(), _children_cpu(), _process_cpu(backend))
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     batches = build_demo_intel(folder=region)
     seconds = time.perf_counter() - started
+    cpu = {
+        "writer": _own_cpu() - cpu_before[0],
+        "mapper": _children_cpu() - cpu_before[1],
+        "database": _process_cpu(backend) - cpu_before[2],
+    }
     rows = sum(b.rows_done for b in batches)
-    from django.db import connection
 
     server = {}
     if connection.vendor == "postgresql":
@@ -67,6 +75,9 @@ def child(region: Path, label: str) -> None:
                 "quarantined": sum(b.quarantined for b in batches),
                 "peak_mib": round(_peak_kib() / 1024, 1),
                 "mapper_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+                # CPU seconds of each process over the run: the writer (this one), the mapping
+                # processes it forked, and the database server's backend (when it runs here).
+                "cpu_seconds": {k: round(v, 1) for k, v in cpu.items() if v >= 0},
                 "load_average": [round(load_before, 2), *(round(x, 2) for x in os.getloadavg())],
                 "cpus": os.cpu_count(),
                 **({"server": server} if server else {}),
@@ -74,6 +85,36 @@ def child(region: Path, label: str) -> None:
         ),
         flush=True,
     )
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_pid(connection: object) -> int | None:
+    """PostgreSQL: the process id of this connection's server backend, to read its CPU time."""
+    if getattr(connection, "vendor", "") != "postgresql":
+        return None
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds of a process on this machine, or -1 when it cannot be read (a remote server)."""
+    if pid is None:
+        return -1.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_kib() -> int:
