@@ -21,7 +21,9 @@ Why it is shaped like this (measured on the synthetic region, see ``bench/ingest
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -60,20 +62,49 @@ class Context:
 
 @dataclass
 class Prepared:
-    """One chunk of rows ready to store. Entity, statement and link rows carry the record key where
-    the record's database id goes; ``write`` puts the id in."""
+    """One chunk of rows ready to store. Ids depend on the record's database id, which only the
+    writer knows, so rows carry the record key and the mapping's entity keys instead; ``place``
+    puts the ids in."""
 
     rows: int = 0
     records: list[tuple[Any, ...]] = field(default_factory=list)  # record key first
+    # (record key, entity key, schema, search keys…, governance)
     entities: list[tuple[Any, ...]] = field(default_factory=list)
+    # (statement key, record key, entity key, schema, prop, value, …)
     statements: list[tuple[Any, ...]] = field(default_factory=list)
+    # (link tag, record key, schema, source entity key, target entity key, properties, …)
     links: list[tuple[Any, ...]] = field(default_factory=list)
     quarantined: list[dict[str, Any]] = field(default_factory=list)
 
 
 def statement_id(source: str, record_key: str, entity_key: str, prop: str, value: str) -> str:
-    """Deterministic id of a statement (and, with empty prop and value, of an entity or link)."""
+    """Deterministic key of a statement within its record."""
     return hashlib.sha1(f"{source}|{record_key}|{entity_key}|{prop}|{value}".encode()).hexdigest()  # noqa: S324
+
+
+ENTITY_KEY_CHARS = 27  # an entity id is 12 digits, a dot and the key: 40 characters at most
+
+
+def entity_id(record_pk: int, key: str) -> str:
+    """Id of a record's entity: the record's number, then the mapping's key for the entity.
+
+    Numbers first, zero-padded, so ids grow as records are added: every index on an entity id (the
+    entity's own, and the entity columns of statements and links) is appended to at its end. Keyed
+    by hashes, those indexes outgrew memory on a region of a million rows and each insert cost a
+    random page (see docs/ingest-performance.md). A key too long to fit is replaced by its hash.
+    """
+    if len(key) > ENTITY_KEY_CHARS:
+        key = hashlib.sha1(key.encode()).hexdigest()[:ENTITY_KEY_CHARS]  # noqa: S324
+    return f"{record_pk:012d}.{key}"
+
+
+def link_id(record_pk: int, tag: str) -> str:
+    """Id of a record's link: the record's number, then a hash of its ends and schema (``link_tag``)."""
+    return f"{record_pk:012d}>{tag}"
+
+
+def link_tag(source_key: str, target_key: str, schema: str) -> str:
+    return hashlib.sha1(f"{source_key}>{target_key}|{schema}".encode()).hexdigest()[:20]  # noqa: S324
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -114,9 +145,9 @@ def search_keys(entity: Any, linked_postcode: str) -> tuple[str, str, str, str, 
 def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
     """Plain rows for a chunk of ``MappedRecord`` and ``QuarantinedRow`` results, de-duplicated by id."""
     out = Prepared()
-    entities: dict[str, tuple[Any, ...]] = {}
+    entities: dict[tuple[str, str], tuple[Any, ...]] = {}
     statements: dict[str, tuple[Any, ...]] = {}
-    links: dict[str, tuple[Any, ...]] = {}
+    links: dict[tuple[str, str], tuple[Any, ...]] = {}
     source = ctx.source_name
     stamp = ctx.stamp
     for item in items:
@@ -145,7 +176,7 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
             )
         )
         vis = (ctx.owner_id, handling, conditions, ctx.compartment_id)
-        ids = {e.key: statement_id(source, key, e.key, "", "") for e in item.entities}
+        keys = {e.key for e in item.entities}
         postcodes: dict[str, str] = {}
         if item.links:
             by_key = {e.key: e for e in item.entities}
@@ -154,9 +185,7 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
                 if link.schema == "LivesAt" and target is not None and target.properties.get("postcode"):
                     postcodes.setdefault(link.source, target.properties["postcode"][0].value)
         for draft in item.entities:
-            eid = ids[draft.key]
-            entities[eid] = (
-                eid,
+            entities[(key, draft.key)] = (
                 key,
                 draft.key,
                 draft.schema,
@@ -170,7 +199,7 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
                     statements[sid] = (
                         sid,
                         key,
-                        eid,
+                        draft.key,
                         draft.schema,
                         prop,
                         value.value,
@@ -182,16 +211,16 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
                         *vis,
                     )
         for link in item.links:
-            if link.source not in ids or link.target not in ids:
+            if link.source not in keys or link.target not in keys:
                 continue
-            lid = statement_id(source, key, f"{link.source}>{link.target}", link.schema, "")
+            tag = link_tag(link.source, link.target, link.schema)
             props = json.dumps({p: [v.value for v in vs] for p, vs in link.properties.items()})
-            links[lid] = (
-                lid,
+            links[(key, tag)] = (
+                tag,
                 key,
                 link.schema,
-                ids[link.source],
-                ids[link.target],
+                link.source,
+                link.target,
                 props,
                 grading,
                 stamp,
@@ -218,8 +247,29 @@ def _quarantined(row: Any, ctx: Context) -> dict[str, Any]:
 # ---- mapping and preparing in a child process ----
 
 
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the garbage collector's full passes rarely while a file is ingested.
+
+    Mapping and preparing make hundreds of thousands of small tuples a chunk, which set off the
+    collector again and again, and each full pass walks every object of a process that holds Django
+    and the engines' libraries: it was half the mapping process's time (ANPR: 330 against 190 µs a
+    row). The rows hold no reference cycles, so nothing waits longer to be freed.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _feed(results: Iterator[Any], ctx: Context, size: int, out: Any) -> None:
     """Child process: map the file, prepare chunks, hand them over; then say done (or why not)."""
+    # What the child inherited from its parent lives as long as the child: the collector need not
+    # walk it again (see ``fewer_collections``).
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
     try:
         chunk: list[Any] = []
         for item in results:
@@ -440,16 +490,42 @@ def synchronous_commit_off() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def with_record_ids(
-    rows: list[tuple[Any, ...]], pks: dict[str, int], fresh: set[str]
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """(rows of fresh records, rows of records held before), each with its record's id in place."""
-    new: list[tuple[Any, ...]] = []
-    old: list[tuple[Any, ...]] = []
-    for row in rows:
-        key = row[1]
-        (new if key in fresh else old).append((row[0], pks[key], *row[2:]))
-    return new, old
+@dataclass
+class Placed:
+    """A chunk's rows with their ids in place: rows of records created by the chunk, which go
+    straight in, and rows of records held before, which are checked first."""
+
+    entities: list[tuple[Any, ...]] = field(default_factory=list)
+    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    links: list[tuple[Any, ...]] = field(default_factory=list)
+    old_entities: list[tuple[Any, ...]] = field(default_factory=list)
+    old_statements: list[tuple[Any, ...]] = field(default_factory=list)
+    old_links: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def place(chunk: Prepared, pks: dict[str, int], fresh: set[str], held: dict[tuple[int, str], str]) -> Placed:
+    """Put record and entity ids into a prepared chunk's rows (in ``ENTITY_COLUMNS`` and the other
+    column orders). ``held`` gives the ids of entities stored before, by (record id, entity key):
+    an entity keeps the id it was stored with, whatever way ids were made then."""
+    out = Placed()
+    ids: dict[tuple[str, str], str] = {}
+    for row in chunk.entities:
+        record_key, key = row[0], row[1]
+        pk = pks[record_key]
+        eid = ids[(record_key, key)] = held.get((pk, key)) or entity_id(pk, key)
+        (out.entities if record_key in fresh else out.old_entities).append((eid, pk, *row[1:]))
+    for row in chunk.statements:
+        record_key = row[1]
+        target = out.statements if record_key in fresh else out.old_statements
+        target.append((row[0], pks[record_key], ids[(record_key, row[2])], *row[3:]))
+    for row in chunk.links:
+        record_key = row[1]
+        pk = pks[record_key]
+        target = out.links if record_key in fresh else out.old_links
+        target.append(
+            (link_id(pk, row[0]), pk, row[2], ids[(record_key, row[3])], ids[(record_key, row[4])], *row[5:])
+        )
+    return out
 
 
 # ---- the foreign keys the bulk tables keep without constraints (see models.py) ----

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from socmap.apps.intel.models import (
     QuarantinedRow,
     Record,
     RecordEntity,
+    RecordLink,
     Source,
     Statement,
 )
@@ -109,6 +111,50 @@ def test_a_newer_extract_adds_exactly_the_changed_statements(
     first.refresh_from_db()
     assert first.last_batch_id == batch.pk and first.raw_versions
     assert store.orphans() == {}
+
+
+@pytest.mark.django_db
+def test_entities_stored_with_hashed_ids_keep_them_in_a_newer_extract(
+    some: list[Batch], region: Path, tmp_path: Path
+) -> None:
+    """Entities and links stored before ids were numbered (hashed ids) are found by record and key,
+    so a newer extract neither duplicates them nor leaves its new statements without an entity."""
+    source = Source.objects.get(name="housing-cheltenham")
+    first = Record.objects.filter(source=source).order_by("row").first()
+    assert first is not None and first.links.exists()
+    for entity in RecordEntity.objects.filter(record=first):
+        hashed = hashlib.sha1(f"{source.name}|{first.record_key}|{entity.key}||".encode()).hexdigest()  # noqa: S324
+        RecordEntity.objects.filter(pk=entity.pk).update(id=hashed)
+        Statement.objects.filter(entity_id=entity.pk).update(entity_id=hashed)
+        RecordLink.objects.filter(source_entity_id=entity.pk).update(source_entity_id=hashed)
+        RecordLink.objects.filter(target_entity_id=entity.pk).update(target_entity_id=hashed)
+    for link in RecordLink.objects.filter(record=first):
+        RecordLink.objects.filter(pk=link.pk).update(id=hashlib.sha1(link.pk.encode()).hexdigest())  # noqa: S324
+    entities = set(RecordEntity.objects.filter(record=first).values_list("id", flat=True))
+    links = set(RecordLink.objects.filter(record=first).values_list("id", flat=True))
+    old_phone = str(first.raw["contact_phone"])
+    newer = tmp_path / "housing.csv"
+    original = (region / "housing.csv").read_bytes()
+    newer.write_bytes(original.replace(old_phone.encode("cp1252"), b"07700 900123", 1))
+    user = User.objects.get(organisation=source.owner)
+    start = services.batch_create(actor=user, source=source, path=newer, file_name="housing.csv")
+    batch = services.batch_run(batch_id=start.batch.pk)
+    assert batch.records_new == 0 and batch.statements_new == 1
+    assert set(RecordEntity.objects.filter(record=first).values_list("id", flat=True)) == entities
+    assert set(RecordLink.objects.filter(record=first).values_list("id", flat=True)) == links
+    added = Statement.objects.get(value="+447700900123", record=first)
+    assert added.entity_id in entities
+    assert store.orphans() == {}
+
+
+def test_entity_ids_grow_with_their_record_and_fit_the_column() -> None:
+    assert store.entity_id(7, "person") == "000000000007.person"
+    assert store.entity_id(7, "person") < store.entity_id(10, "address") < store.entity_id(123456, "a")
+    long_key = store.entity_id(7, "k" * 80)
+    assert len(long_key) == 40 and long_key.startswith("000000000007.")
+    assert long_key != store.entity_id(7, "k" * 79)
+    tag = store.link_tag("person", "address", "LivesAt")
+    assert len(store.link_id(7, tag)) <= 40 and tag != store.link_tag("address", "person", "LivesAt")
 
 
 @pytest.mark.django_db

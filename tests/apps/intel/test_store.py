@@ -58,12 +58,13 @@ def test_mapping_in_a_child_process_stores_what_mapping_inline_would(in_child: N
     assert set(Statement.objects.filter(batch=batch).values_list("key", flat=True)) == {
         s[0] for s in want.statements
     }
-    assert set(RecordEntity.objects.filter(record__batch=batch).values_list("id", flat=True)) == {
-        e[0] for e in want.entities
+    assert set(RecordEntity.objects.filter(record__batch=batch).values_list("record__record_key", "key")) == {
+        (e[0], e[1]) for e in want.entities
     }
-    assert set(RecordLink.objects.filter(record__batch=batch).values_list("id", flat=True)) == {
-        link[0] for link in want.links
-    }
+    stored_links = RecordLink.objects.filter(record__batch=batch).values_list(
+        "record__record_key", "schema", "source_entity__key", "target_entity__key"
+    )
+    assert set(stored_links) == {(link[1], link[2], link[3], link[4]) for link in want.links}
     assert batch.statements_new == len(want.statements)
     assert batch.quarantined == QuarantinedRow.objects.filter(batch=batch).count() == len(want.quarantined)
     assert batch.records_new + batch.quarantined == batch.rows_done
