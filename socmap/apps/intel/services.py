@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -359,11 +359,17 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
         mapping = ingest.load_mapping(mapping_path(source.mapping_name))
         total = _estimate_rows(path)
         Batch.objects.filter(pk=batch.pk).update(rows_total=total)
-        results = ingest.read_source(path, mapping, source_name=batch.file_name)
-        parallel = store.can_parallel() and (
-            total >= PARALLEL_ROWS if total is not None else path.stat().st_size >= PARALLEL_BYTES
-        )
-        chunks = store.pipeline(results, _context(batch, source, now), size=CHUNK, parallel=parallel)
+        long_file = total >= PARALLEL_ROWS if total is not None else path.stat().st_size >= PARALLEL_BYTES
+        lanes = store.lanes() if long_file else 1
+
+        def open_results(stripe: store.Stripe | None) -> Iterator[Any]:
+            return ingest.read_source(path, mapping, source_name=batch.file_name, stripe=stripe)
+
+        if lanes == 1:
+            results = open_results(None)  # an unreadable file is refused here, before anything
+            chunks = store.pipeline(lambda _: results, _context(batch, source, now), size=CHUNK, lanes=1)
+        else:  # each mapping process opens the file; one that cannot read it says why
+            chunks = store.pipeline(open_results, _context(batch, source, now), size=CHUNK, lanes=lanes)
         try:
             with store.fewer_collections():
                 for chunk in chunks:

@@ -15,8 +15,8 @@ Why it is shaped like this (measured on the synthetic region, see ``bench/ingest
   be copied too. A chunk's commit does not wait for the WAL flush (``synchronous_commit off``):
   a crash can lose the last chunks committed, which the resumable batch stores again, and the
   batch's final commit, which is synchronous, makes all of them durable.
-- ``pipeline`` maps and prepares in a child process while this one writes, with a bounded queue
-  between them: two cores share the work and memory stays bounded by the queue's few chunks.
+- ``pipeline`` maps and prepares in child processes while this one writes, with bounded queues
+  between them: the cores share the work and memory stays bounded by the queues' few chunks.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import pickle
 import queue as queue_module
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -264,15 +264,19 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _feed(results: Iterator[Any], ctx: Context, size: int, out: Any) -> None:
-    """Child process: map the file, prepare chunks, hand them over; then say done (or why not)."""
+def _feed(
+    open_results: Callable[[Stripe | None], Iterator[Any]], stripe: Stripe, ctx: Context, out: Any
+) -> None:
+    """Child process: map its stripe of the file, prepare chunks, hand them over; then say done (or
+    why not)."""
     # What the child inherited from its parent lives as long as the child: the collector need not
     # walk it again (see ``fewer_collections``).
     gc.freeze()
     gc.set_threshold(50_000, 50, 1_000)
+    size = stripe[2]
     try:
         chunk: list[Any] = []
-        for item in results:
+        for item in open_results(stripe):
             chunk.append(item)
             if len(chunk) >= size:
                 out.put(("chunk", prepare(chunk, ctx)))
@@ -288,19 +292,27 @@ def _feed(results: Iterator[Any], ctx: Context, size: int, out: Any) -> None:
             out.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
-def pipeline(
-    results: Iterator[Any], ctx: Context, *, size: int, parallel: bool
-) -> Generator[Prepared, None, None]:
-    """Prepared chunks of ``results``: mapped in a child process when ``parallel``, else in this one.
+Stripe = tuple[int, int, int]  # (index, count, size): see ``ingest.read_source``
 
-    The child is forked, so it inherits the open file and mapping; it never touches the database. The
-    queue holds at most ``QUEUE_CHUNKS`` chunks, so a slow database holds the mapper back rather than
-    letting chunks pile up in memory. If the writer stops (an error, or the caller gives up), the
-    child is stopped too.
+
+def pipeline(
+    open_results: Callable[[Stripe | None], Iterator[Any]], ctx: Context, *, size: int, lanes: int
+) -> Generator[Prepared, None, None]:
+    """Prepared chunks of a file's results, in the file's order.
+
+    ``open_results(stripe)`` opens the file and maps the rows of ``stripe`` (all of them for
+    ``None``). With one lane they are mapped here. With more, each of ``lanes`` forked child
+    processes maps every ``lanes``-th chunk, and chunks are taken from them in turn, so records are
+    stored in the order of the file whichever way it was mapped. Mapping is the larger half of the
+    work, and several mapping processes keep every core busy while this one and the database write
+    (one mapping process left them idle a fifth of the time). Children never touch the database.
+    Each queue holds at most ``QUEUE_CHUNKS`` chunks, so a slow database holds the mappers back
+    rather than letting chunks pile up in memory. If the writer stops (an error, or the caller gives
+    up), the children are stopped too.
     """
-    if not parallel:
+    if lanes <= 1:
         chunk: list[Any] = []
-        for item in results:
+        for item in open_results(None):
             chunk.append(item)
             if len(chunk) >= size:
                 yield prepare(chunk, ctx)
@@ -309,33 +321,55 @@ def pipeline(
             yield prepare(chunk, ctx)
         return
     mp = multiprocessing.get_context("fork")
-    handover = mp.Queue(maxsize=QUEUE_CHUNKS)
-    child = mp.Process(target=_feed, args=(results, ctx, size, handover), daemon=True)
-    child.start()
+    queues = [mp.Queue(maxsize=QUEUE_CHUNKS) for _ in range(lanes)]
+    children = [
+        mp.Process(target=_feed, args=(open_results, (lane, lanes, size), ctx, queues[lane]), daemon=True)
+        for lane in range(lanes)
+    ]
+    for child in children:
+        child.start()
     try:
+        turn = 0
         while True:
-            try:
-                kind, payload = handover.get(timeout=5)
-            except queue_module.Empty:
-                if not child.is_alive():
-                    raise RuntimeError(f"the mapping process stopped (exit code {child.exitcode})") from None
-                continue
+            kind, payload = _take(queues[turn % lanes], children[turn % lanes])
             if kind == "chunk":
                 yield payload
-            elif kind == "done":
-                break
-            else:
+                turn += 1
+                continue
+            if kind == "error":
                 raise payload
+            # The file ended within this lane's stripe: the others end too, unless they failed.
+            for lane in range(lanes):
+                if lane != turn % lanes:
+                    kind, payload = _take(queues[lane], children[lane])
+                    if kind == "error":
+                        raise payload
+            break
     finally:
-        if child.is_alive():
-            child.terminate()
-        child.join(timeout=10)
-        handover.close()
-        handover.cancel_join_thread()
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        for child, handover in zip(children, queues, strict=True):
+            child.join(timeout=10)
+            handover.close()
+            handover.cancel_join_thread()
 
 
-def can_parallel() -> bool:
-    return (os.cpu_count() or 1) > 1
+def _take(handover: Any, child: Any) -> tuple[str, Any]:
+    """The next message from a mapping process, waiting as long as it is alive."""
+    while True:
+        try:
+            message: tuple[str, Any] = handover.get(timeout=5)
+            return message
+        except queue_module.Empty:
+            if not child.is_alive():
+                raise RuntimeError(f"the mapping process stopped (exit code {child.exitcode})") from None
+
+
+def lanes() -> int:
+    """Mapping processes for a long file: one a core, up to four (the writer and the database
+    need their share)."""
+    return min(os.cpu_count() or 1, 4)
 
 
 # ---- writing a prepared chunk ----

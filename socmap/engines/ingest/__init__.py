@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from socmap.engines.ingest.mapper import RawRow, map_row
 from socmap.engines.ingest.mapping import load_mapping
@@ -32,6 +32,8 @@ from socmap.engines.ingest.types import (
 )
 from socmap.errors import InvalidInput, RowError
 from socmap.model.loader import Model, load_model
+
+_T = TypeVar("_T")
 
 Mapping = SourceMapping  # the name the app uses
 
@@ -72,12 +74,17 @@ def read_source(
     source_name: str = "",
     model: Model | None = None,
     today: date | None = None,
+    stripe: tuple[int, int, int] | None = None,
 ) -> Iterator[MappedRecord | QuarantinedRow]:
     """Stream ``path`` through ``mapping``: one result per data row, nothing lost.
 
     The file is opened and checked now, so an unreadable file raises ``InvalidInput`` at the call,
     before anything is yielded. ``encoding`` overrides the mapping's, which overrides detection.
     ``source_name`` names the file in row errors (default: the file name).
+
+    ``stripe`` = (index, count, size): map only the rows of every ``count``-th run of ``size`` rows,
+    starting with run ``index``, so ``count`` processes can share a file; together they give every
+    row once. The rows of other stripes are read but not mapped (mapping is most of the cost).
     """
     model = model or load_model()
     today = today or date.today()
@@ -91,17 +98,28 @@ def read_source(
         _, _, rows = readers.read_csv(
             path, encoding=enc, delimiter=mapping.delimiter, required=mapping.columns
         )
-        return (map_row(mapping, model, r, file=file, today=today) for r in rows)
+        return (map_row(mapping, model, r, file=file, today=today) for r in _striped(rows, stripe))
     if mapping.format == "xlsx":
         _, rows = readers.read_xlsx(path, sheet=mapping.sheet, required=mapping.columns)
-        return (map_row(mapping, model, r, file=file, today=today) for r in rows)
+        return (map_row(mapping, model, r, file=file, today=today) for r in _striped(rows, stripe))
     if mapping.format == "jsonl":
         pairs = readers.read_jsonl(path, encoding=enc)
-        return (map_row(mapping, model, r, file=file, today=today) for r, _ in pairs)
+        return (map_row(mapping, model, r, file=file, today=today) for r, _ in _striped(pairs, stripe))
     if mapping.format == "ftm":
         pairs = readers.read_jsonl(path, encoding=enc)
-        return (_map_ftm(mapping, model, r, obj, file=file, today=today) for r, obj in pairs)
+        return (
+            _map_ftm(mapping, model, r, obj, file=file, today=today) for r, obj in _striped(pairs, stripe)
+        )
     raise InvalidInput(f"{file}: unsupported format {mapping.format!r}")
+
+
+def _striped(items: Iterator[_T], stripe: tuple[int, int, int] | None) -> Iterator[_T]:
+    if stripe is None:
+        return items
+    index, count, size = stripe
+    if not 0 <= index < count or size < 1:
+        raise ValueError(f"stripe {stripe} is not (index < count, count, size >= 1)")
+    return (item for n, item in enumerate(items) if (n // size) % count == index)
 
 
 def _map_ftm(

@@ -31,11 +31,11 @@ SOURCE = "cdr"
 
 @pytest.fixture
 def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Map every file in a child process, in small chunks, whatever its length."""
+    """Map every file in three child processes, in small chunks, whatever its length."""
     monkeypatch.setattr(services, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(services, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(services, "CHUNK", 150)
-    monkeypatch.setattr(store, "can_parallel", lambda: True)
+    monkeypatch.setattr(store, "lanes", lambda: 3)
 
 
 def expected(batch: Batch, region: Path) -> store.Prepared:

@@ -24,6 +24,21 @@ def test_every_data_row_comes_out_once(region: Path, manifest_rows: dict[str, in
     assert [r.row for r in results] == list(range(1, len(results) + 1))
 
 
+@pytest.mark.parametrize("name", ["custody", "financial", "intel_dorset"])
+def test_stripes_of_a_file_give_every_row_once_in_runs(region: Path, name: str) -> None:
+    """Three processes mapping a stripe each, in runs of 7 rows, give what one process would."""
+    mapping = load_mapping(mapping_path(name))
+    whole = [r.row for r in read_source(region / SOURCES[name], mapping)]
+    stripes = [
+        [r.row for r in read_source(region / SOURCES[name], mapping, stripe=(i, 3, 7))] for i in range(3)
+    ]
+    assert sorted(row for stripe in stripes for row in stripe) == whole
+    for index, rows in enumerate(stripes):
+        assert rows and all(((row - 1) // 7) % 3 == index for row in rows)
+    with pytest.raises(ValueError, match="stripe"):
+        read_source(region / SOURCES[name], mapping, stripe=(3, 3, 7))
+
+
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_planted_malformed_rows_are_quarantined_with_a_reason(
     region: Path, malformed: dict[str, dict[int, dict[str, str]]], name: str
