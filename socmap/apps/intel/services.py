@@ -360,14 +360,14 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
         total = _estimate_rows(path)
         Batch.objects.filter(pk=batch.pk).update(rows_total=total)
         long_file = total >= PARALLEL_ROWS if total is not None else path.stat().st_size >= PARALLEL_BYTES
-        lanes = store.lanes() if long_file else 1
+        lanes = store.lanes() if long_file else 0
 
         def open_results(stripe: store.Stripe | None) -> Iterator[Any]:
             return ingest.read_source(path, mapping, source_name=batch.file_name, stripe=stripe)
 
-        if lanes == 1:
+        if lanes == 0:
             results = open_results(None)  # an unreadable file is refused here, before anything
-            chunks = store.pipeline(lambda _: results, _context(batch, source, now), size=CHUNK, lanes=1)
+            chunks = store.pipeline(lambda _: results, _context(batch, source, now), size=CHUNK, lanes=0)
         else:  # each mapping process opens the file; one that cannot read it says why
             chunks = store.pipeline(open_results, _context(batch, source, now), size=CHUNK, lanes=lanes)
         try:

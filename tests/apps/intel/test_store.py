@@ -29,13 +29,13 @@ FILE = "cdr.csv"
 SOURCE = "cdr"
 
 
-@pytest.fixture
-def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Map every file in three child processes, in small chunks, whatever its length."""
+@pytest.fixture(params=[1, 3], ids=["one-mapper", "three-mappers"])
+def in_child(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Map every file in child processes (one, or three taking stripes), in small chunks."""
     monkeypatch.setattr(services, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(services, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(services, "CHUNK", 150)
-    monkeypatch.setattr(store, "lanes", lambda: 3)
+    monkeypatch.setattr(store, "lanes", lambda: request.param)
 
 
 def expected(batch: Batch, region: Path) -> store.Prepared:
