@@ -52,8 +52,9 @@ def child(region: Path, label: str) -> None:
     cpu = {
         "writer": _own_cpu() - cpu_before[0],
         "mapper": _children_cpu() - cpu_before[1],
-        "database": _process_cpu(backend) - cpu_before[2],
     }
+    if backend is not None:  # SQLite runs inside the writer
+        cpu["database"] = _process_cpu(backend) - cpu_before[2]
     rows = sum(b.rows_done for b in batches)
 
     server = {}
@@ -77,7 +78,7 @@ def child(region: Path, label: str) -> None:
                 "mapper_peak_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
                 # CPU seconds of each process over the run: the writer (this one), the mapping
                 # processes it forked, and the database server's backend (when it runs here).
-                "cpu_seconds": {k: round(v, 1) for k, v in cpu.items() if v >= 0},
+                "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
                 "load_average": [round(load_before, 2), *(round(x, 2) for x in os.getloadavg())],
                 "cpus": os.cpu_count(),
                 **({"server": server} if server else {}),
