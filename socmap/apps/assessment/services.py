@@ -39,6 +39,7 @@ from socmap.apps.network import services as network_services
 from socmap.apps.network.models import OCG, PriorityIndividual, Theme
 from socmap.engines import assess
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
+from socmap.model.ids import short_entity_id
 
 ASSESSORS = (Role.ANALYST, Role.SUPERVISOR, Role.TASKING)
 CONFIDENCE = {"high": "High", "medium": "Medium", "low": "Low"}
@@ -152,7 +153,7 @@ def threat_create(
         theme = theme or subject.theme
         handling, conditions, compartment = subject.handling, subject.conditions, subject.compartment
     elif isinstance(subject, PriorityIndividual):
-        title = title.strip() or f"Priority Individual {subject.entity_id[:8]}"
+        title = title.strip() or f"Priority Individual {short_entity_id(subject.entity_id)}"
         handling, conditions, compartment = subject.handling, subject.conditions, subject.compartment
     if not title.strip():
         problems["title"] = ["Give the threat a title"]

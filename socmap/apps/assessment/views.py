@@ -23,6 +23,7 @@ from socmap.apps.core.views import apply_errors, justified_csv_export, page_numb
 from socmap.apps.network import selectors as network
 from socmap.engines.assess import charts
 from socmap.errors import NotVisible, SocmapError
+from socmap.model.ids import short_entity_id
 
 
 def _filters(request: HttpRequest, **fixed: Any) -> tuple[ThreatFilterForm, selectors.ThreatFilter]:
@@ -127,7 +128,7 @@ def _threat_form(user: User, data: Any = None, initial: dict[str, Any] | None = 
             if o.status != "archived" and o.pk not in taken_ocgs
         ],
         individuals=[
-            (str(p.individual.pk), p.label or p.entity_id[:10])
+            (str(p.individual.pk), p.label or short_entity_id(p.entity_id))
             for p in people
             if p.individual.pk not in taken_people
         ],

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from socmap.apps.core.models import Governed, Organisation, User
+from socmap.model.ids import short_entity_id
 
 
 class RunStatus(models.TextChoices):
@@ -156,7 +157,7 @@ class OCGMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ocg_id}: {self.entity_id[:8]} ({self.role})"
+        return f"{self.ocg_id}: {short_entity_id(self.entity_id)} ({self.role})"
 
 
 class ChangeKind(models.TextChoices):
@@ -222,4 +223,4 @@ class PriorityIndividual(Governed):
         ordering = ["-score", "entity_id"]
 
     def __str__(self) -> str:
-        return f"Priority individual {self.entity_id[:8]}"
+        return f"Priority individual {short_entity_id(self.entity_id)}"

@@ -28,6 +28,7 @@ from socmap.apps.network.forms import AdoptForm, ArchiveForm, AssessForm, Explor
 from socmap.apps.network.models import Role as MemberRole
 from socmap.apps.network.tasks import run_analysis
 from socmap.errors import InvalidInput, SocmapError
+from socmap.model.ids import short_entity_id
 
 KIND_ORDER = ("person", "phone", "vehicle", "address", "account", "company")
 
@@ -286,7 +287,7 @@ def explorer_export(request: HttpRequest, entity_id: str, fmt: str) -> HttpRespo
         request,
         what="the network around this entity",
         fmt=fmt,
-        filename=f"socmap-network-{entity_id[:10]}",
+        filename=f"socmap-network-{short_entity_id(entity_id)}",
         body=lambda why: exports.graph_export(
             viewer=user,
             graph=netgraph.neighbourhood(user, entity_id, filters),

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from django import forms, template
 from django.http import QueryDict
 
+from socmap.model.ids import short_entity_id
+
 register = template.Library()
 
 
@@ -127,3 +129,9 @@ def field_label(name: str) -> str:
     """A property name as a person reads it: "birth_date" -> "Birth date"."""
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def short_id(value: object) -> str:
+    """An entity id as people read it (see ``socmap.model.ids``)."""
+    return short_entity_id(value)
