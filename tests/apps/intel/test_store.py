@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from socmap.apps.core.demo import build_demo_organisations
+from socmap.apps.core.models import Organisation, User
 from socmap.apps.intel import services, store
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.intel.models import (
@@ -20,6 +21,7 @@ from socmap.apps.intel.models import (
     RecordEntity,
     RecordLink,
     Source,
+    SourceKind,
     Statement,
 )
 from socmap.engines import ingest
@@ -163,3 +165,34 @@ def test_a_record_repeated_in_a_file_is_stored_once_with_the_values_of_both(
     assert held.last_batch_id == batch.pk and held.batch_id != batch.pk
     new = Record.objects.get(source=source, record_key=f"{key}-NEW")
     assert Statement.objects.filter(record=new).count() == batch.statements_new > 0
+
+
+@pytest.mark.django_db
+def test_a_file_the_mapping_processes_cannot_read_is_refused_with_its_reason(
+    in_child: None, region: Path, tmp_path: Path
+) -> None:
+    """Each mapping process opens the file itself: one that cannot read it refuses the batch, naming
+    the file and what is wrong, and nothing is stored."""
+    build_demo_organisations()
+    source = services.sources_ensure(
+        [
+            {
+                "owner": Organisation.objects.get(name="Gloucestershire Constabulary"),
+                "name": SOURCE,
+                "title": "Call records",
+                "kind": SourceKind.COMMUNICATIONS,
+                "mapping_name": "cdr.yaml",
+            }
+        ]
+    )[0]
+    wrong = tmp_path / "cdr.csv"
+    wrong.write_text("when,who\n" + "2024-01-01,someone\n" * 50, encoding="utf-8")
+    user = User.objects.filter(organisation=source.owner).first()
+    assert user is not None
+    start = services.batch_create(actor=user, source=source, path=wrong, file_name="cdr.csv")
+    with pytest.raises(InvalidInput, match=r"cdr\.csv: no header with the mapped columns"):
+        services.batch_run(batch_id=start.batch.pk)
+    batch = Batch.objects.get(pk=start.batch.pk)
+    assert batch.status == BatchStatus.REFUSED and "missing" in batch.message
+    assert not Record.objects.filter(source=source).exists()
+    assert not multiprocessing.active_children()
