@@ -177,8 +177,9 @@ class RecordEntity(Governed):
     key = models.CharField(max_length=80)
     schema = models.CharField(max_length=40, db_index=True)
     caption = models.CharField(max_length=300, blank=True)
-    # Not indexed: search matches names by sound code OR by a case-blind substring, and phones and
-    # registrations case-blind (UPPER(...)), none of which a plain B-tree on the column can serve.
+    # Names are not indexed: search matches them by sound code OR by a case-blind substring, which
+    # a plain B-tree cannot serve. Identifiers are: search cleans a phone or registration as ingest
+    # does and asks for it exactly (see Meta).
     name_norm = models.CharField(max_length=300, blank=True)
     surname_code = models.CharField(max_length=8, blank=True)
     forename_code = models.CharField(max_length=8, blank=True)
@@ -195,7 +196,10 @@ class RecordEntity(Governed):
         indexes = [
             models.Index(
                 fields=["birth_date"], name="entity_birth_date_prefix", opclasses=["varchar_pattern_ops"]
-            )
+            ),
+            # Only entities that have one (phones, vehicles, accounts…): people and addresses, most
+            # of the table, cost ingest nothing. A phone search scanned 3M entities in 5 s without.
+            models.Index(fields=["identifier"], condition=~models.Q(identifier=""), name="entity_identifier"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import pytest
 from django.db import connection
 
@@ -218,6 +219,33 @@ def test_search_finds_a_person_by_a_misspelt_name_and_logs_it(some: list[Batch])
     response = signed_in(analyst).get("/search/", {"name": misspelt})
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.CONSULTATION, object_type="search").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("schema", ["Phone", "Vehicle"])
+def test_search_finds_a_person_by_a_phone_or_registration_as_typed(some: list[Batch], schema: str) -> None:
+    """Typed as people type them (national format, spaces, lower case), or a phone's last digits."""
+    analyst = User.objects.get(username="analyst")
+    link = (
+        RecordLink.objects.filter(
+            owner=analyst.organisation, target_entity__schema=schema, source_entity__schema="Person"
+        )
+        .exclude(target_entity__identifier="")
+        .select_related("target_entity")
+        .first()
+    )
+    assert link is not None, f"a person linked to a {schema} in the sources of the test"
+    stored = link.target_entity.identifier
+    if schema == "Phone":
+        national = phonenumbers.format_number(
+            phonenumbers.parse(stored), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+        typed = [selectors.PersonQuery(phone=national), selectors.PersonQuery(phone=stored[-7:])]
+    else:
+        typed = [selectors.PersonQuery(vrm=f" {stored[:4].lower()} {stored[4:]} ")]
+    for query in typed:
+        hits = selectors.person_search(viewer=analyst, query=query)
+        assert link.source_entity_id in [h.entity.pk for h in hits], query
 
 
 @pytest.mark.django_db
