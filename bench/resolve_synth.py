@@ -79,7 +79,8 @@ def _setup_django(tmp: str) -> None:
 
 
 def _entity_id(source: str, record_key: str, key: str) -> str:
-    # The ingest's RecordEntity id (socmap.apps.intel.services._statement_id with no property).
+    # A stable id per (source, record, entity). The frame is built without the database, so it need
+    # only be unique here; the database numbers entity ids by record (intel.store.entity_id).
     return hashlib.sha1(f"{source}|{record_key}|{key}||".encode()).hexdigest()  # noqa: S324
 
 

@@ -77,11 +77,6 @@ class Prepared:
     quarantined: list[dict[str, Any]] = field(default_factory=list)
 
 
-def statement_id(source: str, record_key: str, entity_key: str, prop: str, value: str) -> str:
-    """Deterministic key of a statement within its record."""
-    return hashlib.sha1(f"{source}|{record_key}|{entity_key}|{prop}|{value}".encode()).hexdigest()  # noqa: S324
-
-
 ENTITY_KEY_CHARS = 27  # an entity id is 12 digits, a dot and the key: 40 characters at most
 
 
@@ -247,6 +242,9 @@ def _quarantined(row: Any, ctx: Context) -> dict[str, Any]:
 # ---- mapping and preparing in a child process ----
 
 
+INGEST_GC_THRESHOLDS = (50_000, 50, 1_000)  # the defaults are (700, 10, 10)
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the garbage collector's full passes rarely while a file is ingested.
@@ -257,11 +255,23 @@ def fewer_collections() -> Iterator[None]:
     row). The rows hold no reference cycles, so nothing waits longer to be freed.
     """
     before = gc.get_threshold()
-    gc.set_threshold(50_000, 50, 1_000)
+    gc.set_threshold(*INGEST_GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def _prepared(results: Iterator[Any], ctx: Context, size: int) -> Iterator[Prepared]:
+    """``results`` prepared ``size`` at a time."""
+    chunk: list[Any] = []
+    for item in results:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield prepare(chunk, ctx)
+            chunk = []
+    if chunk:
+        yield prepare(chunk, ctx)
 
 
 def _feed(
@@ -272,17 +282,10 @@ def _feed(
     # What the child inherited from its parent lives as long as the child: the collector need not
     # walk it again (see ``fewer_collections``).
     gc.freeze()
-    gc.set_threshold(50_000, 50, 1_000)
-    size = stripe[2]
+    gc.set_threshold(*INGEST_GC_THRESHOLDS)
     try:
-        chunk: list[Any] = []
-        for item in open_results(stripe):
-            chunk.append(item)
-            if len(chunk) >= size:
-                out.put(("chunk", prepare(chunk, ctx)))
-                chunk = []
-        if chunk:
-            out.put(("chunk", prepare(chunk, ctx)))
+        for prepared in _prepared(open_results(stripe), ctx, stripe[2]):
+            out.put(("chunk", prepared))
         out.put(("done", None))
     except BaseException as exc:
         try:
@@ -311,14 +314,7 @@ def pipeline(
     up), the children are stopped too.
     """
     if lanes < 1:
-        chunk: list[Any] = []
-        for item in open_results(None):
-            chunk.append(item)
-            if len(chunk) >= size:
-                yield prepare(chunk, ctx)
-                chunk = []
-        if chunk:
-            yield prepare(chunk, ctx)
+        yield from _prepared(open_results(None), ctx, size)
         return
     mp = multiprocessing.get_context("fork")
     queues = [mp.Queue(maxsize=QUEUE_CHUNKS) for _ in range(lanes)]
