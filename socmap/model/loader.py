@@ -269,6 +269,11 @@ def load_model_from(directory: Path) -> Model:
     return Model(schemata=MappingProxyType(schemata), gradings=gradings, files=(*files, "gradings.yaml"))
 
 
+def schema_words(name: str) -> str:
+    """A schema's name as words: "IntelligenceReport" -> "intelligence report"."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
+
+
 @functools.cache
 def load_model() -> Model:
     """The shipped vocabulary, loaded once per process."""

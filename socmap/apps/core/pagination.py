@@ -40,9 +40,10 @@ class Page(Generic[T]):
         return min(self.total, self.number * self.per_page)
 
 
-def paginate(queryset: QuerySet[Any], *, page: int = 1, per_page: int = 50) -> Page[Any]:
+def paginate(queryset: QuerySet[Any] | Sequence[T], *, page: int = 1, per_page: int = 50) -> Page[Any]:
+    """One page of a query (counted in the database) or of a list already read."""
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-    total = queryset.count()
+    total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     last = max(1, -(-total // per_page))
     number = max(1, min(int(page), last))
     start = (number - 1) * per_page

@@ -290,10 +290,10 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
-def page_number(request: HttpRequest) -> int:
-    """The ?page= of a paginated list; anything that is not a positive number is page 1."""
+def page_number(request: HttpRequest, param: str = "page") -> int:
+    """The ?page= (or ``param``) of a paginated list; anything that is not a positive number is page 1."""
     try:
-        return max(1, int(request.GET.get("page") or 1))
+        return max(1, int(request.GET.get(param) or 1))
     except ValueError:
         return 1
 

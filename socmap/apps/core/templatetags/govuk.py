@@ -10,6 +10,7 @@ from django import forms, template
 from django.http import QueryDict
 
 from socmap.model.ids import short_entity_id
+from socmap.model.loader import schema_words
 
 register = template.Library()
 
@@ -96,22 +97,26 @@ def grading_badge(grading: str = "", handling: str = "", conditions: str = "") -
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context: dict[str, Any], number: int) -> str:
+def page_url(context: dict[str, Any], number: int, param: str = "page", anchor: str = "") -> str:
+    """This address with page ``number`` of the list paged by ``param`` (other lists keep their page)."""
     request = context["request"]
     query: QueryDict = request.GET.copy()
-    query["page"] = str(number)
-    return "?" + urlencode(sorted(query.lists()), doseq=True)
+    query[param] = str(number)
+    return "?" + urlencode(sorted(query.lists()), doseq=True) + (f"#{anchor}" if anchor else "")
 
 
 @register.inclusion_tag("core/_pagination.html", takes_context=True)
-def govuk_pagination(context: dict[str, Any], page: Any) -> dict[str, Any]:
+def govuk_pagination(
+    context: dict[str, Any], page: Any, param: str = "page", anchor: str = ""
+) -> dict[str, Any]:
+    """Pagination links for ``page``; a page showing two lists names each list's query ``param``."""
     numbers = [n for n in range(1, page.pages + 1) if n in (1, page.pages) or abs(n - page.number) <= 2]
     items: list[int | None] = []
     for n in numbers:
         if items and isinstance(items[-1], int) and n - items[-1] > 1:
             items.append(None)
         items.append(n)
-    return {"page": page, "items": items, "request": context["request"]}
+    return {"page": page, "items": items, "request": context["request"], "param": param, "anchor": anchor}
 
 
 @register.filter
@@ -129,6 +134,12 @@ def field_label(name: str) -> str:
     """A property name as a person reads it: "birth_date" -> "Birth date"."""
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def schema_label(name: str) -> str:
+    """A schema's name as a person reads it: "IntelligenceReport" -> "Intelligence report"."""
+    return field_label(schema_words(str(name)))
 
 
 @register.filter
