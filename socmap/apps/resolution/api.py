@@ -53,6 +53,20 @@ class ValueOut(Schema):
     record_id: int
 
 
+class EventOut(Schema):
+    id: str
+    schema_name: str
+    date: str
+    time: str
+    summary: str
+    description: str
+    reference: str
+    grading: str
+    handling: str
+    source: str
+    record_id: int
+
+
 class EntityOut(Schema):
     id: str
     schema_name: str
@@ -60,6 +74,8 @@ class EntityOut(Schema):
     records: list[int]
     conditions: list[str]
     values: list[ValueOut]
+    events: list[EventOut]
+    events_total: int
 
 
 def _pair(p: Pair) -> dict[str, object]:
@@ -129,9 +145,15 @@ def _judgement(result: services.JudgementResult) -> dict[str, object]:
     response={200: EntityOut, 404: ErrorOut},
     operation_id="resolution_entity",
 )
-def entity(request: HttpRequest, entity_id: str, justification: str = "API read") -> dict[str, object]:
-    """A canonical entity as the caller may see it (a logged consultation)."""
-    view = selectors.entity_get(viewer(request), entity_id, justification=justification)
+def entity(
+    request: HttpRequest, entity_id: str, justification: str = "API read", events_page: int = 1
+) -> dict[str, object]:
+    """A canonical entity as the caller may see it (a logged consultation): its own values and those of
+    the addresses, phones, vehicles and accounts its records link it to; the events its records link
+    it to, newest first, a page at a time."""
+    view = selectors.entity_get(
+        viewer(request), entity_id, justification=justification, events_page=max(1, events_page)
+    )
     return {
         "id": view.canonical_id,
         "schema_name": view.entity.schema,
@@ -150,4 +172,21 @@ def entity(request: HttpRequest, entity_id: str, justification: str = "API read"
             for prop, values in view.values
             for v in values
         ],
+        "events": [
+            {
+                "id": e.entity_id,
+                "schema_name": e.schema,
+                "date": e.date,
+                "time": e.time,
+                "summary": e.summary,
+                "description": e.description,
+                "reference": e.reference,
+                "grading": e.grading,
+                "handling": e.handling,
+                "source": e.source,
+                "record_id": e.record_id,
+            }
+            for e in view.events.items
+        ],
+        "events_total": view.events.total,
     }

@@ -24,6 +24,7 @@ from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState, ResolutionRun
 from socmap.engines import resolve
 from socmap.errors import InvalidInput, InvalidModel, NotVisible
+from socmap.model.loader import load_model, schema_words
 
 QUEUE_PAGE = 25
 GRADE_ORDER = {"1": 0, "A": 0, "2": 1, "B": 1, "3": 2, "C": 2, "4": 3, "D": 3, "5": 4, "E": 4}
@@ -150,8 +151,27 @@ class PairView:
     right_entity: str
 
 
-def _values(entity_ids: list[str]) -> dict[str, dict[str, list[Value]]]:
-    """Every statement of these entities and of the addresses and phones their records link them to."""
+#: Schemata of entities in their own right: linked to a record's subject, their values are not the
+#: subject's, and the entity page lists them under "Linked to" instead.
+PARTIES = frozenset({"Person", "Company"})
+
+
+@lru_cache(maxsize=1)
+def event_schemata() -> frozenset[str]:
+    """Arrests, reports, sightings, payments...: every schema that is an Event in the model."""
+    model = load_model()
+    return frozenset(name for name, schema in model.schemata.items() if schema.is_a("Event", model))
+
+
+def _values(
+    entity_ids: list[str], *, parties: bool = True, events: bool = True
+) -> dict[str, dict[str, list[Value]]]:
+    """Every statement of these entities and of what their records link them to.
+
+    Linked addresses, phones, vehicles, accounts and events are labelled by what they are ("address
+    postcode"), linked people and companies by their part in the link ("associate full name"); either
+    is left out when ``parties`` or ``events`` is false.
+    """
     out: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     statements = Statement.objects.filter(entity_id__in=entity_ids).select_related("record__source")
     linked: dict[str, tuple[str, str]] = {}
@@ -159,12 +179,15 @@ def _values(entity_ids: list[str]) -> dict[str, dict[str, list[Value]]]:
         "source_entity_id", "target_entity_id", "schema"
     ):
         linked[link["target_entity_id"]] = (link["source_entity_id"], link["schema"])
-    rows = list(statements) + list(
-        Statement.objects.filter(entity_id__in=list(linked)).select_related("record__source")
-    )
+    others = Statement.objects.filter(entity_id__in=list(linked)).select_related("record__source")
+    if not parties:
+        others = others.exclude(schema__in=PARTIES)
+    if not events:
+        others = others.exclude(schema__in=event_schemata())
+    rows = list(statements) + list(others)
     for s in rows:
         owner, prefix = (
-            (s.entity_id, "") if s.entity_id in entity_ids else (linked[s.entity_id][0], _prefix(s))
+            (s.entity_id, "") if s.entity_id in entity_ids else (linked[s.entity_id][0], _prefix(s, linked))
         )
         out[owner][f"{prefix}{s.prop}"].append(
             Value(
@@ -185,13 +208,17 @@ def _values(entity_ids: list[str]) -> dict[str, dict[str, list[Value]]]:
     return out
 
 
-def _prefix(statement: Statement) -> str:
-    """Values of linked entities are labelled by what they are: "address postcode", "report date"."""
+def _prefix(statement: Statement, linked: dict[str, tuple[str, str]]) -> str:
+    """Values of linked entities are labelled by what they are: "address postcode", "report date";
+    people and companies by the part the link gives them: "associate full name", "beneficiary name"."""
     named = {"Address": "address", "Phone": "phone", "Vehicle": "vehicle", "BankAccount": "account"}
     if statement.schema in named:
         return f"{named[statement.schema]} "
-    words = "".join(f" {c.lower()}" if c.isupper() else c for c in statement.schema).strip()
-    return f"{words} "
+    if statement.schema in PARTIES:
+        link = load_model().get(linked[statement.entity_id][1])
+        if link is not None and link.edge is not None:
+            return f"{link.edge.target.replace('_', ' ')} "
+    return f"{schema_words(statement.schema)} "
 
 
 def _rank(value: Value) -> tuple[int, int, float]:
@@ -340,15 +367,123 @@ class HistoryItem:
 
 
 @dataclass(frozen=True)
+class FoldedValue:
+    """Values alike in all but their record, shown once: the same value, grading, handling and source."""
+
+    value: str
+    originals: tuple[str, ...]  # as received, where that differs from the value
+    grading: str
+    handling: str
+    conditions: str
+    source: str
+    record_id: int  # of the most recent of its records
+    records: int
+    last_seen: datetime
+
+
+def fold(values: Iterable[Value]) -> tuple[FoldedValue, ...]:
+    """``values`` (in rank order) with repeats folded into their first, best-ranked occurrence."""
+    groups: dict[tuple[str, str, str, str, str], list[Value]] = {}
+    for v in values:
+        groups.setdefault((v.value, v.grading, v.handling, v.conditions, v.source), []).append(v)
+    out = []
+    for (value, grading, handling, conditions, source), items in groups.items():
+        latest = max(items, key=lambda v: v.last_seen)
+        originals = tuple(dict.fromkeys(v.original for v in items if v.original and v.original != value))
+        out.append(
+            FoldedValue(
+                value=value,
+                originals=originals,
+                grading=grading,
+                handling=handling,
+                conditions=conditions,
+                source=source,
+                record_id=latest.record_id,
+                records=len({v.record_id for v in items}),
+                last_seen=latest.last_seen,
+            )
+        )
+    return tuple(out)
+
+
+HISTORY_PAGE = 20
+PENDING_SHOWN = 10
+EVENTS_PAGE = 50
+#: The property that says what an event was, first present wins; the description follows it.
+EVENT_SUMMARY = ("offence", "theme", "category", "concern", "amount", "location", "reference")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event the entity's records link it to (an arrest, a report, a sighting), as one row."""
+
+    entity_id: str
+    schema: str
+    date: str
+    time: str
+    summary: str
+    description: str
+    reference: str
+    source: str
+    grading: str
+    handling: str
+    conditions: str
+    record_id: int
+
+
+def _events(viewer: User, entity_ids: list[str]) -> list[EventRow]:
+    """Events linked from these entities in their own records, visible to the viewer, newest first."""
+    event_ids = set(
+        RecordLink.objects.filter(source_entity_id__in=entity_ids, target_entity__schema__in=event_schemata())
+        .filter(visible_filter(viewer))
+        .values_list("target_entity_id", flat=True)
+    )
+    props: dict[str, dict[str, str]] = defaultdict(dict)
+    first: dict[str, Statement] = {}
+    for st in (
+        Statement.objects.filter(entity_id__in=list(event_ids))
+        .filter(visible_filter(viewer))
+        .select_related("record__source")
+        .order_by("id")
+    ):
+        props[st.entity_id].setdefault(st.prop, st.value)
+        first.setdefault(st.entity_id, st)
+    rows = []
+    for entity_id, values in props.items():
+        st = first[entity_id]
+        summary = next((values[p] for p in EVENT_SUMMARY if values.get(p)), "")
+        description = values.get("description", "")
+        rows.append(
+            EventRow(
+                entity_id=entity_id,
+                schema=st.schema,
+                date=values.get("date", ""),
+                time=values.get("time", ""),
+                summary=summary,
+                description="" if description == summary else description,
+                reference=values.get("reference", ""),
+                source=st.record.source.title,
+                grading=st.grading,
+                handling=st.handling,
+                conditions=st.conditions,
+                record_id=st.record_id,
+            )
+        )
+    rows.sort(key=lambda r: (r.date, r.time, r.entity_id), reverse=True)
+    return rows
+
+
+@dataclass(frozen=True)
 class EntityView:
     entity: RecordEntity
     canonical_id: str
     members: tuple[RecordEntity, ...]
     conditions: tuple[str, ...]
     values: tuple[tuple[str, tuple[Value, ...]], ...]
-    history: tuple[HistoryItem, ...]
+    history: Page[HistoryItem]
+    events: Page[EventRow]
     conflicts: tuple[resolve.ClusterConflict, ...]
-    pending: tuple[Pair, ...]
+    pending: Page[Pair]  # the most likely first; the review queue has them all
     related: tuple[tuple[str, RecordEntity], ...] = field(default_factory=tuple)
 
     @property
@@ -356,14 +491,23 @@ class EntityView:
         names = [m.caption for m in self.members if m.caption]
         return max(set(names), key=names.count) if names else self.entity.caption
 
+    @property
+    def folded(self) -> tuple[tuple[str, tuple[FoldedValue, ...]], ...]:
+        """Every value, with values repeated across records shown once (the page's table)."""
+        return tuple((prop, fold(values)) for prop, values in self.values)
 
-def entity_get(viewer: User, entity_id: str, *, justification: str) -> EntityView:
-    """A canonical entity as the viewer may see it: its visible records, every value, its merge history."""
+
+def entity_get(
+    viewer: User, entity_id: str, *, justification: str, history_page: int = 1, events_page: int = 1
+) -> EntityView:
+    """A canonical entity as the viewer may see it: its visible records, every value, the events its
+    records link it to and its merge history (a page of each, newest first: a person of many records
+    has hundreds of decisions, a vehicle thousands of sightings)."""
     found = RecordEntity.objects.select_related("record__source").filter(pk=entity_id).first()
     entity, conditions = consult(viewer, found, label="entity", justification=justification)
     members = visible_members(viewer, entity.id)
     ids = [m.id for m in members]
-    values = _values(ids)
+    values = _values(ids, parties=False, events=False)
     merged: dict[str, list[Value]] = defaultdict(list)
     for by_prop in values.values():
         for prop, items in by_prop.items():
@@ -392,7 +536,10 @@ def entity_get(viewer: User, entity_id: str, *, justification: str) -> EntityVie
     conflicts = tuple(
         c for c in _component_conflicts(ids) if c.record_id_a in visible_ids and c.record_id_b in visible_ids
     )
-    pending = tuple(p for p in pairs.values() if p.state == PairState.PENDING)
+    pending = sorted(
+        (p for p in pairs.values() if p.state == PairState.PENDING),
+        key=lambda p: (-(p.probability or 0.0), p.pk),
+    )
     related = _related(viewer, ids)
     return EntityView(
         entity=entity,
@@ -400,9 +547,10 @@ def entity_get(viewer: User, entity_id: str, *, justification: str) -> EntityVie
         members=tuple(members),
         conditions=tuple(dict.fromkeys(conditions + tuple(m.conditions for m in members if m.conditions))),
         values=ordered_values,
-        history=tuple(history),
+        history=paginate(history, page=history_page, per_page=HISTORY_PAGE),
+        events=paginate(_events(viewer, ids), page=events_page, per_page=EVENTS_PAGE),
         conflicts=conflicts,
-        pending=pending,
+        pending=paginate(pending, per_page=PENDING_SHOWN),
         related=related,
     )
 

@@ -124,7 +124,13 @@ def pair_review(request: HttpRequest, pair_id: int) -> HttpResponse:
 @purpose_required
 def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = None) -> HttpResponse:
     user = viewer(request)
-    view = selectors.entity_get(user, entity_id, justification=current_purpose(request))
+    view = selectors.entity_get(
+        user,
+        entity_id,
+        justification=current_purpose(request),
+        history_page=page_number(request),
+        events_page=page_number(request, "events_page"),
+    )
     return render(
         request,
         "resolution/entity.html",

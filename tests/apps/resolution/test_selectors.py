@@ -1,0 +1,166 @@
+"""What the entity and pair pages read: values folded across records, linked people labelled or left
+out, the merge history a page at a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db.models import Q
+
+from socmap.apps.core.models import User
+from socmap.apps.intel.models import RecordEntity, RecordLink
+from socmap.apps.resolution import selectors
+from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
+from socmap.apps.resolution.selectors import HISTORY_PAGE, PENDING_SHOWN, Value, fold
+from tests.conftest import signed_in
+
+
+def value(text: str, *, original: str = "", grading: str = "2B", record: int = 1, day: int = 1) -> Value:
+    return Value(
+        prop="last_name",
+        value=text,
+        original=original,
+        grading=grading,
+        handling="P",
+        conditions="",
+        source="Prison intelligence",
+        record_id=record,
+        last_seen=datetime(2026, 1, day, tzinfo=UTC),
+    )
+
+
+def test_fold_shows_a_value_repeated_across_records_once() -> None:
+    folded = fold(
+        [
+            value("Smith", original="SMITH", grading="1B", record=7, day=3),
+            value("Smith", original="MAUREEN SMITH", grading="1B", record=9, day=5),
+            value("Smith", original="SMITH", grading="1B", record=11, day=4),
+            value("Smith", original="Smith", grading="3C", record=12),
+            value("Smtih", original="SMTIH", grading="1B", record=13),
+        ]
+    )
+    assert [(f.value, f.grading, f.records) for f in folded] == [
+        ("Smith", "1B", 3),
+        ("Smith", "3C", 1),
+        ("Smtih", "1B", 1),
+    ]
+    first = folded[0]
+    assert first.originals == ("SMITH", "MAUREEN SMITH")  # each spelling received, once
+    assert first.record_id == 9 and first.last_seen.day == 5  # links to the latest record
+    assert folded[1].originals == ()  # received as it is shown
+
+
+def test_fold_keeps_apart_values_of_other_sources_and_handling() -> None:
+    other = value("Smith")
+    restricted = Value(**{**other.__dict__, "handling": "C", "conditions": "Police only"})
+    elsewhere = Value(**{**other.__dict__, "source": "Regional custody extract"})
+    assert len(fold([other, restricted, elsewhere])) == 3
+
+
+def associate_link() -> RecordLink:
+    link = RecordLink.objects.filter(schema="AssociateOf", record__source__name="prison").first()
+    assert link is not None, "the small region's prison reports name associates"
+    return link
+
+
+@pytest.mark.django_db
+def test_a_person_page_lists_associates_as_links_not_as_the_persons_values(resolved: ResolutionRun) -> None:
+    link = associate_link()
+    client = signed_in(User.objects.get(username="analyst"))
+    page = client.get(f"/entities/{link.source_entity_id}/")
+    assert page.status_code == 200
+    view = page.context["view"]
+    props = {prop for prop, _ in view.values}
+    assert props and not any(p.startswith(("person ", "associate ")) for p in props)
+    assert link.target_entity_id in {other.id for _, other in view.related}
+    assert "Linked to" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_page_shows_the_events_of_its_records_as_rows(resolved: ResolutionRun) -> None:
+    link = associate_link()
+    client = signed_in(User.objects.get(username="analyst"))
+    view = client.get(f"/entities/{link.source_entity_id}/").context["view"]
+    assert not any(p.startswith("prison report ") for p, _ in view.values)  # events are not values
+    reports = [e for e in view.events.items if e.schema == "PrisonReport"]
+    assert reports and all(e.reference and e.date and e.summary for e in reports)
+    report = RecordLink.objects.get(
+        source_entity_id=link.source_entity_id, schema="SubjectOf", record_id=link.record_id
+    )
+    row = next(e for e in reports if e.entity_id == report.target_entity_id)
+    assert row.record_id == link.record_id and row.source == "Prison intelligence"
+    dates = [(e.date, e.time) for e in view.events.items]
+    assert dates == sorted(dates, reverse=True)  # newest first
+
+    api = client.get(f"/api/v1/resolution/entities/{link.source_entity_id}").json()
+    assert api["events_total"] == view.events.total
+    assert {e["id"] for e in api["events"]} >= {row.entity_id}
+
+
+@pytest.mark.django_db
+def test_a_person_page_shows_only_the_likeliest_pending_matches(resolved: ResolutionRun) -> None:
+    subject = associate_link().source_entity_id
+    others = (
+        RecordEntity.objects.filter(schema="Person", record__source__name="prison")
+        .exclude(pk__in=[subject])
+        .values_list("pk", flat=True)[: PENDING_SHOWN + 3]
+    )
+    for n, other in enumerate(others):
+        left, right = sorted((subject, other))
+        Pair.objects.update_or_create(
+            left_id=left, right_id=right, defaults={"probability": 0.5 + n / 100, "state": PairState.PENDING}
+        )
+    client = signed_in(User.objects.get(username="analyst"))
+    page = client.get(f"/entities/{subject}/")
+    pending = page.context["view"].pending
+    assert pending.total >= PENDING_SHOWN + 3 and len(pending.items) == PENDING_SHOWN
+    probabilities = [p.probability for p in pending.items]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert "The review queue</a> has them all" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pair_page_labels_an_associates_values_by_the_link(resolved: ResolutionRun) -> None:
+    ids = list(
+        RecordLink.objects.filter(schema="AssociateOf", record__source__name="prison").values_list(
+            "source_entity_id", flat=True
+        )
+    )
+    pair = Pair.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids)).first()
+    assert pair is not None
+    view = selectors.pair_get(User.objects.get(username="analyst"), pair.pk, justification="test")
+    props = {row.prop for row in view.rows}
+    assert any(p.startswith("associate ") for p in props), props
+    assert not any(p.startswith("person ") for p in props)
+
+
+@pytest.mark.django_db
+def test_the_merge_history_comes_a_page_at_a_time(resolved: ResolutionRun) -> None:
+    pair = Pair.objects.select_related("left").first()
+    assert pair is not None
+    before = selectors.entity_get(
+        User.objects.get(username="analyst"), pair.left_id, justification="test"
+    ).history.total
+    for _ in range(HISTORY_PAGE + 5):
+        Judgement.objects.create(
+            left_id=pair.left_id,
+            right_id=pair.right_id,
+            decision=Decision.MATCH,
+            model_version="test",
+            probability=0.99,
+        )
+    client = signed_in(User.objects.get(username="analyst"))
+    first = client.get(f"/entities/{pair.left_id}/")
+    history = first.context["view"].history
+    assert history.total == before + HISTORY_PAGE + 5
+    assert len(history.items) == HISTORY_PAGE and history.number == 1
+    html = first.content.decode()
+    assert 'class="govuk-pagination"' in html and f"{history.total} decisions, newest first" in html
+    newest = max(j.pk for j in Judgement.objects.filter(left_id=pair.left_id, right_id=pair.right_id))
+    assert history.items[0].judgement.pk == newest
+
+    last = client.get(f"/entities/{pair.left_id}/?page={history.pages}").context["view"].history
+    assert last.number == history.pages
+    assert len(last.items) == history.total - HISTORY_PAGE * (history.pages - 1)
+    assert client.get(f"/entities/{pair.left_id}/?page=zzz").context["view"].history.number == 1
