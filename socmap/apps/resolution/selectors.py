@@ -484,7 +484,7 @@ class EntityView:
     events: Page[EventRow]
     conflicts: tuple[resolve.ClusterConflict, ...]
     pending: Page[Pair]  # the most likely first; the review queue has them all
-    related: tuple[tuple[str, RecordEntity], ...] = field(default_factory=tuple)
+    related: tuple[Related, ...] = field(default_factory=tuple)
 
     @property
     def caption(self) -> str:
@@ -561,21 +561,36 @@ def _component_conflicts(ids: list[str]) -> tuple[resolve.ClusterConflict, ...]:
     return cluster_pairs(members, pairs).conflicts
 
 
-def _related(viewer: User, ids: list[str]) -> tuple[tuple[str, RecordEntity], ...]:
-    """Addresses, phones, vehicles and people the visible records link to, visible links only."""
+@dataclass(frozen=True)
+class Related:
+    """What the records link the entity to, once per link kind and name: thirteen records giving the
+    same address make one line, linked to the first of them."""
+
+    schema: str  # the link's
+    entity: RecordEntity
+    records: int
+
+
+def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
+    """Addresses, phones, vehicles and people the visible records link to, visible links only (events
+    have their own table)."""
     links = (
         RecordLink.objects.filter(Q(source_entity_id__in=ids) | Q(target_entity_id__in=ids))
+        .exclude(target_entity__schema__in=event_schemata())
         .filter(visible_filter(viewer))
         .select_related("source_entity", "target_entity")
+        .order_by("id")
     )
-    seen: dict[str, tuple[str, RecordEntity]] = {}
+    seen: dict[tuple[str, str], tuple[str, RecordEntity, set[int]]] = {}
     for link in links:
         other = link.target_entity if link.source_entity_id in ids else link.source_entity
         if other.id in ids:
             continue
-        key = canonical_of(other.id)
-        seen.setdefault(key, (link.schema, other))
-    return tuple(sorted(seen.values(), key=lambda item: (item[0], item[1].caption)))
+        name = " ".join((other.caption or other.key).lower().replace(",", " ").split())
+        key = (link.schema, canonical_of(other.id) if other.schema in PARTIES else f"{other.schema}|{name}")
+        seen.setdefault(key, (link.schema, other, set()))[2].add(link.record_id)
+    related = (Related(schema, other, len(records)) for schema, other, records in seen.values())
+    return tuple(sorted(related, key=lambda r: (r.schema, r.entity.caption.lower(), r.entity.id)))
 
 
 def cluster_pairs(

@@ -73,7 +73,14 @@ def test_a_person_page_lists_associates_as_links_not_as_the_persons_values(resol
     view = page.context["view"]
     props = {prop for prop, _ in view.values}
     assert props and not any(p.startswith(("person ", "associate ")) for p in props)
-    assert link.target_entity_id in {other.id for _, other in view.related}
+    associates = [r for r in view.related if r.schema == "AssociateOf"]
+    assert selectors.canonical_of(link.target_entity_id) in {
+        selectors.canonical_of(r.entity.id) for r in associates
+    }
+    assert not any(r.entity.schema in selectors.event_schemata() for r in view.related)
+    lines = [(r.schema, " ".join(r.entity.caption.lower().replace(",", " ").split())) for r in view.related]
+    addresses = [line for line in lines if line[0] == "LivesAt"]
+    assert len(addresses) == len(set(addresses))  # one line per address however many records give it
     assert "Linked to" in page.content.decode()
 
 
