@@ -25,6 +25,7 @@ from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState
 from socmap.engines import resolve
 from socmap.errors import InvalidInput, InvalidModel, NotVisible
 from socmap.model.loader import load_model, schema_words
+from socmap.model.types import collapse
 
 QUEUE_PAGE = 25
 GRADE_ORDER = {"1": 0, "A": 0, "2": 1, "B": 1, "3": 2, "C": 2, "4": 3, "D": 3, "5": 4, "E": 4}
@@ -581,13 +582,20 @@ def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
         .select_related("source_entity", "target_entity")
         .order_by("id")
     )
+    ends = [
+        (link, link.target_entity if link.source_entity_id in ids else link.source_entity) for link in links
+    ]
+    ends = [(link, other) for link, other in ends if other.id not in ids]
+    canonical = canonical_ids(other.id for _, other in ends if other.schema in PARTIES)
     seen: dict[tuple[str, str], tuple[str, RecordEntity, set[int]]] = {}
-    for link in links:
-        other = link.target_entity if link.source_entity_id in ids else link.source_entity
-        if other.id in ids:
-            continue
-        name = " ".join((other.caption or other.key).lower().replace(",", " ").split())
-        key = (link.schema, canonical_of(other.id) if other.schema in PARTIES else f"{other.schema}|{name}")
+    for link, other in ends:
+        if other.schema in PARTIES:
+            key = (link.schema, canonical.get(other.id, other.id))
+        else:
+            key = (
+                link.schema,
+                f"{other.schema}|{collapse((other.caption or other.key).lower().replace(',', ' '))}",
+            )
         seen.setdefault(key, (link.schema, other, set()))[2].add(link.record_id)
     related = (Related(schema, other, len(records)) for schema, other, records in seen.values())
     return tuple(sorted(related, key=lambda r: (r.schema, r.entity.caption.lower(), r.entity.id)))
