@@ -245,6 +245,16 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     organisation_name = models.CharField(max_length=200, blank=True)
+    # The organisation that owns the object the event is about (a record, a group, a user's
+    # organisation): its auditors see the event too, whoever acted.
+    object_owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     object_type = models.CharField(max_length=80, blank=True, db_index=True)
     object_id = models.CharField(max_length=80, blank=True, db_index=True)
     object_repr = models.CharField(max_length=300, blank=True)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
@@ -81,8 +82,22 @@ class AuditEventOut(Schema):
     object_type: str
     object_id: str
     object_repr: str
+    object: str = Field(description="What the event is about, in words")
+    detail: str = Field(description="The event's detail, in words")
     justification: str
     request_id: str
+
+    @staticmethod
+    def resolve_object(event: Any) -> str:
+        from socmap.apps.core.audit import object_words
+
+        return object_words(event)
+
+    @staticmethod
+    def resolve_detail(event: Any) -> str:
+        from socmap.apps.core.audit import detail_words
+
+        return detail_words(event.detail)
 
 
 class AuditListOut(Schema):

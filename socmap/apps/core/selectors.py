@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from socmap.apps.core.audit import audit_record
+from socmap.apps.core.audit import audit_record, detail_words, object_words
 from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.models import (
     ApiToken,
@@ -24,7 +24,7 @@ from socmap.apps.core.models import (
 )
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.services import export_audited
-from socmap.apps.core.visibility import consult, decide, filter_visible
+from socmap.apps.core.visibility import audit_visible_filter, consult, decide, filter_visible
 from socmap.errors import InvalidInput, NotAllowed, NotVisible
 
 
@@ -117,7 +117,8 @@ class AuditFilter:
 def _audit_queryset(viewer: User, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if not viewer.has_role(Role.AUDITOR):
         raise _deny(viewer, "read the audit log")
-    qs = AuditEvent.objects.all()
+    # An auditor reads their own organisation's events (and those shared with it), like anything else.
+    qs = AuditEvent.objects.filter(audit_visible_filter(viewer)).select_related("object_owner")
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.actor:
@@ -155,13 +156,23 @@ AUDIT_COLUMNS = [
     "action",
     "actor_username",
     "organisation_name",
+    "object",
     "object_type",
     "object_id",
-    "object_repr",
     "justification",
+    "detail",
     "request_id",
     "ip_address",
 ]
+
+
+def _audit_row(event: AuditEvent) -> list[object]:
+    words = {
+        "action": event.get_action_display(),
+        "object": object_words(event),
+        "detail": detail_words(event.detail),
+    }
+    return [words[c] if c in words else getattr(event, c) for c in AUDIT_COLUMNS]
 
 
 def audit_export(*, viewer: User, filters: AuditFilter, justification: str) -> Iterator[str]:
@@ -182,7 +193,7 @@ def audit_export(*, viewer: User, filters: AuditFilter, justification: str) -> I
             detail={"filters": {k: str(v) for k, v in filters.__dict__.items() if v}},
         )
 
-    rows = ([getattr(e, c) for c in AUDIT_COLUMNS] for e in qs.iterator(chunk_size=2000))
+    rows = (_audit_row(e) for e in qs.iterator(chunk_size=2000))
     return csv_lines(AUDIT_COLUMNS, rows)
 
 

@@ -146,6 +146,31 @@ def visible_filter(viewer: Any, on: date | None = None, prefix: str = "") -> Q:
     return rule
 
 
+AUDIT_COMPARTMENT = "audit-log"
+
+
+def audit_visible_filter(viewer: Any, on: date | None = None) -> Q:
+    """Which audit events the viewer's organisation may read: the same rule, applied to the log.
+
+    An event belongs to the organisation of the user who acted and, when it concerns an object owned
+    elsewhere, to that object's owner too. Another organisation's events are seen only under a
+    sharing agreement in force that names the "Audit log" compartment (a regional or national audit
+    role is such an agreement, like any other): never because of an agreement about intelligence.
+    """
+    org_id = _organisation_id(viewer)
+    if org_id is None:
+        return Q(pk__in=[])
+    from socmap.apps.core.models import Compartment
+
+    audit_ids = set(Compartment.objects.filter(slug=AUDIT_COMPARTMENT).values_list("pk", flat=True))
+    orgs = {org_id} | {
+        g.provider_id
+        for g in grants_for(org_id, on)
+        if g.compartment_ids & audit_ids and "P" in g.handling_codes
+    }
+    return Q(organisation_id__in=sorted(orgs)) | Q(object_owner_id__in=sorted(orgs))
+
+
 def filter_visible(queryset: QuerySet[Any], viewer: Any, on: date | None = None) -> QuerySet[Any]:
     return queryset.filter(visible_filter(viewer, on))
 

@@ -83,7 +83,7 @@ def person_search(
         actor=user,
         object_type="search",
         object_id="person",
-        object_repr=str(query)[:300],
+        object_repr=query.words[:300],
         justification=justification,
         detail={"results": len(hits)},
     )

@@ -85,6 +85,18 @@ class PersonQuery:
     vrm: str = ""
 
     @property
+    def words(self) -> str:
+        """The search as a person would say it, for the audit log: "name John Smith, postcode GL1 1AA"."""
+        labels = (
+            ("name", self.name),
+            ("born", self.birth_date),
+            ("postcode", self.postcode),
+            ("phone", self.phone),
+            ("registration", self.vrm),
+        )
+        return ", ".join(f"{label} {value.strip()}" for label, value in labels if value.strip())
+
+    @property
     def empty(self) -> bool:
         return not any(
             (self.name.strip(), self.birth_date, self.postcode.strip(), self.phone.strip(), self.vrm.strip())

@@ -38,7 +38,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 object_type="search",
                 object_id="person",
-                object_repr=str({k: v for k, v in form.cleaned_data.items() if v})[:300],
+                object_repr=query.words[:300],
                 justification=current_purpose(request),
                 detail={"results": len(hits)},
             )

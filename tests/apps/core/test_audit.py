@@ -114,7 +114,7 @@ def test_exporting_the_log_needs_a_justification_and_is_itself_audited(auditor: 
 
 @pytest.mark.django_db
 def test_exported_csv_neutralises_spreadsheet_formulae(auditor: object) -> None:
-    audit_record(AuditAction.COLLECTION, actor=auditor, object_type="x", object_repr='=HYPERLINK("evil")')
+    audit_record(AuditAction.COLLECTION, actor=auditor, object_type="x", justification='=HYPERLINK("evil")')
     response = signed_in(auditor).post("/audit/export/?object_type=x", {"justification": "check"})
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert "'=HYPERLINK" in body

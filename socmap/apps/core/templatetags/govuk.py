@@ -146,3 +146,19 @@ def schema_label(name: str) -> str:
 def short_id(value: object) -> str:
     """An entity id as people read it (see ``socmap.model.ids``)."""
     return short_entity_id(value)
+
+
+@register.filter
+def audit_object(event: Any) -> str:
+    """What an audit event is about, in words."""
+    from socmap.apps.core.audit import object_words
+
+    return object_words(event)
+
+
+@register.filter
+def audit_detail(event: Any) -> str:
+    """An audit event's detail as words, not a dictionary."""
+    from socmap.apps.core.audit import detail_words
+
+    return detail_words(event.detail)
