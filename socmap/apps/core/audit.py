@@ -6,6 +6,7 @@ import contextvars
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -54,7 +55,10 @@ def object_owner_of(obj: models.Model | None) -> int | None:
     for field in obj._meta.concrete_fields:
         target = getattr(field, "related_model", None)
         if field.many_to_one and target is not None and any(f.name == "owner" for f in target._meta.fields):
-            parent = getattr(obj, field.name, None)
+            try:
+                parent = getattr(obj, field.name, None)
+            except ObjectDoesNotExist:
+                continue
             owner = getattr(parent, "owner_id", None)
             if isinstance(owner, int):
                 return owner
