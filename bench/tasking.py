@@ -26,8 +26,8 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from socmap.engines.allocate import SolveConfig, allocate  # noqa: E402
-from socmap.engines.allocate.generate import InstanceConfig, generate_instance  # noqa: E402
+from socmap.engines.allocate import SolveConfig, allocate
+from socmap.engines.allocate.generate import InstanceConfig, generate_instance
 
 
 def load() -> float:

@@ -7,6 +7,7 @@ run without it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -680,6 +681,116 @@ def assess_rescore(
     console.print(table)
     moved = sum(1 for r in rows if r.note.startswith("moves"))
     console.print(f"{len(rows)} compared, {moved} would change band", highlight=False)
+
+
+tasking_app = typer.Typer(
+    help="Regional tasking: capabilities, bids and their fair allocation.", no_args_is_help=True
+)
+app.add_typer(tasking_app, name="tasking")
+
+
+@tasking_app.command("allocate")
+def tasking_allocate(
+    period: str = typer.Option("", "--period", help="The tasking period's name (default: the current one)"),
+    as_user: str = typer.Option(..., "--as", help="The ROCU tasking user who runs it (audited)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
+    time_limit: float = typer.Option(8.0, "--time-limit", min=1.0, max=600.0, help="Seconds for the solver"),
+) -> None:
+    """Allocate a period's bids: the optimiser beside the greedy baseline, every decision in words."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.core.selectors import active_user
+        from socmap.apps.tasking import selectors, services
+
+        user = active_user(username=as_user)
+        found = selectors.period_find(name=period)
+        with console.status(f"Allocating {found.name}…"):
+            done = services.allocation_run(actor=user, period=found, time_limit=time_limit)
+        return done, list(done.decisions.select_related("bid", "bid__owner").order_by("-funded", "-value"))
+
+    result, decisions = guarded(run)
+    if as_json:
+        body = {
+            "run": result.pk,
+            "period": result.period.name,
+            "status": result.status,
+            "solver_status": result.solver_status,
+            "objective": round(result.objective, 2),
+            "greedy_objective": round(result.greedy_objective, 2),
+            "plain_greedy_objective": round(result.plain_objective, 2),
+            "gap": result.gap,
+            "seconds": round(result.seconds, 2),
+            "shares": result.shares,
+            "conflicts": result.conflicts,
+            "decisions": [
+                {
+                    "bid": d.bid.reference,
+                    "force": d.bid.owner.name,
+                    "funded": d.funded,
+                    "first_week": str(d.first_week or ""),
+                    "last_week": str(d.last_week or ""),
+                    "reason": d.reason,
+                    "change": d.change,
+                }
+                for d in decisions
+            ],
+        }
+        console.print_json(json.dumps(body))
+        raise typer.Exit(code=0 if result.status == "done" else 3)
+    if result.status != "done":
+        err.print(f"[bold red]Constraints in conflict:[/] {result.explanation}", highlight=False)
+        for c in result.conflicts:
+            err.print(f"  - {c['words']}", highlight=False)
+        raise typer.Exit(code=3)
+    console.print(
+        f"{result.period.name}: {result.funded} of {result.bids} bids funded; threat reduction "
+        f"{result.objective:,.1f} (greedy highest score first: {result.greedy_objective:,.1f}); "
+        f"{result.explanation}",
+        highlight=False,
+    )
+    shares = Table(title="Each force's share")
+    for column in ("Force", "Hours funded", "Share of capacity", "Share of threat", "Within bounds", "Note"):
+        shares.add_column(column)
+    for s in result.shares:
+        shares.add_row(
+            s["label"], f"{s['hours']:,.0f}", f"{s['share']:.0%}", f"{s['share_of_threat']:.0%}",
+            "yes" if s["within_bounds"] else "no", s["note"],
+        )  # fmt: skip
+    console.print(shares)
+    table = Table(title="Decisions")
+    for column in ("Bid", "Force", "Decision", "Weeks", "Why"):
+        table.add_column(column)
+    for d in decisions:
+        weeks = f"{d.first_week:%-d %b} to {d.last_week:%-d %b %Y}" if d.funded and d.first_week else ""
+        decided = "Funded" if d.funded else "Not funded"
+        table.add_row(d.bid.reference, d.bid.owner.name, decided, weeks, d.reason)
+    console.print(table)
+
+
+@tasking_app.command("capabilities")
+def tasking_capabilities(
+    path: Path | None = typer.Argument(None, help="A capability register file (default: the one in use)"),
+) -> None:
+    """Check a capability register file (file, line and reason for each problem) and list it."""
+
+    def run() -> Any:
+        from socmap.engines.allocate import load_capabilities
+
+        if path is None:
+            _django()
+            from socmap.apps.tasking.register import register_path
+
+            return load_capabilities(register_path())
+        return load_capabilities(path)
+
+    register = guarded(run)
+    table = Table(title=f"{register.file}: {len(register.capabilities)} capabilities")
+    for column in ("Key", "Capability", "Owner", "Unit", "A week", "Minimum weeks"):
+        table.add_column(column)
+    for c in register.capabilities:
+        table.add_row(c.key, c.label, c.owner, c.unit, f"{c.per_week:g}", str(c.min_weeks))
+    console.print(table)
 
 
 @app.command()

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "socmap.apps.resolution",
     "socmap.apps.network",
     "socmap.apps.assessment",
+    "socmap.apps.tasking",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +267,5 @@ SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
 # The threat scoring model new assessments use (empty: the one socmap ships, morile-v1.yaml).
 SOCMAP_ASSESS_MODEL = env.str("SOCMAP_ASSESS_MODEL", default="")
+# The region's capability register for tasking (until the workforce register holds it).
+SOCMAP_TASKING_CAPABILITIES = env.str("SOCMAP_TASKING_CAPABILITIES", default="")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("socmap.apps.resolution.urls")),
     path("", include("socmap.apps.network.urls")),
     path("", include("socmap.apps.assessment.urls")),
+    path("", include("socmap.apps.tasking.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -397,3 +397,22 @@ def due_state(threat: Threat, today: date | None = None) -> str:
     if threat.due_on < today:
         return "overdue"
     return "due soon" if (threat.due_on - today).days <= 30 else ""
+
+
+@dataclass(frozen=True)
+class ThreatSubject:
+    kind: str
+    ocg_id: int | None
+    individual_id: int | None
+    score: Decimal | None
+    band: str
+    owner_id: int
+
+
+def threat_subjects(*, threat_ids: Iterable[int]) -> dict[int, ThreatSubject]:
+    """A system read for duplication checks and allocation: what each threat is about and its standing
+    score. Nothing here is shown to a user without the visibility rule."""
+    rows = Threat.objects.filter(pk__in=list(threat_ids)).values_list(
+        "pk", "kind", "ocg_id", "individual_id", "score", "band", "owner_id"
+    )
+    return {pk: ThreatSubject(kind, o, i, s, b, owner) for pk, kind, o, i, s, b, owner in rows}

@@ -34,3 +34,20 @@ def nav_for(user: object, path: str) -> list[dict[str, object]]:
         active = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
     return items
+
+
+# Where a role lands after signing in (when no page was asked for): the first registered role wins.
+_LANDINGS: list[tuple[str, str]] = []
+
+
+def register_landing(role: str, url_name: str) -> None:
+    if (role, url_name) not in _LANDINGS:
+        _LANDINGS.append((role, url_name))
+
+
+def landing_for(user: object) -> str | None:
+    has_role = getattr(user, "has_role", None)
+    for role, url_name in _LANDINGS:
+        if has_role and has_role(role):
+            return reverse(url_name)
+    return None

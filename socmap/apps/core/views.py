@@ -56,6 +56,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        # A role's own landing page (e.g. the tasking board), when no page was asked for.
+        from socmap.apps.core.navigation import landing_for
+
+        return landing_for(self.request.user) or super().get_default_redirect_url()
+
 
 def lockout_response(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
     """django-axes calls this when an account is locked after repeated failures."""

@@ -304,3 +304,26 @@ def audit_graph_view(viewer: User, what: str, justification: str, graph: netgrap
         justification=justification,
         detail={"nodes": len(graph.nodes), "links": len(graph.edges)},
     )
+
+
+def subject_people(
+    *, ocg_ids: Iterable[int] = (), individual_ids: Iterable[int] = ()
+) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
+    """A system read for duplication checks: the resolved people (canonical keys) of each group's live
+    members and of each Priority Individual. Callers say only how many people two subjects share."""
+    from socmap.apps.resolution import selectors as resolution
+
+    members = list(OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
+        "ocg_id", "entity_id"
+    ))
+    people = list(
+        PriorityIndividual.objects.filter(pk__in=list(individual_ids)).values_list("pk", "entity_id")
+    )
+    canon = resolution.canonical_ids({e for _, e in members} | {e for _, e in people})
+    groups: dict[int, set[str]] = {}
+    for ocg_id, entity_id in members:
+        groups.setdefault(ocg_id, set()).add(canon.get(entity_id, entity_id))
+    return (
+        {k: frozenset(v) for k, v in groups.items()},
+        {pk: frozenset({canon.get(e, e)}) for pk, e in people},
+    )

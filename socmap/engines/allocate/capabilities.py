@@ -91,10 +91,17 @@ class CapabilitySpec:
         return tuple(out)
 
 
+DEFAULT_IMPACTS = {"major": 1.0, "moderate": 0.6, "minor": 0.3}
+
+
 @dataclass(frozen=True)
 class CapabilityRegister:
     file: str
     capabilities: tuple[CapabilitySpec, ...]
+    impacts: tuple[tuple[str, float], ...] = tuple(DEFAULT_IMPACTS.items())
+
+    def impact(self, key: str) -> float:
+        return dict(self.impacts).get(key, 0.0)
 
     def get(self, key: str) -> CapabilitySpec | None:
         return next((c for c in self.capabilities if c.key == key), None)
@@ -159,7 +166,12 @@ def parse_capabilities(text: str, *, file: str = "<capabilities>") -> Capability
             continue
         for k in item:
             if k not in FIELDS:
-                problems.add(item, k, f"{path}.{k}", f"unknown field {k!r}; a capability has {', '.join(sorted(FIELDS))}")
+                problems.add(
+                    item,
+                    k,
+                    f"{path}.{k}",
+                    f"unknown field {k!r}; a capability has {', '.join(sorted(FIELDS))}",
+                )
         key = _text(item, "key", f"{path}.key", problems)
         if key and not KEY.match(key):
             problems.add(item, "key", f"{path}.key", "a key is lower case letters, digits and _")
@@ -216,5 +228,19 @@ def parse_capabilities(text: str, *, file: str = "<capabilities>") -> Capability
                 description=_text(item, "description", f"{path}.description", problems, required=False),
             )
         )
+    impacts = dict(DEFAULT_IMPACTS)
+    raw = data.get("impacts")
+    if raw is not None:
+        if not isinstance(raw, Node):
+            problems.add(data, "impacts", "impacts", "'impacts' maps major, moderate and minor to weights")
+        else:
+            for k in raw:
+                if k not in DEFAULT_IMPACTS:
+                    problems.add(raw, k, f"impacts.{k}", f"unknown impact {k!r}; use major, moderate, minor")
+                else:
+                    impacts[k] = _number(raw, k, f"impacts.{k}", problems, low=0)
+    for k in data:
+        if k not in ("capabilities", "impacts"):
+            problems.add(data, k, k, f"unknown key {k!r}; the file has 'capabilities' and 'impacts'")
     problems.raise_if_any()
-    return CapabilityRegister(file=file, capabilities=tuple(out))
+    return CapabilityRegister(file=file, capabilities=tuple(out), impacts=tuple(impacts.items()))

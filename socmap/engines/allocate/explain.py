@@ -129,10 +129,12 @@ def _unfunded(
         )
     if not starts:
         need = sched.effort(bid)
-        short = [
-            w for w in range(max(0, bid.earliest), min(problem.weeks, bid.latest + 1)) if cap.capacity[w] < need
+        too_small = [
+            w
+            for w in range(max(0, bid.earliest), min(problem.weeks, bid.latest + 1))
+            if cap.capacity[w] < need
         ]
-        weeks = _runs(short)[0] if short else [max(0, bid.earliest)]
+        weeks = _runs(too_small)[0] if too_small else [max(0, bid.earliest)]
         c = capacity_constraint(problem, cap.key, weeks)
         return Decision(
             bid.key,
@@ -159,31 +161,26 @@ def _unfunded(
         {
             k
             for k, s in sched.funded.items()
-            if sched.bids[k].capability == cap.key
-            and any(s <= w < s + sched.bids[k].weeks for w in weeks)
+            if sched.bids[k].capability == cap.key and any(s <= w < s + sched.bids[k].weeks for w in weeks)
         },
         key=lambda k: (sched.bids[k].value, k),
     )
     names = ", ".join(
-        f"{sched.bids[k].label or k} ({problem.force_label(sched.bids[k].force)}, {number(sched.bids[k].value)})"
-        for k in in_way[:4]
+        f"{b.label or b.key} ({problem.force_label(b.force)}, {number(b.value)})"
+        for b in (sched.bids[k] for k in in_way[:4])
     )
     more = f" and {len(in_way) - 4} more" if len(in_way) > 4 else ""
+    full = "; ".join(problem.weeks_label(r[0], r[-1]) for r in runs)
     reason = (
-        f"Not funded: {cap.label} is fully used in {'; '.join(problem.weeks_label(r[0], r[-1]) for r in runs)} "
+        f"Not funded: {cap.label} is fully used in {full} "
         f"by bids of higher threat reduction for their effort ({names}{more}); no start between "
         f"{problem.week_label(bid.earliest)} and its last week leaves it "
         f"{unit_words(sched.effort(bid), cap.unit)} a week. Its {reason_value}."
     )
     extra = sum(best_short.values())
-    change = [
-        f"{unit_words(extra, cap.unit).replace(' teams', ' more team-weeks').replace(' team', ' more team-week')}"
-        f" of {cap.label} over {problem.weeks_label(weeks[0], weeks[-1])} would fund it without moving "
-        f"another bid"
-        if cap.unit == "team-weeks"
-        else f"{number(extra)} more {cap.unit} of {cap.label} over {problem.weeks_label(weeks[0], weeks[-1])} "
-        f"would fund it without moving another bid"
-    ]
+    more_units = f"{number(extra)} more {'team-weeks' if cap.unit == 'team-weeks' else cap.unit}"
+    over = problem.weeks_label(weeks[0], weeks[-1])
+    change = [f"{more_units} of {cap.label} over {over} would fund it without moving another bid"]
     price = max((prices.get(f"capacity:{cap.key}:{w}", 0.0) for w in weeks), default=0.0)
     if price > EPS:
         change.append(
@@ -208,7 +205,9 @@ def _displace(sched: Schedule, bid: Bid, start: int, in_way: list[str]) -> list[
     weeks = range(start, start + bid.weeks)
     for key in in_way:  # lowest value first
         if all(
-            sched.caps[bid.capability].capacity[w] - sched.used[(bid.capability, w)] + freed[(bid.capability, w)]
+            sched.caps[bid.capability].capacity[w]
+            - sched.used[(bid.capability, w)]
+            + freed[(bid.capability, w)]
             >= need - EPS
             for w in weeks
         ):
@@ -241,7 +240,9 @@ def shares(
         threat[bid.force] += bid.value
     threat_total = sum(threat.values())
     fair = problem.fairness
-    can = {k for k, s in possible_starts(problem).items() if s} - {o.bid for o in problem.overrides if not o.fund}
+    can = {k for k, s in possible_starts(problem).items() if s} - {
+        o.bid for o in problem.overrides if not o.fund
+    }
     met = sched.high_met(can)
     floor_hours = floors(problem)
     out = []
@@ -261,13 +262,13 @@ def shares(
                 note = note or (
                     f"asked for less than its share: its bids could use at most {number(needed)} hours"
                 )
-        if fair.mode == "max_min" and maxmin_bound is not None and force in met:
-            if met[force] < maxmin_bound - fair.tolerance - 1e-6:
-                within = False
-                note = (
-                    f"{met[force]:.0%} of its high-band demand funded, below the bound of "
-                    f"{max(0.0, maxmin_bound - fair.tolerance):.0%}"
-                )
+        bounded = fair.mode == "max_min" and maxmin_bound is not None and force in met
+        if bounded and maxmin_bound is not None and met[force] < maxmin_bound - fair.tolerance - 1e-6:
+            within = False
+            note = (
+                f"{met[force]:.0%} of its high-band demand funded, below the bound of "
+                f"{max(0.0, maxmin_bound - fair.tolerance):.0%}"
+            )
         out.append(
             ForceShare(
                 force=force,

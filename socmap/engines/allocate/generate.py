@@ -60,7 +60,9 @@ def generate_instance(config: InstanceConfig) -> Problem:
         slack = rng.choice((0, 1, 2, 4, 6, 8))
         earliest = rng.randint(0, max(0, config.weeks - weeks - slack))
         latest = min(config.weeks - 1, earliest + weeks + slack - 1)
-        effort = float(rng.choice((1, 1, 1, 2))) if unit == "team-weeks" else float(rng.choice((10, 20, 40, 60)))
+        effort = (
+            float(rng.choice((1, 1, 1, 2))) if unit == "team-weeks" else float(rng.choice((10, 20, 40, 60)))
+        )
         score = round(rng.uniform(20, 240), 1)
         band = "high" if score >= 150 else "medium" if score >= 80 else "low"
         specs.append((n, force, c, weeks, earliest, latest, effort, score, band, rng.choice(IMPACTS)))
@@ -117,7 +119,7 @@ def generate_instance(config: InstanceConfig) -> Problem:
             exclusive.append((bids[a].key, bids[b].key))
     fairness = Fairness(
         mode=config.fairness,
-        min_share={f: config.min_share for f in forces} if config.fairness == "min_share" else {},
+        min_share=dict.fromkeys(forces, config.min_share) if config.fairness == "min_share" else {},
         tolerance=config.tolerance,
     )
     overrides = tuple(

@@ -70,11 +70,13 @@ class Built:
         by_col: dict[int, list[tuple[int, float]]] = defaultdict(list)
         for row, col, value in self.entries:
             by_col[col].append((row, value))
-        start, index, value = [0], [], []
+        start: list[int] = [0]
+        index: list[int] = []
+        coefficient: list[float] = []
         for col in range(n):
             for row, v in sorted(by_col.get(col, ())):
                 index.append(row)
-                value.append(v)
+                coefficient.append(v)
             start.append(len(index))
         lp = highspy.HighsLp()
         lp.num_col_ = n
@@ -87,14 +89,13 @@ class Built:
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.array(start, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
+        lp.a_matrix_.value_ = np.array(coefficient, dtype=np.float64)
         lp.sense_ = highspy.ObjSense.kMaximize
         if not relax:
             lp.integrality_ = [
-                highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                for i in self.integer
+                highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in self.integer
             ]
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(config.time_limit))
         h.setOptionValue("mip_rel_gap", float(config.mip_gap))
@@ -194,7 +195,10 @@ def build(
             high = [
                 b
                 for b in problem.bids
-                if b.force == force and b.band in fair.high_bands and b.key in can_fund and b.key not in refused
+                if b.force == force
+                and b.band in fair.high_bands
+                and b.key in can_fund
+                and b.key not in refused
             ]
             demand_hours = sum(sched.hours(b) for b in high)
             if demand_hours <= EPS or not enforced(name, keep):

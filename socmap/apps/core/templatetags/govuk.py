@@ -162,3 +162,20 @@ def audit_detail(event: Any) -> str:
     from socmap.apps.core.audit import detail_words
 
     return detail_words(event.detail)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: Any, page: str, obj: Any) -> str:
+    """The panels other apps add to this page (see ``socmap.apps.core.panels``), rendered in order."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from socmap.apps.core.panels import panels_for
+
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    parts = [
+        render_to_string(template, panel_context, request=request)
+        for template, panel_context in panels_for(page, viewer=viewer, obj=obj)
+    ]
+    return mark_safe("".join(parts))
