@@ -112,4 +112,6 @@ def bid_input(threat: Threat, period: TaskingPeriod, **kw: Any) -> services.BidI
 
 
 def make_bid(actor: User, threat: Threat, period: TaskingPeriod, *, confirmed: bool = True, **kw: Any) -> Bid:
-    return services.bid_submit(actor=actor, period=period, data=bid_input(threat, period, **kw), confirmed=confirmed)
+    return services.bid_submit(
+        actor=actor, period=period, data=bid_input(threat, period, **kw), confirmed=confirmed
+    )

@@ -20,15 +20,26 @@ def _crowded(region: Region) -> list:
     """Five bids for technical surveillance in the same four weeks: two teams a week, so three must wait."""
     bids = []
     for n, (user, level) in enumerate(
-        [(region.glos_analyst, 4), (region.avon_analyst, 3), (region.glos_analyst, 2), (region.avon_analyst, 2), (region.glos_analyst, 1)]
-    ):  # fmt: skip
+        [
+            (region.glos_analyst, 4),
+            (region.avon_analyst, 3),
+            (region.glos_analyst, 2),
+            (region.avon_analyst, 2),
+            (region.glos_analyst, 1),
+        ]
+    ):
         threat = scored(user, f"Threat {n}", level=level)
         bids.append(
             make_bid(
-                user, threat, region.period, capability="technical_surveillance",
-                first_week=week(region.period, 8), last_week=week(region.period, 11), weeks=4,
+                user,
+                threat,
+                region.period,
+                capability="technical_surveillance",
+                first_week=week(region.period, 8),
+                last_week=week(region.period, 11),
+                weeks=4,
             )
-        )  # fmt: skip
+        )
     return bids
 
 
@@ -37,24 +48,35 @@ def test_the_allocation_keeps_capacity_and_records_every_decision_in_words(regio
     run = services.allocation_run(actor=region.tasking, period=region.period, time_limit=3)
     assert run.status == RunStatus.DONE and run.bids == 5 and run.funded == 2
     assert run.objective >= run.greedy_objective
-    capacity = register_current().get("technical_surveillance").capacity(region.period.starts_on, region.period.weeks)  # type: ignore[union-attr]
+    capacity = (
+        register_current()
+        .get("technical_surveillance")
+        .capacity(region.period.starts_on, region.period.weeks)
+    )  # type: ignore[union-attr]
     used: dict[int, float] = defaultdict(float)
     for d in run.decisions.all():
         assert d.reason
         if d.funded:
-            for w in range(week_index(region.period.starts_on, d.first_week), week_index(region.period.starts_on, d.last_week) + 1):
+            for w in range(
+                week_index(region.period.starts_on, d.first_week),
+                week_index(region.period.starts_on, d.last_week) + 1,
+            ):
                 used[w] += float(d.bid.effort)
         else:
             assert d.binding[0]["key"].startswith("capacity:technical_surveillance:")
             assert "Technical surveillance is fully used" in d.reason
     assert all(used[w] <= capacity[w] for w in used)
     assert {d.bid_id for d in run.decisions.filter(funded=False)} == {bids[2].pk, bids[3].pk, bids[4].pk}
-    assert AuditEvent.objects.filter(action=AuditAction.COMBINATION, object_type="tasking.allocationrun").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.COMBINATION, object_type="tasking.allocationrun"
+    ).exists()
 
 
 def test_an_override_holds_after_re_solving(region: Region) -> None:
     bids = _crowded(region)
-    services.override_set(actor=region.tasking, bid=bids[4], fund=True, reason="Threat to life: Osman warning")
+    services.override_set(
+        actor=region.tasking, bid=bids[4], fund=True, reason="Threat to life: Osman warning"
+    )
     services.override_set(actor=region.tasking, bid=bids[0], fund=False, reason="The NCA has it in hand")
     run = services.allocation_run(actor=region.tasking, period=region.period, time_limit=3)
     lowest = run.decisions.get(bid=bids[4])
@@ -70,7 +92,9 @@ def test_conflicting_overrides_are_reported_naming_the_constraints(region: Regio
     start = week(region.period, 8)
     for b in bids[:4]:
         b.effort = 1
-        services.override_set(actor=region.tasking, bid=b, fund=True, reason=f"Must run: {b.reference}", start_week=start)
+        services.override_set(
+            actor=region.tasking, bid=b, fund=True, reason=f"Must run: {b.reference}", start_week=start
+        )
     run = services.allocation_run(actor=region.tasking, period=region.period, time_limit=3)
     assert run.status == RunStatus.INFEASIBLE and run.decisions.count() == 0
     keys = {c["key"] for c in run.conflicts}
@@ -103,11 +127,24 @@ def test_the_command_line_allocates_and_prints_json(region: Region) -> None:
 
     _crowded(region)
     result = CliRunner().invoke(
-        app, ["tasking", "allocate", "--period", region.period.name, "--as", region.tasking.username, "--json", "--time-limit", "3"]
+        app,
+        [
+            "tasking",
+            "allocate",
+            "--period",
+            region.period.name,
+            "--as",
+            region.tasking.username,
+            "--json",
+            "--time-limit",
+            "3",
+        ],
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert body["status"] == "done" and len(body["decisions"]) == 5
     assert sum(d["funded"] for d in body["decisions"]) == 2
-    bad = CliRunner().invoke(app, ["tasking", "allocate", "--period", "1999", "--as", region.tasking.username])
+    bad = CliRunner().invoke(
+        app, ["tasking", "allocate", "--period", "1999", "--as", region.tasking.username]
+    )
     assert bad.exit_code == 2 and "No tasking period 1999" in bad.output

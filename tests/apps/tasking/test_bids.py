@@ -42,7 +42,9 @@ def test_bad_input_is_refused_naming_the_field(
     threat = scored(region.glos_analyst)
     data = {k: week(region.period, v) if k.endswith("_week") else v for k, v in change.items()}
     with pytest.raises(InvalidInput) as caught:
-        services.bid_submit(actor=region.glos_analyst, period=region.period, data=bid_input(threat, region.period, **data))
+        services.bid_submit(
+            actor=region.glos_analyst, period=region.period, data=bid_input(threat, region.period, **data)
+        )
     assert field in caught.value.fields, caught.value.fields
     if words:
         assert words in " ".join(caught.value.fields[field])
@@ -53,13 +55,23 @@ def test_more_effort_than_the_capability_has_in_the_window_is_refused(region: Re
     threat = scored(region.glos_analyst)
     with pytest.raises(InvalidInput) as caught:
         services.bid_submit(
-            actor=region.glos_analyst, period=region.period,
-            data=bid_input(threat, region.period, capability="undercover", effort=2, weeks=4, last_week=week(region.period, 8)),
-        )  # fmt: skip
+            actor=region.glos_analyst,
+            period=region.period,
+            data=bid_input(
+                threat,
+                region.period,
+                capability="undercover",
+                effort=2,
+                weeks=4,
+                last_week=week(region.period, 8),
+            ),
+        )
     assert "Undercover online and in person has in any week" in caught.value.fields["effort"][0]
 
 
-def test_a_bid_against_a_threat_the_bidder_may_not_see_is_refused_and_the_refusal_audited(region: Region) -> None:
+def test_a_bid_against_a_threat_the_bidder_may_not_see_is_refused_and_the_refusal_audited(
+    region: Region,
+) -> None:
     hidden = scored(region.glos_analyst, "Organised CSE", handling="C", conditions="Police only")
     # Gloucestershire shares with Avon, but not items in a compartment: put the threat in one.
     from tests import factories
@@ -68,7 +80,9 @@ def test_a_bid_against_a_threat_the_bidder_may_not_see_is_refused_and_the_refusa
     hidden.compartment = comp
     hidden.save(update_fields=["compartment"])
     with pytest.raises(InvalidInput) as caught:
-        services.bid_submit(actor=region.avon_analyst, period=region.period, data=bid_input(hidden, region.period))
+        services.bid_submit(
+            actor=region.avon_analyst, period=region.period, data=bid_input(hidden, region.period)
+        )
     assert "no such threat you may see" in caught.value.fields["threat"][0]
     assert "Organised CSE" not in str(caught.value)
     assert AuditEvent.objects.filter(
@@ -83,10 +97,14 @@ def test_a_fairness_setting_that_cannot_be_met_is_refused_naming_the_field(regio
         )
     assert "cannot all be met" in caught.value.fields["min_shares"][0]
     with pytest.raises(InvalidInput) as caught:
-        services.fairness_set(actor=region.tasking, period=region.period, mode="min_share", min_shares={"GL": 140})
+        services.fairness_set(
+            actor=region.tasking, period=region.period, mode="min_share", min_shares={"GL": 140}
+        )
     assert "share_GL" in caught.value.fields
     with pytest.raises(InvalidInput) as caught:
-        services.fairness_set(actor=region.tasking, period=region.period, mode="min_share", min_shares={"XX": 10})
+        services.fairness_set(
+            actor=region.tasking, period=region.period, mode="min_share", min_shares={"XX": 10}
+        )
     assert "share_XX" in caught.value.fields
     done = services.fairness_set(
         actor=region.tasking, period=region.period, mode="min_share", min_shares={"GL": 20, "AS": "15"}
@@ -102,12 +120,16 @@ def _warnings(region: Region, threat: Any, **kw: Any) -> list[str]:
     return []
 
 
-def test_planted_duplicates_over_shared_members_are_all_flagged_and_lookalikes_are_not(region: Region) -> None:
+def test_planted_duplicates_over_shared_members_are_all_flagged_and_lookalikes_are_not(
+    region: Region,
+) -> None:
     planted, lookalikes = [], []
     for i in range(4):
         # Each Gloucestershire group shares one or two people with an Avon group bid for later.
         glos_group = group(region.glos, [f"p{i}a", f"p{i}b", f"p{i}c"], name=f"Brook Street crew {i}")
-        avon_group = group(region.avon, [f"p{i}c", f"p{i}x"] + ([f"p{i}b"] if i % 2 else []), name=f"Avon crew {i}")
+        avon_group = group(
+            region.avon, [f"p{i}c", f"p{i}x"] + ([f"p{i}b"] if i % 2 else []), name=f"Avon crew {i}"
+        )
         make_bid(region.glos_analyst, scored(region.glos_analyst, ocg=glos_group), region.period)
         planted.append((scored(region.avon_analyst, ocg=avon_group), 2 if i % 2 else 1))
         # Looks alike: same name pattern, same capability and weeks, nobody in common.
@@ -132,7 +154,9 @@ def test_members_resolved_into_one_person_count_as_shared(region: Region) -> Non
     b = group(region.avon, ["rec-9"])
     # Two records of one person, joined by resolution (the record rows themselves are not needed).
     for n, entity_id in enumerate(("rec-2", "rec-9")):
-        entity = RecordEntity.objects.create(id=entity_id, record_id=n + 1, key="p", schema="Person", owner=region.glos)
+        entity = RecordEntity.objects.create(
+            id=entity_id, record_id=n + 1, key="p", schema="Person", owner=region.glos
+        )
         Membership.objects.create(entity=entity, canonical_id="rec-2", schema="Person")
     make_bid(region.glos_analyst, scored(region.glos_analyst, ocg=a), region.period)
     assert len(_warnings(region, scored(region.avon_analyst, ocg=b))) == 1
@@ -142,7 +166,9 @@ def test_the_same_priority_individual_and_the_same_threat_are_flagged(region: Re
     from socmap.apps.network.models import AnalysisRun
 
     run = AnalysisRun.objects.create()
-    person = PriorityIndividual.objects.create(owner=region.glos, entity_id="pi-1", proposed_by=run, last_run=run)
+    person = PriorityIndividual.objects.create(
+        owner=region.glos, entity_id="pi-1", proposed_by=run, last_run=run
+    )
     threat = scored(region.glos_analyst, "unused")
     from socmap.apps.assessment import services as assessment
 
@@ -154,26 +180,45 @@ def test_the_same_priority_individual_and_the_same_threat_are_flagged(region: Re
     draft = assessment.assessment_start(actor=region.glos_analyst, threat=pi_threat)
     values = {k: d.lowest for k, d in MODEL.dimensions.items()}
     assessment.assessment_submit(
-        actor=region.glos_analyst, assessment=draft,
+        actor=region.glos_analyst,
+        assessment=draft,
         data=assessment.AssessmentInput(values, dict.fromkeys(values, "seen"), "low"),
-    )  # fmt: skip
+    )
     make_bid(region.glos_analyst, pi_threat, region.period)
     # Avon sees Gloucestershire's Priority Individual threat under their agreement and bids against it too.
     found = _warnings(region, pi_threat, capability="technical_surveillance")
-    assert found and "against the same Priority Individual" in found[0] and "Technical surveillance" not in found[0]
+    assert (
+        found
+        and "against the same Priority Individual" in found[0]
+        and "Technical surveillance" not in found[0]
+    )
     assert threat.pk != pi_threat.pk
 
 
 def test_asking_the_rocu_for_what_the_force_holds_with_spare_capacity_is_flagged(region: Region) -> None:
     threat = scored(region.glos_analyst)
     with pytest.raises(Conflict) as caught:
-        make_bid(region.glos_analyst, threat, region.period, confirmed=False,
-                 capability="financial_investigation", effort=20, weeks=2)  # fmt: skip
+        make_bid(
+            region.glos_analyst,
+            threat,
+            region.period,
+            confirmed=False,
+            capability="financial_investigation",
+            effort=20,
+            weeks=2,
+        )
     words = caught.value.fields["duplication"][0]
     assert "holds Gloucestershire financial investigators itself" in words
     # Avon holds no financial investigators of its own: no warning.
-    make_bid(region.avon_analyst, scored(region.avon_analyst), region.period, confirmed=False,
-             capability="financial_investigation", effort=20, weeks=2)  # fmt: skip
+    make_bid(
+        region.avon_analyst,
+        scored(region.avon_analyst),
+        region.period,
+        confirmed=False,
+        capability="financial_investigation",
+        effort=20,
+        weeks=2,
+    )
 
 
 def test_a_confirmed_duplicate_is_recorded_with_its_warnings(region: Region) -> None:

@@ -26,8 +26,18 @@ def cap(key: str = "surv", per_week: float = 1, weeks: int = 6, unit: str = "tea
     return Capability(key, "Covert surveillance", "ROCU", key, unit, 100.0, (per_week,) * weeks)
 
 
-def bid(key: str, force: str = "A", score: float = 100, earliest: int = 0, latest: int = 5, weeks: int = 2,
-        effort: float = 1, capability: str = "surv", band: str = "high", impact: float = 1.0) -> Bid:  # fmt: skip
+def bid(
+    key: str,
+    force: str = "A",
+    score: float = 100,
+    earliest: int = 0,
+    latest: int = 5,
+    weeks: int = 2,
+    effort: float = 1,
+    capability: str = "surv",
+    band: str = "high",
+    impact: float = 1.0,
+) -> Bid:
     return Bid(key, force, capability, score, impact, earliest, latest, weeks, effort, band, label=key)
 
 
@@ -106,7 +116,10 @@ def test_infeasible_constraints_are_reported_naming_the_constraints_in_conflict(
 
 
 def test_the_explanation_of_an_unfunded_bid_names_the_binding_constraint() -> None:
-    p = problem(bid("first", score=200, weeks=4, earliest=0, latest=3), bid("second", score=50, weeks=2, earliest=1, latest=3))
+    p = problem(
+        bid("first", score=200, weeks=4, earliest=0, latest=3),
+        bid("second", score=50, weeks=2, earliest=1, latest=3),
+    )
     result = optimise(p, QUICK)
     d = result.decision("second")
     assert not d.funded
@@ -118,16 +131,21 @@ def test_the_explanation_of_an_unfunded_bid_names_the_binding_constraint() -> No
 
 def test_duplicate_bids_are_funded_once() -> None:
     p = Problem(
-        weeks=6, forces=("A", "B"), capabilities=(cap(per_week=2, weeks=6),),
-        bids=(bid("a1", "A", 100), bid("b1", "B", 90)), exclusive=(("a1", "b1"),),
-    )  # fmt: skip
+        weeks=6,
+        forces=("A", "B"),
+        capabilities=(cap(per_week=2, weeks=6),),
+        bids=(bid("a1", "A", 100), bid("b1", "B", 90)),
+        exclusive=(("a1", "b1"),),
+    )
     result = optimise(p, QUICK)
     assert [d.bid for d in result.funded] == ["a1"]
     assert "duplicates a1" in result.decision("b1").reason
 
 
 def test_a_minimum_share_is_held_for_a_force_with_lower_scores() -> None:
-    bids = [bid(f"a{i}", "A", 200, weeks=2) for i in range(6)] + [bid(f"b{i}", "B", 20, weeks=2) for i in range(3)]
+    bids = [bid(f"a{i}", "A", 200, weeks=2) for i in range(6)] + [
+        bid(f"b{i}", "B", 20, weeks=2) for i in range(3)
+    ]
     plain = Problem(weeks=6, forces=("A", "B"), capabilities=(cap(weeks=6),), bids=tuple(bids))
     assert all(d.bid.startswith("a") for d in optimise(plain, QUICK).funded)
     fair = Problem(**{**plain.__dict__, "fairness": Fairness("min_share", {"A": 0.0, "B": 0.3})})
@@ -137,11 +155,16 @@ def test_a_minimum_share_is_held_for_a_force_with_lower_scores() -> None:
 
 
 def test_max_min_lifts_the_worst_served_force() -> None:
-    bids = [bid(f"a{i}", "A", 200, weeks=2) for i in range(6)] + [bid(f"b{i}", "B", 160, weeks=2) for i in range(2)]
+    bids = [bid(f"a{i}", "A", 200, weeks=2) for i in range(6)] + [
+        bid(f"b{i}", "B", 160, weeks=2) for i in range(2)
+    ]
     p = Problem(
-        weeks=6, forces=("A", "B"), capabilities=(cap(weeks=6),), bids=tuple(bids),
+        weeks=6,
+        forces=("A", "B"),
+        capabilities=(cap(weeks=6),),
+        bids=tuple(bids),
         fairness=Fairness("max_min", tolerance=0.0),
-    )  # fmt: skip
+    )
     result = optimise(p, QUICK)
     met = {s.force: s.high_met for s in result.shares}
     assert result.within_bounds and met["B"] is not None and met["B"] >= 0.5
