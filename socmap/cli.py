@@ -202,6 +202,7 @@ def demo(
         from socmap.apps.intel.demo import build_demo_intel, generate_region
         from socmap.apps.network.demo import build_demo_network
         from socmap.apps.resolution.demo import build_demo_resolution
+        from socmap.apps.tasking.demo import build_demo_tasking
 
         with console.status("Creating the South West organisations, users and inspection findings…"):
             logins = build_demo_organisations()
@@ -228,6 +229,8 @@ def demo(
             build_demo_network(progress=lambda msg: progress.update(task, description=msg))
             progress.update(task, description="Assessing threats", completed=0, total=None)
             build_demo_assessment()
+            progress.update(task, description="Regional tasking", completed=0, total=None)
+            build_demo_tasking()
         return logins
 
     logins = guarded(run)

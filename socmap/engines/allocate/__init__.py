@@ -54,10 +54,11 @@ def _result(
     bound: float | None = None,
     gap: float | None = None,
     maxmin: float | None = None,
+    floor_scale: float = 1.0,
     prices: dict[str, float] | None = None,
     explanation: str = "",
 ) -> Result:
-    force_shares, binding = shares(problem, sched, maxmin_bound=maxmin)
+    force_shares, binding = shares(problem, sched, maxmin_bound=maxmin, floor_scale=floor_scale)
     decisions = explain(problem, sched, prices=prices, floor_binding=binding)
     objective = sum(d.value for d in decisions if d.funded)
     return Result(
@@ -72,10 +73,13 @@ def _result(
         usage=dict(sched.used),
         explanation=explanation,
         max_min=maxmin,
+        floor_scale=floor_scale,
     )
 
 
-def greedy(problem: Problem, *, fair: bool = True, maxmin: float | None = None) -> Result:
+def greedy(
+    problem: Problem, *, fair: bool = True, maxmin: float | None = None, floor_scale: float = 1.0
+) -> Result:
     """The greedy baseline on its own."""
     check_problem(problem)
     started = time.perf_counter()
@@ -87,6 +91,7 @@ def greedy(problem: Problem, *, fair: bool = True, maxmin: float | None = None) 
         status="heuristic",
         seconds=time.perf_counter() - started,
         maxmin=maxmin,
+        floor_scale=floor_scale,
         explanation="Highest threat score first, each bid at the first week it fits"
         + (", after the fairness rule" if fair and problem.fairness.mode != "none" else "")
         + ".",
@@ -118,21 +123,29 @@ def optimise(problem: Problem, config: SolveConfig | None = None) -> Result:
             incumbent_t=greedy_t,
         )
         maxmin = max(stage.t or 0.0, greedy_t)
-        if stage.funded:
-            fair_start = Schedule(problem)
-            for key, s in stage.funded.items():
-                fair_start.fund(fair_start.bids[key], s)
-            fill(fair_start)
-            starts.append(fair_start)
+        _add_start(problem, starts, stage.funded)
+    floor_scale = 1.0
     m = build(problem, objective="value", maxmin_bound=maxmin)
-    # The best starting allocation that keeps the fairness bounds is the solver's first incumbent.
-    valid = [s for s in starts if all(f.within_bounds for f in shares(problem, s, maxmin_bound=maxmin)[0])]
-    best_start = max(valid, key=lambda s: sum(s.bids[k].value for k in s.funded), default=None)
-    incumbent = best_start.funded if best_start is not None else None
-    remaining = max(0.5, deadline - time.perf_counter())
-    solved = solve(m, replace(config, time_limit=remaining), incumbent=incumbent)
+    incumbent = _incumbent(problem, starts, maxmin, floor_scale)
+    solved = solve(m, _left(config, deadline), incumbent=incumbent)
+    found: tuple[Constraint, ...] = ()
     if solved.status == "infeasible":
         found = conflicts(problem, config)
+        if fair.mode == "min_share" and any(c.key.startswith("floor:") for c in found):
+            # The minimum shares cannot all be met in full with everything else: hold the largest equal
+            # fraction of every one that can be (stage one), then maximise threat reduction within it.
+            stage = solve(build(problem, objective="floor"), _left(config, deadline, share=1 / 3))
+            if stage.status == "infeasible":
+                # Even with no share held the rest conflicts (overrides against capacity): name that.
+                found = conflicts(replace(problem, fairness=Fairness()), config)
+                solved = stage
+            else:
+                floor_scale = max(0.0, (stage.t or 0.0) - 1e-6)
+                _add_start(problem, starts, stage.funded)
+                m = build(problem, objective="value", floor_scale=floor_scale)
+                incumbent = _incumbent(problem, starts, maxmin, floor_scale)
+                solved = solve(m, _left(config, deadline), incumbent=incumbent)
+    if solved.status == "infeasible":
         words = "; ".join(c.words for c in found) or "the constraints together"
         return Result(
             method="optimiser",
@@ -162,6 +175,12 @@ def optimise(problem: Problem, config: SolveConfig | None = None) -> Result:
         if solved.gap is not None
         else "stopped at the time limit"
     )
+    scaled = (
+        f" The minimum shares cannot all be met in full together ({'; '.join(c.words for c in found)}): "
+        f"every force is held to at least {floor_scale:.0%} of its share, the most that can be given to all."
+        if floor_scale < 1.0
+        else ""
+    )
     return _result(
         problem,
         sched,
@@ -171,11 +190,42 @@ def optimise(problem: Problem, config: SolveConfig | None = None) -> Result:
         bound=solved.bound,
         gap=solved.gap,
         maxmin=maxmin,
+        floor_scale=floor_scale,
         prices=prices,
         explanation=f"Mixed-integer model solved with HiGHS, {gap_words}"
         + (f"; {added} bids that still fitted were added after" if added else "")
-        + ".",
+        + "."
+        + scaled,
     )
+
+
+def _left(config: SolveConfig, deadline: float, share: float = 1.0) -> SolveConfig:
+    """The configuration with the time that is left (or a share of it), at least half a second."""
+    return replace(config, time_limit=max(0.5, (deadline - time.perf_counter()) * share))
+
+
+def _add_start(problem: Problem, starts: list[Schedule], funded: dict[str, int]) -> None:
+    """A stage-one solution, filled with whatever else fits, as another possible first incumbent."""
+    if not funded:
+        return
+    sched = Schedule(problem)
+    for key, s in funded.items():
+        sched.fund(sched.bids[key], s)
+    fill(sched)
+    starts.append(sched)
+
+
+def _incumbent(
+    problem: Problem, starts: list[Schedule], maxmin: float | None, floor_scale: float
+) -> dict[str, int] | None:
+    """The best starting allocation that keeps the fairness bounds: the solver's first incumbent."""
+    valid = [
+        s
+        for s in starts
+        if all(f.within_bounds for f in shares(problem, s, maxmin_bound=maxmin, floor_scale=floor_scale)[0])
+    ]
+    best = max(valid, key=lambda s: sum(s.bids[k].value for k in s.funded), default=None)
+    return best.funded if best is not None else None
 
 
 def allocate(problem: Problem, config: SolveConfig | None = None) -> Comparison:
@@ -183,8 +233,8 @@ def allocate(problem: Problem, config: SolveConfig | None = None) -> Comparison:
     best = optimise(problem, config)
     return Comparison(
         optimiser=best,
-        greedy=greedy(problem, fair=True, maxmin=best.max_min),
-        plain=greedy(problem, fair=False, maxmin=best.max_min),
+        greedy=greedy(problem, fair=True, maxmin=best.max_min, floor_scale=best.floor_scale),
+        plain=greedy(problem, fair=False, maxmin=best.max_min, floor_scale=best.floor_scale),
     )
 
 

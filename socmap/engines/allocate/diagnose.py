@@ -57,7 +57,7 @@ def describe(problem: Problem, group: str) -> Constraint:
         return Constraint(
             group,
             f"{problem.force_label(rest)}'s minimum share of {share:.0%} of the capacity "
-            f"({number(hours)} hours) or everything it asked for",
+            f"({number(hours)} hours), or as much as its own bids can use",
         )
     if kind == "duplicate":
         names = ", ".join(bids[k].label or k for k in problem.exclusive[int(rest)] if k in bids)

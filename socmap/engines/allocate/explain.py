@@ -228,7 +228,7 @@ def _displace(sched: Schedule, bid: Bid, start: int, in_way: list[str]) -> list[
 
 
 def shares(
-    problem: Problem, sched: Schedule, *, maxmin_bound: float | None = None
+    problem: Problem, sched: Schedule, *, maxmin_bound: float | None = None, floor_scale: float = 1.0
 ) -> tuple[tuple[ForceShare, ...], set[str]]:
     """Each force's share of the funded hours against its share of the threat bid for, with bounds.
 
@@ -251,14 +251,18 @@ def shares(
         h = hours.get(force, 0.0)
         floor = float(fair.min_share.get(force, 0.0)) if fair.mode == "min_share" else 0.0
         within, note = True, ""
-        needed = floor_hours.get(force, 0.0)
+        needed = floor_hours.get(force, 0.0) * floor_scale
         if needed > EPS:
             if h + 1e-6 * needed < needed:
                 within = False
                 note = f"below its minimum share: {number(h)} of {number(needed)} hours"
             elif h < needed * 1.02:
                 binding.add(force)
-            if needed < floor * problem.total_hours() - EPS:
+            if floor_scale < 1 - EPS:
+                note = note or (
+                    f"{floor_scale:.0%} of its minimum share: the shares cannot all be met in full together"
+                )
+            elif needed < floor * problem.total_hours() - EPS:
                 note = note or (
                     f"asked for less than its share: its bids could use at most {number(needed)} hours"
                 )

@@ -7,7 +7,9 @@ at most one start per bid. Rows:
 - ``capacity:<cap>:<week>``: what the bids running that week use (travel included) within capacity,
   written only for weeks where the bids that could run there ask for more than there is;
 - ``floor:<force>``: (minimum share) the force's funded hours reach its share of the period's
-  capacity, unless everything it asked for that can be funded is funded (a switch ``z``);
+  capacity, or what its own bids could use if that is less; when the floors cannot all be met
+  together, stage one finds the largest fraction ``t`` of every floor that can, and the floors are
+  scaled to it (``floor_scale``);
 - ``maxmin:<force>``: (max-min) the force's funded fraction of its high-band demand is at least
   ``t`` (maximised first) or at least the bound found, less the tolerance;
 - ``duplicate:<n>``: at most one of a set of duplicate bids.
@@ -125,9 +127,11 @@ def build(
     *,
     objective: str = "value",
     maxmin_bound: float | None = None,
+    floor_scale: float = 1.0,
     keep: set[str] | None = None,
 ) -> Built:
-    """The model. ``objective``: "value" (threat reduction), "maxmin" (stage one of max-min) or "none"
+    """The model. ``objective``: "value" (threat reduction), "maxmin" (stage one of max-min), "floor"
+    (stage one of minimum shares that cannot all be met: the largest fraction of every floor) or "none"
     (feasibility only, for diagnosing a conflict); ``keep`` lists the constraint groups enforced."""
     m = Built()
     sched = Schedule(problem)
@@ -180,13 +184,18 @@ def build(
     can_fund = {k for k, cols in m.bid_cols.items() if cols}
     refused = {o.bid for o in problem.overrides if not o.fund}
     if fair.mode == "min_share":
+        if objective == "floor":
+            m.t_col = m.add_col(1.0, 0.0, 1.0, False)
         for force, floor in floors(problem).items():
             name = f"floor:{force}"
             if floor <= EPS or not enforced(name, keep):
                 continue
             own = [b for b in problem.bids if b.force == force and b.key in can_fund]
             terms = [(c, sched.hours(b)) for b in own for c in m.bid_cols[b.key]]
-            m.add_row(name, floor * (1 - 1e-9), INF, terms)
+            if m.t_col is not None:
+                m.add_row(name, 0.0, INF, [*terms, (m.t_col, -floor)])
+            else:
+                m.add_row(name, floor * floor_scale * (1 - 1e-9), INF, terms)
     elif fair.mode == "max_min":
         if objective == "maxmin":
             m.t_col = m.add_col(1.0, 0.0, 1.0, False)

@@ -187,6 +187,7 @@ class Result:
     conflicts: tuple[Constraint, ...] = ()
     explanation: str = ""
     max_min: float | None = None  # the best worst-served fraction found (max_min mode)
+    floor_scale: float = 1.0  # fraction of every minimum share held, when they cannot all be met
 
     @property
     def funded(self) -> tuple[Decision, ...]:

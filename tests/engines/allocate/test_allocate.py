@@ -184,3 +184,21 @@ def test_a_problem_that_cannot_be_worked_with_is_refused_naming_the_field(change
     with pytest.raises(InvalidInput) as caught:
         check_problem(Problem(**{**p.__dict__, **change}))
     assert field in caught.value.fields
+
+
+def test_minimum_shares_that_cannot_all_be_met_are_held_to_the_largest_equal_fraction() -> None:
+    # One team for six weeks (600 hours) and a second capability nobody asks for: each force is
+    # promised half of the 1,200 hours and asks for all six weeks of the team, so at most half of
+    # each promise can be kept: three weeks each.
+    bids = tuple(bid(f"{f}{n}", f, 200 if f == "A" else 100, weeks=3) for f in "AB" for n in (1, 2))
+    p = Problem(
+        weeks=6,
+        forces=("A", "B"),
+        capabilities=(cap(weeks=6), cap("spare", weeks=6)),
+        bids=bids,
+        fairness=Fairness("min_share", {"A": 0.5, "B": 0.5}),
+    )
+    result = optimise(p, QUICK)
+    assert result.status != "infeasible" and result.floor_scale == pytest.approx(0.5, abs=1e-4)
+    assert "cannot all be met in full together" in result.explanation
+    assert result.within_bounds and {d.bid[0] for d in result.funded} == {"A", "B"}
