@@ -141,7 +141,7 @@ def bid_new(request: HttpRequest) -> HttpResponse:
         request,
         "tasking/bid_new.html",
         {"form": form, "period": period, "warnings": warnings},
-        status=400 if form.errors else 409 if warnings else 200,
+        status=400 if form.errors else 200,  # a warning to confirm is a question, not an error
     )
 
 
