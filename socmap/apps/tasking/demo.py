@@ -22,7 +22,16 @@ from socmap.apps.tasking.register import monday
 
 # (force code, capability, weeks, effort, first week, window in weeks, impact, outcome)
 BIDS = [
-    ("GL", "covert_surveillance", 6, 1, 3, 10, "major", "Evidence of the line holder's supply runs to charge him"),
+    (
+        "GL",
+        "covert_surveillance",
+        6,
+        1,
+        3,
+        10,
+        "major",
+        "Evidence of the line holder's supply runs to charge him",
+    ),
     ("GL", "financial_investigation", 8, 40, 2, 14, "moderate", "Restrain the proceeds of the line"),
     ("GL", "prison_intelligence", 4, 20, 6, 8, "minor", "Intelligence on drones over HMP Eastwood Park"),
     ("AS", "covert_surveillance", 8, 2, 4, 12, "major", "Identify the armourer supplying Bristol"),
@@ -128,7 +137,7 @@ def build_demo_tasking() -> int:
                 confirmed=True,
             )
         )
-    first = services.allocation_run(actor=tasking, period=period, time_limit=5)
+    first_run = services.allocation_run(actor=tasking, period=period, time_limit=5)
     meeting = services.meeting_create(
         actor=tasking,
         level=MeetingLevel.REGIONAL,
@@ -138,7 +147,9 @@ def build_demo_tasking() -> int:
         chair="Helen Moore, regional tasking manager",
         attendees="SOC leads of Avon and Somerset, Devon and Cornwall, Dorset, Gloucestershire and Wiltshire",
     )
-    unfunded = [d.bid for d in first.decisions.filter(funded=False).select_related("bid").order_by("-value")]
+    unfunded = [
+        d.bid for d in first_run.decisions.filter(funded=False).select_related("bid").order_by("-value")
+    ]
     if unfunded:
         services.decision_record(
             actor=tasking,
