@@ -310,6 +310,8 @@ def inspections_import(
 
     def run() -> int:
         _django()
+        from rich.markup import escape
+
         from socmap.apps.core.selectors import active_user, organisation_find
         from socmap.apps.inspections.services import finding_import
         from socmap.errors import InvalidInput
@@ -318,25 +320,28 @@ def inspections_import(
         org = organisation_find(name_or_slug=subject) if subject else None
         failures = 0
         for path in files:
+            # File names, page text quoted in diagnostics and names from the database are data, never
+            # Rich markup: a page quoting "[/comment]" must print as written.
+            name = escape(path.name)
             try:
                 if not path.is_file():
                     raise InvalidInput(f"{path}: no such file")
                 result = finding_import(actor=actor, data=path.read_bytes(), source=path.name, subject=org)
             except SocmapError as exc:
                 failures += 1
-                err.print(f"[red]{path.name}: refused[/] – {exc}", highlight=False)
+                err.print(f"[red]{name}: refused[/] – {escape(str(exc))}", highlight=False)
                 continue
             f = result.finding
             state = "imported" if result.created else "already held"
             console.print(
-                f"[green]{path.name}[/]: {state} {f.get_kind_display().lower()} {f.reference} "
-                f"({f.subject.name}); {result.events_added} new timeline entries, "
+                f"[green]{name}[/]: {state} {escape(f.get_kind_display().lower())} {escape(f.reference)} "
+                f"({escape(f.subject.name)}); {result.events_added} new timeline entries, "
                 f"{result.events_known} known, {result.recommendations_added} recommendations added, "
                 f"{len(result.parsed.diagnostics)} diagnostics",
                 highlight=False,
             )
             for d in result.parsed.diagnostics:
-                console.print(f"  [yellow]{d.severity}[/] {d.code}: {d.message}", highlight=False)
+                console.print(f"  [yellow]{d.severity}[/] {d.code}: {escape(d.message)}", highlight=False)
         return failures
 
     failures = guarded(run)
