@@ -12,6 +12,7 @@ from socmap.engines.inspections.parser import (
     normalise_status,
     parse_recommendation_page,
 )
+from socmap.engines.inspections.text import wording_key
 from socmap.engines.inspections.types import (
     DIAGNOSTIC_CODES,
     FINDING_KINDS,
@@ -26,7 +27,7 @@ from socmap.engines.inspections.types import (
 )
 
 ENGINE_NAME = "inspections"
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 __all__ = [
     "DIAGNOSTIC_CODES",
@@ -45,4 +46,5 @@ __all__ = [
     "fingerprint",
     "normalise_status",
     "parse_recommendation_page",
+    "wording_key",
 ]

@@ -3,6 +3,12 @@
 An HMICFRS recommendation page is one *finding* (a cause of concern, an accelerated cause of concern,
 a recommendation, an area for improvement or innovative practice), optionally the recommendations
 that answer it, and a timeline of status changes and comments marked up as ``[on]…[/on]``.
+A finding may be made to one force (its page's address names the force) or to every force (a
+*national* recommendation: "All forces should…"); a page copied from the register's theme listings
+starts with the report's title and the recommendation's number, ``Core Business: … (4822)``.
+
+Lists keep their structure in the text: a top-level item is a line starting ``• ``, a sub-item a
+line starting ``◦ `` (indented by two spaces under a top-level item).
 Real pages are messy, so everything the parser could not place is kept (``unplaced_text`` and
 ``Diagnostic.text``) and every repair it made is reported as a :class:`Diagnostic`.
 """
@@ -49,9 +55,15 @@ DIAGNOSTIC_CODES: Mapping[str, str] = MappingProxyType(
     {
         "encoding-fallback": "The bytes were not UTF-8; they were decoded as cp1252 (or latin-1).",
         "text-before-heading": "Text before the finding's type heading that is not the URL or page noise.",
-        "heading-missing": "No type heading line ('Cause of concern' …); the kind was inferred or assumed.",
+        "heading-missing": "No type heading line ('Cause of concern' …): a warning when the kind was "
+        "inferred from the text, an error when it could not be and 'recommendation' was assumed.",
         "url-not-recognised": "A URL line that is not an HMICFRS recommendation address.",
         "recommendation-continued": "A paragraph after a bullet was added to that recommendation.",
+        "undated-comment": "Commentary after the recommendations, with no date: kept as an undated comment.",
+        "reference-mismatch": "The page's address and its listing line give different numbers; the address's "
+        "is the reference.",
+        "truncated": "The page looks cut off: a tag cut at its end (the fragment is kept here), a timeline "
+        "event or comment left open at its end, or text ending mid-sentence.",
         "no-timeline": "The page has no status timeline.",
         "timeline-tags-missing": "No [on] tags; the timeline was read from lines starting with a date.",
         "missing-open-tag": "A tag or a status/comment lacked its opening tag; its meaning was recovered.",
@@ -91,7 +103,7 @@ class ParsedRecommendation:
     """One bullet of the recommendations that answer a finding."""
 
     number: int  # 1-based, in document order
-    text: str  # cleaned: whitespace collapsed, trailing "; and" / ";" removed
+    text: str  # cleaned: whitespace collapsed, trailing "; and" / ";" removed; sub-items on "◦ " lines
     intro: str  # the line that introduced the list, e.g. "The force should immediately take steps to:"
     raw: str = ""  # the bullet as written, before cleaning
     line: int | None = None
@@ -101,7 +113,7 @@ class ParsedRecommendation:
 class TimelineEvent:
     """One dated status change or comment from the page's timeline."""
 
-    on: date | None  # None when the date is missing or could not be read (an error diagnostic says so)
+    on: date | None  # None for undated commentary, or when the date is missing or could not be read
     kind: EventKind
     status: str | None  # normalised slug, e.g. "being-progressed"; None for comments
     comment: str | None  # paragraphs kept, separated by blank lines, trimmed; None for statuses
@@ -130,6 +142,9 @@ class ParsedFinding:
     source: str = ""
     header_noise: tuple[str, ...] = ()  # lines such as "404 Page not found" before the heading
     headings: tuple[str, ...] = ()  # the heading lines recognised, as written
+    reference: str | None = None  # the inspectorate's number: from the address, else the listing line
+    report_title: str | None = None  # the report named on a listing page's first line
+    national: bool = False  # addressed to every force ("All forces should…"), not to one
 
     @property
     def has_errors(self) -> bool:

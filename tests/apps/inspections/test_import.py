@@ -149,3 +149,22 @@ def test_partners_cannot_import_findings(partner_user: object) -> None:
 def test_the_force_is_worked_out_from_the_page_address(lead: object) -> None:
     result = services.finding_import(actor=lead, data=SEED.read_text(), source="seed")  # type: ignore[arg-type]
     assert result.finding.subject == lead.organisation  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "asdf qwerty lorem ipsum [on]foo[/on] bar",
+        "Shopping list: eggs, milk [on]Tuesday[/on] and bread",
+        "Lorem ipsum [on]soon [comment]whatever[/comment][/on]",
+        "[on][/on]",
+    ],
+    ids=["words", "shopping", "comment-without-date", "empty-tags"],
+)
+def test_a_page_that_gives_only_errors_is_refused_and_nothing_stored(lead: object, garbage: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _import(lead, garbage, "garbage.txt")
+    assert "no inspection finding was recognised" in caught.value.message
+    assert "garbage.txt" in caught.value.message
+    assert not Finding.objects.exists() and not FindingEvent.objects.exists()
