@@ -1,7 +1,7 @@
 """Lists in a finding: the recommendations as bullets, their sub-items, and what follows the list.
 
 Markers as pages write them: top-level items start with ``•``, ``●``, ``·``, a number (``1.``) or a
-dash or star at the list's own indentation; sub-items start with ``◦``, ``▪``, ``‣``, ``○``, ``o``, a
+dash or star at the list's own indentation; sub-items start with ``◦``, ``▪``, ``‣``, ``○``, a
 letter or roman numeral in brackets (``(a)``, ``ii)``), or a dash indented deeper than their item.
 Several items may share one line ("…to: • assess…; • produce…"), as copied pages often do.
 
@@ -28,7 +28,7 @@ _ROMAN = r"(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)"
 _MARK = re.compile(
     r"^(?P<indent>[^\S\n]*)(?:"
     r"(?P<top>[•●·]|\d{1,2}[.)](?=\s))"
-    rf"|(?P<sub>[◦▪‣○]|o(?=\s)|\([a-z]\)|[a-z]\)(?=\s)|\({_ROMAN}\)|{_ROMAN}\)(?=\s))"
+    rf"|(?P<sub>[◦▪‣○]|\([a-z]\)|[a-z]\)(?=\s)|\({_ROMAN}\)|{_ROMAN}\)(?=\s))"
     r"|(?P<dash>[-*–](?=\s))"
     r")[^\S\n]*"
 )
@@ -37,6 +37,12 @@ _REC_TAIL = re.compile(r"\s*;\s*(?:and|or)?\s*$", re.I)
 _MODAL = re.compile(
     r"\b(?:should|must|shall|needs?\s+to|ought\s+to|will\s+need\s+to|is\s+to|are\s+to)\b", re.I
 )
+
+
+def _label(m: re.Match[str]) -> str:
+    """A numbered or lettered marker ("1.", "(a)", "ii)") is part of the words: kept before the item."""
+    mark = (m.group("top") or m.group("sub") or "").strip()
+    return f"{mark} " if any(c.isalnum() for c in mark) else ""
 
 
 def is_list_line(line: str) -> bool:
@@ -112,12 +118,13 @@ class _Reader:
                 continue
             more = off < last_bullet
             m = _MARK.match(line)
+            rest = f"{_label(m)}{line[m.end() :]}" if m else ""
             if m and (m.group("top") or (m.group("dash") and not self._deeper(m))):
-                self._new_items(line[m.end() :], off, len(m.group("indent")), line)
+                self._new_items(rest, off, len(m.group("indent")), line)
             elif m and self.items:
-                self._new_subs(line[m.end() :], line)
+                self._new_subs(rest, line)
             elif m:
-                self._new_items(line[m.end() :], off, len(m.group("indent")), line)
+                self._new_items(rest, off, len(m.group("indent")), line)
             elif _TOP_INLINE.search(line):
                 head, *pieces = _TOP_INLINE.split(line)
                 if head.strip():

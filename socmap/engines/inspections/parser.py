@@ -112,7 +112,7 @@ def _ends_mid_text(doc: str) -> str:
     last_line = tail[tail.rfind("\n") + 1 :]
     if _STATUS_AT_END.search(last_line):
         return ""  # "3rd May 2018 complete": a timeline whose tags were stripped ends on a status
-    return last_line[-40:]
+    return " ".join(last_line.split()[-6:])
 
 
 _STATUS_AT_END = re.compile(rf"(?:{STATUS_WORD.pattern})\W*$", re.I)

@@ -28,6 +28,7 @@ def words(text: str) -> set[str]:
 def placed_words(page: ParsedFinding) -> set[str]:
     """Every word the parse kept somewhere a person can see it."""
     parts = [page.title, page.text, page.unplaced_text, page.url or "", *page.header_noise, *page.headings]
+    parts += [page.report_title or "", page.reference or ""]
     for rec in page.recommendations:
         parts += [rec.text, rec.intro, rec.raw]
     for event in page.timeline:
