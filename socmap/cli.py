@@ -300,53 +300,106 @@ app.add_typer(inspections_app, name="inspections")
 
 @inspections_app.command("import")
 def inspections_import(
-    files: list[Path] = typer.Argument(..., help="Text files of inspectorate recommendation pages"),
+    files: list[Path] = typer.Argument(
+        ..., help="Text files of inspectorate recommendation pages, or folders of them (*.txt)"
+    ),
     subject: str = typer.Option(
-        "", help="Organisation slug the findings are about (default: from each page)"
+        "",
+        help="Organisation slug the findings are about (default: from each page; none for a page "
+        "made to every force)",
     ),
     user: str = typer.Option(..., "--as", help="Username to import as (recorded in the audit log)"),
 ) -> None:
-    """Import inspectorate recommendation pages; each file is imported, or refused, on its own."""
+    """Import inspectorate pages; each file is imported, or refused, on its own, then summarised.
 
-    def run() -> int:
+    Exits 0 when every file was imported or already held, 1 when any file was refused.
+    """
+    from rich.markup import escape
+    from rich.text import Text
+
+    def run() -> list[Any]:
         _django()
-        from rich.markup import escape
-
         from socmap.apps.core.selectors import active_user, organisation_find
-        from socmap.apps.inspections.services import finding_import
+        from socmap.apps.inspections.services import OUTCOME_WORDS, finding_import_files, outcome_summary
         from socmap.errors import InvalidInput
 
         actor = active_user(username=user)
         org = organisation_find(name_or_slug=subject) if subject else None
-        failures = 0
+        pages: list[Path] = []
         for path in files:
+            pages += sorted(p for p in path.glob("*.txt") if p.is_file()) if path.is_dir() else [path]
+
+        def reader(path: Path) -> Callable[[], bytes]:
+            def read() -> bytes:
+                if not path.is_file():
+                    raise InvalidInput(f"{path}: no such file", fields={"file": [str(path)]})
+                return path.read_bytes()
+
+            return read
+
+        outcomes = finding_import_files(actor=actor, files=[(p.name, reader(p)) for p in pages], subject=org)
+        table = Table(title=f"{len(outcomes)} files imported as {user}")
+        for column in ("File", "Result", "Details"):
+            table.add_column(column)
+        for outcome in outcomes:
             # File names, page text quoted in diagnostics and names from the database are data, never
             # Rich markup: a page quoting "[/comment]" must print as written.
-            name = escape(path.name)
-            try:
-                if not path.is_file():
-                    raise InvalidInput(f"{path}: no such file")
-                result = finding_import(actor=actor, data=path.read_bytes(), source=path.name, subject=org)
-            except SocmapError as exc:
-                failures += 1
-                err.print(f"[red]{name}: refused[/] – {escape(str(exc))}", highlight=False)
-                continue
-            f = result.finding
-            state = "imported" if result.created else "already held"
-            console.print(
-                f"[green]{name}[/]: {state} {escape(f.get_kind_display().lower())} {escape(f.reference)} "
-                f"({escape(f.subject.name)}); {result.events_added} new timeline entries, "
-                f"{result.events_known} known, {result.recommendations_added} recommendations added, "
-                f"{len(result.parsed.diagnostics)} diagnostics",
-                highlight=False,
+            name = escape(outcome.name)
+            if outcome.result is None:
+                err.print(f"[red]{name}: refused[/] – {escape(outcome.reason)}", highlight=False)
+            else:
+                colour = "green" if outcome.outcome == "imported" else "cyan"
+                console.print(f"[{colour}]{name}[/]: {escape(outcome_summary(outcome))}", highlight=False)
+                for d in outcome.result.parsed.diagnostics:
+                    console.print(f"  [yellow]{d.severity}[/] {d.code}: {escape(d.message)}", highlight=False)
+            table.add_row(
+                Text(outcome.name), Text(OUTCOME_WORDS[outcome.outcome]), Text(outcome_summary(outcome))
             )
-            for d in result.parsed.diagnostics:
-                console.print(f"  [yellow]{d.severity}[/] {d.code}: {escape(d.message)}", highlight=False)
-        return failures
+        console.print(table)
+        return outcomes
 
-    failures = guarded(run)
-    if failures:
+    outcomes = guarded(run)
+    counts = {
+        word: sum(o.outcome == word for o in outcomes)
+        for word in ("imported", "updated", "unchanged", "refused")
+    }
+    console.print(", ".join(f"{n} {word}" for word, n in counts.items()), highlight=False)
+    if counts["refused"]:
         raise typer.Exit(code=1)
+
+
+@inspections_app.command("withdraw")
+def inspections_withdraw(
+    reference: str = typer.Argument(..., help="The finding's reference, e.g. 8786 (or a national one's)"),
+    reason: str = typer.Option(
+        ..., "--reason", help="Why it is withdrawn (kept with it and in the audit log)"
+    ),
+    subject: str = typer.Option(
+        "",
+        help="Organisation slug the finding is about (default: your own); 'national' for a finding "
+        "made to every force",
+    ),
+    user: str = typer.Option(..., "--as", help="Username to withdraw as (recorded in the audit log)"),
+) -> None:
+    """Withdraw a finding imported by mistake: it is kept, marked withdrawn with the reason."""
+    from rich.markup import escape
+
+    def run() -> str:
+        _django()
+        from socmap.apps.core.selectors import active_user
+        from socmap.apps.inspections import selectors, services
+
+        actor = active_user(username=user)
+        if subject == "national":
+            national = selectors.national_find(viewer=actor, reference=reference)
+            services.national_withdraw(actor=actor, national=national, reason=reason)
+            return f"national {national.get_kind_display().lower()} {national.reference}"
+        finding = selectors.finding_find(viewer=actor, reference=reference, subject=subject)
+        services.finding_withdraw(actor=actor, finding=finding, reason=reason)
+        return f"{finding.get_kind_display().lower()} {finding.reference} ({finding.subject.name})"
+
+    what = guarded(run)
+    console.print(f"[green]Withdrawn[/] {escape(what)}", highlight=False)
 
 
 @app.command()

@@ -28,7 +28,7 @@ def test_import_link_and_see_on_the_board(live_server: object, page: object) -> 
     page.fill("#id_password", factories.PASSWORD)  # type: ignore[attr-defined]
     page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
     page.goto(f"{base}/inspections/import/")  # type: ignore[attr-defined]
-    page.set_input_files("#id_file", str(SEED))  # type: ignore[attr-defined]
+    page.set_input_files("#id_pages", str(SEED))  # type: ignore[attr-defined]
     page.click("button:has-text('Import')")  # type: ignore[attr-defined]
     page.wait_for_selector("text=Imported cause of concern 8786")  # type: ignore[attr-defined]
     assert page.locator(".moj-timeline__item").count() == 5  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from socmap.apps.core.measures import measure_list
-from socmap.apps.core.models import Organisation, User
+from socmap.apps.core.models import User
 from socmap.apps.inspections.models import ActionStatus, EvidenceKind, FindingKind, Rag
 from socmap.engines.inspections import KNOWN_STATUSES
 
@@ -21,28 +21,63 @@ DATE = forms.DateInput(attrs={"type": "date"})
 DATE_ERRORS = {"invalid": "Enter a real date, like 2026-03-27", "required": "Enter a date"}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input: a list of uploads, each checked like a single file."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+MAX_FILES = 100  # Django refuses more files in one request (DATA_UPLOAD_MAX_NUMBER_FILES)
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    pages = MultipleFileField(
         required=False,
-        label="Page saved as a text file",
-        help_text="The text of an inspectorate recommendation page, with its [on]…[/on] timeline",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
+        label="Pages saved as text files",
+        help_text="One or more inspectorate recommendation pages, each with its [on]…[/on] timeline. "
+        f"Up to {MAX_FILES} files at once; each is imported, or refused, on its own.",
     )
     text = forms.CharField(
         required=False, label="Or paste the page text", widget=forms.Textarea(attrs={"rows": 8})
     )
-    subject = forms.ModelChoiceField(
-        queryset=Organisation.objects.filter(kind__in=["force", "rocu"]),
-        required=False,
-        empty_label="Work it out from the page",
-        label="Force or unit the finding is about",
-    )
+    subject = forms.ChoiceField(required=False, label="Force or unit the findings are about")
+
+    def __init__(self, *args: Any, subjects: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "subject").choices = [
+            ("", "Work it out from each page (a page made to every force needs none)"),
+            *subjects,
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("file") and not (data.get("text") or "").strip():
-            self.add_error("file", "Choose a file or paste the page text")
+        if not data.get("pages") and not (data.get("text") or "").strip():
+            self.add_error("pages", "Choose a file or paste the page text")
+        if len(data.get("pages") or []) > MAX_FILES:
+            self.add_error("pages", f"Choose at most {MAX_FILES} files at once")
         return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it withdrawn?",
+        help_text="For example: imported the wrong force's page. The finding is kept, marked withdrawn.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason for withdrawing it"},
+    )
 
 
 class FindingFilterForm(forms.Form):
@@ -55,9 +90,12 @@ class FindingFilterForm(forms.Form):
         self, *args: Any, statuses: list[str], subjects: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "status").choices = [("", "Any"), ("open", "Open"), ("closed", "Closed")] + [
-            (s, s.replace("-", " ").capitalize()) for s in statuses
-        ]
+        _choices(self, "status").choices = [
+            ("", "Any"),
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("withdrawn", "Withdrawn"),
+        ] + [(s, s.replace("-", " ").capitalize()) for s in statuses]
         _choices(self, "subject").choices = [("", "Any"), *subjects]
 
 

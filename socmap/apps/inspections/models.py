@@ -41,11 +41,53 @@ class FindingKind(models.TextChoices):
     INNOVATIVE_PRACTICE = "innovative_practice", "Innovative practice"
 
 
+class NationalFinding(models.Model):
+    """A finding the inspectorate made to every force (a national recommendation), stored once.
+
+    Its words are the inspectorate's published text, so every signed-in user may read it. Each force
+    tracks its own status and timeline against it as a Finding of its own (``tracks``), owned and
+    shared like any other finding. A timeline on a page that names no force is the inspectorate's
+    own record for the recommendation as a whole, kept here (``events``).
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="national_findings"
+    )
+    kind = models.CharField(max_length=40, choices=FindingKind.choices)
+    reference = models.CharField(max_length=80, unique=True, help_text="The inspectorate's number")
+    wording = models.CharField(
+        max_length=64, unique=True, help_text="Hash of the kind and words: two forces' copies share it"
+    )
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    url = models.URLField(blank=True, max_length=500)
+    status = models.CharField(max_length=60, blank=True, help_text="From the inspectorate's own timeline")
+    fingerprint = models.CharField(max_length=64, blank=True)
+    diagnostics = models.JSONField(default=list, blank=True)
+    unplaced_text = models.TextField(blank=True)
+    imported_from = models.CharField(max_length=300, blank=True)
+    source_text = models.TextField(blank=True, help_text="The page exactly as last imported")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return f"National {self.get_kind_display().lower()} {self.reference}: {self.title}"
+
+
 class Finding(Governed):
     """One finding about one force or unit. Owned by the inspected organisation.
 
     A cause of concern's bullet-point recommendations are findings of their own (``parent``), so each
-    is tracked separately.
+    is tracked separately. A force's finding that answers a national recommendation is that force's
+    track of it (``national``): the force's own status and timeline against the one national text.
+    A finding imported by mistake is withdrawn with a reason, never deleted.
     """
 
     inspection = models.ForeignKey(
@@ -71,11 +113,22 @@ class Finding(Governed):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    national = models.ForeignKey(
+        NationalFinding, on_delete=models.PROTECT, null=True, blank=True, related_name="tracks"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["subject__name", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["subject", "reference"], name="unique_finding_reference")
+            models.UniqueConstraint(fields=["subject", "reference"], name="unique_finding_reference"),
+            models.UniqueConstraint(
+                fields=["subject", "national"],
+                condition=models.Q(national__isnull=False),
+                name="one_track_per_national_finding",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,13 +136,24 @@ class Finding(Governed):
 
 
 class FindingEvent(models.Model):
-    """One dated entry of a finding's timeline: a status or a comment, from a page or from a user."""
+    """One entry of a timeline: a status, a comment or a withdrawal, from a page or from a user.
+
+    It belongs to a force's finding or, for the inspectorate's own timeline of a national
+    recommendation, to the national finding. Undated commentary has no date (``on`` is empty) and
+    sorts first, as it stood on the page before the dated entries.
+    """
 
     class Kind(models.TextChoices):
         STATUS = "status", "Status"
         COMMENT = "comment", "Comment"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    national = models.ForeignKey(
+        NationalFinding, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     on = models.DateField(null=True, blank=True)
     date_text = models.CharField(max_length=80, blank=True, help_text="The date as written")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -103,9 +167,16 @@ class FindingEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["on", "position", "id"]
+        # Undated entries first on every database (SQLite and PostgreSQL sort NULL differently).
+        ordering = [models.F("on").asc(nulls_first=True), "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["finding", "fingerprint"], name="unique_finding_event")
+            models.UniqueConstraint(fields=["finding", "fingerprint"], name="unique_finding_event"),
+            models.UniqueConstraint(fields=["national", "fingerprint"], name="unique_national_event"),
+            models.CheckConstraint(
+                condition=models.Q(finding__isnull=False, national__isnull=True)
+                | models.Q(finding__isnull=True, national__isnull=False),
+                name="event_of_one_finding",
+            ),
         ]
 
     def __str__(self) -> str:

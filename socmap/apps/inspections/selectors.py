@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.measures import MeasureReading, measure_read
-from socmap.apps.core.models import User
+from socmap.apps.core.models import Organisation, OrganisationKind, User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import decide, filter_visible
@@ -26,8 +26,9 @@ from socmap.apps.inspections.models import (
     ImprovementPlan,
     Inspection,
     InspectionGrade,
+    NationalFinding,
 )
-from socmap.errors import NotVisible
+from socmap.errors import InvalidInput, NotVisible
 
 CLOSED_STATUSES = ("complete", "no-further-action-needed")
 
@@ -36,18 +37,25 @@ CLOSED_STATUSES = ("complete", "no-further-action-needed")
 class FindingFilter:
     subject: str = ""  # organisation slug
     kind: str = ""
-    status: str = ""  # a status slug, or "open" / "closed"
+    status: str = ""  # a status slug, or "open" / "closed" / "withdrawn"
     text: str = ""
     top_level_only: bool = False
 
 
+WITHDRAWN = "withdrawn"
+
+
 def _findings(viewer: User, filters: FindingFilter) -> QuerySet[Finding]:
-    qs = filter_visible(Finding.objects.select_related("subject", "inspection", "parent"), viewer)
+    qs = filter_visible(Finding.objects.select_related("subject", "inspection", "parent", "national"), viewer)
+    # A withdrawn finding leaves every list but the one that asks for withdrawn findings.
+    qs = qs.filter(withdrawn_at__isnull=filters.status != WITHDRAWN)
     if filters.subject:
         qs = qs.filter(subject__slug=filters.subject)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    if filters.status == "open":
+    if filters.status == WITHDRAWN:
+        pass
+    elif filters.status == "open":
         qs = qs.exclude(status__in=CLOSED_STATUSES)
     elif filters.status == "closed":
         qs = qs.filter(status__in=CLOSED_STATUSES)
@@ -55,7 +63,12 @@ def _findings(viewer: User, filters: FindingFilter) -> QuerySet[Finding]:
         qs = qs.filter(status=filters.status)
     if filters.text.strip():
         t = filters.text.strip()
-        qs = qs.filter(Q(title__icontains=t) | Q(text__icontains=t) | Q(reference__icontains=t))
+        qs = qs.filter(
+            Q(title__icontains=t)
+            | Q(text__icontains=t)
+            | Q(reference__icontains=t)
+            | Q(national__text__icontains=t)
+        )
     if filters.top_level_only:
         qs = qs.filter(parent__isnull=True)
     return qs.order_by("subject__name", "parent_id", "reference")
@@ -66,8 +79,9 @@ def finding_list(*, viewer: User, filters: FindingFilter, page: int = 1, per_pag
 
 
 def finding_get(*, viewer: User, finding_id: int) -> Finding:
+    """One finding, withdrawn or not (its page says so), with its timeline, recommendations and actions."""
     finding = (
-        Finding.objects.select_related("subject", "inspection", "parent", "owner")
+        Finding.objects.select_related("subject", "inspection", "parent", "owner", "national", "withdrawn_by")
         .prefetch_related(
             Prefetch("events", queryset=FindingEvent.objects.select_related("recorded_by")),
             Prefetch("children", queryset=Finding.objects.order_by("number")),
@@ -81,8 +95,107 @@ def finding_get(*, viewer: User, finding_id: int) -> Finding:
     return finding
 
 
+def finding_find(*, viewer: User, reference: str, subject: str = "") -> Finding:
+    """A finding by its reference, about ``subject`` (a slug), else about the viewer's own organisation."""
+    qs = filter_visible(Finding.objects.select_related("subject"), viewer).filter(reference=reference)
+    qs = qs.filter(subject__slug=subject) if subject else qs.filter(subject_id=viewer.organisation_id)
+    finding: Finding | None = qs.first()
+    if finding is None:
+        raise NotVisible(f"No finding {reference!r} about {subject or 'your organisation'}")
+    return finding
+
+
 def finding_status_values(*, viewer: User) -> list[str]:
     return sorted(set(_findings(viewer, FindingFilter()).exclude(status="").values_list("status", flat=True)))
+
+
+def finding_choose(*, viewer: User, finding_ids: list[int]) -> list[Finding]:
+    """The findings of a form's choice that the viewer may see and that are not withdrawn."""
+    return list(_findings(viewer, FindingFilter()).filter(pk__in=finding_ids))
+
+
+def subject_choices(*, viewer: User) -> list[tuple[str, str]]:
+    """Forces and units a finding can be about, as (slug, name): published names, open to every user."""
+    return list(
+        Organisation.objects.filter(kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU])
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def subject_get(*, viewer: User, slug: str) -> Organisation:
+    org = Organisation.objects.filter(
+        kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU], slug=slug
+    ).first()
+    if org is None:
+        raise InvalidInput(
+            f"No force or unit called {slug!r}", fields={"subject": ["Choose a force or unit"]}
+        )
+    return org
+
+
+# National findings: the inspectorate's published words, open to every signed-in user; each force's
+# track of one is a finding of its own, seen only as the visibility rule allows.
+
+
+def _national_viewer(viewer: User) -> None:
+    if not getattr(viewer, "is_authenticated", False) or viewer.organisation_id is None:
+        raise NotVisible("No such national finding")
+
+
+@dataclass(frozen=True)
+class NationalSummary:
+    national: NationalFinding
+    tracks_visible: int  # forces' tracks of it the viewer may see
+    own_track: Finding | None  # the viewer's organisation's track
+
+
+def national_list(
+    *, viewer: User, page: int = 1, per_page: int = 50, withdrawn: bool = False
+) -> Page[NationalSummary]:
+    _national_viewer(viewer)
+    qs = (
+        NationalFinding.objects.select_related("inspection")
+        .filter(withdrawn_at__isnull=not withdrawn)
+        .order_by("reference")
+    )
+    result = paginate(qs, page=page, per_page=per_page)
+    tracks = list(
+        filter_visible(Finding.objects.all(), viewer)
+        .filter(national__in=result.items, withdrawn_at__isnull=True)
+        .only("pk", "national_id", "owner_id", "status", "reference")
+    )
+    counts = Counter(t.national_id for t in tracks)
+    own = {t.national_id: t for t in tracks if t.owner_id == viewer.organisation_id}
+    items = [NationalSummary(n, counts[n.pk], own.get(n.pk)) for n in result.items]
+    return Page(items=items, number=result.number, per_page=result.per_page, total=result.total)
+
+
+def national_find(*, viewer: User, reference: str) -> NationalFinding:
+    _national_viewer(viewer)
+    national = NationalFinding.objects.filter(reference=reference).first()
+    if national is None:
+        raise NotVisible(f"No national finding {reference!r}")
+    return national
+
+
+def national_get(*, viewer: User, national_id: int) -> tuple[NationalFinding, list[Finding]]:
+    """A national finding with its own timeline, and the forces' tracks of it the viewer may see."""
+    _national_viewer(viewer)
+    national = (
+        NationalFinding.objects.select_related("inspection", "created_by", "withdrawn_by")
+        .prefetch_related(Prefetch("events", queryset=FindingEvent.objects.select_related("recorded_by")))
+        .filter(pk=national_id)
+        .first()
+    )
+    if national is None:
+        raise NotVisible("No such national finding")
+    tracks = list(
+        filter_visible(Finding.objects.select_related("subject"), viewer)
+        .filter(national=national, withdrawn_at__isnull=True)
+        .order_by("subject__name")
+    )
+    return national, tracks
 
 
 FINDING_COLUMNS = ["subject", "reference", "kind", "parent", "number", "title", "status", "url", "text"]
@@ -276,9 +389,10 @@ def measure_open_findings(organisation_id: int, as_of: datetime) -> int:
     """Findings about the organisation not complete on the date (status from the timeline)."""
     day = timezone.localdate(as_of)
     open_count = 0
-    for finding in Finding.objects.filter(subject_id=organisation_id, created_at__lte=as_of).prefetch_related(
-        "events"
-    ):
+    held = Finding.objects.filter(subject_id=organisation_id, created_at__lte=as_of).filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=as_of)  # a withdrawn finding never counted after
+    )
+    for finding in held.prefetch_related("events"):
         statuses = [e.status for e in finding.events.all() if e.kind == "status" and e.on and e.on <= day]
         if not statuses or statuses[-1] not in CLOSED_STATUSES:
             open_count += 1
