@@ -53,6 +53,33 @@ Innovative practice
 ]
 
 
+# Made-up recommendations to every force: one in Gloucestershire's own page (the force's progress
+# against it), one as copied from the register's theme listings (no force: anyone may start tracking).
+MADE_UP_NATIONAL = [
+    """https://www.justiceinspectorates.gov.uk/hmicfrs/recommendation/gloucestershire/90010/
+
+Recommendation
+
+[Demo finding] By March 2026, all forces should make sure that every lead responsible officer for an organised crime group:
+
+• has completed the national lead responsible officer training; and
+• has the time to manage their groups, including:
+    ◦ a review of their workload every quarter; and
+    ◦ access to a regional organised crime unit adviser.
+
+[on]12th June 2025 [status]awaiting-review[/status][/on][on]1st November 2025 [status]being-progressed[/status][/on][on]1st November 2025 [comment]Eighteen of twenty-two lead responsible officers are trained.[/comment][/on]
+""",
+    """[Demo] An inspection of how forces use partners' powers against organised crime (90011)
+
+Recommendation
+
+[Demo finding] Within twelve months, chief constables should make sure that partner agencies' powers (licensing, tenancy enforcement, benefit and tax checks) are considered for every adopted organised crime group.
+
+[on]12th June 2025 [status]awaiting-review[/status][/on]
+""",
+]
+
+
 @transaction.atomic
 def build_demo_inspections() -> None:
     glos = Organisation.objects.get(name="Gloucestershire Constabulary")
@@ -82,6 +109,8 @@ def build_demo_inspections() -> None:
         services.finding_import(
             actor=lead, data=page, source=f"demo-finding-{i}.txt", subject=glos, inspection=inspection
         )
+    for i, page in enumerate(MADE_UP_NATIONAL, start=1):
+        services.finding_import(actor=lead, data=page, source=f"demo-national-{i}.txt")
     if ImprovementPlan.objects.filter(owner=glos).exists():
         return
     plan = services.plan_create(

@@ -198,7 +198,9 @@ def national_get(*, viewer: User, national_id: int) -> tuple[NationalFinding, li
     return national, tracks
 
 
-FINDING_COLUMNS = ["subject", "reference", "kind", "parent", "number", "title", "status", "url", "text"]
+FINDING_COLUMNS = [
+    "subject", "reference", "kind", "parent", "number", "made_to_every_force", "title", "status", "url", "text"
+]  # fmt: skip
 
 
 def finding_export(*, viewer: User, filters: FindingFilter, justification: str) -> Iterator[str]:
@@ -211,6 +213,7 @@ def finding_export(*, viewer: User, filters: FindingFilter, justification: str) 
             f.get_kind_display(),
             f.parent.reference if f.parent else "",
             f.number or "",
+            f.national.reference if f.national else "",
             f.title,
             f.status,
             f.url,

@@ -216,3 +216,13 @@ def test_a_force_starts_tracking_a_national_finding_from_its_page(lead: User, gl
 def test_national_pages_need_a_signed_in_user(client: Client) -> None:
     assert client.get("/api/v1/inspections/national").status_code == 401
     assert client.get("/inspections/national/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_findings_export_names_the_national_finding_a_force_tracks(lead: User, glos: Organisation) -> None:
+    services.finding_import(actor=lead, data=page("national_listing.txt"), source="n.txt", subject=glos)
+    response = signed_in(lead).post("/inspections/export/", {"justification": "Board pack for the PCC"})
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    header, row = body.splitlines()[:2]
+    assert header.split(",")[5] == "made_to_every_force"
+    assert row.split(",")[5] == "4822"

@@ -361,3 +361,24 @@ def test_many_files_each_imported_or_refused_alone(seeded: tuple[User, Finding],
     assert outcomes[1].reason.startswith("No inspection finding was recognised")
     assert outcomes[2].reason == "No such file"
     assert Finding.objects.filter(reference="8790").exists()
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_finding_cannot_be_answered_by_an_action(seeded: tuple[User, Finding]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lead, finding = seeded
+    plan = services.plan_create(actor=lead, title="Plan")
+    action = services.action_create(
+        actor=lead, plan=plan, title="Act", owner=lead, due_on=timezone.localdate() + timedelta(days=9)
+    )
+    services.finding_withdraw(actor=lead, finding=finding, reason="Mistake")
+    with pytest.raises(InvalidInput, match="withdrawn finding"):
+        services.action_link_finding(actor=lead, action=action, finding=finding)
+    with pytest.raises(InvalidInput) as caught:
+        services.action_create(
+            actor=lead, plan=plan, title="Other", owner=lead, due_on=timezone.localdate(), findings=[finding]
+        )
+    assert caught.value.fields["findings"] == ["A withdrawn finding cannot be answered by an action"]

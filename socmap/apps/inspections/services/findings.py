@@ -43,7 +43,7 @@ def finding_event_add(
         raise InvalidInput(
             "The date cannot be in the future", fields={"on": ["Enter today or an earlier date"]}
         )
-    if finding.withdrawn_at is not None:
+    if Finding.objects.filter(pk=finding.pk, withdrawn_at__isnull=False).exists():
         raise Conflict(
             "The finding was withdrawn: its timeline is closed", fields={"on": ["Finding withdrawn"]}
         )

@@ -95,6 +95,8 @@ def action_create(
     linked = list(findings)
     if any(not can_see(actor, f) for f in linked):
         problems["findings"] = ["One of the findings is not visible to you"]
+    elif Finding.objects.filter(pk__in=[f.pk for f in linked], withdrawn_at__isnull=False).exists():
+        problems["findings"] = ["A withdrawn finding cannot be answered by an action"]
     if problems:
         raise InvalidInput("The action could not be added", fields=problems)
     with transaction.atomic():
@@ -120,6 +122,11 @@ def action_link_finding(*, actor: User, action: ImprovementAction, finding: Find
     require_role(actor, *MANAGERS, action="link findings to actions")
     if not can_see(actor, finding) or not can_see(actor, action.plan):
         raise NotVisible("No such finding")
+    if Finding.objects.filter(pk=finding.pk, withdrawn_at__isnull=False).exists():
+        raise InvalidInput(
+            "A withdrawn finding cannot be answered by an action",
+            fields={"action": ["The finding was withdrawn"]},
+        )
     with transaction.atomic():
         action.findings.add(finding)
         audit_record(AuditAction.ALTERATION, actor=actor, obj=action, detail={"linked_finding": finding.pk})

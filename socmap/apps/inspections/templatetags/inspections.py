@@ -101,3 +101,24 @@ def status_words(status: str) -> str:
     """'being-progressed' -> 'Being progressed': a status in words, as the page shows it."""
     words = (status or "").replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+_LONG = re.compile(r"\S{25,}")
+
+
+@register.filter
+def breakable(text: str) -> SafeString:
+    """Text with a line-break opportunity every 20 characters of a long unbroken run (an address, a file
+    name): escaped, so a narrow screen wraps it instead of scrolling sideways."""
+    value = text or ""
+    parts: list[SafeString] = []
+    last = 0
+    for m in _LONG.finditer(value):
+        parts.append(format_html("{}", value[last : m.start()]))
+        run = m.group(0)
+        parts.append(
+            format_html_join(SafeString("<wbr>"), "{}", ((run[i : i + 20],) for i in range(0, len(run), 20)))
+        )
+        last = m.end()
+    parts.append(format_html("{}", value[last:]))
+    return format_html_join("", "{}", ((p,) for p in parts))
