@@ -199,7 +199,8 @@ def national_get(*, viewer: User, national_id: int) -> tuple[NationalFinding, li
 
 
 FINDING_COLUMNS = [
-    "subject", "reference", "kind", "parent", "number", "made_to_every_force", "title", "status", "url", "text"
+    "subject", "reference", "kind", "parent", "number", "made_to_every_force", "title", "status", "url",
+    "text",
 ]  # fmt: skip
 
 

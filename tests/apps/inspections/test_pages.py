@@ -219,7 +219,9 @@ def test_national_pages_need_a_signed_in_user(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_the_findings_export_names_the_national_finding_a_force_tracks(lead: User, glos: Organisation) -> None:
+def test_the_findings_export_names_the_national_finding_a_force_tracks(
+    lead: User, glos: Organisation
+) -> None:
     services.finding_import(actor=lead, data=page("national_listing.txt"), source="n.txt", subject=glos)
     response = signed_in(lead).post("/inspections/export/", {"justification": "Board pack for the PCC"})
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
