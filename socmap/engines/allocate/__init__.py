@@ -83,7 +83,7 @@ def greedy(
     """The greedy baseline on its own."""
     check_problem(problem)
     started = time.perf_counter()
-    sched = greedy_schedule(problem, fair=fair)
+    sched = greedy_schedule(problem, fair=fair, maxmin=maxmin)
     return _result(
         problem,
         sched,
@@ -124,6 +124,7 @@ def optimise(problem: Problem, config: SolveConfig | None = None) -> Result:
         )
         maxmin = max(stage.t or 0.0, greedy_t)
         _add_start(problem, starts, stage.funded)
+        starts.append(greedy_schedule(problem, fair=True, maxmin=maxmin))  # the greedy told the bound
     floor_scale = 1.0
     m = build(problem, objective="value", maxmin_bound=maxmin)
     incumbent = _incumbent(problem, starts, maxmin, floor_scale)

@@ -8,7 +8,9 @@ from socmap.engines.allocate.schedule import EPS, Schedule, floors, fundable, sc
 from socmap.engines.allocate.types import Problem
 
 
-def greedy_schedule(problem: Problem, *, fair: bool = True) -> Schedule:
+def greedy_schedule(problem: Problem, *, fair: bool = True, maxmin: float | None = None) -> Schedule:
+    """``maxmin``: the best worst-served fraction the optimiser found; the max-min phase then stops for
+    a force once it reaches the bound (that, less the tolerance), as a meeting told the bound would."""
     sched = Schedule(problem)
     for o in problem.overrides:
         if o.fund:
@@ -36,9 +38,12 @@ def greedy_schedule(problem: Problem, *, fair: bool = True) -> Schedule:
             for f in problem.forces
         }
         queues = {f: q for f, q in high.items() if q}
+        target = 1.0 if maxmin is None else max(0.0, maxmin - fairness.tolerance)
         while queues:
             met = sched.high_met(can)
             force = min(queues, key=lambda f: (met.get(f, 0.0), f))
+            if met.get(force, 0.0) >= target - EPS:
+                break  # the worst served has reached the bound: the rest goes by score
             sched.try_fund(queues[force].pop(0))
             if not queues[force]:
                 del queues[force]
