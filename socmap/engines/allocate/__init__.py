@@ -128,6 +128,13 @@ def optimise(problem: Problem, config: SolveConfig | None = None) -> Result:
     floor_scale = 1.0
     m = build(problem, objective="value", maxmin_bound=maxmin)
     incumbent = _incumbent(problem, starts, maxmin, floor_scale)
+    if incumbent is None and fair.mode == "min_share":
+        # The greedy misses a minimum share: find an allocation that holds them all (a short stage
+        # maximising the fraction of every share held), so the solver starts from a fair one.
+        stage = solve(build(problem, objective="floor"), _left(config, deadline, share=1 / 4))
+        if stage.t is not None and stage.t >= 1 - 1e-6:
+            _add_start(problem, starts, stage.funded)
+            incumbent = _incumbent(problem, starts, maxmin, floor_scale)
     solved = solve(m, _left(config, deadline), incumbent=incumbent)
     found: tuple[Constraint, ...] = ()
     if solved.status == "infeasible":

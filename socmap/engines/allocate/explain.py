@@ -66,7 +66,7 @@ def explain(
         o = overrides.get(bid.key)
         reason_value = (
             f"threat reduction {number(value)} (threat score {number(bid.score)} × expected impact "
-            f"{bid.impact:g}), {rank[bid.key]} of {len(ranked)} bids"
+            f"{bid.impact:g}), ranked {rank[bid.key]} of {len(ranked)} bids"
         )
         if bid.key in sched.funded:
             s = sched.funded[bid.key]
@@ -172,10 +172,9 @@ def _unfunded(
     more = f" and {len(in_way) - 4} more" if len(in_way) > 4 else ""
     full = "; ".join(problem.weeks_label(r[0], r[-1]) for r in runs)
     reason = (
-        f"Not funded: {cap.label} is fully used in {full} "
-        f"by bids of higher threat reduction for their effort ({names}{more}); no start between "
-        f"{problem.week_label(bid.earliest)} and its last week leaves it "
-        f"{unit_words(sched.effort(bid), cap.unit)} a week. Its {reason_value}."
+        f"Not funded: {cap.label} is fully used in {full} by {len(in_way)} funded "
+        f"bid{'s' if len(in_way) != 1 else ''} that together reduce more threat ({names}{more}); no start "
+        f"in its window leaves {unit_words(sched.effort(bid), cap.unit)} a week free. Its {reason_value}."
     )
     extra = sum(best_short.values())
     more_units = f"{number(extra)} more {'team-weeks' if cap.unit == 'team-weeks' else cap.unit}"

@@ -4,7 +4,7 @@ first week it fits. With ``fair`` it first honours the TCG's fairness rule the s
 
 from __future__ import annotations
 
-from socmap.engines.allocate.schedule import EPS, Schedule, floors, fundable, score_order
+from socmap.engines.allocate.schedule import EPS, Schedule, alone_hours, floors, fundable, score_order
 from socmap.engines.allocate.types import Problem
 
 
@@ -23,7 +23,15 @@ def greedy_schedule(problem: Problem, *, fair: bool = True, maxmin: float | None
     fairness = problem.fairness
     if fair and fairness.mode == "min_share":
         floor = {f: h for f, h in floors(problem).items() if h > EPS}
-        queues = {f: [b for b in ordered if b.force == f] for f in floor}
+        alone = alone_hours(problem)
+        # A force whose floor is all its own bids could use needs them packed as that figure was
+        # reached (longest first); otherwise its highest scores first.
+        queues = {
+            f: [b for b in ordered if b.force == f]
+            if floor[f] < alone[f] - EPS
+            else sorted((b for b in ordered if b.force == f), key=lambda b: (-sched.hours(b), b.key))
+            for f in floor
+        }
         while queues:
             hours = sched.force_hours()
             force = max(queues, key=lambda f: (floor[f] - hours.get(f, 0.0)) / floor[f])
