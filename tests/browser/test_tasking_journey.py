@@ -96,10 +96,8 @@ def test_two_forces_bid_the_tcg_allocates_overrides_and_each_force_sees_why(
     page.check("input[name='decision'][value='fund']")  # type: ignore[attr-defined]
     page.fill("#id_reason", "Threat to life: the armourer is arming a feud in Bristol this month")  # type: ignore[attr-defined]
     page.click('button:has-text("Record the TCG\'s decision")')  # type: ignore[attr-defined]
-    page.wait_for_selector("text=Override recorded")  # type: ignore[attr-defined]
-    page.goto(f"{base}/tasking/board/")  # type: ignore[attr-defined]
-    page.click("#run-allocation")  # type: ignore[attr-defined]
-    page.wait_for_selector("#comparison")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=Override recorded and the allocation worked out again")  # type: ignore[attr-defined]
+    page.wait_for_selector("#comparison")  # type: ignore[attr-defined]  # re-solved with the override fixed
     run = AllocationRun.objects.order_by("-id").first()
     assert (
         run is not None

@@ -191,3 +191,22 @@ def fairness_set(request: HttpRequest, payload: FairnessIn) -> dict[str, Any]:
         "min_shares": period.min_shares,
         "tolerance": float(period.tolerance),
     }
+
+
+@router.get(
+    "/tasking/fairness", response={200: dict[str, Any], 404: ErrorOut}, operation_id="tasking_fairness_get"
+)
+def fairness_get(request: HttpRequest, period: str = "") -> dict[str, Any]:
+    """Each force's share of the capacity funded beside its share of the threat (the latest allocation
+    the caller may see: the ROCU's latest, a force's latest published)."""
+    user = viewer(request)
+    found = selectors.period_find(name=period)
+    view = selectors.fairness_get(viewer=user, period=found)
+    return {
+        "period": found.name,
+        "mode": found.fairness,
+        "min_shares": found.min_shares,
+        "tolerance": float(found.tolerance),
+        "run_id": view["run"].pk if view["run"] else None,
+        "shares": view["shares"],
+    }

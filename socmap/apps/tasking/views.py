@@ -181,8 +181,10 @@ def bid_detail(request: HttpRequest, bid_id: int) -> HttpResponse:
                     reason=data["reason"],
                     start_week=data["start_week"],
                 )
-                messages.success(request, "Override recorded: run the allocation again to apply it")
-                return redirect("tasking:bid", bid_id=bid.pk)
+                # The model re-solves at once with the override fixed.
+                run = services.allocation_run(actor=user, period=bid.period)
+                messages.success(request, "Override recorded and the allocation worked out again with it")
+                return redirect("tasking:run", run_id=run.pk)
             if action == "withdraw" and withdraw.is_valid():
                 services.bid_withdraw(actor=user, bid=bid, reason=withdraw.cleaned_data["reason"])
                 messages.success(request, f"Bid {bid.reference} withdrawn")

@@ -147,3 +147,28 @@ def test_the_api_warns_of_duplication_then_accepts_the_confirmed_bid(region: Reg
     assert bad.status_code == 400 and "capability" in bad.json()["fields"]
     caps = client.get("/tasking/capabilities", user=region.partner).json()
     assert {c["key"] for c in caps} >= {"covert_surveillance", "undercover"}
+
+
+def test_the_fairness_figures_over_the_api(region: Region) -> None:
+    from socmap.api import api
+
+    for user in (region.glos_analyst, region.avon_analyst):
+        make_bid(user, scored(user, level=3), region.period, capability="technical_surveillance")
+    client = TestClient(api)
+    empty = client.get(f"/tasking/fairness?period={region.period.name}", user=region.tasking).json()
+    assert empty["run_id"] is None and empty["shares"] == []
+    run = client.post(
+        "/tasking/allocate", json={"period": region.period.name, "time_limit": 2}, user=region.tasking
+    )
+    assert run.status_code == 201
+    shares = client.get(f"/tasking/fairness?period={region.period.name}", user=region.tasking).json()[
+        "shares"
+    ]
+    assert {s["label"] for s in shares} >= {"Gloucestershire Constabulary", "Avon and Somerset Constabulary"}
+    # Not published yet: a force sees no figures.
+    assert (
+        client.get(f"/tasking/fairness?period={region.period.name}", user=region.glos_analyst).json()[
+            "shares"
+        ]
+        == []
+    )

@@ -68,6 +68,11 @@ def test_pages_show_a_force_its_own_bids_and_outcomes_only(region: Region, publi
     )
     assert SECRET not in outcome
     assert avon.get(f"/tasking/bids/{published['glos'].pk}/").status_code == 404
+    from socmap.apps.core.models import AuditAction, AuditEvent
+
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PERMISSION_DENIED, actor=region.avon_analyst, object_id=str(published["glos"].pk)
+    ).exists()
     assert avon.get("/tasking/board/").status_code == 403
     assert avon.get(f"/tasking/runs/{published['run'].pk}/").status_code == 404
     page = avon.get(f"/tasking/bids/{published['avon'].pk}/").content.decode()
