@@ -20,7 +20,8 @@ class TaskingConfig(AppConfig):
                 order=50,
             )
         )
-        register_landing(Role.TASKING, "tasking:board")
+        # The ROCU's tasking team lands on the regional board; a force's tasking lead on its outcomes.
+        register_landing(Role.TASKING, "tasking:home")
         register_panel(
             Panel("threat", "tasking/_threat_history.html", selectors.threat_history_panel, order=50)
         )

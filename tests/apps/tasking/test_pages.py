@@ -114,7 +114,8 @@ def test_the_tasking_login_lands_on_the_board(region: Region) -> None:
 
     client = Client()
     response = client.post("/accounts/sign-in/", {"username": region.tasking.username, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/tasking/board/"
+    assert response.status_code == 302 and response["Location"] == "/tasking/"
+    assert client.get("/tasking/")["Location"] == "/tasking/board/"
     other = Client().post(
         "/accounts/sign-in/", {"username": region.glos_analyst.username, "password": PASSWORD}
     )
