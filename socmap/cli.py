@@ -327,7 +327,14 @@ def inspections_import(
         org = organisation_find(name_or_slug=subject) if subject else None
         pages: list[Path] = []
         for path in files:
-            pages += sorted(p for p in path.glob("*.txt") if p.is_file()) if path.is_dir() else [path]
+            if path.is_dir():
+                found = sorted(p for p in path.glob("*.txt") if p.is_file())
+                if not found:
+                    message = f"{path}: the folder holds no .txt pages"
+                    raise InvalidInput(message, fields={"file": [str(path)]})
+                pages += found
+            else:
+                pages.append(path)
 
         def reader(path: Path) -> Callable[[], bytes]:
             def read() -> bytes:

@@ -139,7 +139,9 @@ class _Reader:
             start = self.lines[self.commentary_at][0]
             text = "\n".join(ln for _, ln in self.lines[self.commentary_at :])
             commentary = (start, text)
-        return ListRead(intro=self.intro, items=self.items, commentary=commentary)
+        # The list's intro is the one before its first item; later intros stay with their items.
+        first = self.items[0].intro.split("\n") if self.items and self.items[0].intro else []
+        return ListRead(intro=first if self.items else self.intro, items=self.items, commentary=commentary)
 
     def _deeper(self, m: re.Match[str]) -> bool:
         """A dash indented deeper than the item before it is that item's sub-item."""
@@ -175,7 +177,7 @@ class _Reader:
             return True
         last = self.items[-1]
         if s.endswith(":") and more:
-            self.intro[:] = [s]  # a new intro for the items that follow
+            self.intro = [s]  # a new intro for the items that follow
             return True
         if blank_before and not more and not (s[:1].islower() or _MODAL.search(s)):
             self.ctx.report(

@@ -193,3 +193,9 @@ def test_withdraw_from_the_command_line_keeps_the_finding_with_its_reason(
     assert again.exit_code == 2 and "already withdrawn" in again.output
     unknown = runner.invoke(app, ["inspections", "withdraw", "1", "--reason", "x", "--as", "lead"])
     assert unknown.exit_code == 2 and "No finding '1'" in unknown.output
+
+
+@pytest.mark.django_db
+def test_a_folder_without_pages_is_one_clear_refusal(lead: object, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["inspections", "import", str(tmp_path), "--as", "lead"])
+    assert result.exit_code == 2 and "the folder holds no .txt pages" in result.output

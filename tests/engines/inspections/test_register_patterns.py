@@ -304,3 +304,15 @@ def test_inline_sub_items_on_one_line_are_split() -> None:
 def test_an_undated_comment_does_not_move_the_status() -> None:
     page = parse("undated_commentary")
     assert [e.on for e in page.timeline if e.kind == "status"] == [date(2018, 3, 2), date(2019, 4, 9)]
+
+
+def test_a_list_in_two_groups_keeps_each_intro_and_the_first_gives_the_title() -> None:
+    page = parse_recommendation_page(
+        "Recommendation\n\nThe force should immediately:\n• map its groups;\n• assess them.\n\n"
+        "It should also, within a year:\n• train its officers.\n"
+    )
+    assert page.title == "The force should immediately"
+    assert page.text == (
+        "The force should immediately:\n• map its groups;\n• assess them.\n"
+        "It should also, within a year:\n• train its officers."
+    )
