@@ -214,13 +214,11 @@ def parse_recommendation_page(
                 source,
             )
         if reference is None and not national:
-            found = [d for d in ctx.diags if d.severity == "error"]
-            also = f" (and {len(found)} other problem{'s' * (len(found) != 1)})" if found else ""
             raise _invalid(
                 "no inspection finding was recognised: there is no type heading (such as 'Cause of "
                 "concern' or 'Recommendation'), the text does not say what kind of finding it is, and "
-                f"there is no inspectorate address or report number{also}. Add the heading line at the "
-                "top of the page",
+                "there is no inspectorate address or report number. Add the heading line at the top of "
+                "the page",
                 source,
             )
         kind = "recommendation"

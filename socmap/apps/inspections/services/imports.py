@@ -133,7 +133,11 @@ def finding_import(
     parsed = parse_recommendation_page(data, source=source)
     subject = _subject_for(parsed, subject)
     if subject is not None and actor.organisation_id != subject.pk and not actor.has_role(Role.ADMINISTRATOR):
-        refuse(actor, subject, "You can import findings about your own organisation only")
+        refuse(
+            actor,
+            subject,
+            f"You can import findings about your own organisation only; this page is about {subject.name}",
+        )
     with transaction.atomic():
         inspection = inspection or _report_inspection(actor, parsed)
         national, national_made, national_changed = (

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
+from socmap.apps.core.models import Role
 from socmap.apps.core.views import apply_errors, page_number
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import WithdrawForm
@@ -30,6 +31,8 @@ def _detail(
     national, tracks = selectors.national_get(viewer=user, national_id=national_id)
     own = next((t for t in tracks if t.owner_id == user.organisation_id), None)
     manager = user.has_role(*MANAGERS)
+    importer = national.created_by.organisation_id if national.created_by else None
+    may_withdraw = manager and (importer == user.organisation_id or user.has_role(Role.ADMINISTRATOR))
     return render(
         request,
         "inspections/national_detail.html",
@@ -38,7 +41,7 @@ def _detail(
             "tracks": tracks,
             "own_track": own,
             "can_track": manager and own is None and national.withdrawn_at is None,
-            "can_withdraw": manager and national.withdrawn_at is None,
+            "can_withdraw": may_withdraw and national.withdrawn_at is None,
             "withdraw_form": withdraw_form or WithdrawForm(),
         },
         status=400 if withdraw_form is not None and withdraw_form.errors else 200,
