@@ -5,13 +5,13 @@ leaves; an empty selection is refused with a clear message and nothing is writte
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
+from socmap.apps.core.exports import csv_lines, csv_text
 from socmap.apps.core.models import User
 from socmap.apps.core.services import export_audited
 from socmap.apps.network import selectors
@@ -115,14 +115,12 @@ def i2_bundle(graph: ViewGraph) -> bytes:
     """A zip of ``network.csv`` (one row per link, both ends in it) and ``network.ximp``, the import
     specification that tells Analyst's Notebook which column is which."""
     nodes = {n.id: n for n in graph.nodes}
-    rows = io.StringIO()
-    writer = csv.writer(rows)
-    writer.writerow(I2_COLUMNS)
+    rows: list[list[object]] = []
     linked: set[str] = set()
     for edge in graph.edges:
         a, b = nodes[edge.source], nodes[edge.target]
         linked |= {a.id, b.id}
-        writer.writerow(
+        rows.append(
             [
                 a.id,
                 a.kind.title(),
@@ -139,7 +137,7 @@ def i2_bundle(graph: ViewGraph) -> bytes:
         )
     for node in graph.nodes:  # entities with no link still import, as a row without a second end
         if node.id not in linked:
-            writer.writerow([node.id, node.kind.title(), node.label, "", "", "", "", "", "", "", ""])
+            rows.append([node.id, node.kind.title(), node.label, "", "", "", "", "", "", "", ""])
     spec = "\n".join(
         [
             '<?xml version="1.0" encoding="UTF-8"?>',
@@ -158,7 +156,7 @@ def i2_bundle(graph: ViewGraph) -> bytes:
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("network.csv", rows.getvalue())
+        bundle.writestr("network.csv", csv_text(I2_COLUMNS, rows))
         bundle.writestr("network.ximp", spec)
     return out.getvalue()
 
@@ -214,13 +212,4 @@ def national_return(*, viewer: User, justification: str) -> Iterator[str]:
         )
     export_audited(actor=viewer, what="national OCG return", justification=justification, count=len(groups))
     rows = selectors.return_rows(viewer=viewer, groups=groups)
-
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(RETURN_COLUMNS)
-        for row in rows:
-            writer.writerow([row[c] for c in RETURN_COLUMNS])
-        yield buffer.getvalue()
-
-    return lines()
+    return csv_lines(RETURN_COLUMNS, ([row[c] for c in RETURN_COLUMNS] for row in rows))
