@@ -10,6 +10,7 @@ from socmap.apps.assessment.api import router as assessment_router
 from socmap.apps.core.api import public as core_public
 from socmap.apps.core.api import router as core_router
 from socmap.apps.core.auth import api_auth
+from socmap.apps.core.refusal import refusal_settle, request_where
 from socmap.apps.inspections.api import router as inspections_router
 from socmap.apps.intel.api import router as intel_router
 from socmap.apps.network.api import router as network_router
@@ -31,6 +32,7 @@ STATUS = {InvalidInput: 400, NotAllowed: 403, NotVisible: 404, Conflict: 409}
 
 @api.exception_handler(SocmapError)
 def _socmap_error(request: HttpRequest, exc: SocmapError) -> HttpResponse:
+    refusal_settle(exc, actor=getattr(request, "user", None), where=request_where(request))
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
     return api.create_response(request, exc.as_dict(), status=status)
 
@@ -48,6 +50,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(AuthorizationError)
 def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    refusal_settle(NotAllowed(str(exc)), actor=getattr(request, "user", None), where=request_where(request))
     return api.create_response(
         request, {"message": str(exc), "code": "not_allowed", "fields": {}}, status=403
     )

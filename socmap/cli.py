@@ -47,8 +47,30 @@ def guarded(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except (SocmapError, ImproperlyConfigured) as exc:
+        _settle_refusal(exc)
         err.print(f"[bold red]socmap:[/] {exc}", highlight=False)
         raise typer.Exit(code=2) from exc
+
+
+def _settle_refusal(exc: BaseException) -> None:
+    """A refusal on the command line is logged like one on a page (once, with the ``--as`` user)."""
+    if "django" in sys.modules and getattr(exc, "code", "") in ("not_found", "not_allowed"):
+        from django.apps import apps as django_apps
+
+        if django_apps.ready:
+            from socmap.apps.core.refusal import refusal_settle
+
+            refusal_settle(exc)
+
+
+def _acting_as(username: str) -> Any:
+    """The active user a command runs as (``--as``); refusals in this run are logged against them."""
+    from socmap.apps.core.refusal import set_command_line_actor
+    from socmap.apps.core.selectors import active_user
+
+    actor = active_user(username=username)
+    set_command_line_actor(actor)
+    return actor
 
 
 def _manage(*args: str) -> None:
@@ -420,11 +442,10 @@ def ingest(
 
     def run() -> int:
         _django()
-        from socmap.apps.core.selectors import active_user
         from socmap.apps.intel import selectors, services
         from socmap.errors import InvalidInput
 
-        actor = active_user(username=user)
+        actor = _acting_as(user)
         src = selectors.source_get(viewer=actor, name=source)
         failures = 0
         for path in files:
@@ -682,9 +703,8 @@ def assess_list(
     def run() -> Any:
         _django()
         from socmap.apps.assessment import selectors
-        from socmap.apps.core.selectors import active_user
 
-        user = active_user(username=as_user)
+        user = _acting_as(as_user)
         filters = selectors.ThreatFilter(force=force, theme=theme, band=band, overdue=overdue)
         return selectors.threat_list(viewer=user, filters=filters, per_page=limit)
 
@@ -716,11 +736,10 @@ def assess_rescore(
     def run() -> Any:
         _django()
         from socmap.apps.assessment import selectors
-        from socmap.apps.core.selectors import active_user
         from socmap.engines import assess
 
         model = assess.load_scoring_model(model_file)
-        return model, selectors.rescore_compare(viewer=active_user(username=as_user), model=model)
+        return model, selectors.rescore_compare(viewer=_acting_as(as_user), model=model)
 
     model, rows = guarded(run)
     table = Table(title=f"Standing scores against {model.label} (stored scores are not changed)")

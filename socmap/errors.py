@@ -30,6 +30,8 @@ class SocmapError(Exception):
     """Base of every error socmap raises on purpose."""
 
     code = "error"
+    # Set by the web layer when it logs a refusal, so the same refusal is never logged twice.
+    refusal: Any = None
 
     def __init__(
         self,

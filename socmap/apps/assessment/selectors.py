@@ -25,6 +25,7 @@ from socmap.apps.assessment.sources import visible_sources
 from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.models import Organisation, OrganisationKind, User
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import consult, decide, filter_visible
 from socmap.apps.network.models import Theme
@@ -125,7 +126,9 @@ def threat_find(*, viewer: User, threat_id: int) -> Threat:
     """A threat the viewer may see, for a change (the change itself is audited by the service)."""
     threat = Threat.objects.select_related("owner", "ocg", "individual").filter(pk=threat_id).first()
     if threat is None or not decide(viewer, threat).visible:
-        raise NotVisible("No such threat")
+        raise refuse(
+            viewer, "No such threat", obj=threat, object_type="assessment.threat", object_id=str(threat_id)
+        )
     return threat
 
 

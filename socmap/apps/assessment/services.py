@@ -33,6 +33,7 @@ from socmap.apps.assessment.models import (
 from socmap.apps.assessment.sources import visible_sources
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Role, User
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import require_role
 from socmap.apps.core.visibility import decide
 from socmap.apps.network import services as network_services
@@ -514,11 +515,12 @@ def _decidable(actor: User, assessment: Assessment, action: str) -> None:
     if actor.organisation_id != assessment.threat.owner_id:
         raise NotAllowed(f"Only a supervisor of {assessment.threat.owner.name} may {action} this assessment")
     if assessment.assessor_id == actor.pk:
-        audit_record(
-            AuditAction.PERMISSION_DENIED, actor=actor, obj=assessment, detail={"reason": f"own {action}"}
-        )
-        raise NotAllowed(
+        raise refuse(
+            actor,
             f"You cannot {action} your own assessment: another supervisor must",
+            hidden=False,
+            obj=assessment,
+            reason=f"own {action}",
             code="own_assessment",
             fields={"assessment": [f"You cannot {action} your own assessment"]},
         )

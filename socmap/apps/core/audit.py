@@ -17,6 +17,7 @@ from socmap.apps.core.models import AuditAction, AuditEvent, Organisation, User
 class RequestContext:
     request_id: str
     ip_address: str | None
+    request: Any = None  # the HttpRequest, so an edge that has none to hand can still name its user
 
 
 _context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
@@ -37,6 +38,11 @@ def current_request_id() -> str:
     return ctx.request_id if ctx else ""
 
 
+def current_request() -> Any:
+    ctx = _context.get()
+    return ctx.request if ctx else None
+
+
 def object_owner_of(obj: models.Model | None) -> int | None:
     """The organisation that owns ``obj``, for the audit log's scope.
 
@@ -48,20 +54,27 @@ def object_owner_of(obj: models.Model | None) -> int | None:
         return None
     if isinstance(obj, Organisation):
         return int(obj.pk)
-    for attr in ("owner_id", "organisation_id", "provider_id"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, int):
-            return value
-    for field in obj._meta.concrete_fields:
+    fields = {f.name: f for f in obj._meta.concrete_fields}
+    for name in ("owner", "organisation", "provider"):
+        field = fields.get(name)
+        if field is not None and getattr(field, "related_model", None) is Organisation:
+            value = getattr(obj, field.attname, None)
+            if isinstance(value, int):
+                return value
+    for field in fields.values():
         target = getattr(field, "related_model", None)
-        if field.many_to_one and target is not None and any(f.name == "owner" for f in target._meta.fields):
-            try:
-                parent = getattr(obj, field.name, None)
-            except ObjectDoesNotExist:
-                continue
-            owner = getattr(parent, "owner_id", None)
-            if isinstance(owner, int):
-                return owner
+        if not field.many_to_one or target is None or target is Organisation:
+            continue
+        owner_field = next((f for f in target._meta.concrete_fields if f.name == "owner"), None)
+        if owner_field is None or getattr(owner_field, "related_model", None) is not Organisation:
+            continue
+        try:
+            parent = getattr(obj, field.name, None)
+        except ObjectDoesNotExist:
+            continue
+        owner = getattr(parent, "owner_id", None)
+        if isinstance(owner, int):
+            return owner
     return None
 
 

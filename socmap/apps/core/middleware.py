@@ -26,7 +26,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = set_request_context(RequestContext(request_id, request.META.get("REMOTE_ADDR")))
+        token = set_request_context(RequestContext(request_id, request.META.get("REMOTE_ADDR"), request))
         try:
             response = self.get_response(request)
         finally:
@@ -82,8 +82,10 @@ class SocmapErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from socmap.apps.core import views
+        from socmap.apps.core.refusal import refusal_settle, request_where
         from socmap.errors import NotAllowed, NotVisible
 
+        refusal_settle(exception, actor=getattr(request, "user", None), where=request_where(request))
         if isinstance(exception, NotVisible):
             return views.error_404(request, exception)
         if isinstance(exception, NotAllowed):

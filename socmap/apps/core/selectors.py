@@ -23,14 +23,20 @@ from socmap.apps.core.models import (
     User,
 )
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import audit_visible_filter, consult, decide, filter_visible
 from socmap.errors import InvalidInput, NotAllowed, NotVisible
 
 
-def _deny(viewer: User, action: str) -> NotAllowed:
-    audit_record(AuditAction.PERMISSION_DENIED, actor=viewer, object_type="action", object_id=action)
-    return NotAllowed(f"You do not have permission to {action}")
+def _deny(viewer: User, action: str) -> NotAllowed | NotVisible:
+    return refuse(
+        viewer,
+        f"You do not have permission to {action}",
+        hidden=False,
+        object_type="action",
+        object_id=action,
+    )
 
 
 def organisation_list(*, viewer: User) -> QuerySet[Organisation]:
@@ -43,7 +49,7 @@ def organisation_list(*, viewer: User) -> QuerySet[Organisation]:
 def organisation_get(*, viewer: User, slug: str) -> Organisation:
     org = organisation_list(viewer=viewer).filter(slug=slug).first()
     if org is None:
-        raise NotVisible("No such organisation")
+        raise refuse(viewer, "No such organisation", object_type="core.organisation", object_id=slug)
     return org
 
 
@@ -91,7 +97,9 @@ def document_open(*, viewer: User, document_id: int, justification: str) -> Docu
     """Download a document. Handing it outside its owner is a disclosure, so it is logged as one."""
     doc = Document.objects.filter(pk=document_id).first()
     if doc is None or not decide(viewer, doc).visible:
-        raise NotVisible("No such document")
+        raise refuse(
+            viewer, "No such document", obj=doc, object_type="core.document", object_id=str(document_id)
+        )
     action = AuditAction.CONSULTATION if doc.owner_id == viewer.organisation_id else AuditAction.DISCLOSURE
     audit_record(action, actor=viewer, obj=doc, justification=justification, detail={"download": True})
     return doc
@@ -216,7 +224,9 @@ def document_choose(*, viewer: User, document_id: int) -> Document:
     """A document picked from a list (e.g. as evidence): it must be visible; not a consultation."""
     doc = Document.objects.filter(pk=document_id).first()
     if doc is None or not decide(viewer, doc).visible:
-        raise NotVisible("No such document")
+        raise refuse(
+            viewer, "No such document", obj=doc, object_type="core.document", object_id=str(document_id)
+        )
     return doc
 
 

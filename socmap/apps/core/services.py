@@ -34,6 +34,7 @@ from socmap.apps.core.models import (
     User,
     UserRole,
 )
+from socmap.apps.core.refusal import refuse
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 
 TOKEN_PREFIX = "smp"  # noqa: S105 - a public marker, not a secret
@@ -52,9 +53,14 @@ ALLOWED_DOCUMENT_TYPES = {
 def require_role(actor: User, *roles: str, action: str) -> None:
     """Refuse, and log the refusal, unless the actor holds one of the roles."""
     if not actor.has_role(*roles):
-        audit_record(AuditAction.PERMISSION_DENIED, actor=actor, object_type="action", object_id=action)
         names = " or ".join(Role(r).label.lower() for r in roles)
-        raise NotAllowed(f"You need the {names} role to {action}")
+        raise refuse(
+            actor,
+            f"You need the {names} role to {action}",
+            hidden=False,
+            object_type="action",
+            object_id=action,
+        )
 
 
 def organisation_create(

@@ -30,11 +30,16 @@ from socmap.apps.core.forms import (
     TwoFactorForm,
 )
 from socmap.apps.core.purpose import current_purpose, purpose_required, set_purpose
+from socmap.apps.core.refusal import refusal_settle
 from socmap.errors import SocmapError
 
 
 def apply_errors(form: djforms.Form, exc: SocmapError) -> None:
-    """Show a service's field errors beside the form's own fields, the rest in the summary."""
+    """Show a service's field errors beside the form's own fields, the rest in the summary.
+
+    A refusal shown this way is still a refusal: it is logged like one that reaches the error page.
+    """
+    refusal_settle(exc)
     placed = False
     for name, msgs in exc.fields.items():
         for msg in msgs:

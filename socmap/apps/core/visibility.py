@@ -182,19 +182,12 @@ def consult(viewer: Any, obj: G | None, *, label: str, justification: str) -> tu
     """
     from socmap.apps.core.audit import audit_record
     from socmap.apps.core.models import AuditAction
-    from socmap.errors import NotVisible
+    from socmap.apps.core.refusal import refuse
 
     if obj is None:
-        raise NotVisible(f"No such {label}")
+        raise refuse(viewer, f"No such {label}", reason="does not exist")
     decision = decide(viewer, obj)
     if not decision.visible:
-        audit_record(
-            AuditAction.PERMISSION_DENIED,
-            actor=viewer,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            detail={"reason": decision.reason},
-        )
-        raise NotVisible(f"No such {label}")
+        raise refuse(viewer, f"No such {label}", obj=obj, reason=decision.reason)
     audit_record(AuditAction.CONSULTATION, actor=viewer, obj=obj, justification=justification)
     return obj, tuple(c for c in (obj.conditions, *decision.conditions) if c)

@@ -14,6 +14,7 @@ from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.measures import MeasureReading, measure_read
 from socmap.apps.core.models import Organisation, OrganisationKind, User
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import decide, filter_visible
 from socmap.apps.inspections.models import (
@@ -91,7 +92,13 @@ def finding_get(*, viewer: User, finding_id: int) -> Finding:
         .first()
     )
     if finding is None or not decide(viewer, finding).visible:
-        raise NotVisible("No such finding")
+        raise refuse(
+            viewer,
+            "No such finding",
+            obj=finding,
+            object_type="inspections.finding",
+            object_id=str(finding_id),
+        )
     return finding
 
 
@@ -340,7 +347,13 @@ def action_get(*, viewer: User, action_id: int) -> tuple[ImprovementAction, list
         .first()
     )
     if action is None or not decide(viewer, action.plan).visible:
-        raise NotVisible("No such action")
+        raise refuse(
+            viewer,
+            "No such action",
+            obj=action,
+            object_type="inspections.improvementaction",
+            object_id=str(action_id),
+        )
     views = []
     for ev in action.evidence.all():
         if ev.kind == EvidenceKind.DOCUMENT and ev.document and not decide(viewer, ev.document).visible:

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from socmap.apps.core.models import User
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide, filter_visible
 from socmap.apps.intel.models import (
     Batch,
@@ -23,7 +24,7 @@ from socmap.apps.intel.models import (
     Source,
     Statement,
 )
-from socmap.errors import InvalidInput, NotVisible
+from socmap.errors import InvalidInput
 from socmap.model.types import clean_phone, clean_vrm
 
 SEARCH_LIMIT = 50
@@ -37,7 +38,10 @@ def source_list(*, viewer: User) -> QuerySet[Source]:
 def source_get(*, viewer: User, name: str) -> Source:
     source = source_list(viewer=viewer).filter(name=name).first()
     if source is None:
-        raise NotVisible(f"No source called {name!r}")
+        hidden = Source.objects.filter(name=name).first()
+        raise refuse(
+            viewer, f"No source called {name!r}", obj=hidden, object_type="intel.source", object_id=name[:80]
+        )
     return source
 
 
@@ -54,7 +58,7 @@ def batch_list(*, viewer: User, page: int = 1) -> Page[Batch]:
 def batch_get(*, viewer: User, batch_id: int) -> Batch:
     batch = Batch.objects.select_related("source", "created_by").filter(pk=batch_id).first()
     if batch is None or not decide(viewer, batch.source).visible:
-        raise NotVisible("No such batch")
+        raise refuse(viewer, "No such batch", obj=batch, object_type="intel.batch", object_id=str(batch_id))
     return batch
 
 
@@ -72,7 +76,9 @@ def quarantine_list(
 def quarantine_get(*, viewer: User, row_id: int) -> QuarantinedRow:
     row = QuarantinedRow.objects.select_related("batch", "batch__source").filter(pk=row_id).first()
     if row is None or not decide(viewer, row).visible:
-        raise NotVisible("No such row")
+        raise refuse(
+            viewer, "No such row", obj=row, object_type="intel.quarantinedrow", object_id=str(row_id)
+        )
     return row
 
 

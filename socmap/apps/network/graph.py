@@ -22,11 +22,12 @@ import yaml
 from django.db.models import Q
 
 from socmap.apps.core.models import User
-from socmap.apps.core.visibility import visible_filter
+from socmap.apps.core.refusal import refuse
+from socmap.apps.core.visibility import decide, visible_filter
 from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
 from socmap.apps.resolution import selectors as resolution
 from socmap.engines import network
-from socmap.errors import InvalidInput, InvalidModel, NotVisible
+from socmap.errors import InvalidInput, InvalidModel
 
 LINKMAP = Path(__file__).with_name("linkmap.yaml")
 EDGE_COLUMNS = ["source_id", "target_id", "link_type", "grading", "observed_on", "evidence_id"]
@@ -475,9 +476,11 @@ def _touching(viewer: User, ids: list[str], q: Q) -> list[tuple[Any, ...]]:
 
 
 def visible_entity(viewer: User, entity_id: str) -> RecordEntity:
-    entity = RecordEntity.objects.filter(pk=entity_id).filter(visible_filter(viewer)).first()
-    if entity is None:
-        raise NotVisible("No such entity")
+    entity = RecordEntity.objects.filter(pk=entity_id).first()
+    if entity is None or not decide(viewer, entity).visible:
+        raise refuse(
+            viewer, "No such entity", obj=entity, object_type="intel.recordentity", object_id=entity_id
+        )
     return entity
 
 

@@ -18,6 +18,7 @@ from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Organisation, OrganisationKind, User
 from socmap.apps.core.models import Role as UserRole
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide, filter_visible, visible_filter
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.models import (
@@ -29,7 +30,6 @@ from socmap.apps.network.models import (
     OCGStatus,
     PriorityIndividual,
 )
-from socmap.errors import NotVisible
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def ocg_find(*, viewer: User, ocg_id: int) -> OCG:
     """A group the viewer may see, for a change (the change itself is audited by the service)."""
     ocg = OCG.objects.select_related("owner", "lead_force", "lro").filter(pk=ocg_id).first()
     if ocg is None or not decide(viewer, ocg).visible:
-        raise NotVisible("No such group")
+        raise refuse(viewer, "No such group", obj=ocg, object_type="network.ocg", object_id=str(ocg_id))
     return ocg
 
 
@@ -268,7 +268,13 @@ def individual_list(*, viewer: User, page: int = 1) -> Page[IndividualView]:
 def individual_find(*, viewer: User, individual_id: int) -> PriorityIndividual:
     found = PriorityIndividual.objects.filter(pk=individual_id).first()
     if found is None or not decide(viewer, found).visible:
-        raise NotVisible("No such Priority Individual")
+        raise refuse(
+            viewer,
+            "No such Priority Individual",
+            obj=found,
+            object_type="network.priorityindividual",
+            object_id=str(individual_id),
+        )
     return found
 
 
