@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from socmap.errors import SocmapError
@@ -81,31 +82,67 @@ def _manage(*args: str) -> None:
 
 @app.command()
 def migrate() -> None:
-    """Create or update the database tables."""
+    """Create or update the database tables; on PostgreSQL, as the owner role, then grant the
+    application role what it needs and no more (SOCMAP_OWNER_DATABASE_URL)."""
 
     def run() -> None:
         _django()
-        _manage("migrate", "--no-input")
-        from django.db import connection
+        from django.db import connection, connections
 
+        if "owner" in connections:
+            _manage("migrate", "--no-input", "--database", "owner")
+            from socmap.apps.core.dbroles import roles_grant
+
+            app_role = str(connection.settings_dict["USER"])
+            roles_grant(connection=connections["owner"], app_role=app_role)
+            console.print(
+                f"Migrated as the owner role; granted the application role {app_role}", highlight=False
+            )
+        else:
+            _manage("migrate", "--no-input")
         console.print(f"[green]Database ready[/] ({connection.vendor}: {connection.settings_dict['NAME']})")
+        _report_roles()
 
     guarded(run)
 
 
+def _report_roles() -> bool:
+    """Whether the application's database role is safe; problems printed, one a line."""
+    from django.db import connection
+
+    from socmap.apps.core.dbroles import roles_check
+
+    if connection.vendor != "postgresql":
+        console.print(
+            "SQLite has no database roles: the hash chains make tampering evident (socmap audit verify)"
+        )
+        return True
+    problems = roles_check(connection=connection)
+    for problem in problems:
+        err.print(f"[red]Database role:[/] {escape(problem)}", highlight=False)
+    if not problems:
+        console.print(
+            "[green]OK[/] the application's database role cannot bypass the audit log or the judgements"
+        )
+    return not problems
+
+
 @app.command()
 def check() -> None:
-    """Check the configuration and the database connection."""
+    """Check the configuration, the database connection, and that the application's database role
+    cannot truncate the audit log or the judgements or switch their triggers off (exit 1 if it can)."""
 
-    def run() -> None:
+    def run() -> bool:
         _django()
         _manage("check")
         from django.db import connection
 
         connection.ensure_connection()
         console.print(f"[green]OK[/] {connection.vendor} database reachable")
+        return _report_roles()
 
-    guarded(run)
+    if not guarded(run):
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -878,6 +915,42 @@ def tasking_capabilities(
     for c in register.capabilities:
         table.add_row(c.key, c.label, c.owner, c.unit, f"{c.per_week:g}", str(c.min_weeks))
     console.print(table)
+
+
+audit_app = typer.Typer(help="The audit log and the judgements: tamper evidence.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chains of the audit log and the judgements; report the first broken link."""
+
+    def run() -> list[Any]:
+        _django()
+        from socmap.apps.core.chain import CHAINS, chain_verify
+
+        return [chain_verify(spec) for spec in CHAINS]
+
+    reports = guarded(run)
+    broken = False
+    for report in reports:
+        if report.intact:
+            console.print(
+                f"[green]{report.name}: intact[/], {report.rows:,} links, last hash {report.head_hash}",
+                highlight=False,
+            )
+            continue
+        broken = True
+        where = f"link {report.broken_seq}" if report.broken_seq is not None else "the chain"
+        row = f" (row {report.broken_id})" if report.broken_id else ""
+        err.print(
+            f"[bold red]{report.name}: broken[/] at {where}{row}: {report.problem}; "
+            f"{report.rows:,} links read",
+            highlight=False,
+            markup=True,
+        )
+    if broken:
+        raise typer.Exit(code=1)
 
 
 @app.command()

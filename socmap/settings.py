@@ -58,8 +58,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SQLITE_OPTIONS = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
 
 
-def _database() -> dict[str, Any]:
-    raw = env.str("DATABASE_URL", default="")
+def _database(variable: str = "DATABASE_URL") -> dict[str, Any]:
+    raw = env.str(variable, default="")
     if not raw:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -69,15 +69,15 @@ def _database() -> dict[str, Any]:
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ConfigurationError(
-            f"DATABASE_URL is malformed: expected sqlite:///PATH or postgres://USER@HOST:PORT/NAME, "
+            f"{variable} is malformed: expected sqlite:///PATH or postgres://USER@HOST:PORT/NAME, "
             f"got scheme {scheme or '(none)'!r}"
         )
     try:
         config: dict[str, Any] = dict(environ.Env.db_url_config(raw))
     except Exception as exc:  # django-environ raises several kinds; all mean the same to the user
-        raise ConfigurationError(f"DATABASE_URL is malformed: {exc}") from exc
+        raise ConfigurationError(f"{variable} is malformed: {exc}") from exc
     if not config.get("NAME"):
-        raise ConfigurationError("DATABASE_URL is malformed: it names no database")
+        raise ConfigurationError(f"{variable} is malformed: it names no database")
     if config["ENGINE"].endswith("sqlite3"):
         config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     if config["ENGINE"].endswith("postgresql"):
@@ -87,6 +87,10 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+# PostgreSQL: the owner role runs the migrations; the application connects as DATABASE_URL's role,
+# which owns nothing and cannot bypass the append-only tables (socmap/apps/core/dbroles.py).
+if env.str("SOCMAP_OWNER_DATABASE_URL", default=""):
+    DATABASES["owner"] = _database("SOCMAP_OWNER_DATABASE_URL") | {"TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextvars
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.utils import timezone
 
+from socmap.apps.core.chain import AUDIT_CHAIN, chain_seal
 from socmap.apps.core.models import AuditAction, AuditEvent, Organisation, User
 
 
@@ -108,7 +111,7 @@ def audit_record(
         # A failed sign-in names an account: its organisation's auditors should see the attempt.
         named = User.objects.filter(username=username).only("organisation_id").first()
         object_owner = object_owner or (named.organisation_id if named else None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         action=str(action),
         actor=user,
@@ -122,8 +125,13 @@ def audit_record(
         justification=justification,
         request_id=ctx.request_id if ctx else "",
         ip_address=ctx.ip_address if ctx else None,
-        detail=detail or {},
+        # Stored as it will be read back, so the chain hashes what the database holds.
+        detail=json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)),
     )
+    with transaction.atomic():
+        chain_seal(AUDIT_CHAIN, [event])
+        event.save(force_insert=True)
+    return event
 
 
 # What an event is about, in words. Kinds that are not tables have their own names; a table's kind

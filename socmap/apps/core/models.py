@@ -262,6 +262,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Its link in the audit log's hash chain (socmap.apps.core.chain): tampering is evident.
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    chain_prev = models.CharField(max_length=64, blank=True)
+    chain_hash = models.CharField(max_length=64, blank=True)
 
     objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -281,6 +285,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise NotAllowed("The audit log is append-only: events cannot be deleted")
+
+
+class ChainHead(models.Model):
+    """The last link of one hash chain (the audit log, the judgements): what appends lock and extend."""
+
+    name = models.CharField(max_length=40, unique=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.name}: link {self.seq}"
 
 
 class ApiToken(models.Model):

@@ -35,6 +35,7 @@ from socmap.apps.core.models import (
     UserRole,
 )
 from socmap.apps.core.refusal import refuse
+from socmap.apps.core.visibility import AUDIT_COMPARTMENT
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 
 TOKEN_PREFIX = "smp"  # noqa: S105 - a public marker, not a secret
@@ -165,6 +166,20 @@ def compartment_create(*, actor: User | None, name: str, description: str = "") 
         )
         if created:
             audit_record(AuditAction.COLLECTION, actor=actor, obj=comp)
+    return comp
+
+
+def audit_log_compartment() -> Compartment:
+    """The "Audit log" compartment: an agreement naming it lets the recipient's auditors read the
+    provider's audit log (and shares no intelligence). Made by the migrations; made again if missing."""
+    comp, _ = Compartment.objects.get_or_create(
+        slug=AUDIT_COMPARTMENT,
+        defaults={
+            "name": "Audit log",
+            "description": "Name this compartment in a sharing agreement to let the recipient's auditors "
+            "read the provider's audit log. It shares no intelligence.",
+        },
+    )
     return comp
 
 

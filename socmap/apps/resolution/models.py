@@ -12,8 +12,10 @@ erased record takes its statements with it but the history of decisions about it
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_seal
 from socmap.apps.core.models import User
 from socmap.apps.intel.models import RecordEntity
 
@@ -88,7 +90,12 @@ class Judgement(models.Model):
     reason = models.TextField(blank=True)
     undoes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     run = models.ForeignKey(ResolutionRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the judgement is made (not when saved), so its hash-chain link covers it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Its link in the judgements' hash chain (socmap.apps.core.chain): tampering is evident.
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    chain_prev = models.CharField(max_length=64, blank=True)
+    chain_hash = models.CharField(max_length=64, blank=True)
 
     objects = JudgementQuerySet.as_manager()
 
@@ -111,7 +118,9 @@ class Judgement(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise TypeError("Judgements are append-only: record a new judgement instead")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            chain_seal(JUDGEMENT_CHAIN, [self])
+            super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise TypeError("Judgements are append-only: record an undo instead")

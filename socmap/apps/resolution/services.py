@@ -22,6 +22,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
+from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_extend
 from socmap.apps.core.models import AuditAction, Role, User
 from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.core.visibility import can_see
@@ -302,9 +303,9 @@ def _store_scored(
     with transaction.atomic(), connection.cursor() as cursor:
         _executemany(
             cursor,
-            f"INSERT INTO {judgement_table} (left_id, right_id, decision, model_version, "  # noqa: S608
-            "probability, reason, run_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            model_judgements,
+            f"INSERT INTO {judgement_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(JUDGEMENT_COLUMNS))})",
+            chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], model_judgements),
         )
         # The model's judgements stand on the pairs about to be written.
         made = {
@@ -390,13 +391,29 @@ def _attach_by_name(
     with transaction.atomic(), connection.cursor() as cursor:
         _executemany(
             cursor,
-            f"INSERT INTO {Judgement._meta.db_table} (left_id, right_id, decision, model_version, "  # noqa: S608
-            "probability, reason, run_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            rows,
+            f"INSERT INTO {Judgement._meta.db_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(JUDGEMENT_COLUMNS))})",
+            chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows),
         )
     keys = {key for key, _ in chosen.values()}
     refresh_pair_states(keys)
     return keys
+
+
+# Model judgements inserted in bulk, each with its link in the judgements' hash chain.
+JUDGEMENT_COLUMNS = (
+    "left_id",
+    "right_id",
+    "decision",
+    "model_version",
+    "probability",
+    "reason",
+    "run_id",
+    "created_at",
+    "chain_seq",
+    "chain_prev",
+    "chain_hash",
+)
 
 
 def _executemany(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from socmap.apps.core import services
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Compartment, User
+from socmap.apps.core.models import AuditAction, User
 from tests import factories
 from tests.conftest import signed_in
 
@@ -83,7 +84,8 @@ def test_an_auditor_sees_other_organisations_reading_what_their_force_owns(regio
 def test_an_agreement_naming_the_audit_log_shares_the_providers_events(region: Region) -> None:
     client = signed_in(region.auditor)
     assert "avon purpose" not in _api_justifications(client)
-    audit_log = Compartment.objects.get(slug="audit-log")
+    audit_log = services.audit_log_compartment()
+    assert audit_log.slug == "audit-log" and audit_log.name == "Audit log"
     avon = region.other_analyst.organisation
     factories.agreement(avon, region.auditor.organisation, compartments=(audit_log,), includes_general=False)  # type: ignore[arg-type]
     seen = _api_justifications(client)
