@@ -238,6 +238,21 @@ MEDIA_ROOT = VAR_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_UPLOAD_MAX_BYTES = env.int("SOCMAP_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+# What one ingested file may hold (socmap.engines.ingest.InputLimits): over a row's bound the row is
+# quarantined with the reason, over a file's bound (rows, an XLSX that unpacks too large) it is refused.
+SOCMAP_INGEST_LIMITS: dict[str, int] = {
+    key: env.int(f"SOCMAP_INGEST_{key.upper()}")
+    for key in (
+        "max_value_chars",
+        "max_row_chars",
+        "max_cells",
+        "max_rows",
+        "max_json_depth",
+        "max_unpacked_bytes",
+        "max_pack_ratio",
+    )
+    if env.str(f"SOCMAP_INGEST_{key.upper()}", default="")
+}
 
 # Long work (ingest) runs in a background worker (`socmap worker`, started by `socmap serve`) that
 # takes tasks from the database. SOCMAP_TASKS=immediate runs them in the request instead.

@@ -77,6 +77,11 @@ class Source(Governed):
     mapping_name = models.CharField(max_length=120, help_text="Mapping file under socmap/mappings/")
     default_grading = models.CharField(max_length=20, default="2B")
     retention_days = models.PositiveIntegerField(default=6 * 365)
+    max_upload_bytes = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Largest file this source may send (default: SOCMAP_UPLOAD_MAX_BYTES)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -124,10 +124,14 @@ def batch_create(*, actor: User, source: Source, path: Path, file_name: str) -> 
     size = path.stat().st_size
     if size == 0:
         raise InvalidInput(f"{file_name} is empty", fields={"file": [f"{file_name} is empty"]})
-    if size > settings.SOCMAP_UPLOAD_MAX_BYTES:
-        limit = settings.SOCMAP_UPLOAD_MAX_BYTES // (1 << 20)
+    allowed = min(
+        source.max_upload_bytes or settings.SOCMAP_UPLOAD_MAX_BYTES, settings.SOCMAP_UPLOAD_MAX_BYTES
+    )
+    if size > allowed:
+        limit = f"{allowed / (1 << 20):,.1f}".removesuffix(".0")
         raise InvalidInput(
-            f"{file_name} is larger than the {limit} MB limit", fields={"file": [f"Over {limit} MB"]}
+            f"{file_name} is {size:,} bytes, larger than the {limit} MB {source.title} accepts",
+            fields={"file": [f"{file_name} is over {limit} MB"]},
         )
     sha = ingest.file_sha256(path)
     previous = Batch.objects.filter(source=source, sha256=sha).exclude(status=BatchStatus.REFUSED).first()
@@ -343,6 +347,11 @@ def _estimate_rows(path: Path) -> int | None:
     return max(lines - (0 if path.suffix.lower() in (".jsonl", ".json") else 1), 1)
 
 
+def ingest_limits() -> ingest.InputLimits:
+    """What one source file may hold (settings SOCMAP_INGEST_*; the engine's defaults otherwise)."""
+    return ingest.InputLimits(**settings.SOCMAP_INGEST_LIMITS)
+
+
 def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
     """Ingest a batch's file. Safe to run again after a failure: stored rows are found, not duplicated."""
     batch = Batch.objects.select_related("source", "created_by").get(pk=batch_id)
@@ -363,7 +372,9 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
         lanes = store.lanes() if long_file else 0
 
         def open_results(stripe: store.Stripe | None) -> Iterator[Any]:
-            return ingest.read_source(path, mapping, source_name=batch.file_name, stripe=stripe)
+            return ingest.read_source(
+                path, mapping, source_name=batch.file_name, stripe=stripe, limits=ingest_limits()
+            )
 
         if lanes == 0:
             results = open_results(None)  # an unreadable file is refused here, before anything

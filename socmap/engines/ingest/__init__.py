@@ -24,6 +24,7 @@ from socmap.engines.ingest.types import (
     EntityDraft,
     FtmStatement,
     Grading,
+    InputLimits,
     LinkDraft,
     MappedRecord,
     QuarantinedRow,
@@ -42,6 +43,7 @@ __all__ = [
     "EntityDraft",
     "FtmStatement",
     "Grading",
+    "InputLimits",
     "LinkDraft",
     "MappedRecord",
     "Mapping",
@@ -75,6 +77,7 @@ def read_source(
     model: Model | None = None,
     today: date | None = None,
     stripe: tuple[int, int, int] | None = None,
+    limits: InputLimits | None = None,
 ) -> Iterator[MappedRecord | QuarantinedRow]:
     """Stream ``path`` through ``mapping``: one result per data row, nothing lost.
 
@@ -88,6 +91,7 @@ def read_source(
     """
     model = model or load_model()
     today = today or date.today()
+    limits = limits or InputLimits()
     file = source_name or path.name
     if not path.is_file():
         raise InvalidInput(f"{file}: no such file")
@@ -96,17 +100,17 @@ def read_source(
 
     if mapping.format == "csv":
         _, _, rows = readers.read_csv(
-            path, encoding=enc, delimiter=mapping.delimiter, required=mapping.columns
+            path, encoding=enc, delimiter=mapping.delimiter, required=mapping.columns, limits=limits
         )
         return (map_row(mapping, model, r, file=file, today=today) for r in _striped(rows, stripe))
     if mapping.format == "xlsx":
-        _, rows = readers.read_xlsx(path, sheet=mapping.sheet, required=mapping.columns)
+        _, rows = readers.read_xlsx(path, sheet=mapping.sheet, required=mapping.columns, limits=limits)
         return (map_row(mapping, model, r, file=file, today=today) for r in _striped(rows, stripe))
     if mapping.format == "jsonl":
-        pairs = readers.read_jsonl(path, encoding=enc)
+        pairs = readers.read_jsonl(path, encoding=enc, limits=limits)
         return (map_row(mapping, model, r, file=file, today=today) for r, _ in _striped(pairs, stripe))
     if mapping.format == "ftm":
-        pairs = readers.read_jsonl(path, encoding=enc)
+        pairs = readers.read_jsonl(path, encoding=enc, limits=limits)
         return (
             _map_ftm(mapping, model, r, obj, file=file, today=today) for r, obj in _striped(pairs, stripe)
         )

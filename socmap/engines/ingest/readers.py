@@ -19,7 +19,13 @@ from typing import IO, Any
 from charset_normalizer import from_bytes
 
 from socmap.engines.ingest.mapper import RawRow
+from socmap.engines.ingest.types import InputLimits
 from socmap.errors import InvalidInput
+
+DEFAULT_LIMITS = InputLimits()
+# Below this size a member of a workbook is not judged by its compression ratio: small XML parts
+# of repeated markup compress very well and are harmless.
+_RATIO_FLOOR = 8 * 1024 * 1024
 
 SAMPLE = 64 * 1024
 CHUNK = 1024 * 1024
@@ -116,6 +122,66 @@ class _Lines:
         return text
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was (what is kept of an oversized value)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}[… cut: {len(text):,} characters in all]"
+
+
+def bounded(row: RawRow, limits: InputLimits) -> RawRow:
+    """The row within the limits: an oversized value or row, or too many cells, quarantines it with
+    the reason (naming the field), its values cut short and marked as cut."""
+    errors = list(row.errors)
+    values = row.values
+    if values is not None:
+        if len(values) > limits.max_cells:
+            errors.append(("", f"row has {len(values):,} cells, more than the {limits.max_cells:,} allowed"))
+            values = dict(list(values.items())[: limits.max_cells])
+        long = {k: v for k, v in values.items() if len(v) > limits.max_value_chars}
+        for name, value in long.items():
+            errors.append(
+                (
+                    name,
+                    f"the value is {len(value):,} characters long, more than the "
+                    f"{limits.max_value_chars:,} allowed; kept cut short",
+                )
+            )
+        if long:
+            values = {k: _cut(v, limits.max_value_chars) for k, v in values.items()}
+    text = row.text
+    if len(text) > limits.max_row_chars:
+        if not any("characters long" in m for _, m in errors):
+            errors.append(
+                (
+                    "",
+                    f"the row is {len(text):,} characters long, "
+                    f"more than the {limits.max_row_chars:,} allowed",
+                )
+            )
+        text = _cut(text, limits.max_row_chars)
+    if errors == row.errors and values is row.values and text is row.text:
+        return row
+    return RawRow(row.row, row.line, text, values, errors)
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _refuse_too_many_rows(path: Path, rows: int, limits: InputLimits) -> None:
+    if rows > limits.max_rows:
+        raise InvalidInput(
+            f"{path.name}: about {rows:,} rows, more than the {limits.max_rows:,} one file may hold: "
+            "split it into smaller files",
+            fields={"file": [f"More than {limits.max_rows:,} rows"]},
+        )
+
+
 def _choose_delimiter(header_line: str, sample: str, preferred: str | None) -> str:
     if preferred and len(next(csv.reader([header_line], delimiter=preferred))) > 1:
         return preferred
@@ -126,11 +192,17 @@ def _choose_delimiter(header_line: str, sample: str, preferred: str | None) -> s
 
 
 def read_csv(
-    path: Path, *, encoding: str | None, delimiter: str | None, required: frozenset[str]
+    path: Path,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    required: frozenset[str],
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> tuple[list[str], str, Iterator[RawRow]]:
     """(header, encoding used, rows) of a CSV file; raises InvalidInput before any row."""
     sample = _sample(path)
     _check_text(path, sample, "CSV")
+    _refuse_too_many_rows(path, _count_lines(path) - 1, limits)
     enc = encoding or detect_encoding(path)
     if enc.replace("-", "").replace("_", "").lower() == "utf8" and sample.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
@@ -143,6 +215,9 @@ def read_csv(
     delim = _choose_delimiter(header_line, text_sample, delimiter)
     fh = open(path, encoding=enc, errors="replace", newline="")  # noqa: SIM115 - closed by the generator
     lines = _Lines(fh)
+    # The csv module refuses a field over its limit (a csv.Error, so the row is quarantined). Up to
+    # a row's bound the field is read, so the quarantine names it; beyond, it is read no further.
+    csv.field_size_limit(max(limits.max_row_chars, limits.max_value_chars, 1024))
     reader = csv.reader(lines, delimiter=delim, strict=True)
     try:
         header = next(reader)
@@ -150,7 +225,7 @@ def read_csv(
         fh.close()
         raise InvalidInput(f"{path.name}: no readable header line ({exc or 'empty'})") from exc
     header = [h.strip() for h in header]
-    _check_header(path, header, required)
+    _check_header(path, header, required, limits)
 
     def rows() -> Iterator[RawRow]:
         n = 0
@@ -165,7 +240,16 @@ def read_csv(
                     break
                 except csv.Error as exc:
                     fields = None
-                    errors.append(("", f"broken quoting: {exc}"))
+                    if "field larger than field limit" in str(exc):
+                        errors.append(
+                            (
+                                "",
+                                f"a value is longer than the {limits.max_row_chars:,} characters "
+                                "a row may hold",
+                            )
+                        )
+                    else:
+                        errors.append(("", f"broken quoting: {exc}"))
                 text = "".join(lines.buf)
                 if fields is not None and not fields:
                     continue  # a blank line is not a record
@@ -177,16 +261,25 @@ def read_csv(
                         errors.append(("", f"row has {len(fields)} columns, the header has {len(header)}"))
                         if len(fields) > len(header):
                             values["_extra"] = delim.join(fields[len(header) :])
-                yield RawRow(n, start, text, values, errors)
+                yield bounded(RawRow(n, start, text, values, errors), limits)
         finally:
             fh.close()
 
     return header, enc, rows()
 
 
-def _check_header(path: Path, header: list[str], required: frozenset[str]) -> None:
+def _check_header(
+    path: Path, header: list[str], required: frozenset[str], limits: InputLimits = DEFAULT_LIMITS
+) -> None:
     if not any(header):
         raise InvalidInput(f"{path.name}: the header line is empty")
+    if len(header) > limits.max_cells:
+        raise InvalidInput(
+            f"{path.name}: the header has {len(header):,} columns, more than the {limits.max_cells:,} allowed"
+        )
+    too_long = [h for h in header if len(h) > 1000]
+    if too_long:
+        raise InvalidInput(f"{path.name}: a column name is {len(too_long[0]):,} characters long")
     dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
         raise InvalidInput(f"{path.name}: the header repeats {', '.join(dupes)}")
@@ -226,7 +319,7 @@ _CALAMINE_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_xlsx(
-    path: Path, *, sheet: str | None, required: frozenset[str]
+    path: Path, *, sheet: str | None, required: frozenset[str], limits: InputLimits = DEFAULT_LIMITS
 ) -> tuple[list[str], Iterator[RawRow]]:
     """(header, rows) of one sheet (the first worksheet when no ``sheet`` is named).
 
@@ -239,6 +332,7 @@ def read_xlsx(
         raise InvalidInput(f"{path.name}: the file is empty")
     if not sample.startswith(_ZIP):
         raise InvalidInput(f"{path.name}: this is not an XLSX workbook, but its mapping expects XLSX")
+    _refuse_zip_bomb(path, limits)
     if path.stat().st_size <= XLSX_IN_MEMORY_BYTES and path.suffix.lower() in _CALAMINE_SUFFIXES:
         title, cells, close = _open_calamine(path, sheet)
     else:
@@ -250,11 +344,36 @@ def read_xlsx(
         header = [_cell(c).strip() for c in first]
         while header and not header[-1]:
             header.pop()
-        _check_header(path, header, required)
+        _check_header(path, header, required, limits)
     except BaseException:
         close()
         raise
-    return header, _sheet_rows(header, cells, close)
+    return header, _sheet_rows(header, cells, close, path=path, limits=limits)
+
+
+def _refuse_zip_bomb(path: Path, limits: InputLimits) -> None:
+    """Refuse, before any parser touches it, a workbook that would unpack too large (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _cannot_open(path, exc) from exc
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unpacked_bytes:
+        raise InvalidInput(
+            f"{path.name}: the workbook unpacks to {total:,} bytes, more than the "
+            f"{limits.max_unpacked_bytes:,} allowed",
+            fields={"file": ["Unpacks too large"]},
+        )
+    for m in members:
+        if m.file_size > _RATIO_FLOOR and m.file_size > limits.max_pack_ratio * max(m.compress_size, 1):
+            raise InvalidInput(
+                f"{path.name}: part {m.filename} unpacks {m.file_size // max(m.compress_size, 1):,} times "
+                f"larger than it is stored ({m.file_size:,} bytes): refused as a zip bomb",
+                fields={"file": ["Refused as a zip bomb"]},
+            )
 
 
 _Cells = Iterator[Sequence[Any]]
@@ -323,7 +442,14 @@ def _open_openpyxl(path: Path, sheet: str | None) -> tuple[str, _Cells, Callable
     return ws.title, ws.iter_rows(values_only=True), wb.close
 
 
-def _sheet_rows(header: list[str], cells: _Cells, close: Callable[[], None]) -> Iterator[RawRow]:
+def _sheet_rows(
+    header: list[str],
+    cells: _Cells,
+    close: Callable[[], None],
+    *,
+    path: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> Iterator[RawRow]:
     """Data rows (sheet row 2 on) as RawRow; ``cells`` rows may be padded with empty cells or not.
 
     A row's text ends at its last non-empty cell, so it does not depend on whether the reader
@@ -332,6 +458,13 @@ def _sheet_rows(header: list[str], cells: _Cells, close: Callable[[], None]) -> 
     n = 0
     try:
         for sheet_row, row in enumerate(cells, start=2):
+            if sheet_row - 1 > limits.max_rows:
+                raise InvalidInput(
+                    f"{path.name if path else 'the workbook'}: more than the {limits.max_rows:,} rows one "
+                    "file may hold: split it into smaller files"
+                )
+            if len(row) > limits.max_cells * 4:
+                row = row[: limits.max_cells * 4]  # the rest cannot be kept: the row is quarantined below
             texts = [_cell(c) for c in row]
             if not any(t.strip() for t in texts):
                 continue
@@ -348,7 +481,11 @@ def _sheet_rows(header: list[str], cells: _Cells, close: Callable[[], None]) -> 
                 values["_extra"] = "\t".join(extra)
             while texts[-1] == "":
                 texts.pop()
-            yield RawRow(n, sheet_row, "\t".join(texts), values, errors)
+            if len(texts) > limits.max_cells:
+                errors.append(
+                    ("", f"row has {len(texts):,} cells, more than the {limits.max_cells:,} allowed")
+                )
+            yield bounded(RawRow(n, sheet_row, "\t".join(texts), values, errors), limits)
     finally:
         close()
 
@@ -374,10 +511,24 @@ def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
-def read_jsonl(path: Path, *, encoding: str | None) -> Iterator[tuple[RawRow, dict[str, Any] | None]]:
+def _depth(obj: Any) -> int:
+    """How deeply a parsed JSON value nests (an object or list of scalars is 1)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def read_jsonl(
+    path: Path, *, encoding: str | None, limits: InputLimits = DEFAULT_LIMITS
+) -> Iterator[tuple[RawRow, dict[str, Any] | None]]:
     """JSON lines: (row, parsed object or None). Raises InvalidInput if no line is a JSON object."""
     sample = _sample(path)
     _check_text(path, sample, "JSON lines")
+    _refuse_too_many_rows(path, _count_lines(path), limits)
     enc = encoding or ("utf-8-sig" if sample.startswith(codecs.BOM_UTF8) else "utf-8")
     probe = [ln for ln in sample.decode(enc, errors="replace").splitlines() if ln.strip()][:20]
     if probe and len(sample) == SAMPLE:
@@ -393,6 +544,13 @@ def read_jsonl(path: Path, *, encoding: str | None) -> Iterator[tuple[RawRow, di
                 if not line.strip():
                     continue
                 n += 1
+                if len(line) > limits.max_row_chars:
+                    message = (
+                        f"the line is {len(line):,} characters long, "
+                        f"more than the {limits.max_row_chars:,} allowed"
+                    )
+                    yield RawRow(n, line_no, _cut(line, limits.max_row_chars), None, [("", message)]), None
+                    continue
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
@@ -403,10 +561,19 @@ def read_jsonl(path: Path, *, encoding: str | None) -> Iterator[tuple[RawRow, di
                         None,
                     )
                     continue
+                except RecursionError:
+                    obj, depth = None, limits.max_json_depth + 1
+                else:
+                    depth = _depth(obj)
+                if depth > limits.max_json_depth:
+                    levels = f"{depth} levels" if obj is not None else "too"
+                    message = f"the JSON nests {levels} deep, more than the {limits.max_json_depth} allowed"
+                    yield RawRow(n, line_no, line, None, [("", message)]), None
+                    continue
                 if not isinstance(obj, dict):
                     yield RawRow(n, line_no, line, None, [("", "the line is JSON but not an object")]), None
                     continue
-                yield RawRow(n, line_no, line, flatten(obj)), obj
+                yield bounded(RawRow(n, line_no, line, flatten(obj)), limits), obj
         finally:
             fh.close()
 

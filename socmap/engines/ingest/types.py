@@ -173,3 +173,21 @@ class CanonicalEntity:
     id: str
     schema: str
     statements: tuple[FtmStatement, ...]
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Bounds on what one source file may hold, so one file cannot exhaust the worker or the store.
+
+    Over a row's bound (a value too long, too many cells, JSON nested too deep) the row is
+    quarantined with the reason and its values cut short, marked as cut; over a file's bound (rows,
+    or an XLSX that would unpack too large: a zip bomb) the file is refused before any row is read.
+    """
+
+    max_value_chars: int = 32_768  # one cell or field: more than a page of text
+    max_row_chars: int = 1_048_576  # one row's raw text, as kept in quarantine
+    max_cells: int = 2_000  # cells (columns) in one row
+    max_rows: int = 5_000_000  # data rows in one file
+    max_json_depth: int = 32  # nesting of one JSON lines object
+    max_unpacked_bytes: int = 1 << 30  # an XLSX workbook's members, uncompressed, together
+    max_pack_ratio: int = 200  # uncompressed / compressed size of any one member of an XLSX
