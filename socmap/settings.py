@@ -29,11 +29,35 @@ if SOCMAP_ENV not in {"local", "production", "test"}:
 PRODUCTION = SOCMAP_ENV == "production"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ConfigurationError(
+        "DJANGO_DEBUG is on in production (SOCMAP_ENV=production): debug pages show settings and data"
+    )
+
+# A production key must be long and random: Django's own check asks for 50 characters and 5
+# different ones; the placeholders people paste from examples are refused by name.
+MIN_SECRET_KEY_LENGTH = 50
+KNOWN_PLACEHOLDERS = ("changeme", "change-me", "secret", "django-insecure", "insecure", "example", "xxx")
+
+
+def _check_secret(key: str) -> None:
+    weak = (
+        len(key) < MIN_SECRET_KEY_LENGTH
+        or len(set(key)) < 5
+        or any(key.lower().startswith(p) for p in KNOWN_PLACEHOLDERS)
+    )
+    if weak:
+        raise ConfigurationError(
+            f"DJANGO_SECRET_KEY is too weak for production: use at least {MIN_SECRET_KEY_LENGTH} random "
+            "characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
 
 
 def _secret_key() -> str:
     key = str(env.str("DJANGO_SECRET_KEY", default="") or env.str("SECRET_KEY", default=""))
     if key:
+        if PRODUCTION:
+            _check_secret(key)
         return key
     if PRODUCTION:
         raise ConfigurationError(
@@ -176,6 +200,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "socmap.apps.core.views.lockout_response"
 AXES_VERBOSE = False
+
+# Personal API tokens expire: by default 90 days after they are made. 0 means never, which is refused
+# in production.
+SOCMAP_TOKEN_DAYS = env.int("SOCMAP_TOKEN_DAYS", default=90)
+if SOCMAP_TOKEN_DAYS < 0 or (PRODUCTION and SOCMAP_TOKEN_DAYS == 0):
+    raise ConfigurationError(
+        "SOCMAP_TOKEN_DAYS must be a number of days above 0 in production (API tokens must expire)"
+    )
 
 # Optional TOTP second factor, switched on by configuration.
 SOCMAP_OTP_REQUIRED = env.bool("SOCMAP_OTP_REQUIRED", default=False)

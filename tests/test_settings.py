@@ -49,3 +49,29 @@ def test_local_use_generates_a_secret_key_once(tmp_path: Path) -> None:
     assert len(key) > 40
     assert _socmap(["check"], tmp_path).returncode == 0
     assert (tmp_path / "secret_key").read_text() == key
+
+
+GOOD_KEY = "k3Y-" + "x9Q2v7Lm4Rt8" * 5
+
+
+def test_production_refuses_debug(tmp_path: Path) -> None:
+    result = _socmap(
+        ["check"], tmp_path, SOCMAP_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_DEBUG="true"
+    )
+    assert result.returncode == 2
+    assert "DJANGO_DEBUG is on in production" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["x", "changeme-please-this-is-a-long-enough-key-of-fifty-chars", "a" * 80])
+def test_production_refuses_a_short_or_placeholder_secret(tmp_path: Path, key: str) -> None:
+    result = _socmap(["check"], tmp_path, SOCMAP_ENV="production", DJANGO_SECRET_KEY=key)
+    assert result.returncode == 2
+    assert "DJANGO_SECRET_KEY is too weak for production" in result.stderr
+
+
+def test_production_refuses_tokens_that_never_expire(tmp_path: Path) -> None:
+    result = _socmap(
+        ["check"], tmp_path, SOCMAP_ENV="production", DJANGO_SECRET_KEY=GOOD_KEY, SOCMAP_TOKEN_DAYS="0"
+    )
+    assert result.returncode == 2
+    assert "SOCMAP_TOKEN_DAYS" in result.stderr

@@ -60,8 +60,10 @@ class ThreatForm(forms.Form):
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     handling = forms.ChoiceField(
-        label="Handling code", choices=Handling.choices, widget=forms.RadioSelect, initial=Handling.P,
-        help_text="A group's or a person's threat takes its subject's handling code and compartment",
+        label="Handling code", choices=[("", "As the group or person (P for a thematic threat)"),
+                                        *Handling.choices],
+        widget=forms.RadioSelect, initial="", required=False,
+        help_text="A group's or a person's threat is never seen more widely than its subject",
     )  # fmt: skip
     conditions = forms.CharField(
         label="Handling conditions", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -79,7 +81,12 @@ class ThreatForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choice(self, "ocg").choices = [("", "Choose a group"), *ocgs]
         _choice(self, "individual").choices = [("", "Choose a person"), *individuals]
-        _choice(self, "compartment").choices = [("", "None (general)"), *compartments]
+        _choice(self, "compartment").choices = [
+            ("as-subject", "As the group or person (none for a thematic threat)"),
+            ("", "None (general)"),
+            *compartments,
+        ]
+        self.fields["compartment"].initial = "as-subject"
 
 
 class AssessmentForm(forms.Form):

@@ -30,7 +30,7 @@ class ThreatIn(Schema):
     description: str = ""
     ocg_id: int | None = None
     individual_id: int | None = None
-    handling: str = "P"
+    handling: str = ""  # empty: the subject's (P for a thematic threat)
     conditions: str = ""
 
 

@@ -117,6 +117,9 @@ def _event(
     )
 
 
+AS_SUBJECT = "as-subject"  # a threat on a group or person takes its subject's compartment
+
+
 def threat_create(
     *,
     actor: User,
@@ -127,14 +130,16 @@ def threat_create(
     description: str = "",
     ocg: OCG | None = None,
     individual: PriorityIndividual | None = None,
-    handling: str = Handling.P,
+    handling: str = "",
     conditions: str = "",
-    compartment: Compartment | None = None,
+    compartment: Compartment | str | None = AS_SUBJECT,
 ) -> Threat:
     """Record a threat to assess, owned by the actor's organisation.
 
-    A group's or a Priority Individual's threat takes its subject's handling code, conditions and
-    compartment, so its assessment is never seen more widely than the subject itself.
+    A group's or a Priority Individual's threat is never seen more widely than its subject: left
+    unset (``handling=""``, ``compartment=AS_SUBJECT``) it takes the subject's marking; a marking
+    at least as strict (handling C for a P subject, a compartment for a subject in none) is kept;
+    a wider one is refused, naming the field, never silently replaced.
     """
     require_role(actor, *ASSESSORS, action="record threats")
     if actor.organisation_id is None:
@@ -152,10 +157,13 @@ def threat_create(
     if isinstance(subject, OCG):
         title = title.strip() or subject.name
         theme = theme or subject.theme
-        handling, conditions, compartment = subject.handling, subject.conditions, subject.compartment
     elif isinstance(subject, PriorityIndividual):
         title = title.strip() or f"Priority Individual {short_entity_id(subject.entity_id)}"
-        handling, conditions, compartment = subject.handling, subject.conditions, subject.compartment
+    if subject is not None:
+        handling, conditions, chosen = _subject_marking(subject, handling, conditions, compartment, problems)
+    else:
+        handling = handling or Handling.P
+        chosen = None if isinstance(compartment, str) else compartment
     if not title.strip():
         problems["title"] = ["Give the threat a title"]
     elif len(title.strip()) > 200:
@@ -185,7 +193,7 @@ def threat_create(
             owner_id=actor.organisation_id,
             handling=handling,
             conditions=conditions.strip(),
-            compartment=compartment,
+            compartment=chosen,
             kind=kind,
             ocg=ocg if kind == ThreatKind.OCG else None,
             individual=individual if kind == ThreatKind.INDIVIDUAL else None,
@@ -198,6 +206,29 @@ def threat_create(
         _event(threat, EventKind.CREATED, actor)
         audit_record(AuditAction.COLLECTION, actor=actor, obj=threat, detail={"kind": kind, "theme": theme})
     return threat
+
+
+def _subject_marking(
+    subject: OCG | PriorityIndividual,
+    handling: str,
+    conditions: str,
+    compartment: Compartment | str | None,
+    problems: dict[str, list[str]],
+) -> tuple[str, str, Compartment | None]:
+    """The marking of a threat on ``subject``: the subject's, or a stricter one chosen; a wider one
+    is a problem for the field, in words."""
+    what = "group" if isinstance(subject, OCG) else "Priority Individual"
+    chosen = subject.compartment if isinstance(compartment, str) else compartment
+    if chosen != subject.compartment and subject.compartment is not None:
+        problems["compartment"] = [
+            f"This {what} is in the {subject.compartment.name} compartment: its threat must be too"
+        ]
+    handling = handling or subject.handling
+    if handling == Handling.P and subject.handling == Handling.C:
+        problems["handling"] = [f"This {what} is handled C (with conditions): its threat cannot be handled P"]
+    if handling == Handling.C:
+        conditions = conditions.strip() or subject.conditions
+    return handling, conditions, chosen
 
 
 def threat_refresh(threat: Threat) -> None:

@@ -152,7 +152,11 @@ def threat_new(request: HttpRequest) -> HttpResponse:
                 else None
             )
             compartment = (
-                Compartment.objects.filter(slug=data["compartment"]).first() if data["compartment"] else None
+                services.AS_SUBJECT
+                if data["compartment"] == services.AS_SUBJECT
+                else Compartment.objects.filter(slug=data["compartment"]).first()
+                if data["compartment"]
+                else None
             )
             threat = services.threat_create(
                 actor=user,

@@ -8,7 +8,7 @@ import mimetypes
 import secrets
 import time
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -327,13 +327,25 @@ def _hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def token_lifetime() -> timedelta | None:
+    """How long a token lasts (SOCMAP_TOKEN_DAYS; None when configured never to expire, local use only)."""
+    days = int(settings.SOCMAP_TOKEN_DAYS)
+    return timedelta(days=days) if days > 0 else None
+
+
 def token_create(*, actor: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
-    """Mint a personal API token. The secret is returned once and never stored."""
+    """Mint a personal API token, expiring after SOCMAP_TOKEN_DAYS unless an earlier time is given.
+
+    The secret is returned once and never stored."""
     name = name.strip()
     if not name:
         raise InvalidInput("Name the token so you can recognise it later", fields={"name": ["Enter a name"]})
     if len(name) > 100:
         raise InvalidInput("The token's name is too long", fields={"name": ["Use 100 characters or fewer"]})
+    lifetime = token_lifetime()
+    if lifetime is not None:
+        latest = timezone.now() + lifetime
+        expires_at = min(expires_at, latest) if expires_at else latest
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
@@ -368,7 +380,11 @@ def token_authenticate(raw: str) -> User | None:
     if token is None or not hmac.compare_digest(token.hashed, _hash_token(raw.strip())):
         return None
     now = timezone.now()
-    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+    expires_at = token.expires_at
+    lifetime = token_lifetime()
+    if expires_at is None and lifetime is not None:
+        expires_at = token.created_at + lifetime  # a token made before tokens expired
+    if token.revoked_at is not None or (expires_at is not None and expires_at <= now):
         return None
     if not token.user.is_active:
         return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -139,8 +141,29 @@ def _identifier_match(value: str, label: str) -> Q:
         return Q(identifier__iexact=wanted)
 
 
+_BIRTH_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_LIMITS = {"name": 200, "birth_date": 10, "postcode": 10, "phone": 30, "vrm": 12}
+
+
+def query_check(query: PersonQuery) -> None:
+    """Refuse a search the API or a page could not have meant: a control character (a NUL matched
+    every phone), a value too long for its field, a date of birth that is not YYYY[-MM[-DD]]."""
+    problems: dict[str, list[str]] = {}
+    for name, limit in _LIMITS.items():
+        value: str = getattr(query, name)
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+            problems[name] = ["Remove the control characters: type letters, digits and spaces only"]
+        elif len(value) > limit:
+            problems[name] = [f"Use {limit} characters or fewer"]
+    if "birth_date" not in problems and query.birth_date and not _BIRTH_DATE.fullmatch(query.birth_date):
+        problems["birth_date"] = ["Enter a date of birth like 1990-03-27, 1990-03 or 1990"]
+    if problems:
+        raise InvalidInput("The search cannot be run: see the fields", fields=problems)
+
+
 def person_search(*, viewer: User, query: PersonQuery) -> list[Hit]:
     """People by name (typos and word order tolerated), date of birth, postcode, phone or VRM."""
+    query_check(query)
     if query.empty:
         raise InvalidInput(
             "Enter a name, date of birth, postcode, phone number or registration",

@@ -325,4 +325,11 @@ def runs(request: HttpRequest) -> HttpResponse:
         run_analysis.enqueue(user.pk)
         messages.success(request, "Network analysis started: refresh this page to see it finish")
         return redirect("network:runs")
-    return render(request, "network/runs.html", {"runs": selectors.run_list()[:50], "json": json})
+    # A run reads the whole region's links: its totals are the region's, so only an organisation that
+    # sees the region (the ROCU, a national agency) is shown them; a force sees when runs happened.
+    regional = user.organisation is not None and user.organisation.kind in ("rocu", "national")
+    return render(
+        request,
+        "network/runs.html",
+        {"runs": selectors.run_list()[:50], "json": json, "regional": regional},
+    )
