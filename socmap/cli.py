@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from socmap.console import escape, plain
 from socmap.errors import SocmapError
 
 app = typer.Typer(
@@ -49,7 +49,7 @@ def guarded(fn: Callable[[], T]) -> T:
         return fn()
     except (SocmapError, ImproperlyConfigured) as exc:
         _settle_refusal(exc)
-        err.print(f"[bold red]socmap:[/] {exc}", highlight=False)
+        err.print(f"[bold red]socmap:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(code=2) from exc
 
 
@@ -100,7 +100,9 @@ def migrate() -> None:
             )
         else:
             _manage("migrate", "--no-input")
-        console.print(f"[green]Database ready[/] ({connection.vendor}: {connection.settings_dict['NAME']})")
+        console.print(
+            f"[green]Database ready[/] ({connection.vendor}: {escape(str(connection.settings_dict['NAME']))})"
+        )
         _report_roles()
 
     guarded(run)
@@ -201,7 +203,7 @@ def create_org(
         from socmap.apps.core.services import organisation_create
 
         org = organisation_create(actor=None, name=name, kind=kind, partner_type=partner_type, code=code)
-        console.print(f"[green]Created[/] {org.name} ({org.get_kind_display()})")
+        console.print(f"[green]Created[/] {escape(org.name)} ({org.get_kind_display()})")
 
     guarded(run)
 
@@ -278,7 +280,7 @@ def demo(
             build_demo_intel(
                 size=size,
                 on_file=lambda name: progress.update(
-                    task, description=f"Ingesting {name}", completed=0, total=None
+                    task, description=f"Ingesting {escape(name)}", completed=0, total=None
                 ),
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
@@ -298,7 +300,7 @@ def demo(
     table.add_column("Role")
     table.add_column("Organisation")
     for login in logins:
-        table.add_row(login.username, login.role, login.organisation)
+        table.add_row(plain(login.username), plain(login.role), plain(login.organisation))
     console.print(table)
     console.print(f"Every demo user's password is [bold]{logins[0].password}[/]", highlight=False)
     if serve_after:
@@ -344,13 +346,13 @@ def synth(
             return generate(config, out_dir=out, force=force, progress=report)
 
     result = guarded(run)
-    table = Table(title=f"Synthetic South West region in {out}")
+    table = Table(title=plain(f"Synthetic South West region in {out}"))
     table.add_column("File")
     table.add_column("Rows", justify="right")
     for path, _sha, rows in result.files:  # type: ignore[attr-defined]
-        table.add_row(str(path), f"{rows:,}")
+        table.add_row(plain(path), f"{rows:,}")
     console.print(table)
-    console.print(f"Ground truth and manifest: {result.manifest_path}", highlight=False)  # type: ignore[attr-defined]
+    console.print(plain(f"Ground truth and manifest: {result.manifest_path}"), highlight=False)  # type: ignore[attr-defined]
 
 
 inspections_app = typer.Typer(help="Inspection findings and improvement plans.", no_args_is_help=True)
@@ -493,7 +495,9 @@ def ingest(
                     actor=actor, source=src, path=path.resolve(), file_name=path.name
                 )
                 if start.duplicate:
-                    console.print(f"[yellow]{path.name}[/]: already ingested (same content); nothing added")
+                    console.print(
+                        f"[yellow]{escape(path.name)}[/]: already ingested (same content); nothing added"
+                    )
                     continue
                 columns = (TextColumn(path.name), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
                 with Progress(*columns, console=console) as progress:
@@ -507,7 +511,7 @@ def ingest(
                     batch = services.batch_run(batch_id=start.batch.pk, progress=report)
             except SocmapError as exc:
                 failures += 1
-                err.print(f"[red]{path.name}: refused[/] – {exc}", highlight=False)
+                err.print(f"[red]{escape(path.name)}: refused[/] – {escape(str(exc))}", highlight=False)
                 continue
             console.print(
                 f"[green]{path.name}[/]: {batch.rows_done:,} rows, {batch.records_new:,} new records, "
@@ -549,7 +553,7 @@ def resolve_run(
 
     result = guarded(run)
     if result.status != "done":
-        err.print(f"[red]Resolution failed[/] – {result.message}", highlight=False)
+        err.print(f"[red]Resolution failed[/] – {escape(result.message)}", highlight=False)
         raise typer.Exit(code=1)
     console.print(
         f"[green]{result.get_kind_display()}[/]: {result.records:,} person records "
@@ -654,7 +658,7 @@ def network_run(
 
     result = guarded(run)
     if result.status != "done":
-        err.print(f"[red]Network analysis failed[/] – {result.message}", highlight=False)
+        err.print(f"[red]Network analysis failed[/] – {escape(result.message)}", highlight=False)
         raise typer.Exit(code=1)
     console.print(
         f"[green]Analysis {result.pk}[/]: {result.links_read:,} links, {result.nodes:,} people, "
@@ -663,7 +667,10 @@ def network_run(
         highlight=False,
     )
     for schema, count in result.unmapped.items():
-        err.print(f"[yellow]Not used:[/] {count:,} {schema} links (not in the link mapping)", highlight=False)
+        err.print(
+            f"[yellow]Not used:[/] {count:,} {escape(schema)} links (not in the link mapping)",
+            highlight=False,
+        )
 
 
 @network_app.command("evaluate")
@@ -709,21 +716,21 @@ def assess_model_check(
     from socmap.engines import assess
 
     model = guarded(lambda: assess.load_scoring_model(file or assess.DEFAULT_MODEL))
-    table = Table(title=f"{model.title} ({model.label}, sha256 {model.sha256[:12]}…)")
+    table = Table(title=plain(f"{model.title} ({model.label}, sha256 {model.sha256[:12]}…)"))
     for column in ("Dimension", "Group", "Weight", "Scale"):
         table.add_column(column)
     for dim in model.dimensions.values():
         role = " (multiplier)" if dim.key == model.combine.multiplier else ""
         table.add_row(
-            dim.label,
-            model.groups.get(dim.group, dim.group) + role,
+            plain(dim.label),
+            plain(model.groups.get(dim.group, dim.group) + role),
             str(dim.weight),
             f"{dim.lowest}–{dim.highest}",
         )
     console.print(table)
     bands = "; ".join(f"{b.label} (tier {b.tier}) from {b.lower}" for b in reversed(model.bands))
-    console.print(f"Scores {model.min_score}–{model.max_score}. Bands: {bands}", highlight=False)
-    console.print(f"[green]{model.file} is a valid scoring model[/]", highlight=False)
+    console.print(plain(f"Scores {model.min_score}–{model.max_score}. Bands: {bands}"), highlight=False)
+    console.print(f"[green]{escape(str(model.file))} is a valid scoring model[/]", highlight=False)
 
 
 @assess_app.command("list")
@@ -752,9 +759,9 @@ def assess_list(
     for rank, t in enumerate(page.items, start=1):
         table.add_row(
             str(rank) if t.score is not None else "",
-            t.title,
+            plain(t.title),
             t.get_theme_display(),
-            t.owner.name,
+            plain(t.owner.name),
             f"{t.score.normalize():f}" if t.score is not None else "",
             t.band_label,
             t.get_status_display(),
@@ -779,7 +786,7 @@ def assess_rescore(
         return model, selectors.rescore_compare(viewer=_acting_as(as_user), model=model)
 
     model, rows = guarded(run)
-    table = Table(title=f"Standing scores against {model.label} (stored scores are not changed)")
+    table = Table(title=plain(f"Standing scores against {model.label} (stored scores are not changed)"))
     for column in (
         "Threat",
         "Version",
@@ -790,17 +797,17 @@ def assess_rescore(
         "Band",
         "Note",
     ):
-        table.add_column(column)
+        table.add_column(escape(column))
     for r in rows:
         table.add_row(
-            r.threat.title,
+            plain(r.threat.title),
             str(r.version),
-            r.old_model,
+            plain(r.old_model),
             f"{r.old_score.normalize():f}" if r.old_score else "",
-            r.old_band,
+            plain(r.old_band),
             f"{r.new_score.normalize():f}" if r.new_score is not None else "",
-            r.new_band,
-            r.note,
+            plain(r.new_band),
+            plain(r.note),
         )
     console.print(table)
     moved = sum(1 for r in rows if r.note.startswith("moves"))
