@@ -870,14 +870,16 @@ def tasking_allocate(
         console.print_json(json.dumps(body))
         raise typer.Exit(code=0 if result.status == "done" else 3)
     if result.status != "done":
-        err.print(f"[bold red]Constraints in conflict:[/] {result.explanation}", highlight=False)
+        err.print(f"[bold red]Constraints in conflict:[/] {escape(result.explanation)}", highlight=False)
         for c in result.conflicts:
-            err.print(f"  - {c['words']}", highlight=False)
+            err.print(plain(f"  - {c['words']}"), highlight=False)
         raise typer.Exit(code=3)
     console.print(
-        f"{result.period.name}: {result.funded} of {result.bids} bids funded; threat reduction "
-        f"{result.objective:,.1f} (greedy highest score first: {result.greedy_objective:,.1f}); "
-        f"{result.explanation}",
+        plain(
+            f"{result.period.name}: {result.funded} of {result.bids} bids funded; threat reduction "
+            f"{result.objective:,.1f} (greedy highest score first: {result.greedy_objective:,.1f}); "
+            f"{result.explanation}"
+        ),
         highlight=False,
     )
     shares = Table(title="Each force's share")
@@ -885,8 +887,8 @@ def tasking_allocate(
         shares.add_column(column)
     for s in result.shares:
         shares.add_row(
-            s["label"], f"{s['hours']:,.0f}", f"{s['share']:.0%}", f"{s['share_of_threat']:.0%}",
-            "yes" if s["within_bounds"] else "no", s["note"],
+            plain(s["label"]), f"{s['hours']:,.0f}", f"{s['share']:.0%}", f"{s['share_of_threat']:.0%}",
+            "yes" if s["within_bounds"] else "no", plain(s["note"]),
         )  # fmt: skip
     console.print(shares)
     table = Table(title="Decisions")
@@ -895,7 +897,7 @@ def tasking_allocate(
     for d in decisions:
         weeks = f"{d.first_week:%-d %b} to {d.last_week:%-d %b %Y}" if d.funded and d.first_week else ""
         decided = "Funded" if d.funded else "Not funded"
-        table.add_row(d.bid.reference, d.bid.owner.name, decided, weeks, d.reason)
+        table.add_row(plain(d.bid.reference), plain(d.bid.owner.name), decided, weeks, plain(d.reason))
     console.print(table)
 
 
@@ -916,11 +918,13 @@ def tasking_capabilities(
         return load_capabilities(path)
 
     register = guarded(run)
-    table = Table(title=f"{register.file}: {len(register.capabilities)} capabilities")
+    table = Table(title=plain(f"{register.file}: {len(register.capabilities)} capabilities"))
     for column in ("Key", "Capability", "Owner", "Unit", "A week", "Minimum weeks"):
         table.add_column(column)
     for c in register.capabilities:
-        table.add_row(c.key, c.label, c.owner, c.unit, f"{c.per_week:g}", str(c.min_weeks))
+        table.add_row(
+            plain(c.key), plain(c.label), plain(c.owner), plain(c.unit), f"{c.per_week:g}", str(c.min_weeks)
+        )
     console.print(table)
 
 
