@@ -4,8 +4,17 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# Property tests: a bounded number of cases, and no deadline or speed check, since the machines
+# that run them are shared and their speed varies.
+hypothesis_settings.register_profile(
+    "socmap", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("socmap")
 
 
 @pytest.fixture(autouse=True)

@@ -50,9 +50,9 @@ def test_a_threat_title_with_brackets_is_listed_as_written(analyst: object) -> N
     services.threat_create(
         actor=analyst,  # type: ignore[arg-type]
         kind="thematic",
-        title="[bold]County[/bold] lines [/comment]",
+        title="[b]C[/b] [/x]",
         theme="county_lines",
     )
-    result = runner.invoke(app, ["assess", "list", "--as", "analyst"], env={"COLUMNS": "300"})
+    result = runner.invoke(app, ["assess", "list", "--as", "analyst"])
     assert result.exit_code == 0, result.output
-    assert "[bold]County[/bold] lines [/comment]" in result.output
+    assert "[b]C[/b]" in result.output and "[/x]" in result.output  # the cell may wrap
