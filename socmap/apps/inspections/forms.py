@@ -40,6 +40,7 @@ class MultipleFileField(forms.FileField):
 
 
 MAX_FILES = 100  # Django refuses more files in one request (DATA_UPLOAD_MAX_NUMBER_FILES)
+MAX_TOTAL_BYTES = 20_000_000  # a page is a few kilobytes: more than this at once is not a register
 
 
 class ImportForm(forms.Form):
@@ -65,8 +66,16 @@ class ImportForm(forms.Form):
         data = super().clean() or {}
         if not data.get("pages") and not (data.get("text") or "").strip():
             self.add_error("pages", "Choose a file or paste the page text")
-        if len(data.get("pages") or []) > MAX_FILES:
+        pages = data.get("pages") or []
+        if len(pages) > MAX_FILES:
             self.add_error("pages", f"Choose at most {MAX_FILES} files at once")
+        total = sum(page.size or 0 for page in pages)
+        if total > MAX_TOTAL_BYTES:
+            self.add_error(
+                "pages",
+                f"The files come to {total // 1_000_000:,} MB; "
+                f"import at most {MAX_TOTAL_BYTES // 1_000_000} MB at once",
+            )
         return data
 
 

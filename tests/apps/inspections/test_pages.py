@@ -228,3 +228,15 @@ def test_the_findings_export_names_the_national_finding_a_force_tracks(
     header, row = body.splitlines()[:2]
     assert header.split(",")[5] == "made_to_every_force"
     assert row.split(",")[5] == "4822"
+
+
+@pytest.mark.django_db
+def test_the_import_page_bounds_what_one_upload_may_hold(lead: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socmap.apps.inspections import forms
+
+    monkeypatch.setattr(forms, "MAX_TOTAL_BYTES", 2_000_000)  # two pages of 1.5 MB are over a 2 MB bound
+    pages = [upload("a.txt", b"x" * 1_500_000), upload("b.txt", b"y" * 1_500_000)]
+    response = signed_in(lead).post("/inspections/import/", {"pages": pages})
+    assert response.status_code == 400
+    assert "import at most 2 MB at once" in response.content.decode()
+    assert not Finding.objects.exists()
