@@ -375,8 +375,7 @@ def inspections_import(
 
     Exits 0 when every file was imported or already held, 1 when any file was refused.
     """
-    from rich.markup import escape
-    from rich.text import Text
+    from socmap.console import markup
 
     def run() -> list[Any]:
         _django()
@@ -406,22 +405,28 @@ def inspections_import(
             return read
 
         outcomes = finding_import_files(actor=actor, files=[(p.name, reader(p)) for p in pages], subject=org)
-        table = Table(title=f"{len(outcomes)} files imported as {user}")
+        table = Table(title=plain(f"{len(outcomes)} files imported as {user}"))
         for column in ("File", "Result", "Details"):
             table.add_column(column)
         for outcome in outcomes:
             # File names, page text quoted in diagnostics and names from the database are data, never
             # Rich markup: a page quoting "[/comment]" must print as written.
-            name = escape(outcome.name)
             if outcome.result is None:
-                err.print(f"[red]{name}: refused[/] – {escape(outcome.reason)}", highlight=False)
+                err.print(markup("[red]{name}: refused[/] – {why}", name=outcome.name, why=outcome.reason))
             else:
-                colour = "green" if outcome.outcome == "imported" else "cyan"
-                console.print(f"[{colour}]{name}[/]: {escape(outcome_summary(outcome))}", highlight=False)
+                template = (
+                    "[green]{name}[/]: {what}" if outcome.outcome == "imported" else "[cyan]{name}[/]: {what}"
+                )
+                console.print(
+                    markup(template, name=outcome.name, what=outcome_summary(outcome)), highlight=False
+                )
                 for d in outcome.result.parsed.diagnostics:
-                    console.print(f"  [yellow]{d.severity}[/] {d.code}: {escape(d.message)}", highlight=False)
+                    said = "  [yellow]{severity}[/] {code}: {message}"
+                    console.print(
+                        markup(said, severity=d.severity, code=d.code, message=d.message), highlight=False
+                    )
             table.add_row(
-                Text(outcome.name), Text(OUTCOME_WORDS[outcome.outcome]), Text(outcome_summary(outcome))
+                plain(outcome.name), plain(OUTCOME_WORDS[outcome.outcome]), plain(outcome_summary(outcome))
             )
         console.print(table)
         return outcomes
@@ -450,7 +455,7 @@ def inspections_withdraw(
     user: str = typer.Option(..., "--as", help="Username to withdraw as (recorded in the audit log)"),
 ) -> None:
     """Withdraw a finding imported by mistake: it is kept, marked withdrawn with the reason."""
-    from rich.markup import escape
+    from socmap.console import markup
 
     def run() -> str:
         _django()
@@ -467,7 +472,7 @@ def inspections_withdraw(
         return f"{finding.get_kind_display().lower()} {finding.reference} ({finding.subject.name})"
 
     what = guarded(run)
-    console.print(f"[green]Withdrawn[/] {escape(what)}", highlight=False)
+    console.print(markup("[green]Withdrawn[/] {what}", what=what), highlight=False)
 
 
 @app.command()

@@ -108,7 +108,10 @@ def finding_find(*, viewer: User, reference: str, subject: str = "") -> Finding:
     qs = qs.filter(subject__slug=subject) if subject else qs.filter(subject_id=viewer.organisation_id)
     finding: Finding | None = qs.first()
     if finding is None:
-        raise NotVisible(f"No finding {reference!r} about {subject or 'your organisation'}")
+        raise refuse(
+            viewer, f"No finding {reference!r} about {subject or 'your organisation'}",
+            object_type="inspections.finding", object_id=reference,
+        )  # fmt: skip
     return finding
 
 
@@ -147,7 +150,7 @@ def subject_get(*, viewer: User, slug: str) -> Organisation:
 
 def _national_viewer(viewer: User) -> None:
     if not getattr(viewer, "is_authenticated", False) or viewer.organisation_id is None:
-        raise NotVisible("No such national finding")
+        raise refuse(viewer, "No such national finding", object_type="inspections.nationalfinding")
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,10 @@ def national_find(*, viewer: User, reference: str) -> NationalFinding:
     _national_viewer(viewer)
     national = NationalFinding.objects.filter(reference=reference).first()
     if national is None:
-        raise NotVisible(f"No national finding {reference!r}")
+        raise refuse(
+            viewer, f"No national finding {reference!r}", object_type="inspections.nationalfinding",
+            object_id=reference,
+        )  # fmt: skip
     return national
 
 
@@ -196,7 +202,10 @@ def national_get(*, viewer: User, national_id: int) -> tuple[NationalFinding, li
         .first()
     )
     if national is None:
-        raise NotVisible("No such national finding")
+        raise refuse(
+            viewer, "No such national finding", object_type="inspections.nationalfinding",
+            object_id=str(national_id),
+        )  # fmt: skip
     tracks = list(
         filter_visible(Finding.objects.select_related("subject"), viewer)
         .filter(national=national, withdrawn_at__isnull=True)

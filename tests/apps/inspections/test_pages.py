@@ -240,3 +240,43 @@ def test_the_import_page_bounds_what_one_upload_may_hold(lead: User, monkeypatch
     assert response.status_code == 400
     assert "import at most 2 MB at once" in response.content.decode()
     assert not Finding.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_refusal_on_the_new_routes_is_logged_once(
+    lead: User, seeded: Finding, glos: Organisation
+) -> None:
+    avon = factories.organisation("force", name="Avon and Somerset Constabulary")
+    factories.agreement(glos, avon)  # Avon sees Gloucestershire's general findings
+    avon_lead = factories.user(avon, "improvement_lead")
+    national = services.finding_import(actor=lead, data=page("national_every_force.txt"), source="n").national
+    assert national is not None
+    routes = [
+        ("POST", f"/inspections/findings/{seeded.pk}/withdraw/", {"reason": "Not theirs"}, 403),
+        ("POST", f"/api/v1/inspections/findings/{seeded.pk}/withdraw", {"reason": "Not theirs"}, 403),
+        ("POST", "/inspections/findings/999999/withdraw/", {"reason": "x"}, 404),
+        ("GET", "/inspections/national/999999/", {}, 404),
+        ("GET", "/api/v1/inspections/national/999999", {}, 404),
+        ("POST", "/inspections/national/999999/track/", {}, 404),
+        ("POST", f"/inspections/national/{national.pk}/withdraw/", {"reason": "Not theirs"}, 403),
+        ("POST", f"/api/v1/inspections/national/{national.pk}/withdraw", {"reason": "Not theirs"}, 403),
+    ]
+    client = signed_in(avon_lead)
+    unlogged = []
+    for method, path, data, status in routes:
+        if method == "GET":
+            response = client.get(path)
+        elif path.startswith("/api/"):
+            response = client.post(path, data, content_type="application/json")
+        else:
+            response = client.post(path, data)
+        assert response.status_code == status, (path, response.status_code)
+        events = AuditEvent.objects.filter(
+            action=AuditAction.PERMISSION_DENIED, request_id=response["X-Request-ID"]
+        )
+        if events.count() != 1:
+            unlogged.append(f"{method} {path}: {events.count()}")
+    assert not unlogged, unlogged
+    seeded.refresh_from_db()
+    national.refresh_from_db()
+    assert seeded.withdrawn_at is None and national.withdrawn_at is None

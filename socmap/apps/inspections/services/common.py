@@ -7,11 +7,10 @@ from typing import NoReturn
 
 from django.db.models import Max, Model
 
-from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Role, User
+from socmap.apps.core.models import Role, User
+from socmap.apps.core.refusal import refuse as core_refuse
 from socmap.apps.inspections.models import Finding, FindingEvent, NationalFinding
 from socmap.engines.inspections import ParsedFinding, TimelineEvent
-from socmap.errors import NotAllowed
 
 MANAGERS = (Role.IMPROVEMENT_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR)
 
@@ -19,9 +18,8 @@ Timelined = Finding | NationalFinding
 
 
 def refuse(actor: User, obj: Model, message: str) -> NoReturn:
-    """Refuse an act on ``obj`` and log the refusal (call it outside the act's transaction)."""
-    audit_record(AuditAction.PERMISSION_DENIED, actor=actor, obj=obj, detail={"reason": message})
-    raise NotAllowed(message)
+    """Refuse an act the actor may know about (``NotAllowed``), through socmap's one refusal function."""
+    raise core_refuse(actor, message, hidden=False, obj=obj)
 
 
 def diagnostics_of(parsed: ParsedFinding) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Role, User
+from socmap.apps.core.refusal import refuse as core_refuse
 from socmap.apps.core.services import require_role
 from socmap.apps.core.visibility import can_see
 from socmap.apps.inspections.models import Finding, FindingEvent, NationalFinding
@@ -22,7 +23,7 @@ from socmap.apps.inspections.services.common import (
     refuse,
     status_refresh,
 )
-from socmap.errors import Conflict, InvalidInput, NotVisible
+from socmap.errors import Conflict, InvalidInput
 
 REASON_MAX = 2000
 
@@ -33,7 +34,7 @@ def finding_event_add(
     """A user records a status change or comment on a finding (for example one recommendation's)."""
     require_role(actor, *MANAGERS, action="update findings")
     if not can_see(actor, finding):
-        raise NotVisible("No such finding")
+        raise core_refuse(actor, "No such finding", obj=finding)
     status = status.strip().lower().replace(" ", "-")
     if not status and not comment.strip():
         raise InvalidInput(
@@ -114,7 +115,7 @@ def finding_withdraw(*, actor: User, finding: Finding, reason: str) -> Finding:
     """
     require_role(actor, *MANAGERS, action="withdraw findings")
     if not can_see(actor, finding):
-        raise NotVisible("No such finding")
+        raise core_refuse(actor, "No such finding", obj=finding)
     if finding.owner_id != actor.organisation_id:
         refuse(actor, finding, "You can withdraw findings about your own organisation only")
     reason = _reason(reason)
