@@ -318,6 +318,12 @@ def synth(
         [], "--rate", help="Noise rate NAME=VALUE, e.g. --rate typo=0.1 (repeatable)"
     ),
     force: bool = typer.Option(False, "--force", help="Write into a folder that is not empty"),
+    groups: str = typer.Option(
+        "standard",
+        "--groups",
+        help="Planted group sizes: standard (5-40), wide (3-150, heavy-tailed) or families "
+        "(wide, with large groups run as families of crews)",
+    ),
 ) -> None:
     """Generate the synthetic South West region: noisy multi-source intelligence with its ground truth."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -334,7 +340,7 @@ def synth(
                     f"--rate {item!r}: write NAME=VALUE, e.g. typo=0.05", fields={"rate": [item]}
                 )
             rates[name.strip()] = value.strip()
-        config = SynthConfig.from_cli(seed, size, rates)
+        config = SynthConfig.from_cli(seed, size, rates, group_sizes=groups)
         config.validate(out, force=force)  # before the progress bar, so bad input prints only its message
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:

@@ -35,11 +35,12 @@ from socmap.engines.network.types import (
     ProposalResult,
     ProposedGroup,
     ProposedIndividual,
+    ProposedSubgroup,
     RoleSuggestion,
     Subgraph,
 )
 
-ENGINE_VERSION = "2"  # 2: period-aware projection, associates, offender-share waiver
+ENGINE_VERSION = "3"  # 3: pieces joined by tie share, sub-groups, scale-free weights
 
 __all__ = [
     "ENGINE_VERSION",
@@ -56,6 +57,7 @@ __all__ = [
     "ProposalResult",
     "ProposedGroup",
     "ProposedIndividual",
+    "ProposedSubgroup",
     "RoleSuggestion",
     "Subgraph",
     "build_graph",

@@ -1,10 +1,11 @@
-"""Community detection with igraph's own Leiden (20x faster than leidenalg at 1M nodes).
+"""Community detection: socmap's partition (``hierarchy.py``) and the references it is measured against.
 
-The default objective is CPM, not modularity: modularity's resolution limit glues small groups
-(10-50 people) together on a large graph even when each is dense, while CPM's threshold is local.
-CPM's resolution is a weight density: a community is kept together when its members are linked by
-more than ``resolution`` weight per pair on average. The default was chosen by evaluation on the
-synthetic region (see ``socmap/model/network.yaml`` and ``bench/network.py``).
+The default, ``joined``, cuts the graph into dense pieces with Leiden CPM at a resolution relative to
+the mean link weight, joins pieces whose ties are a real share of their link weight and more than
+random mixing would give, and partitions every large group again within itself for its sub-groups
+(crews, cells). ``cpm``, ``modularity`` and ``infomap`` are kept as references and for analysts who
+want them: the benchmark set (``bench/network.py``) compares all of them with networkx Louvain, and
+``socmap/model/network.yaml`` records the choice and why.
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import igraph
 import numpy as np
 
-from socmap.engines.network.config import OBJECTIVES
-from socmap.engines.network.types import CommunityResult, NetworkGraph
+from socmap.engines.network import hierarchy
+from socmap.engines.network.config import METHODS
+from socmap.engines.network.types import CommunityConfig, CommunityResult, NetworkGraph
 from socmap.errors import InvalidInput
+
+LABELS = {
+    "joined": "Leiden CPM pieces joined by their share of ties",
+    "cpm": "Leiden CPM",
+    "modularity": "Leiden modularity",
+    "infomap": "Infomap",
+}
 
 
 def leiden(
@@ -50,6 +60,18 @@ def leiden(
     return list(clustering.membership)
 
 
+def infomap_membership(n: int, ends: np.ndarray, weights: np.ndarray, seed: int) -> list[int]:
+    """Two-level Infomap (one trial, seeded): modules of the map equation, a label per vertex."""
+    import infomap  # only this method needs it
+
+    engine = infomap.Infomap(two_level=True, silent=True, seed=seed, num_trials=1)
+    engine.add_nodes(range(n))
+    for (a, b), w in zip(ends.tolist(), weights.tolist(), strict=True):
+        engine.add_link(a, b, w)
+    modules = engine.run().modules()
+    return [int(modules.get(v, -1 - v)) for v in range(n)]
+
+
 def detect_communities(
     graph: NetworkGraph,
     objective: str | None = None,
@@ -57,76 +79,106 @@ def detect_communities(
     seed: int | None = None,
     n_iterations: int | None = None,
 ) -> CommunityResult:
-    """Partition the analysis graph; arguments left None come from the configuration."""
+    """Partition the analysis graph; arguments left None come from the configuration.
+
+    ``objective`` names the method (``joined``, ``cpm``, ``modularity``, ``infomap``); for ``joined``
+    and ``cpm`` the resolution is a share of the mean link weight, so it means the same whatever
+    scale the weights have.
+    """
     cfg = graph.config.communities
-    objective = (objective or cfg.objective).lower()
-    if objective not in OBJECTIVES:
+    method = (objective or cfg.method).lower()
+    if method not in METHODS:
         raise InvalidInput(
-            f"Unknown objective {objective!r}; use one of {', '.join(OBJECTIVES)}.",
-            fields={"objective": ["Unknown objective."]},
+            f"Unknown method {method!r}; use one of {', '.join(METHODS)}.",
+            fields={"objective": ["Unknown method."]},
         )
-    resolution = cfg.resolution if resolution is None else float(resolution)
+    if resolution is None:
+        resolution = cfg.resolution if method != "modularity" else 1.0
+    resolution = float(resolution)
     if resolution < 0:
         raise InvalidInput("The resolution must not be negative.", fields={"resolution": ["Negative."]})
     seed = cfg.seed if seed is None else seed
     iterations = cfg.n_iterations if n_iterations is None else n_iterations
+    params = hierarchy.JoinParameters(
+        resolution=resolution,
+        join_share=cfg.join_share,
+        attach_share=cfg.attach_share,
+        null_factor=cfg.null_factor,
+        seed=seed,
+        n_iterations=iterations,
+    )
     g = graph.graph
+    n = g.vcount()
+    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    weights = np.asarray(g.es["weight"], dtype=float) if g.ecount() else np.zeros(0)
     started = time.perf_counter()
-    membership = leiden(g, objective=objective, resolution=resolution, seed=seed, n_iterations=iterations)
     note = ""
-    if cfg.split_above and objective == "cpm":
-        membership, split = split_oversized(g, membership, cfg.split_above, resolution=resolution, seed=seed)
-        if split:
-            note = f" {split} of more than {cfg.split_above} people partitioned again within themselves."
+    subs: dict[int, list[np.ndarray]] = {}
+    if method == "joined":
+        membership = hierarchy.partition(n, ends, weights, params)
+        membership, subs, note = _subgroups_and_split(membership, ends, weights, params, cfg)
+    elif method == "cpm":
+        w = hierarchy.normalised(weights)
+        membership = hierarchy.leiden_cpm(n, ends, w, resolution, seed, iterations)
+    elif method == "modularity":
+        scaled = g.copy()
+        scaled.es["weight"] = hierarchy.normalised(weights).tolist()
+        membership = np.asarray(
+            leiden(scaled, objective="modularity", resolution=resolution, seed=seed, n_iterations=iterations)
+        )
+    else:
+        membership = np.asarray(infomap_membership(n, ends, hierarchy.normalised(weights), seed))
     seconds = time.perf_counter() - started
     return community_result(
-        graph, membership, objective=objective, resolution=resolution, seed=seed, seconds=seconds, note=note
+        graph,
+        membership.tolist(),
+        objective=method,
+        resolution=resolution,
+        seed=seed,
+        seconds=seconds,
+        method=LABELS[method],
+        note=note,
+        subgroups=subs,
     )
 
 
-def split_oversized(
-    g: igraph.Graph, membership: Sequence[int], limit: int, *, resolution: float, seed: int
-) -> tuple[list[int], int]:
-    """Partition again, within itself, every community of more than ``limit`` members.
-
-    One resolution cannot suit every part of a regional graph: where groups that once worked
-    together (a split, a merger) or share a few fixers are tied by old links, CPM keeps them as one
-    community too large to be a group, and the proposal tests would reject it whole. Each such
-    community is re-run alone at double the resolution, doubling until it falls apart (at most
-    ten times); a part still too large is split again. Returns the new membership and how many
-    communities were split.
-    """
-    out = list(membership)
-    next_label = max(out, default=-1) + 1
-    members: dict[int, list[int]] = defaultdict(list)
-    for vid, c in enumerate(out):
-        members[c].append(vid)
-    queue = sorted(c for c, vids in members.items() if len(vids) > limit)
-    split = 0
-    while queue:
-        vids = members.pop(queue.pop(0))
-        sub = g.induced_subgraph(vids)
-        parts: dict[int, list[int]] = {}
-        level = resolution
-        for _ in range(10):
-            level *= 2
-            found = leiden(sub, objective="cpm", resolution=level, seed=seed, n_iterations=-1)
-            if len(set(found)) > 1:
-                parts = defaultdict(list)
-                for local, c in enumerate(found):
-                    parts[c].append(vids[local])
-                break
-        if not parts:
-            continue
-        split += 1
-        for part in parts.values():
-            label, next_label = next_label, next_label + 1
-            for vid in part:
-                out[vid] = label
-            members[label] = part
-            if len(part) > limit:
-                queue.append(label)
-    return out, split
+def _subgroups_and_split(
+    membership: np.ndarray,
+    ends: np.ndarray,
+    weights: np.ndarray,
+    params: hierarchy.JoinParameters,
+    cfg: CommunityConfig,
+) -> tuple[np.ndarray, dict[int, list[np.ndarray]], str]:
+    """Sub-groups of the large groups; a group over ``split_above`` is replaced by its sub-groups."""
+    if not cfg.subgroup_min_size:
+        return membership, {}, ""
+    subs = hierarchy.subgroups(
+        membership,
+        ends,
+        weights,
+        params,
+        min_size=cfg.subgroup_min_size,
+        min_members=cfg.subgroup_min_members,
+        cohesion=cfg.subgroup_cohesion,
+    )
+    sizes = np.bincount(membership) if len(membership) else np.zeros(0, dtype=np.int64)
+    split = [c for c in subs if cfg.split_above and sizes[c] > cfg.split_above]
+    if not split:
+        return membership, subs, ""
+    out = membership.copy()
+    label = int(out.max()) + 1
+    for c in split:
+        # The group's people outside every sub-group become people of no group (groups of one).
+        for vid in np.flatnonzero(out == c):
+            out[vid], label = label, label + 1
+        for part in subs.pop(c):
+            out[part] = label
+            label += 1
+    note = (
+        f" {len(split)} group(s) of more than {cfg.split_above} people replaced by their sub-groups"
+        " (the same method applied within each)."
+    )
+    return out, subs, note
 
 
 def community_result(
@@ -139,6 +191,7 @@ def community_result(
     seconds: float = 0.0,
     method: str = "Leiden",
     note: str = "",
+    subgroups: Mapping[int, Sequence[Any]] | None = None,
 ) -> CommunityResult:
     """A ``CommunityResult`` for any partition of the analysis graph (ours, or a reference's).
 
@@ -155,13 +208,25 @@ def community_result(
     renumber = {old: new for new, (old, _) in enumerate(ordered)}
     membership = [renumber[c] for c in membership]
     communities = {renumber[old]: sorted(members) for old, members in ordered}
+    nested = {
+        renumber[old]: [sorted(graph.vertex_id(int(v)) for v in part) for part in parts]
+        for old, parts in (subgroups or {}).items()
+        if old in renumber
+    }
     sizes = [len(m) for m in communities.values()]
     multi = sum(1 for s in sizes if s > 1)
     explanation = (
         f"{method} ({objective}, resolution {resolution:g}, seed {seed}) found {len(communities)} "
         "communities "
         f"({multi} with two or more members, largest {max(sizes) if sizes else 0}) in {seconds:.2f} s; "
-        f"weighted modularity {modularity:.3f}.{note}"
+        f"weighted modularity {modularity:.3f}."
+        + (
+            f" {len(nested)} of them partitioned within themselves into "
+            f"{sum(len(p) for p in nested.values())} sub-groups."
+            if nested
+            else ""
+        )
+        + note
     )
     return CommunityResult(
         membership=membership,
@@ -173,6 +238,7 @@ def community_result(
         modularity=modularity,
         seconds=seconds,
         explanation=explanation,
+        subgroups=nested,
     )
 
 

@@ -20,7 +20,7 @@ from socmap.engines.network.types import (
 from socmap.errors import InvalidInput, InvalidModel
 
 DEFAULT_PATH = pathlib.Path(socmap.model.__file__).parent / "network.yaml"
-OBJECTIVES = ("cpm", "modularity")
+METHODS = ("joined", "cpm", "modularity", "infomap")
 
 _LINK_KEYS = {"weight", "object", "offence", "money", "half_life_days", "aliases", "member_evidence"}
 _TOP_KEYS = {
@@ -132,10 +132,14 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
 
     projection = section("projection")
     com = section("communities")
-    objective = str(com.get("objective", "cpm")).lower()
-    if objective not in OBJECTIVES:
-        add("communities.objective", f"Must be one of {', '.join(OBJECTIVES)}, not {objective!r}.")
-        objective = "cpm"
+    method = str(com.get("method", com.get("objective", "joined"))).lower()
+    if method not in METHODS:
+        add("communities.method", f"Must be one of {', '.join(METHODS)}, not {method!r}.")
+        method = "joined"
+    for share in ("join_share", "attach_share", "subgroup_cohesion"):
+        value = com.get(share)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+            add(f"communities.{share}", f"Is a share of link weight: at most 1, not {value!r}.")
     cen = section("centrality")
     pro = section("proposals")
     themes = pro.get("themes") or []
@@ -156,10 +160,16 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
         max_people_per_object=whole(projection, "max_people_per_object", "projection", 12, minimum=2),
         divide_by_people=bool(projection.get("divide_by_people", True)),
         communities=CommunityConfig(
-            objective=objective,
-            resolution=number(com, "resolution", "communities", 0.2),
+            method=method,
+            resolution=number(com, "resolution", "communities", 0.05),
+            join_share=number(com, "join_share", "communities", 0.05),
+            attach_share=number(com, "attach_share", "communities", 0.5),
+            null_factor=number(com, "null_factor", "communities", 1.0),
             seed=whole(com, "seed", "communities", 1),
-            n_iterations=int(com.get("n_iterations", -1)),
+            n_iterations=int(com.get("n_iterations", 2)),
+            subgroup_min_size=whole(com, "subgroup_min_size", "communities", 40),
+            subgroup_min_members=whole(com, "subgroup_min_members", "communities", 5, minimum=2),
+            subgroup_cohesion=number(com, "subgroup_cohesion", "communities", 0.75),
             split_above=whole(com, "split_above", "communities", 0),
         ),
         centrality=CentralityConfig(
@@ -180,6 +190,8 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             priority_min_offenders_linked=whole(pro, "priority_min_offenders_linked", "proposals", 2),
             max_priority_individuals=whole(pro, "max_priority_individuals", "proposals", 0),
             max_hub_share=number(pro, "max_hub_share", "proposals", 1.0),
+            min_other_evidence_links=whole(pro, "min_other_evidence_links", "proposals", 0),
+            other_evidence_offender_share=number(pro, "other_evidence_offender_share", "proposals", 0.5),
             offender_share_without_offence_links=(
                 None
                 if pro.get("offender_share_without_offence_links") is None

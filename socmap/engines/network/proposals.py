@@ -25,6 +25,7 @@ from socmap.engines.network.types import (
     ProposalResult,
     ProposedGroup,
     ProposedIndividual,
+    ProposedSubgroup,
     RejectedCommunity,
     RoleSuggestion,
 )
@@ -79,6 +80,8 @@ def propose(
     contrib_type = graph.edges["link_type"].to_numpy()[graph.contrib_rows]
     money_types = {k for k, v in link_cfg.items() if v.money}
     offence_types = {k for k, v in link_cfg.items() if v.offence}
+    # Evidence that can carry a group without an offence link: money, and kit shared between members.
+    other_types = {k for k, v in link_cfg.items() if (v.money or v.object) and v.member_evidence}
     non_member_labels = {_label(k) for k, v in link_cfg.items() if not v.member_evidence}
     is_money = np.isin(contrib_type, list(money_types))
     # Edges (person pairs) with at least one offence link behind them.
@@ -155,12 +158,32 @@ def propose(
         else:
             passed.append(f"{offenders} known offenders (at least {cfg.min_offenders})")
         waiver = cfg.offender_share_without_offence_links
+        other = {t: k for t, k in counts_c.items() if t in other_types}
+        carried = ", ".join(
+            f"{k} {_label(t)}" for t, k in sorted(other.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        ties = ", ".join(
+            f"{k} {_label(t)}"
+            for t, k in sorted(counts_c.items(), key=lambda kv: (-kv[1], kv[0]))
+            if link_cfg[t].member_evidence
+        )
         if offence_links >= cfg.min_offence_links:
             passed.append(f"{offence_links} offence links (at least {cfg.min_offence_links})")
         elif waiver is not None and size and offenders / size >= waiver:
             passed.append(
-                f"{offence_links} offence link(s), but {offenders} of the {size} members are known "
-                f"offenders (at least {waiver:.0%})"
+                f"{offence_links} offence link(s), but carried by its known offenders: {offenders} of "
+                f"the {size} members (at least {waiver:.0%}), tied by {ties or 'no links'}"
+            )
+        elif (
+            cfg.min_other_evidence_links
+            and sum(other.values()) >= cfg.min_other_evidence_links
+            and size
+            and offenders / size >= cfg.other_evidence_offender_share
+        ):
+            passed.append(
+                f"{offence_links} offence link(s), but carried by money and shared kit: {carried} "
+                f"links (at least {cfg.min_other_evidence_links}) with {offenders} of the {size} members "
+                f"known offenders (at least {cfg.other_evidence_offender_share:.0%})"
             )
         else:
             failed.append(f"{offence_links} offence link(s), fewer than {cfg.min_offence_links}")
@@ -222,15 +245,19 @@ def propose(
             + "."
             + described_associates
         )
+        members = frozenset(graph.vertex_id(v) for v in vids)
         groups.append(
             ProposedGroup(
                 key=key,
-                members=frozenset(graph.vertex_id(v) for v in vids),
+                members=members,
                 roles=roles,
                 link_counts=dict(counts_c),
                 themes=dict(theme_counts),
                 explanation=explanation,
                 associates=frozenset(graph.vertex_id(v) for v in outside),
+                subgroups=_subgroups(
+                    graph, key, members, communities.subgroups.get(c, []), edges_of[c], ends
+                ),
             )
         )
 
@@ -245,6 +272,43 @@ def propose(
         f"{cfg.min_size} people rejected."
     )
     return ProposalResult(groups, individuals, rejected, explanation)
+
+
+def _subgroups(
+    graph: NetworkGraph,
+    key: str,
+    members: frozenset[str],
+    parts: list[list[str]],
+    eids: list[int],
+    ends: npt.NDArray[np.int64],
+) -> tuple[ProposedSubgroup, ...]:
+    """The group's crews or cells: its sub-groups' members (associates left out), with their links."""
+    kept = [frozenset(p) & members for p in parts]
+    kept = [p for p in kept if len(p) >= 2]
+    if len(kept) < 2:
+        return ()
+    where = {person: i for i, part in enumerate(kept) for person in part}
+    inside = [0] * len(kept)
+    across = 0
+    for e in eids:
+        a, b = where.get(graph.vertex_id(int(ends[e, 0]))), where.get(graph.vertex_id(int(ends[e, 1])))
+        if a is not None and a == b:
+            inside[a] += 1
+        elif a is not None and b is not None:
+            across += 1
+    return tuple(
+        ProposedSubgroup(
+            key=f"{key}/{i + 1}",
+            members=part,
+            explanation=(
+                f"{len(part)} of the group's {len(members)} members, tied mostly to each other: "
+                f"{inside[i]} pairs of them linked, against {across} pairs linked across the "
+                f"group's {len(kept)} sub-groups (a crew or cell, found by the same method applied "
+                "within the group)."
+            ),
+        )
+        for i, part in enumerate(kept)
+    )
 
 
 def _hub_share(eids: list[int], ends: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]) -> float:

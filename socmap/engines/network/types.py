@@ -59,13 +59,34 @@ class LinkType:
 
 @dataclass(frozen=True)
 class CommunityConfig:
-    objective: str = "cpm"
-    resolution: float = 0.2
+    """How the network is partitioned; see ``socmap/model/network.yaml`` for the chosen values.
+
+    ``method``: ``joined`` (socmap's: relative-CPM pieces joined by their share of ties, with
+    sub-groups; ``engines/network/hierarchy.py``), or a reference: ``cpm`` (Leiden CPM at a
+    resolution relative to the mean link weight), ``modularity`` (Leiden, modularity at
+    ``resolution``), ``infomap`` (two-level map equation). Every method sees the weights only
+    through their ratios.
+    """
+
+    method: str = "joined"
+    resolution: float = 0.05
+    join_share: float = 0.05
+    attach_share: float = 0.5
+    null_factor: float = 1.0
     seed: int = 1
-    n_iterations: int = -1
-    # A community larger than this is partitioned again within itself (0: never); see
-    # ``communities.split_oversized``.
+    n_iterations: int = 2
+    # Groups of at least this many people are partitioned within themselves into sub-groups
+    # (crews, cells) of at least ``subgroup_min_members``; 0: never.
+    subgroup_min_size: int = 40
+    subgroup_min_members: int = 5
+    subgroup_cohesion: float = 0.75
+    # A group larger than this is replaced by its sub-groups (0: never): the method's own split.
     split_above: int = 0
+
+    @property
+    def objective(self) -> str:
+        """The method's name (kept for callers written when only the objective varied)."""
+        return self.method
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,11 @@ class ProposalConfig:
     # A community whose members are at least this share known offenders needs no offence link:
     # eight known offenders who call and pay one another are worth an analyst's look. None: never.
     offender_share_without_offence_links: float | None = None
+    # ...or at least this many money or shared-object links (payments, accounts, companies, shared
+    # phones and vehicles) inside it, with at least ``other_evidence_offender_share`` of its members
+    # known offenders: a network seen through its money and kit, not its arrests. 0: never.
+    min_other_evidence_links: int = 0
+    other_evidence_offender_share: float = 0.5
     # Highest share of the link weight between a group's known offenders that may involve one of
     # them. One offender and the people arrested with them on separate occasions, who barely know
     # one another, is a Priority Individual, not a group: an OCG's members are tied to each other,
@@ -260,6 +286,9 @@ class CommunityResult:
     modularity: float
     seconds: float
     explanation: str
+    # community -> its sub-groups (crews, cells), each a sorted list of node ids, largest first;
+    # only communities large enough to be partitioned within themselves, and only when they split.
+    subgroups: dict[int, list[list[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -297,6 +326,15 @@ class RoleSuggestion:
 
 
 @dataclass(frozen=True)
+class ProposedSubgroup:
+    """A crew or cell within a proposed group, found by the same method applied inside the group."""
+
+    key: str  # "<group key>/<n>"
+    members: frozenset[str]
+    explanation: str
+
+
+@dataclass(frozen=True)
 class ProposedGroup:
     key: str  # stable within a run: "community-<n>"
     members: frozenset[str]
@@ -307,6 +345,8 @@ class ProposedGroup:
     # People in the community whose links into it are none of them evidence of membership
     # (victims, relatives, people who share a home): listed for the analyst, not members.
     associates: frozenset[str] = frozenset()
+    # The group's sub-groups (crews, cells): members only, each with its own explanation.
+    subgroups: tuple[ProposedSubgroup, ...] = ()
 
 
 @dataclass(frozen=True)

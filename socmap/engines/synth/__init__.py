@@ -119,7 +119,9 @@ def _generate(
             progress(stage, done, total)
 
     tell("world", 0, 1)
-    world = build_world(config.seed, records, config.noise, config.bystander_max_offenders)
+    world = build_world(
+        config.seed, records, config.noise, config.bystander_max_offenders, group_sizes=config.group_sizes
+    )
     tell("world", 1, 1)
     (root / "truth").mkdir(parents=True, exist_ok=True)
     truth = RecordsTruth(root / "truth" / "records.csv")
@@ -179,6 +181,7 @@ def _generate(
         "parameters": {
             "rates": config.noise.as_dict(),
             "bystander_max_offenders": config.bystander_max_offenders,
+            "group_sizes": config.group_sizes,
         },
         "counts": counts,
         "files": [

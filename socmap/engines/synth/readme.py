@@ -112,7 +112,8 @@ _TRUTH: dict[str, str] = {
         "(enabler kind, vulnerability, or why a bystander is one), the OCG they were last in with their "
         "role, "
         "`linked_ocg_id` for vulnerable people, `priority_individual`, `alias` (street name), span, "
-        "`household_id`, `twin_of`."
+        "`household_id`, `twin_of`, and `crew_id` for a member of a family group that works in crews "
+        "(`--groups families`)."
     ),
     "truth/ocgs.csv": (
         "Every OCG: theme, home force and `forces` spanned, `status` (active, split, merged, dismantled), "
@@ -181,6 +182,7 @@ def dataset_readme(
         f"{counts['priority_individuals']}; malformed rows: {counts['malformed_rows']}",
         f"- bystander cap: each innocent bystander shares a home or phone with at most "
         f"{config.bystander_max_offenders} offender(s)",
+        f"- planted group sizes: `{config.group_sizes}`",
         "- period: 2019-01-01 to 2024-12-31",
         "",
         "## Sources",

@@ -61,6 +61,7 @@ def write_truth(world: World, root: pathlib.Path, malformed: MalformedLog) -> li
             "span_end",
             "household_id",
             "twin_of",
+            "crew_id",
         ),
         (
             (
@@ -85,6 +86,7 @@ def write_truth(world: World, root: pathlib.Path, malformed: MalformedLog) -> li
                 _iso(p.end),
                 f"H{p.household:07d}" if p.household >= 0 else "",
                 people[p.twin].id if p.twin >= 0 else "",
+                p.crew,
             )
             for p in people
         ),

@@ -16,6 +16,12 @@ from socmap.errors import InvalidInput
 #: Named sizes and the approximate number of source records each writes.
 SIZES: dict[str, int] = {"small": 5_000, "medium": 100_000, "large": 1_000_000}
 
+#: Planted group-size distributions: ``standard`` groups of 5-40 people (the demo's); ``wide`` groups of
+#: 3-150, heavy-tailed (most small, a few very large); ``families`` the same, with about half of the
+#: groups of 40 or more run as a family whose members work in two to four crews, and the first group
+#: always a family of 150 in three crews.
+GROUP_SIZES: tuple[str, ...] = ("standard", "wide", "families")
+
 #: Below this a run cannot show every source, every planted threat and every noise kind.
 MIN_RECORDS = 1_000
 #: Above this generation would no longer fit the memory and time budget of one machine.
@@ -74,6 +80,7 @@ class SynthConfig:
     size: str | int = "small"
     noise: NoiseRates = field(default_factory=NoiseRates)
     bystander_max_offenders: int = 2
+    group_sizes: str = "standard"
 
     @property
     def records(self) -> int:
@@ -117,6 +124,11 @@ class SynthConfig:
                 "bystander_max_offenders",
                 f"The bystander cap must be a whole number of at least 1, not {cap!r}.",
             )
+        if self.group_sizes not in GROUP_SIZES:
+            add(
+                "group_sizes",
+                f"Unknown group-size distribution {self.group_sizes!r}: use one of {', '.join(GROUP_SIZES)}.",
+            )
         if out_dir is not None:
             if out_dir.exists() and not out_dir.is_dir():
                 add("out", f"{out_dir} exists and is not a folder.")
@@ -132,7 +144,13 @@ class SynthConfig:
 
     @classmethod
     def from_cli(
-        cls, seed: int, size: str, rates: dict[str, str] | None = None, *, bystander_max_offenders: int = 2
+        cls,
+        seed: int,
+        size: str,
+        rates: dict[str, str] | None = None,
+        *,
+        bystander_max_offenders: int = 2,
+        group_sizes: str = "standard",
     ) -> SynthConfig:
         """Build a configuration from command-line text: ``size`` ("small", "5000") and ``NAME=VALUE`` rates.
 
@@ -167,6 +185,7 @@ class SynthConfig:
             size=parsed_size,
             noise=NoiseRates(**values),
             bystander_max_offenders=bystander_max_offenders,
+            group_sizes=group_sizes.strip().lower(),
         )
         for name, messages in config.problems().items():
             if name not in found:

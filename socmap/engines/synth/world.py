@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -120,6 +121,7 @@ class Person:
     alias: str = ""
     ocg: str = ""
     ocg_role: str = ""
+    crew: str = ""  # the crew within a family group, when it works in crews
     detail: str = ""  # enabler kind, vulnerability, or why a bystander is one
     linked_ocg: str = ""
     theme: str = ""
@@ -176,6 +178,7 @@ class Ocg:
     members: list[tuple[int, str, int, int]] = field(default_factory=list)  # person, role, first, last day
     companies: list[int] = field(default_factory=list)
     vulnerable: list[int] = field(default_factory=list)
+    crews: dict[int, int] = field(default_factory=dict)  # person -> crew number, for a family of crews
 
 
 @dataclass
@@ -249,8 +252,13 @@ class _Names:
 class _Builder:
     """Builds a ``World`` for a target record count, drawing only from one seeded generator."""
 
-    def __init__(self, seed: int, records: int, rates: NoiseRates, bystander_cap: int) -> None:
+    def __init__(
+        self, seed: int, records: int, rates: NoiseRates, bystander_cap: int, group_sizes: str = "standard"
+    ) -> None:
         self.rng = random.Random(f"socmap-synth:{seed}:world")
+        self.group_sizes = group_sizes
+        # Past this size the runners last in line drift away rather than join a merged group.
+        self.max_group = 40 if group_sizes == "standard" else 150
         self.rates = rates
         self.cap = bystander_cap
         self.world = World()
@@ -484,12 +492,24 @@ class _Builder:
                 f"OCG{len(self.world.ocgs) + 1:04d}", "", theme, home, forces, self.town_in(home), start, LAST
             )
             self.world.ocgs.append(ocg)
-            size = min(40, 5 + int(35 * rng.random() ** 2.2))
-            self.staff(ocg, size, start)
+            crews = 0
+            if self.group_sizes == "standard":
+                size = min(40, 5 + int(35 * rng.random() ** 2.2))
+            else:
+                # Heavy-tailed 3-150: half the groups have 12 or fewer people, one in six 60 or more.
+                size = max(3, min(150, round(3 * 50 ** (rng.random() ** 1.5))))
+                if self.group_sizes == "families":
+                    if number == 0:
+                        size, crews = 150, 3
+                    elif size >= 40 and rng.random() < 0.5:
+                        crews = rng.randint(2, min(4, size // 12))
+            self.staff(ocg, size, start, crews=crews)
             base.append(ocg)
         # Lifecycle: some groups split, some pairs merge, some are dismantled; the rest stay active.
         merging: list[Ocg] = []
         for ocg in base:
+            if ocg.crews:
+                continue  # a family of crews stays whole and active: the case its crews are planted for
             draw = rng.random()
             if draw < 0.12 and len(ocg.members) >= 8 and LAST - ocg.start > 500:
                 self.split(ocg)
@@ -502,7 +522,7 @@ class _Builder:
                 self.merge(first, second)
         # Every region shows each lifecycle at least once, however few groups it has.
         statuses = [ocg.status for ocg in base]
-        spare = [o for o in base if o.status == "active" and LAST - o.start > 500]
+        spare = [o for o in base if o.status == "active" and LAST - o.start > 500 and not o.crews]
         if "split" not in statuses:
             big = [o for o in spare if len(o.members) >= 8]
             if big:
@@ -514,10 +534,14 @@ class _Builder:
         if "dismantled" not in statuses and spare:
             self.dismantle(spare[0], rng.randint(spare[0].start + 300, LAST - 60))
 
-    def staff(self, ocg: Ocg, size: int, start: int) -> None:
-        """Recruit a group: one principal, lieutenants, enablers and runners."""
+    def staff(self, ocg: Ocg, size: int, start: int, *, crews: int = 0) -> None:
+        """Recruit a group: one principal, lieutenants, enablers and runners.
+
+        With ``crews`` the group is a family firm: the principal heads it, one lieutenant leads each
+        crew, the other members are dealt out to the crews, and half of them are relatives.
+        """
         rng = self.rng
-        lieutenants = max(1, size // 6)
+        lieutenants = max(crews, max(1, size // 6))
         enablers = 1 if size < 10 else 2
         roles = ["principal"] + ["lieutenant"] * lieutenants + ["enabler"] * enablers
         roles += ["runner"] * (size - len(roles))
@@ -532,7 +556,9 @@ class _Builder:
             ]
             foreign = ocg.theme in ("modern_slavery", "oic") and rng.random() < 0.5
             # Family firms: some members share the principal's surname.
-            surname = family if rng.random() < 0.15 and not foreign else None
+            # A family of crews is headed by one of the family; half its members are relatives.
+            related = rng.random() < (0.5 if crews else 0.15) and not foreign
+            surname = family if related or (crews and role == "principal") else None
             person = self.new_person("offender", town, age=ages, surname=surname, foreign=foreign)
             person.theme = ocg.theme
             person.weight = {"principal": 12.0, "lieutenant": 10.0, "enabler": 6.0, "runner": 8.0}[role]
@@ -549,6 +575,11 @@ class _Builder:
             self.offender_kit(person, joined)
             ocg.members.append((person.idx, role, joined, left))
             person.ocg, person.ocg_role = ocg.id, role
+        if crews:
+            # Crew leaders first (the first lieutenants), then everyone else but the head in turn.
+            for position, (member, _, _, _) in enumerate(ocg.members[1:]):
+                ocg.crews[member] = position % crews
+                self.world.people[member].crew = f"{ocg.id}-C{position % crews + 1}"
         principal = self.world.people[ocg.members[0][0]]
         ocg.name = f"{principal.surname} {rng.choice(('group', 'network', 'OCG', 'family', 'crew'))}"
         if ocg.theme in ("modern_slavery", "oic", "fraud") or rng.random() < 0.3:
@@ -632,9 +663,9 @@ class _Builder:
             parent.members = [m for m in parent.members if m[2] <= m[3]]
         if not any(m[1] == "principal" for m in child.members):
             self.staff_top_up(child, cut)
-        # Groups stay small: past forty, the runners last in line drift away rather than join.
+        # Groups stay small: past the largest size, the runners last in line drift away rather than join.
         rank = ("principal", "lieutenant", "enabler", "runner")
-        child.members = sorted(child.members, key=lambda m: rank.index(m[1]))[:40]
+        child.members = sorted(child.members, key=lambda m: rank.index(m[1]))[: self.max_group]
         self.world.ocgs.append(child)
         for person, role, _, _ in child.members:
             self.world.people[person].ocg, self.world.people[person].ocg_role = child.id, role
@@ -740,13 +771,16 @@ class _Builder:
                 )
                 self.link(kind, a, b, start, end, ocg.id)
 
-            # A spanning tree first, so the group is always connected; runners report to the top.
-            for position in range(1, len(order)):
-                top = max(1, min(position, 1 + len(order) // 6))
-                add(order[position], order[rng.randrange(top)])
-            for _ in range(len(order)):
-                a, b = rng.sample(order, 2)
-                add(a, b)
+            if ocg.crews:
+                self.crew_links(ocg, order, add)
+            else:
+                # A spanning tree first, so the group is always connected; runners report to the top.
+                for position in range(1, len(order)):
+                    top = max(1, min(position, 1 + len(order) // 6))
+                    add(order[position], order[rng.randrange(top)])
+                for _ in range(len(order)):
+                    a, b = rng.sample(order, 2)
+                    add(a, b)
             # Shared homes inside the group: a principal and partner, runners in a trap house.
             if len(order) >= 6 and rng.random() < 0.5:
                 a, b = order[0], order[1]
@@ -788,6 +822,40 @@ class _Builder:
             lo, hi = max(one[2], two[2]), min(one[3], two[3])
             if lo <= hi:
                 self.link("call", one[0], two[0], lo, min(hi, lo + rng.randint(10, 90)))
+
+    def crew_links(self, ocg: Ocg, order: list[int], add: Callable[..., None]) -> None:
+        """A family of crews: each crew as tight as a group of its own, tied to the others at the top.
+
+        Within a crew, a spanning tree to its leader and three times as many links again at random. The head
+        deals with every crew leader (several links each); members know people in the other crews;
+        relatives (the head's surname) are linked to the head as family.
+        """
+        rng = self.rng
+        head = order[0]
+        crews: dict[int, list[int]] = {}
+        for member in order[1:]:
+            crews.setdefault(ocg.crews[member], []).append(member)
+        for crew in crews.values():
+            leader = crew[0]
+            for position in range(1, len(crew)):
+                top = max(1, min(position, 1 + len(crew) // 6))
+                add(crew[position], crew[rng.randrange(top)])
+            # A crew works together every day: each member is tied to about eight others in it.
+            for _ in range(3 * len(crew)):
+                a, b = rng.sample(crew, 2)
+                add(a, b)
+            for _ in range(3):
+                add(head, leader)
+        numbers = sorted(crews)
+        # About one link in six of a member leads into another crew: they share suppliers, cars and
+        # relatives, which is what makes the crews one group rather than neighbours.
+        for _ in range(max(2 * len(numbers), 3 * len(order) // 4)):
+            first, second = rng.sample(numbers, 2)
+            add(rng.choice(crews[first]), rng.choice(crews[second]))
+        people = self.world.people
+        for member in order[1:]:
+            if people[member].surname == people[head].surname:
+                self.link("family", head, member, 0, LAST)
 
     def share_address(self, a: int, b: int, since: int) -> None:
         """``b`` moves in with ``a`` from ``since``: both now live at ``a``'s address."""
@@ -992,6 +1060,8 @@ class _Builder:
                     )
 
 
-def build_world(seed: int, records: int, rates: NoiseRates, bystander_cap: int) -> World:
-    """Build the true world for a seed and a target count of source records."""
-    return _Builder(seed, records, rates, bystander_cap).build()
+def build_world(
+    seed: int, records: int, rates: NoiseRates, bystander_cap: int, *, group_sizes: str = "standard"
+) -> World:
+    """Build the true world for a seed, a target count of source records and a group-size distribution."""
+    return _Builder(seed, records, rates, bystander_cap, group_sizes).build()

@@ -81,3 +81,8 @@ def region_truth(out_dir: pathlib.Path) -> tuple[dict[str, str], set[str]]:
     members = people[people["ocg_id"] != ""]
     pis = pd.read_csv(out_dir / "truth" / "priority_individuals.csv", dtype=str, keep_default_na=False)
     return dict(zip(members["person_id"], members["ocg_id"], strict=True)), set(pis["person_id"])
+
+
+def region_people(out_dir: pathlib.Path) -> pd.DataFrame:
+    """``truth/people.csv`` of a generated region, every column as text."""
+    return pd.read_csv(out_dir / "truth" / "people.csv", dtype=str, keep_default_na=False)
