@@ -130,6 +130,11 @@ def ocg_export(request: HttpRequest, ocg_id: int, fmt: str, payload: ExportIn) -
     user = viewer(request)
     graph = selectors.ocg_graph(viewer=user, ocg_id=ocg_id)
     body = exports.graph_export(
-        viewer=user, graph=graph, fmt=fmt, what=f"ocg:{ocg_id}", justification=payload.justification
+        viewer=user,
+        graph=graph,
+        fmt=fmt,
+        what=f"ocg:{ocg_id}",
+        justification=payload.justification,
+        group=selectors.ocg_card(viewer=user, ocg_id=ocg_id),
     )
     return HttpResponse(body, content_type=exports.FORMATS[fmt][1])

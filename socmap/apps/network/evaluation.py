@@ -8,7 +8,8 @@ and every result is scored by the engine's ``evaluate`` (NMI, ARI) over every pe
 * ``louvain``: Louvain's communities as they come, each of two or more people a group. This is
   the reference the issue names ("networkx's Louvain on the same graph").
 * ``louvain_tested``: the same communities put through our proposal tests. It isolates what the
-  partition alone contributes (Leiden against Louvain), beside what the tests contribute.
+  partition alone contributes (ours against Louvain), beside what the tests contribute.
+* ``leiden`` and ``leiden_tested``: the same for igraph's Leiden on modularity, the second reference.
 """
 
 from __future__ import annotations
@@ -57,6 +58,28 @@ class Figures:
     louvain_tested_groups: int
     seconds: float
     louvain_seconds: float
+    leiden: network.Evaluation | None = None
+    leiden_tested: network.Evaluation | None = None
+    leiden_groups: int = 0
+    leiden_tested_groups: int = 0
+
+    def rows(self) -> list[tuple[str, int, network.Evaluation]]:
+        """(method, groups, scores) for socmap and both references, as they come and tested."""
+        out = [
+            ("socmap", self.groups, self.ours),
+            ("networkx Louvain, as it comes", self.louvain_groups, self.louvain),
+            ("networkx Louvain, then socmap's tests", self.louvain_tested_groups, self.louvain_tested),
+        ]
+        if self.leiden is not None and self.leiden_tested is not None:
+            out += [
+                ("igraph Leiden-modularity, as it comes", self.leiden_groups, self.leiden),
+                (
+                    "igraph Leiden-modularity, then socmap's tests",
+                    self.leiden_tested_groups,
+                    self.leiden_tested,
+                ),
+            ]
+        return out
 
     def as_dict(self) -> dict[str, float | int]:
         """The figures as one flat mapping (the CLI's table and JSON line)."""
@@ -65,11 +88,10 @@ class Figures:
             "people_scored": self.ours.people,
             "groups_proposed": self.groups,
         }
-        for prefix, ev in (
-            ("", self.ours),
-            ("louvain_", self.louvain),
-            ("louvain_tested_", self.louvain_tested),
-        ):
+        scored = [("", self.ours), ("louvain_", self.louvain), ("louvain_tested_", self.louvain_tested)]
+        if self.leiden is not None and self.leiden_tested is not None:
+            scored += [("leiden_modularity_", self.leiden), ("leiden_modularity_tested_", self.leiden_tested)]
+        for prefix, ev in scored:
             out |= {
                 f"{prefix}nmi": round(ev.nmi, 4),
                 f"{prefix}ari": round(ev.ari, 4),
@@ -77,7 +99,7 @@ class Figures:
                 f"{prefix}member_precision": round(ev.member_precision, 4),
                 f"{prefix}member_recall": round(ev.member_recall, 4),
             }
-            if prefix != "louvain_":  # Louvain alone proposes no Priority Individuals
+            if prefix not in ("louvain_", "leiden_modularity_"):  # a raw partition proposes no PIs
                 out |= {
                     f"{prefix}pi_precision": round(ev.pi_precision, 4),
                     f"{prefix}pi_recall": round(ev.pi_recall, 4),
@@ -85,6 +107,8 @@ class Figures:
         out |= {
             "louvain_groups": self.louvain_groups,
             "louvain_tested_groups": self.louvain_tested_groups,
+            "leiden_modularity_groups": self.leiden_groups,
+            "leiden_modularity_tested_groups": self.leiden_tested_groups,
             "nmi_margin": round(self.ours.nmi - self.louvain.nmi, 4),
             "nmi_margin_same_tests": round(self.ours.nmi - self.louvain_tested.nmi, 4),
             "seconds": round(self.seconds, 2),
@@ -138,6 +162,19 @@ def evaluate_region(region: Path) -> Figures:
         {true_of[p.person_id] for p in theirs.priority_individuals if p.person_id in true_of},
         population=population,
     )
+    leiden = network.detect_communities(graph, objective="modularity")
+    leiden_raw = {f"leiden-{k}": set(m) for k, m in leiden.communities.items() if len(m) > 1}
+    leiden_proposals = network.propose(graph, leiden, network.centrality(graph, leiden), config)
+    leiden_scores = network.evaluate(
+        to_truth(leiden_raw), truth.membership, truth.priority_individuals, (), population=population
+    )
+    leiden_tested = network.evaluate(
+        to_truth({grp.key: set(grp.members) for grp in leiden_proposals.groups}),
+        truth.membership,
+        truth.priority_individuals,
+        {true_of[p.person_id] for p in leiden_proposals.priority_individuals if p.person_id in true_of},
+        population=population,
+    )
     return Figures(
         len(true_of),
         len(proposals.groups),
@@ -148,4 +185,8 @@ def evaluate_region(region: Path) -> Figures:
         len(theirs.groups),
         seconds,
         louvain_seconds,
+        leiden=leiden_scores,
+        leiden_tested=leiden_tested,
+        leiden_groups=len(leiden_raw),
+        leiden_tested_groups=len(leiden_proposals.groups),
     )

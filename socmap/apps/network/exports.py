@@ -6,6 +6,7 @@ leaves; an empty selection is refused with a clear message and nothing is writte
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterator
@@ -43,8 +44,16 @@ def _refuse_empty(graph: ViewGraph, what: str) -> None:
         )
 
 
-def graph_export(*, viewer: User, graph: ViewGraph, fmt: str, what: str, justification: str) -> bytes:
-    """One network in one format, after auditing the disclosure."""
+def graph_export(
+    *,
+    viewer: User,
+    graph: ViewGraph,
+    fmt: str,
+    what: str,
+    justification: str,
+    group: selectors.GroupCard | None = None,
+) -> bytes:
+    """One network in one format, after auditing the disclosure (a group's FtM names the group)."""
     if fmt not in FORMATS:
         raise InvalidInput(
             f"Unknown export format {fmt!r}; use {', '.join(FORMATS)}", fields={"format": ["Unknown"]}
@@ -61,7 +70,7 @@ def graph_export(*, viewer: User, graph: ViewGraph, fmt: str, what: str, justifi
         return "".join(graphml(graph)).encode()
     if fmt == "i2":
         return i2_bundle(graph)
-    return "".join(ftm_lines(graph)).encode()
+    return "".join(ftm_lines(graph, group)).encode()
 
 
 def graphml(graph: ViewGraph) -> Iterator[str]:
@@ -161,7 +170,31 @@ def i2_bundle(graph: ViewGraph) -> bytes:
     return out.getvalue()
 
 
-def ftm_lines(graph: ViewGraph) -> Iterator[str]:
+def ftm_group(group: selectors.GroupCard, graph: ViewGraph) -> Iterator[dict[str, object]]:
+    """The group as an FtM ``Organization``, its members' ``Membership`` of it, and, for a sub-group,
+    its own ``Membership`` of the group it is part of (FtM has no parent-group property)."""
+    cards = [group, group.parent] if group.parent else [group]
+    for card in cards:
+        props: dict[str, list[str]] = {"name": [card.name], "topics": ["crime"]}
+        if card.reference:
+            props["registrationNumber"] = [card.reference]
+        yield {"id": card.id, "schema": "Organization", "properties": props}
+    if group.parent:
+        yield {
+            "id": f"{group.id}-part-of-{group.parent.id}",
+            "schema": "Membership",
+            "properties": {"member": [group.id], "organization": [group.parent.id], "role": ["sub-group"]},
+        }
+    for node in graph.nodes:
+        if node.kind == "person" and node.role:
+            yield {
+                "id": f"{group.id}-member-{node.id}",
+                "schema": "Membership",
+                "properties": {"member": [node.id], "organization": [group.id], "role": [node.role]},
+            }
+
+
+def ftm_lines(graph: ViewGraph, group: selectors.GroupCard | None = None) -> Iterator[str]:
     from socmap.model.loader import load_model
 
     schemata = load_model().schemata
@@ -185,7 +218,8 @@ def ftm_lines(graph: ViewGraph) -> Iterator[str]:
                 ),
             )
 
-    return (json.dumps(item, ensure_ascii=False) + "\n" for item in export_ftm(entities()))
+    items = itertools.chain(export_ftm(entities()), ftm_group(group, graph) if group else ())
+    return (json.dumps(item, ensure_ascii=False) + "\n" for item in items)
 
 
 RETURN_COLUMNS = [
@@ -198,6 +232,8 @@ RETURN_COLUMNS = [
     "adopted_on",
     "members_visible",
     "principal",
+    "parent_reference",
+    "parent_name",
 ]
 
 

@@ -93,6 +93,11 @@ class OCG(Governed):
     last_run = models.ForeignKey(
         AnalysisRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A sub-group (a crew or cell) names the group it is part of; the analysis finds sub-groups
+    # within large groups by the same method applied inside the group.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subgroups"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
     adopted_at = models.DateTimeField(null=True, blank=True)

@@ -57,6 +57,8 @@ def ocg_list(*, viewer: User, filters: OCGFilter, page: int = 1, per_page: int =
     if filters.text.strip():
         text = filters.text.strip()
         qs = qs.filter(Q(name__icontains=text) | Q(reference__icontains=text))
+    # Sub-groups are listed on their group's page; one whose group the viewer cannot see is listed.
+    qs = qs.filter(Q(parent__isnull=True) | ~Q(parent__in=_ocgs(viewer).values("pk")))
     return paginate(qs.order_by("-created_at", "-id"), page=page, per_page=per_page)
 
 
@@ -98,6 +100,8 @@ class OCGView:
     events: list[OCGEvent]
     changes: list[ChangeView]
     graph: netgraph.ViewGraph
+    parent: OCG | None = None  # the group this sub-group is part of, when the viewer may see it
+    subgroups: tuple[OCG, ...] = ()  # its sub-groups (crews, cells) that the viewer may see
 
 
 def _visible_links(viewer: User, link_ids: set[str]) -> dict[str, int]:
@@ -194,6 +198,8 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
         events=list(OCGEvent.objects.filter(ocg=ocg).select_related("actor")),
         changes=change_views,
         graph=graph,
+        parent=_ocgs(viewer).filter(pk=ocg.parent_id).first() if ocg.parent_id else None,
+        subgroups=tuple(_ocgs(viewer).filter(parent=ocg).exclude(status=OCGStatus.ARCHIVED).order_by("pk")),
     )
 
 
@@ -205,8 +211,11 @@ def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
     members = list(OCGMember.objects.filter(ocg__in=groups, left_on__isnull=True))
     display = netgraph.display_ids(viewer, {canon(m.entity_id) for m in members}, canon)
     labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    # A sub-group's row carries its group, as far as the viewer may see that group.
+    parents = {o.pk: o for o in _ocgs(viewer).filter(pk__in={g.parent_id for g in groups if g.parent_id})}
     rows = []
     for ocg in groups:
+        parent = parents.get(ocg.parent_id) if ocg.parent_id else None
         mine = [m for m in members if m.ocg_id == ocg.pk and canon(m.entity_id) in display]
         principal = next((m for m in mine if m.role == "principal"), None)
         people = {canon(m.entity_id) for m in mine}  # records resolved into one person count once
@@ -221,9 +230,35 @@ def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
                 "adopted_on": ocg.adopted_at.date().isoformat() if ocg.adopted_at else "",
                 "members_visible": len(people),
                 "principal": labels.get(display[canon(principal.entity_id)], "") if principal else "",
+                "parent_reference": (parent.reference or "") if parent else "",
+                "parent_name": parent.name if parent else "",
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class GroupCard:
+    """What an export says about a group: its id, name, reference and the group it is part of."""
+
+    id: str
+    name: str
+    reference: str
+    parent: GroupCard | None = None
+
+
+def ocg_card(*, viewer: User, ocg_id: int) -> GroupCard:
+    """A group for an export, with its parent group only when the viewer may see that too."""
+    ocg = ocg_find(viewer=viewer, ocg_id=ocg_id)
+    parent = _ocgs(viewer).filter(pk=ocg.parent_id).first() if ocg.parent_id else None
+    return GroupCard(
+        id=f"ocg-{ocg.pk}",
+        name=ocg.name,
+        reference=ocg.reference or "",
+        parent=GroupCard(id=f"ocg-{parent.pk}", name=parent.name, reference=parent.reference or "")
+        if parent
+        else None,
+    )
 
 
 def ocg_graph(*, viewer: User, ocg_id: int) -> netgraph.ViewGraph:

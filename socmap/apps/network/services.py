@@ -40,6 +40,7 @@ from socmap.apps.network.models import (
     RunStatus,
     Theme,
 )
+from socmap.apps.network.subgroups import subgroups_sync
 from socmap.engines import network
 from socmap.errors import Conflict, InvalidInput, NotAllowed, SocmapError
 
@@ -179,7 +180,13 @@ def _apply(
     config: network.NetworkConfig,
 ) -> None:
     today = timezone.localdate()
-    live = {str(o.pk): o for o in OCG.objects.exclude(status=OCGStatus.ARCHIVED).prefetch_related("members")}
+    # Groups are matched with groups; sub-groups with the sub-groups of their group (subgroups.py).
+    live = {
+        str(o.pk): o
+        for o in OCG.objects.exclude(status=OCGStatus.ARCHIVED)
+        .filter(parent__isnull=True)
+        .prefetch_related("members")
+    }
     previous = {
         gid: [canon(m.entity_id) for m in o.members.all() if m.left_on is None] for gid, o in live.items()
     }
@@ -285,6 +292,16 @@ def _apply(
                     f"{len(match.left)} left.",
                 )
             run.groups_updated += 1
+        subgroups_sync(
+            run=run,
+            ocg=ocg,
+            proposal=proposal,
+            canon=canon,
+            config=config,
+            evidence=_evidence,
+            today=today,
+            now=now,
+        )
     run.groups_proposed = len(proposals.groups)
     held = {p.entity_id: p for p in PriorityIndividual.objects.all()}
     for item in proposals.priority_individuals:

@@ -272,6 +272,7 @@ def ocg_export(request: HttpRequest, ocg_id: int, fmt: str) -> HttpResponseBase:
             fmt=fmt,
             what=f"ocg:{ocg.pk}",
             justification=why,
+            group=selectors.ocg_card(viewer=user, ocg_id=ocg.pk),
         ),
     )
 

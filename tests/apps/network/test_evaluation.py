@@ -39,6 +39,12 @@ def test_the_command_prints_one_json_line_and_refuses_a_folder_without_truth(
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert {"nmi", "louvain_nmi", "louvain_tested_nmi", "nmi_margin", "pi_recall"} <= set(figures)
+    assert {"ari", "louvain_ari", "leiden_modularity_ari", "leiden_modularity_nmi"} <= set(figures)
+    assert {"groups_proposed", "louvain_groups", "leiden_modularity_groups"} <= set(figures)
+    table = runner.invoke(app, ["network", "evaluate", "--truth", str(region)])
+    assert table.exit_code == 0, table.output
+    for words in ("socmap", "networkx Louvain, as it comes", "igraph Leiden-modularity, as it comes", "ARI"):
+        assert words in table.output
     refused = runner.invoke(app, ["network", "evaluate", "--truth", str(tmp_path), "--json"])
     assert refused.exit_code != 0
     assert "truth" in refused.output and "socmap synth" in refused.output
