@@ -66,7 +66,7 @@ def test_a_family_of_150_in_three_crews_is_one_group_with_its_crews_as_subgroups
 def test_the_family_is_proposed_whole_with_its_crews(
     family_graph: NetworkGraph, family_region: pathlib.Path
 ) -> None:
-    family, crews = _crews(family_region)
+    family, _ = _crews(family_region)
     communities = detect_communities(family_graph)
     proposals = propose(family_graph, communities, centrality(family_graph, communities))
     (group,) = [g for g in proposals.groups if g.members & family]
