@@ -319,3 +319,21 @@ def test_priority_individuals_rank_by_intelligence_volume_and_are_capped(config:
     capped = dataclasses.replace(config, proposals=dataclasses.replace(loose, max_priority_individuals=2))
     graph = build_graph(nodes, edges, capped)
     assert len(propose(graph, communities, centrality(graph, communities)).priority_individuals) == 2
+
+
+def test_a_group_seen_through_its_money_and_phones_is_proposed_and_says_so(config: NetworkConfig) -> None:
+    """No arrest, no co-offence: six people, four known offenders, paying one another and sharing
+    phones. The money and the kit carry the proposal, and its reason names them."""
+    day = dt.date(2024, 6, 1)
+    people = [f"m{i}" for i in range(6)]
+    edges = [Edge(people[i], people[(i + 1) % 6], "payment", "2B", day, f"PAY{i}") for i in range(6)]
+    edges += [Edge(people[i], people[(i + 2) % 6], "call", "2B", day, f"K{i}") for i in range(6)]
+    edges += [Edge(p, "PH1", "uses_phone", "2B", day, f"CDR{p}") for p in people[:3]]
+    nodes = [Node(p, offender=i < 4) for i, p in enumerate(people)] + [Node("PH1", kind="phone")]
+    (group,) = _propose(config, edges, nodes).groups
+    assert "carried by money and shared kit" in group.explanation
+    assert "6 payment" in group.explanation and "shared-phone" in group.explanation
+    without = dataclasses.replace(
+        config, proposals=dataclasses.replace(config.proposals, min_other_evidence_links=0)
+    )
+    assert not _propose(without, edges, nodes).groups
