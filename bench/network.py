@@ -368,6 +368,7 @@ def bench_planted(nodes: int, edges: int, seed: int, config: NetworkConfig) -> N
     cfg = config.communities
     params = hierarchy.JoinParameters(
         resolution=cfg.resolution,
+        density_factor=cfg.density_factor,
         join_share=cfg.join_share,
         attach_share=cfg.attach_share,
         null_factor=cfg.null_factor,

@@ -101,6 +101,7 @@ def detect_communities(
     iterations = cfg.n_iterations if n_iterations is None else n_iterations
     params = hierarchy.JoinParameters(
         resolution=resolution,
+        density_factor=cfg.density_factor,
         join_share=cfg.join_share,
         attach_share=cfg.attach_share,
         null_factor=cfg.null_factor,
@@ -119,7 +120,8 @@ def detect_communities(
         membership, subs, note = _subgroups_and_split(membership, ends, weights, params, cfg)
     elif method == "cpm":
         w = hierarchy.normalised(weights)
-        membership = hierarchy.leiden_cpm(n, ends, w, resolution, seed, iterations)
+        chosen = hierarchy.resolution_for(n, w, params)
+        membership = hierarchy.leiden_cpm(n, ends, w, chosen, seed, iterations)
     elif method == "modularity":
         scaled = g.copy()
         scaled.es["weight"] = hierarchy.normalised(weights).tolist()

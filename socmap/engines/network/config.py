@@ -162,6 +162,7 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
         communities=CommunityConfig(
             method=method,
             resolution=number(com, "resolution", "communities", 0.05),
+            density_factor=number(com, "density_factor", "communities", 0.0),
             join_share=number(com, "join_share", "communities", 0.05),
             attach_share=number(com, "attach_share", "communities", 0.5),
             null_factor=number(com, "null_factor", "communities", 1.0),

@@ -40,6 +40,7 @@ class JoinParameters:
     """The partition's parameters (``communities`` in ``network.yaml``)."""
 
     resolution: float = 0.05  # CPM resolution for the pieces, as a share of the mean link weight
+    density_factor: float = 0.0  # ...or this times the graph's own link density, if that is higher
     join_share: float = 0.05  # least tie between two parts, over the geometric mean of their weights
     attach_share: float = 0.5  # a part whose ties mostly lead into one larger part joins it
     null_factor: float = 1.0  # ties must exceed this times what random mixing would give
@@ -64,7 +65,14 @@ def normalised(weights: FloatArray) -> FloatArray:
 
 
 def leiden_cpm(
-    n: int, ends: IntArray, weights: FloatArray, resolution: float, seed: int, iterations: int
+    n: int,
+    ends: IntArray,
+    weights: FloatArray,
+    resolution: float,
+    seed: int,
+    iterations: int,
+    *,
+    node_weights: FloatArray | None = None,
 ) -> IntArray:
     """Leiden with the CPM objective, repeatable for a seed (igraph's own, not leidenalg: 10x faster)."""
     g = igraph.Graph(n=n, edges=ends, directed=False)
@@ -76,6 +84,7 @@ def leiden_cpm(
             weights=list(weights),
             resolution=resolution,
             n_iterations=iterations,
+            node_weights=None if node_weights is None else list(node_weights),
         )
     finally:
         igraph.set_random_number_generator(random)
@@ -207,8 +216,20 @@ def partition(n: int, ends: IntArray, weights: FloatArray, params: JoinParameter
     if not len(ends):
         return np.arange(n, dtype=np.int64)
     w = normalised(weights)
-    pieces = leiden_cpm(n, ends, w, params.resolution, params.seed, params.n_iterations)
+    pieces = leiden_cpm(n, ends, w, resolution_for(n, w, params), params.seed, params.n_iterations)
     return join_pieces(pieces, ends, w, np.zeros(n, dtype=np.int64), params)
+
+
+def resolution_for(n: int, normalised_weights: FloatArray, params: JoinParameters) -> float:
+    """The pieces' CPM resolution for a graph: a share of the mean link weight, or more on a dense graph.
+
+    With weights over their mean, the graph's weighted density is its share of linked pairs; a piece
+    must be at least ``density_factor`` times as dense as the graph it is cut from (CPM at the
+    density is modularity with a uniform null model), and never sparser than ``resolution``.
+    """
+    pairs = n * (n - 1) / 2
+    density = float(normalised_weights.sum()) / pairs if pairs else 0.0
+    return max(params.resolution, params.density_factor * density)
 
 
 def subgroups(
@@ -248,7 +269,17 @@ def subgroups(
     edge_group = group[e[:, 0]]
     mean = np.bincount(edge_group, weights=raw) / np.maximum(np.bincount(edge_group), 1)
     w = normalised(raw / mean[edge_group])
-    pieces = leiden_cpm(len(vertices), e, w, params.resolution, params.seed, params.n_iterations)
+    # Each group is cut at its own resolution: node weights carry it, since CPM's penalty for a piece
+    # is resolution x (sum of node weights)^2 / 2, the square root of each group's resolution on its
+    # members gives every group its own (one Leiden call for all of them).
+    sizes_of = np.bincount(group)
+    weight_of = np.bincount(edge_group, weights=w, minlength=len(sizes_of))
+    pairs = sizes_of * (sizes_of - 1) / 2
+    density = np.divide(weight_of, pairs, out=np.zeros(len(sizes_of)), where=pairs > 0)
+    own = np.maximum(params.resolution, params.density_factor * density)
+    pieces = leiden_cpm(
+        len(vertices), e, w, 1.0, params.seed, params.n_iterations, node_weights=np.sqrt(own[group])
+    )
     parts = join_pieces(pieces, e, w, group, params)
     # Per part: weight of its links inside itself (counted from both ends) and of all its links.
     same = parts[e[:, 0]] == parts[e[:, 1]]

@@ -70,6 +70,7 @@ class CommunityConfig:
 
     method: str = "joined"
     resolution: float = 0.05
+    density_factor: float = 0.0
     join_share: float = 0.05
     attach_share: float = 0.5
     null_factor: float = 1.0
