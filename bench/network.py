@@ -383,7 +383,7 @@ def bench_planted(nodes: int, edges: int, seed: int, config: NetworkConfig) -> N
         timings[name] = (time.perf_counter() - wall, time.process_time() - cpu, list(found))
 
     def ours() -> Any:
-        membership = hierarchy.partition(g.vcount(), ends, weights, params)
+        membership = hierarchy.partition(g.vcount(), ends, weights, params, graph=g)
         hierarchy.subgroups(
             membership,
             ends,

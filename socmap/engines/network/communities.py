@@ -116,12 +116,12 @@ def detect_communities(
     note = ""
     subs: dict[int, list[np.ndarray]] = {}
     if method == "joined":
-        membership = hierarchy.partition(n, ends, weights, params)
+        membership = hierarchy.partition(n, ends, weights, params, graph=g)
         membership, subs, note = _subgroups_and_split(membership, ends, weights, params, cfg)
     elif method == "cpm":
         w = hierarchy.normalised(weights)
         chosen = hierarchy.resolution_for(n, w, params)
-        membership = hierarchy.leiden_cpm(n, ends, w, chosen, seed, iterations)
+        membership = hierarchy.leiden_cpm(n, ends, w, chosen, seed, iterations, graph=g)
     elif method == "modularity":
         scaled = g.copy()
         scaled.es["weight"] = hierarchy.normalised(weights).tolist()

@@ -168,7 +168,7 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             null_factor=number(com, "null_factor", "communities", 1.0),
             seed=whole(com, "seed", "communities", 1),
             n_iterations=int(com.get("n_iterations", 2)),
-            subgroup_min_size=whole(com, "subgroup_min_size", "communities", 40),
+            subgroup_min_size=whole(com, "subgroup_min_size", "communities", 50),
             subgroup_min_members=whole(com, "subgroup_min_members", "communities", 5, minimum=2),
             subgroup_cohesion=number(com, "subgroup_cohesion", "communities", 0.75),
             split_above=whole(com, "split_above", "communities", 0),

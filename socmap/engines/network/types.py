@@ -78,7 +78,7 @@ class CommunityConfig:
     n_iterations: int = 2
     # Groups of at least this many people are partitioned within themselves into sub-groups
     # (crews, cells) of at least ``subgroup_min_members``; 0: never.
-    subgroup_min_size: int = 40
+    subgroup_min_size: int = 50
     subgroup_min_members: int = 5
     subgroup_cohesion: float = 0.75
     # A group larger than this is replaced by its sub-groups (0: never): the method's own split.
