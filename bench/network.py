@@ -5,7 +5,7 @@ and method (``bench: network_case``), then one summary per graph family (``bench
 network_family``: mean NMI and ARI over its graphs for every method, and whether socmap's are at
 least networkx Louvain's), then the 1,000,000-node planted graph (``bench: network_planted``).
 
-    .venv/bin/python bench/network.py                       # everything (about half an hour)
+    .venv/bin/python bench/network.py                       # everything (an hour on a shared 2-core machine)
     .venv/bin/python bench/network.py --families lfr,real   # some families only
     .venv/bin/python bench/network.py --skip-big             # without the 1,000,000-node graph
 

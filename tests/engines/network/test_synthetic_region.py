@@ -22,8 +22,8 @@ from socmap.engines.network.communities import community_result
 from socmap.engines.synth import SynthConfig, generate
 from tests.engines.network.synthetic import region_inputs, region_truth
 
-#: Measured on seed 7, small: proposals NMI 0.888 over planted members, 0.901 over everyone
-#: (CPM 0.002); anything well below is a regression.
+#: The partition scores about 0.9 here (seed 7, small; bench/network.py has every figure); anything
+#: well below is a regression.
 MIN_NMI = 0.85
 
 
