@@ -1,6 +1,6 @@
 """socmap's partition: fine Leiden CPM pieces, joined into groups by the share of ties between them.
 
-Why not one method off the shelf (see ``docs/adr/0005-groups-that-hold-on-other-networks.md``):
+Why not one method off the shelf (see ``docs/adr/0008-groups-that-hold-beyond-the-synthetic-region.md``):
 
 * Modularity (Louvain, Leiden) glues small groups together on a large graph (its resolution limit):
   two groups of ten joined by one link become one community once the graph is big enough.
