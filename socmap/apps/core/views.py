@@ -110,8 +110,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from socmap.apps.core.panels import panels_for
+
     user = viewer(request)
-    return render(request, "core/home.html", {"roles": sorted(user.role_set())})
+    panels = panels_for("home", viewer=user, obj=None)
+    return render(request, "core/home.html", {"roles": sorted(user.role_set()), "panels": panels})
 
 
 @login_required

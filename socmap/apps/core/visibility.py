@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from socmap.apps.core import clock
 from socmap.apps.core.models import SharingAgreement
 
 GENERAL = "general"
@@ -67,7 +68,8 @@ class Decision:
 
 
 def today() -> date:
-    return timezone.localdate()
+    """The date agreements are judged on: the one clock's, so tests can move it."""
+    return clock.today()
 
 
 def agreement_in_force(agreement: SharingAgreement, on: date) -> bool:
