@@ -89,6 +89,26 @@ def validate_date(value: str, *, today: date | None = None) -> str | None:
     return None
 
 
+# How far ahead a date that is expected (a release, an expiry) may lie before it is thought a typo.
+DUE_HORIZON_YEARS = 100
+
+
+def validate_due_date(value: str, *, today: date | None = None) -> str | None:
+    """A date that may lie ahead (an expected release, an order's end): real, after 1850, not absurd."""
+    m = _ISO_DATE.match(value)
+    if not m:
+        return f"{value!r} is not an ISO date"
+    try:
+        first = date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return f"{value!r} is not a real date"
+    if first.year < 1850:
+        return f"{value!r} is before 1850"
+    if first.year > (today or date.today()).year + DUE_HORIZON_YEARS:
+        return f"{value!r} is more than {DUE_HORIZON_YEARS} years ahead"
+    return None
+
+
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -265,11 +285,15 @@ class ValueType:
     validate: Callable[[str], str | None]
 
 
+# Value types that are dates: a value that is not a real date is an error (quarantined), not a warning.
+DATE_TYPES = frozenset({"date", "due_date"})
+
 VALUE_TYPES: dict[str, ValueType] = {
     t.name: t
     for t in (
         ValueType("name", clean_name, validate_name),
         ValueType("date", clean_date, validate_date),
+        ValueType("due_date", clean_date, validate_due_date),
         ValueType("time", clean_time, validate_time),
         ValueType("phone", clean_phone, validate_phone),
         ValueType("postcode", clean_postcode, validate_postcode),

@@ -15,6 +15,7 @@ from socmap.model.types import (
     clean_postcode,
     clean_vrm,
     validate_date,
+    validate_due_date,
     validate_postcode,
     validate_vrm,
 )
@@ -92,3 +93,12 @@ def test_every_value_type_has_clean_and_validate() -> None:
     assert {"name", "date", "phone", "postcode", "vrm", "identifier", "text", "amount", "country"} <= set(
         VALUE_TYPES
     )
+
+
+def test_a_due_date_may_lie_years_ahead_but_not_a_century() -> None:
+    today = date(2024, 6, 2)
+    assert validate_due_date("2031-01-15", today=today) is None
+    assert validate_due_date("2124-01-01", today=today) is None
+    assert validate_due_date("2125-01-01", today=today) == "'2125-01-01' is more than 100 years ahead"
+    assert validate_due_date("2024-02-30", today=today) == "'2024-02-30' is not a real date"
+    assert validate_due_date("1849-12-31", today=today) == "'1849-12-31' is before 1850"

@@ -133,7 +133,7 @@ def _map_ftm(
     from followthemoney import model as ftm_model
 
     from socmap.engines.ingest.mapper import _Problems
-    from socmap.model.types import VALUE_TYPES, validate_date
+    from socmap.model.types import DATE_TYPES, VALUE_TYPES, validate_date
 
     problems = _Problems(file, row.row, row.line)
     for fld, msg in row.errors:
@@ -177,14 +177,14 @@ def _map_ftm(
             try:
                 cleaned = vt.clean(v)
             except ValueError as exc:
-                (problems.error if prop.type == "date" else problems.warn)(prop.ftm, str(exc))
-                if prop.type != "date":
+                (problems.error if prop.type in DATE_TYPES else problems.warn)(prop.ftm, str(exc))
+                if prop.type not in DATE_TYPES:
                     out.append(Value(v.strip(), v))
                 continue
             problem = validate_date(cleaned, today=today) if prop.type == "date" else vt.validate(cleaned)
             if problem:
-                (problems.error if prop.type == "date" else problems.warn)(prop.ftm, problem)
-                if prop.type == "date":
+                (problems.error if prop.type in DATE_TYPES else problems.warn)(prop.ftm, problem)
+                if prop.type in DATE_TYPES:
                     continue
             out.append(Value(cleaned, v))
         if out:

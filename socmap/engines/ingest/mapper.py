@@ -32,7 +32,7 @@ from socmap.engines.ingest.types import (
 )
 from socmap.errors import RowError
 from socmap.model.loader import Model
-from socmap.model.types import VALUE_TYPES, collapse, validate_date
+from socmap.model.types import DATE_TYPES, VALUE_TYPES, collapse, validate_date
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _values(
         values = _compute(spec, value_type, raw, today, item, messages)
         said = tuple(messages)
     if said:
-        quarantine = spec.on_error == "quarantine" or (not spec.on_error and value_type == "date")
+        quarantine = spec.on_error == "quarantine" or (not spec.on_error and value_type in DATE_TYPES)
         report = problems.error if quarantine else problems.warn
         for message in said:
             report(where, message)
@@ -163,7 +163,7 @@ def _compute(
     if not values:
         return ()
     vt = VALUE_TYPES[value_type]
-    quarantine = spec.on_error == "quarantine" or (not spec.on_error and value_type == "date")
+    quarantine = spec.on_error == "quarantine" or (not spec.on_error and value_type in DATE_TYPES)
     try:
         for t in spec.transforms:
             values = tf.apply(t.name, t.arg, values)

@@ -26,6 +26,7 @@ from socmap.engines.ingest.types import (
 from socmap.errors import InvalidMapping
 from socmap.model import yaml_lines
 from socmap.model.loader import Model, load_model
+from socmap.model.types import DATE_TYPES
 from socmap.model.yaml_lines import Node, Problems
 
 FORMATS = ("csv", "xlsx", "jsonl", "ftm")
@@ -269,7 +270,7 @@ def _value_spec(
     if on_error not in ("", "keep", "quarantine"):
         errors.add(raw, "on_error", f"{path}.on_error", "on_error must be keep or quarantine")
         ok = False
-    if value_type == "date" and not any(t.name == "date" for t in trs) and constant is None:
+    if value_type in DATE_TYPES and not any(t.name == "date" for t in trs) and constant is None:
         trs.append(TransformSpec("date", [tf.ISO]))
     if not ok:
         return None

@@ -190,6 +190,15 @@ def write_prison(ctx: Context, total: int) -> None:
     adults = [p for p in world.people if p.role == "public" and p.dob < date(2000, 1, 1)]
     for adult in rng.sample(adults, min(len(adults), max(5, total // 20))):
         receive(adult.idx, rng.randint(0, LAST - 20))
+    # Expected release: half the sentence served (automatic release on licence), from a stream of
+    # its own so that adding it changed nothing else in the file. Groups' members get longer terms.
+    terms = ctx.rng(f"{rel}:release")
+    members = {m for o in world.ocgs for m, _, _, _ in o.members}
+    releases: list[int] = []
+    for person, day, _, _ in prisoners:
+        offender = person in members or world.people[person].pi
+        months = terms.randint(24, 168) if offender else terms.randint(6, 48)
+        releases.append(day + months * 365 // 24)
     entries: list[tuple[int, int]] = []  # (report day, prisoner number)
     for number, (_, day, _, _) in enumerate(prisoners[:total]):
         entries.append((rng.randint(day, LAST), number))
@@ -214,6 +223,7 @@ def write_prison(ctx: Context, total: int) -> None:
         "ASSOCIATE_NAME",
         "ASSOCIATE_PHONE",
         "DETAIL",
+        "EXPECTED_RELEASE",
     ]
     sink = ctx.sink(
         rel,
@@ -268,6 +278,7 @@ def write_prison(ctx: Context, total: int) -> None:
                 am.full_name() if am else "",
                 (world.phones[am.phone].number if am and am.phone >= 0 else ""),
                 detail,
+                format_date(day_to_date(releases[number]), "dmy_slash"),
             ],
             rid,
         )

@@ -71,7 +71,8 @@ _CONVENTIONS: dict[str, str] = {
     ),
     "prison.csv": (
         "Prison intelligence. Dates `dd/mm/yy`. Upper-case names; prison number `A1234BC`. Grading 3x5x2. "
-        "`ASSOCIATE_NAME` and `ASSOCIATE_PHONE` name a contact outside. Record id: `IR_NUMBER`."
+        "`ASSOCIATE_NAME` and `ASSOCIATE_PHONE` name a contact outside. `EXPECTED_RELEASE` (`dd/mm/yyyy`) "
+        "is the prisoner's expected release on licence. Record id: `IR_NUMBER`."
     ),
     "safeguarding.csv": (
         "Council safeguarding referrals (a partner source: Cheltenham Borough Council, Bristol City Council "

@@ -146,3 +146,23 @@ def test_values_keep_their_original(region: Path) -> None:
     subject = next(e for e in first.entities if e.key == "subject1")
     assert subject.properties["birth_date"][0].value == "1970-07-01"
     assert subject.properties["birth_date"][0].original == "01/07/1970"
+
+
+def test_prison_reports_carry_the_expected_release_even_years_ahead(region: Path) -> None:
+    results = [r for r in _read(region, "prison") if isinstance(r, MappedRecord)]
+    with (region / "prison.csv").open(encoding="cp1252", newline="") as fh:
+        source = {r["IR_NUMBER"]: r["EXPECTED_RELEASE"] for r in csv.DictReader(fh)}
+    releases = {
+        r.record_key: v.value
+        for r in results
+        for e in r.entities
+        if e.schema == "PrisonReport"
+        for v in e.properties.get("expected_release_date", ())
+    }
+    assert len(releases) == len(results)
+    day, month, year = source[results[0].record_key].split("/")
+    assert releases[results[0].record_key] == f"{year}-{month}-{day}"
+    assert max(releases.values()) > "2026"  # later than any observed date: not refused as the future
+    for r in results:
+        reception = next(e for e in r.entities if e.schema == "PrisonReport").properties["reception_date"][0]
+        assert releases[r.record_key] > reception.value
