@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "socmap.apps.network",
     "socmap.apps.assessment",
     "socmap.apps.tasking",
+    "socmap.apps.workforce",
+    "socmap.apps.lifetime",
 ]
 
 MIDDLEWARE = [
@@ -320,3 +322,7 @@ SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
 SOCMAP_ASSESS_MODEL = env.str("SOCMAP_ASSESS_MODEL", default="")
 # The region's capability register for tasking (until the workforce register holds it).
 SOCMAP_TASKING_CAPABILITIES = env.str("SOCMAP_TASKING_CAPABILITIES", default="")
+
+# The catalogue of orders and partner powers every 4P plan considers, with review cycles, workload
+# weights and alert lead times (empty: the one socmap ships, socmap/engines/lifetime/catalogue.yaml).
+SOCMAP_LIFETIME_CATALOGUE = env.str("SOCMAP_LIFETIME_CATALOGUE", default="")

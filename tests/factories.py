@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from socmap.apps.core import services
+from socmap.apps.core import clock, services
 from socmap.apps.core.models import Compartment, Document, Organisation, SharingAgreement, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -55,7 +55,7 @@ def agreement(
     approved: bool = True,
     revoked: bool = False,
 ) -> SharingAgreement:
-    today = timezone.localdate()
+    today = clock.today()
     a = services.agreement_create(
         actor=None,
         provider=provider,

@@ -419,3 +419,62 @@ def threat_subjects(*, threat_ids: Iterable[int]) -> dict[int, ThreatSubject]:
         "pk", "kind", "ocg_id", "individual_id", "score", "band", "owner_id"
     )
     return {pk: ThreatSubject(kind, o, i, s, b, owner) for pk, kind, o, i, s, b, owner in rows}
+
+
+# ----------------------------------------------------------------------------- for lifetime management
+
+
+@dataclass(frozen=True)
+class SubjectBand:
+    threat_id: int
+    band: str  # the band key ("high"...), or "" when not scored
+    band_label: str
+    tier: int | None
+    score: Decimal | None
+
+
+def subject_bands(
+    *, viewer: User, ocg_ids: Iterable[int] = (), individual_ids: Iterable[int] = ()
+) -> dict[tuple[str, int], SubjectBand]:
+    """The standing band of each group's and individual's threat the viewer may see, keyed
+    ("group", id) or ("individual", id); subjects with no visible threat are left out."""
+    qs = _threats(viewer).filter(
+        Q(ocg_id__in=sorted(set(ocg_ids))) | Q(individual_id__in=sorted(set(individual_ids)))
+    )
+    out = {}
+    fields = ("pk", "ocg_id", "individual_id", "band", "band_label", "tier", "score")
+    for t in qs.select_related(None).only(*fields):
+        key = ("group", t.ocg_id) if t.ocg_id else ("individual", t.individual_id or 0)
+        out[key] = SubjectBand(t.pk, t.band, t.band_label, t.tier, t.score)
+    return out
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    on: date
+    score: Decimal
+    band: str
+    version: int
+
+
+def subject_score_history(
+    *, viewer: User, ocg_id: int | None = None, individual_id: int | None = None
+) -> list[ScorePoint]:
+    """The threat score of a group or individual over time: one point per approved assessment, on the
+    day it was approved, oldest first; nothing when the viewer may not see its threat."""
+    qs = (
+        _threats(viewer).filter(ocg_id=ocg_id)
+        if ocg_id
+        else _threats(viewer).filter(individual_id=individual_id)
+    )
+    threat = qs.first()
+    if threat is None:
+        return []
+    approved = threat.assessments.filter(status=Status.APPROVED, decided_at__isnull=False).order_by(
+        "decided_at"
+    )
+    return [
+        ScorePoint(timezone.localdate(a.decided_at), a.score, a.band_label, a.number)
+        for a in approved
+        if a.score is not None
+    ]

@@ -133,6 +133,22 @@ def decide(viewer: Any, obj: GovernedLike, on: date | None = None) -> Decision:
     return Decision(True, f"shared under agreement {allowing[0].agreement_id}", conditions)
 
 
+def organisation_sees(organisation_id: int, obj: GovernedLike, on: date | None = None) -> Decision:
+    """Would the users of an organisation see ``obj`` on the date? The same rule as ``decide``, for
+    checking before an object is handed to another organisation (a partner owning a plan action)."""
+    if obj.owner_id == organisation_id:
+        return Decision(True, "owned by the organisation")
+    allowing = [
+        g
+        for g in grants_for(organisation_id, on)
+        if g.allows(owner_id=obj.owner_id, compartment_id=obj.compartment_id, handling=obj.handling)
+    ]
+    if not allowing:
+        return Decision(False, "no sharing agreement in force covers it")
+    conditions = tuple(sorted({g.conditions for g in allowing if g.conditions}))
+    return Decision(True, f"shared under agreement {allowing[0].agreement_id}", conditions)
+
+
 def can_see(viewer: Any, obj: GovernedLike, on: date | None = None) -> bool:
     return decide(viewer, obj, on).visible
 

@@ -385,3 +385,97 @@ def person_records(*, owner_ids: list[int] | None = None) -> list[dict[str, obje
             if person in rows:
                 rows[person].setdefault(column, value)
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class CustodyRow:
+    """A prison record's custody period: who (the prisoner's record entity), where, and until when."""
+
+    record_id: int
+    entity_id: str
+    caption: str
+    establishment: str
+    prison_number: str
+    received_on: str  # ISO dates as stored; "" when the record has none
+    expected_release_on: str
+    owner_id: int
+    handling: str
+    compartment_id: int | None
+    conditions: str
+
+
+def custody_rows(*, job: str, since: object = None) -> list[CustodyRow]:
+    """Custody periods in the prison records (reception and expected release), for a named system job
+    (lifetime management keeps its custody periods from them). Audited as that job's consultation of
+    the store; each row keeps its record's owner, handling and compartment, so what users see of it
+    still goes through the visibility rule."""
+    from socmap.apps.core.audit import audit_record
+    from socmap.apps.core.models import AuditAction
+
+    reports = RecordEntity.objects.filter(
+        schema="PrisonReport", record__erased_at__isnull=True, record__withdrawn_at__isnull=True
+    )
+    if since is not None:
+        reports = reports.filter(record__last_seen__gte=since)
+    heads = {
+        e.id: e
+        for e in reports.only(
+            "id", "record_id", "owner_id", "handling", "compartment_id", "conditions"
+        ).iterator(chunk_size=5000)
+    }
+    ids = sorted(heads)
+    props: dict[str, dict[str, str]] = {}
+    prisoner: dict[str, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for entity_id, prop, value in Statement.objects.filter(
+            entity_id__in=chunk, prop__in=("establishment", "reception_date", "expected_release_date")
+        ).values_list("entity_id", "prop", "value"):
+            props.setdefault(entity_id, {}).setdefault(prop, value)
+        prisoner.update(
+            RecordLink.objects.filter(target_entity_id__in=chunk, schema="SubjectOf").values_list(
+                "target_entity_id", "source_entity_id"
+            )
+        )
+    people = sorted(set(prisoner.values()))
+    captions: dict[str, str] = {}
+    numbers: dict[str, str] = {}
+    for start in range(0, len(people), 900):
+        chunk = people[start : start + 900]
+        captions.update(RecordEntity.objects.filter(id__in=chunk).values_list("id", "caption"))
+        numbers.update(
+            Statement.objects.filter(entity_id__in=chunk, prop="prison_number").values_list(
+                "entity_id", "value"
+            )
+        )
+    rows = []
+    for report_id in ids:
+        person = prisoner.get(report_id)
+        values = props.get(report_id, {})
+        if person is None or not values.get("expected_release_date"):
+            continue
+        head = heads[report_id]
+        rows.append(
+            CustodyRow(
+                record_id=head.record_id,
+                entity_id=person,
+                caption=captions.get(person, ""),
+                establishment=values.get("establishment", ""),
+                prison_number=numbers.get(person, ""),
+                received_on=values.get("reception_date", ""),
+                expected_release_on=values["expected_release_date"],
+                owner_id=head.owner_id,
+                handling=head.handling,
+                compartment_id=head.compartment_id,
+                conditions=head.conditions,
+            )
+        )
+    audit_record(
+        AuditAction.CONSULTATION,
+        object_type="job",
+        object_id=job[:80],
+        object_repr=f"Custody periods read from {len(rows)} prison records",
+        username="system",
+        detail={"records": len(rows), "since": str(since or "")},
+    )
+    return rows

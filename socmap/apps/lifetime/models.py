@@ -47,6 +47,7 @@ class Plan(Governed):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="plans_deputised"
     )
     next_review_on = models.DateField(null=True, blank=True, db_index=True)
+    first_review_on = models.DateField(null=True, blank=True, help_text="Due date of the first review")
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     opened_at = models.DateTimeField()
 
@@ -385,7 +386,8 @@ class Disruption(Governed):
         constraints = [
             models.CheckConstraint(
                 name="disruption_validated_by_another",
-                condition=models.Q(validated_by__isnull=True) | ~models.Q(validated_by=models.F("recorded_by")),
+                condition=models.Q(validated_by__isnull=True)
+                | ~models.Q(validated_by=models.F("recorded_by")),
             ),
             models.CheckConstraint(
                 name="validated_disruption_has_validator",

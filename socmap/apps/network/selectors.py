@@ -354,9 +354,11 @@ def subject_people(
     members and of each Priority Individual. Callers say only how many people two subjects share."""
     from socmap.apps.resolution import selectors as resolution
 
-    members = list(OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
-        "ocg_id", "entity_id"
-    ))
+    members = list(
+        OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
+            "ocg_id", "entity_id"
+        )
+    )
     people = list(
         PriorityIndividual.objects.filter(pk__in=list(individual_ids)).values_list("pk", "entity_id")
     )
@@ -368,3 +370,38 @@ def subject_people(
         {k: frozenset(v) for k, v in groups.items()},
         {pk: frozenset({canon.get(e, e)}) for pk, e in people},
     )
+
+
+# ----------------------------------------------------------------------------- for lifetime management
+
+
+def adopted_subjects() -> tuple[list[OCG], list[PriorityIndividual]]:
+    """Every adopted group and Priority Individual: a system read for the job that opens their plans
+    (the plans carry each subject's owner, handling and compartment, so what users then see of them
+    still goes through the visibility rule)."""
+    groups = list(OCG.objects.filter(status=OCGStatus.ADOPTED).select_related("lro", "owner", "lead_force"))
+    people = list(PriorityIndividual.objects.filter(status="adopted").select_related("owner"))
+    return groups, people
+
+
+def ocg_members(*, ocg_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """Current members of groups, as (record entity id, role), most senior first: for the plans of
+    groups the caller has already found visible. Members are shown only through records the viewer
+    may see (resolution's ``person_labels``)."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    rows = OCGMember.objects.filter(ocg_id__in=sorted(set(ocg_ids)), left_on__isnull=True).values_list(
+        "ocg_id", "entity_id", "role"
+    )
+    for ocg_id, entity_id, role in sorted(rows, key=lambda r: (r[0], ROLE_ORDER.get(r[2], 9), r[1])):
+        out.setdefault(ocg_id, []).append((entity_id, role))
+    return out
+
+
+def subject_statuses(*, ocg_ids: Iterable[int]) -> dict[int, str]:
+    """The status of each group (adopted, archived...), for plans of groups already found visible."""
+    return dict(OCG.objects.filter(pk__in=sorted(set(ocg_ids))).values_list("pk", "status"))
+
+
+def adopted_individuals(*, viewer: User) -> QuerySet[PriorityIndividual]:
+    """Adopted Priority Individuals the viewer may see."""
+    return filter_visible(PriorityIndividual.objects.filter(status="adopted"), viewer).order_by("entity_id")

@@ -434,6 +434,32 @@ def ocg_adopt(
     return ocg
 
 
+def ocg_lro_change(*, actor: User, ocg: OCG, lro: User, reason: str) -> OCG:
+    """Record a new LRO for an adopted group on its timeline. Called by lifetime management inside
+    its reassignment's transaction, which checks the supervisor, the officer and the reason."""
+    if ocg.status != OCGStatus.ADOPTED:
+        raise Conflict(f"A group that is {ocg.get_status_display().lower()} has no LRO to change")
+    if not lro.has_role(UserRole.LRO):
+        raise InvalidInput(
+            "The group's LRO could not be changed",
+            fields={"lro": [f"{lro.get_full_name() or lro.username} is not a lead responsible officer"]},
+        )
+    before = ocg.lro
+    ocg.lro = lro
+    ocg.save(update_fields=["lro"])
+    name = lro.get_full_name() or lro.username
+    was = f" (was {before.get_full_name() or before.username})" if before is not None else ""
+    _event(ocg, actor, f"LRO changed to {name}{was}: {reason.strip()}")
+    audit_record(
+        AuditAction.ALTERATION,
+        actor=actor,
+        obj=ocg,
+        justification=reason.strip(),
+        detail={"lro": lro.pk, "previous_lro": before.pk if before is not None else None},
+    )
+    return ocg
+
+
 def ocg_archive(*, actor: User, ocg: OCG, reason: str) -> OCG:
     require_role(actor, *ANALYSTS, UserRole.LRO, action="archive organised crime groups")
     if not reason.strip():

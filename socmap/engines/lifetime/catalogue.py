@@ -80,7 +80,7 @@ def _unknown(node: Node, allowed: set[str], path: str, what: str, problems: Prob
             problems.add(
                 node, key, f"{path}.{key}" if path else key,
                 f"unknown field {key!r} in {what}; the fields are {', '.join(sorted(allowed))}",
-            )  # fmt: skip
+            )
 
 
 def _text(node: Node, key: str, path: str, problems: Problems, *, required: bool = True) -> str:
@@ -177,14 +177,14 @@ def _duration(node: Node, key: str, path: str, problems: Problems) -> DurationRu
         problems.add(
             raw, "min", f"{path}.min",
             f"the minimum ({minimum.words}) is above the maximum ({maximum.words})",
-        )  # fmt: skip
+        )
     if flags["open_ended"] and maximum:
         problems.add(raw, "open_ended", f"{path}.open_ended", "an order with a maximum cannot be open-ended")
     if flags["set_by_court"] and (minimum or maximum or flags["open_ended"]):
         problems.add(
             raw, "set_by_court", f"{path}.set_by_court",
             "a duration set by the court has no minimum, maximum or open end of its own",
-        )  # fmt: skip
+        )
     if not ({"min", "max"} & set(raw) or flags["set_by_court"]):
         problems.add(raw, "min", path, "a duration needs a minimum, a maximum, or set_by_court: true")
     return DurationRule(
@@ -287,7 +287,7 @@ def _powers(
             problems.add(
                 spec, "owner_type", f"{path}.owner_type",
                 f"unknown owner type {owner_type!r}; the types are {', '.join(sorted(owner_types))}",
-            )  # fmt: skip
+            )
         owner = _text(spec, "owner", f"{path}.owner", problems, required=False)
         power = PartnerPower(
             key=key,

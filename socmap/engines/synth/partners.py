@@ -195,8 +195,8 @@ def write_prison(ctx: Context, total: int) -> None:
     terms = ctx.rng(f"{rel}:release")
     members = {m for o in world.ocgs for m, _, _, _ in o.members}
     releases: list[int] = []
-    for person, day, _, _ in prisoners:
-        offender = person in members or world.people[person].pi
+    for who, day, _, _ in prisoners:
+        offender = who in members or world.people[who].pi
         months = terms.randint(24, 168) if offender else terms.randint(6, 48)
         releases.append(day + months * 365 // 24)
     entries: list[tuple[int, int]] = []  # (report day, prisoner number)
