@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("socmap.apps.network.urls")),
     path("", include("socmap.apps.assessment.urls")),
     path("", include("socmap.apps.tasking.urls")),
+
+    path("", include("socmap.apps.lifetime.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -243,3 +243,14 @@ def organisation_find(*, name_or_slug: str) -> Organisation:
     if org is None:
         raise InvalidInput(f"No organisation called {name_or_slug!r}", fields={"organisation": ["Unknown"]})
     return org
+
+
+def user_choices(*, viewer: User, organisation_ids: list[int], roles: tuple[str, ...] = ()) -> QuerySet[User]:
+    """Active users of the organisations (with one of the roles), for choosing an owner or officer:
+    who works where is known to every signed-in user, as organisations are."""
+    if not viewer.is_authenticated:
+        return User.objects.none()
+    qs = User.objects.filter(organisation_id__in=organisation_ids, is_active=True).select_related("organisation")
+    if roles:
+        qs = qs.filter(role_grants__role__in=roles).distinct()
+    return qs.order_by("organisation__name", "last_name", "first_name", "username")

@@ -6,320 +6,1000 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
-        ('network', '0001_initial'),
+        ("core", "0002_audit_append_only"),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrderRecord',
+            name="OrderRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('kind', models.CharField(help_text='The catalogue key of the order', max_length=40)),
-                ('entity_id', models.CharField(db_index=True, help_text='A record entity of the person', max_length=40)),
-                ('person_label', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('considered', 'Considered'), ('applied', 'Applied for'), ('granted', 'Granted'), ('refused', 'Refused'), ('varied', 'Varied'), ('breached', 'Breached'), ('expired', 'Expired')], max_length=12)),
-                ('applicant', models.CharField(blank=True, max_length=120)),
-                ('court', models.CharField(blank=True, max_length=120)),
-                ('applied_on', models.DateField(blank=True, null=True)),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('ends_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('under_18', models.BooleanField(default=False)),
-                ('conditions_text', models.TextField(blank=True, help_text='The prohibitions and requirements of the order')),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('documents', models.ManyToManyField(blank=True, related_name='+', to='core.document')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                ("kind", models.CharField(help_text="The catalogue key of the order", max_length=40)),
+                (
+                    "entity_id",
+                    models.CharField(db_index=True, help_text="A record entity of the person", max_length=40),
+                ),
+                ("person_label", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("considered", "Considered"),
+                            ("applied", "Applied for"),
+                            ("granted", "Granted"),
+                            ("refused", "Refused"),
+                            ("varied", "Varied"),
+                            ("breached", "Breached"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("applicant", models.CharField(blank=True, max_length=120)),
+                ("court", models.CharField(blank=True, max_length=120)),
+                ("applied_on", models.DateField(blank=True, null=True)),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("ends_on", models.DateField(blank=True, db_index=True, null=True)),
+                ("amount", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
+                ("under_18", models.BooleanField(default=False)),
+                (
+                    "conditions_text",
+                    models.TextField(blank=True, help_text="The prohibitions and requirements of the order"),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("documents", models.ManyToManyField(blank=True, related_name="+", to="core.document")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('considered', 'Considered'), ('applied', 'Applied for'), ('granted', 'Granted'), ('refused', 'Refused'), ('varied', 'Varied'), ('breached', 'Breached'), ('expired', 'Expired')], max_length=12)),
-                ('on', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('changes', models.JSONField(blank=True, default=list, help_text='[{field, before, after}]')),
-                ('at', models.DateTimeField()),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='lifetime.orderrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("considered", "Considered"),
+                            ("applied", "Applied for"),
+                            ("granted", "Granted"),
+                            ("refused", "Refused"),
+                            ("varied", "Varied"),
+                            ("breached", "Breached"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                ("changes", models.JSONField(blank=True, default=list, help_text="[{field, before, after}]")),
+                ("at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="lifetime.orderrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-on', '-id'],
+                "ordering": ["-on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('title', models.CharField(help_text='The subject as named when the plan opened', max_length=300)),
-                ('next_review_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('first_review_on', models.DateField(blank=True, help_text='Due date of the first review', null=True)),
-                ('opened_at', models.DateTimeField()),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('deputy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans_deputised', to=settings.AUTH_USER_MODEL)),
-                ('individual', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='network.priorityindividual')),
-                ('lro', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans_led', to=settings.AUTH_USER_MODEL)),
-                ('ocg', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='network.ocg')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                (
+                    "title",
+                    models.CharField(help_text="The subject as named when the plan opened", max_length=300),
+                ),
+                ("next_review_on", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "first_review_on",
+                    models.DateField(blank=True, help_text="Due date of the first review", null=True),
+                ),
+                ("opened_at", models.DateTimeField()),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans_deputised",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "individual",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan",
+                        to="network.priorityindividual",
+                    ),
+                ),
+                (
+                    "lro",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans_led",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ocg",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan",
+                        to="network.ocg",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'id'],
+                "ordering": ["title", "id"],
             },
         ),
         migrations.AddField(
-            model_name='orderrecord',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='lifetime.plan'),
+            model_name="orderrecord",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="orders", to="lifetime.plan"
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120)),
-                ('kind', models.CharField(max_length=20)),
-                ('title', models.CharField(max_length=400)),
-                ('due_on', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lifetime_notifications', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120)),
+                ("kind", models.CharField(max_length=20)),
+                ("title", models.CharField(max_length=400)),
+                ("due_on", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lifetime_notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="lifetime.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Disruption',
+            name="Disruption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('on', models.DateField(db_index=True)),
-                ('p', models.CharField(choices=[('pursue', 'Pursue'), ('prevent', 'Prevent'), ('protect', 'Protect'), ('prepare', 'Prepare')], max_length=10)),
-                ('activity', models.CharField(choices=[('arrest', 'Arrest'), ('charge', 'Charge'), ('conviction', 'Conviction'), ('seizure_drugs', 'Seizure of drugs'), ('seizure_cash', 'Seizure of cash'), ('seizure_firearms', 'Seizure of firearms'), ('order', 'Order obtained'), ('partner_action', 'Partner action'), ('safeguarding', 'Safeguarding')], max_length=20)),
-                ('drugs', models.CharField(blank=True, help_text='Kind of drugs seized', max_length=120)),
-                ('drugs_grams', models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True)),
-                ('cash_pounds', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('firearms', models.PositiveIntegerField(blank=True, null=True)),
-                ('ammunition', models.PositiveIntegerField(blank=True, null=True)),
-                ('description', models.TextField()),
-                ('impact', models.CharField(choices=[('major', 'Major'), ('moderate', 'Moderate'), ('minor', 'Minor'), ('none', 'None'), ('negative', 'Negative')], max_length=10)),
-                ('evidence', models.TextField()),
-                ('rationale', models.TextField()),
-                ('archived_reason', models.TextField(blank=True, help_text='Why it is recorded against an archived group')),
-                ('status', models.CharField(choices=[('awaiting', 'Awaiting validation'), ('validated', 'Validated'), ('returned', 'Returned to the recorder')], db_index=True, default='awaiting', max_length=10)),
-                ('recorded_at', models.DateTimeField()),
-                ('validated_at', models.DateTimeField(blank=True, null=True)),
-                ('validation_note', models.TextField(blank=True)),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('documents', models.ManyToManyField(blank=True, related_name='+', to='core.document')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('validated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disruptions', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                ("on", models.DateField(db_index=True)),
+                (
+                    "p",
+                    models.CharField(
+                        choices=[
+                            ("pursue", "Pursue"),
+                            ("prevent", "Prevent"),
+                            ("protect", "Protect"),
+                            ("prepare", "Prepare"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("arrest", "Arrest"),
+                            ("charge", "Charge"),
+                            ("conviction", "Conviction"),
+                            ("seizure_drugs", "Seizure of drugs"),
+                            ("seizure_cash", "Seizure of cash"),
+                            ("seizure_firearms", "Seizure of firearms"),
+                            ("order", "Order obtained"),
+                            ("partner_action", "Partner action"),
+                            ("safeguarding", "Safeguarding"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("drugs", models.CharField(blank=True, help_text="Kind of drugs seized", max_length=120)),
+                ("drugs_grams", models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True)),
+                ("cash_pounds", models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
+                ("firearms", models.PositiveIntegerField(blank=True, null=True)),
+                ("ammunition", models.PositiveIntegerField(blank=True, null=True)),
+                ("description", models.TextField()),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[
+                            ("major", "Major"),
+                            ("moderate", "Moderate"),
+                            ("minor", "Minor"),
+                            ("none", "None"),
+                            ("negative", "Negative"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("evidence", models.TextField()),
+                ("rationale", models.TextField()),
+                (
+                    "archived_reason",
+                    models.TextField(blank=True, help_text="Why it is recorded against an archived group"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Awaiting validation"),
+                            ("validated", "Validated"),
+                            ("returned", "Returned to the recorder"),
+                        ],
+                        db_index=True,
+                        default="awaiting",
+                        max_length=10,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("validated_at", models.DateTimeField(blank=True, null=True)),
+                ("validation_note", models.TextField(blank=True)),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                ("documents", models.ManyToManyField(blank=True, related_name="+", to="core.document")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "validated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disruptions",
+                        to="lifetime.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-on', '-id'],
+                "ordering": ["-on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Consideration',
+            name="Consideration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(help_text='The catalogue key of the order or power', max_length=40)),
-                ('reason', models.TextField()),
-                ('decided_at', models.DateTimeField()),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='considerations', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "item",
+                    models.CharField(help_text="The catalogue key of the order or power", max_length=40),
+                ),
+                ("reason", models.TextField()),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="considerations",
+                        to="lifetime.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item'],
+                "ordering": ["item"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lro', 'Lead responsible officer'), ('deputy', 'Deputy')], max_length=10)),
-                ('reason', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lro", "Lead responsible officer"), ("deputy", "Deputy")], max_length=10
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="lifetime.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('p', models.CharField(choices=[('pursue', 'Pursue'), ('prevent', 'Prevent'), ('protect', 'Protect'), ('prepare', 'Prepare')], max_length=10)),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=12)),
-                ('outcome', models.TextField(blank=True)),
-                ('evidence', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('documents', models.ManyToManyField(blank=True, related_name='+', to='core.document')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('owner_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('owner_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                (
+                    "p",
+                    models.CharField(
+                        choices=[
+                            ("pursue", "Pursue"),
+                            ("prevent", "Prevent"),
+                            ("protect", "Protect"),
+                            ("prepare", "Prepare"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("outcome", models.TextField(blank=True)),
+                ("evidence", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("documents", models.ManyToManyField(blank=True, related_name="+", to="core.document")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "owner_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "owner_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="lifetime.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanEvent',
+            name="PlanEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=30)),
-                ('text', models.TextField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=30)),
+                ("text", models.TextField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="lifetime.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanReview',
+            name="PlanReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField()),
-                ('summary', models.TextField()),
-                ('band', models.CharField(blank=True, help_text='The threat band that set the cycle', max_length=40)),
-                ('next_review_on', models.DateField()),
-                ('at', models.DateTimeField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='lifetime.plan')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_on", models.DateField()),
+                ("summary", models.TextField()),
+                (
+                    "band",
+                    models.CharField(
+                        blank=True, help_text="The threat band that set the cycle", max_length=40
+                    ),
+                ),
+                ("next_review_on", models.DateField()),
+                ("at", models.DateTimeField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="lifetime.plan",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_on', '-id'],
+                "ordering": ["-reviewed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PowerUse',
+            name="PowerUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('power', models.CharField(help_text='The catalogue key of the power', max_length=40)),
-                ('entity_id', models.CharField(blank=True, max_length=40)),
-                ('person_label', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('in_progress', 'In progress'), ('used', 'Used'), ('declined', 'Declined by the partner')], default='requested', max_length=12)),
-                ('requested_on', models.DateField()),
-                ('outcome', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='powers', to='lifetime.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                ("power", models.CharField(help_text="The catalogue key of the power", max_length=40)),
+                ("entity_id", models.CharField(blank=True, max_length=40)),
+                ("person_label", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("in_progress", "In progress"),
+                            ("used", "Used"),
+                            ("declined", "Declined by the partner"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                    ),
+                ),
+                ("requested_on", models.DateField()),
+                ("outcome", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="powers", to="lifetime.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_on', '-id'],
+                "ordering": ["-requested_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CustodyPeriod',
+            name="CustodyPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('entity_id', models.CharField(db_index=True, help_text='A record entity of the person', max_length=40)),
-                ('person_label', models.CharField(blank=True, max_length=300)),
-                ('source', models.CharField(choices=[('prison', 'Prison records'), ('entered', 'Entered by an officer')], max_length=10)),
-                ('record_id', models.BigIntegerField(blank=True, help_text='The prison record', null=True, unique=True)),
-                ('establishment', models.CharField(blank=True, max_length=200)),
-                ('prison_number', models.CharField(blank=True, max_length=20)),
-                ('received_on', models.DateField(blank=True, null=True)),
-                ('expected_release_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('released_on', models.DateField(blank=True, null=True)),
-                ('licence_conditions', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField()),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                (
+                    "entity_id",
+                    models.CharField(db_index=True, help_text="A record entity of the person", max_length=40),
+                ),
+                ("person_label", models.CharField(blank=True, max_length=300)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("prison", "Prison records"), ("entered", "Entered by an officer")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.BigIntegerField(blank=True, help_text="The prison record", null=True, unique=True),
+                ),
+                ("establishment", models.CharField(blank=True, max_length=200)),
+                ("prison_number", models.CharField(blank=True, max_length=20)),
+                ("received_on", models.DateField(blank=True, null=True)),
+                ("expected_release_on", models.DateField(blank=True, db_index=True, null=True)),
+                ("released_on", models.DateField(blank=True, null=True)),
+                ("licence_conditions", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['expected_release_on', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expected_release_on__isnull', True), ('received_on__isnull', True), ('expected_release_on__gte', models.F('received_on')), _connector='OR'), name='custody_release_after_reception'), models.CheckConstraint(condition=models.Q(models.Q(('source', 'prison'), _negated=True), ('record_id__isnull', False), _connector='OR'), name='ingested_custody_has_its_record')],
+                "ordering": ["expected_release_on", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("expected_release_on__isnull", True),
+                            ("received_on__isnull", True),
+                            ("expected_release_on__gte", models.F("received_on")),
+                            _connector="OR",
+                        ),
+                        name="custody_release_after_reception",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("source", "prison"), _negated=True),
+                            ("record_id__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="ingested_custody_has_its_record",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ocg__isnull', False), ('individual__isnull', True)), models.Q(('ocg__isnull', True), ('individual__isnull', False)), _connector='OR'), name='plan_has_one_subject'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ocg__isnull", False), ("individual__isnull", True)),
+                    models.Q(("ocg__isnull", True), ("individual__isnull", False)),
+                    _connector="OR",
+                ),
+                name="plan_has_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('deputy__isnull', True), models.Q(('deputy', models.F('lro')), _negated=True), _connector='OR'), name='plan_deputy_is_not_the_lro'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("deputy__isnull", True),
+                    models.Q(("deputy", models.F("lro")), _negated=True),
+                    _connector="OR",
+                ),
+                name="plan_deputy_is_not_the_lro",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='order_ends_after_it_starts'),
+            model_name="orderrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="order_ends_after_it_starts",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('recipient', 'key'), name='told_once'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(fields=("recipient", "key"), name="told_once"),
         ),
         migrations.AddConstraint(
-            model_name='disruption',
-            constraint=models.CheckConstraint(condition=models.Q(('validated_by__isnull', True), models.Q(('validated_by', models.F('recorded_by')), _negated=True), _connector='OR'), name='disruption_validated_by_another'),
+            model_name="disruption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("validated_by__isnull", True),
+                    models.Q(("validated_by", models.F("recorded_by")), _negated=True),
+                    _connector="OR",
+                ),
+                name="disruption_validated_by_another",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disruption',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'validated'), _negated=True), ('validated_by__isnull', False), _connector='OR'), name='validated_disruption_has_validator'),
+            model_name="disruption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "validated"), _negated=True),
+                    ("validated_by__isnull", False),
+                    _connector="OR",
+                ),
+                name="validated_disruption_has_validator",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consideration',
-            constraint=models.UniqueConstraint(fields=('plan', 'item'), name='one_consideration_per_item'),
+            model_name="consideration",
+            constraint=models.UniqueConstraint(fields=("plan", "item"), name="one_consideration_per_item"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['officer', 'at'], name='assignment_officer_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["officer", "at"], name="assignment_officer_idx"),
         ),
         migrations.AddConstraint(
-            model_name='planaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_person__isnull', False), ('owner_organisation__isnull', True)), models.Q(('owner_person__isnull', True), ('owner_organisation__isnull', False)), _connector='OR'), name='action_has_one_owner'),
+            model_name="planaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("owner_person__isnull", False), ("owner_organisation__isnull", True)),
+                    models.Q(("owner_person__isnull", True), ("owner_organisation__isnull", False)),
+                    _connector="OR",
+                ),
+                name="action_has_one_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planreview',
-            constraint=models.CheckConstraint(condition=models.Q(('next_review_on__gt', models.F('reviewed_on'))), name='review_next_after_this'),
+            model_name="planreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("next_review_on__gt", models.F("reviewed_on"))),
+                name="review_next_after_this",
+            ),
         ),
     ]

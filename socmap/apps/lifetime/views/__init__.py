@@ -1,0 +1,1 @@
+"""Pages of lifetime management (thin: parse, call a service or selector, render)."""
