@@ -13,6 +13,7 @@ from socmap.apps.core.auth import api_auth
 from socmap.apps.core.refusal import refusal_settle, request_where
 from socmap.apps.inspections.api import router as inspections_router
 from socmap.apps.intel.api import router as intel_router
+from socmap.apps.lifetime.api import router as lifetime_router
 from socmap.apps.network.api import router as network_router
 from socmap.apps.resolution.api import router as resolution_router
 from socmap.apps.tasking.api import router as tasking_router
@@ -81,3 +82,4 @@ api.add_router("/", resolution_router)
 api.add_router("/", network_router)
 api.add_router("/", assessment_router)
 api.add_router("/", tasking_router)
+api.add_router("/", lifetime_router)
