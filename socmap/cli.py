@@ -983,6 +983,161 @@ def audit_verify() -> None:
     if broken:
         raise typer.Exit(code=1)
 
+lifetime_app = typer.Typer(
+    help="Lifetime management: daily alerts, the disruption return, custody from prison records.",
+    no_args_is_help=True,
+)
+app.add_typer(lifetime_app, name="lifetime")
+lifetime_catalogue_app = typer.Typer(help="The catalogue of orders and partner powers.", no_args_is_help=True)
+lifetime_app.add_typer(lifetime_catalogue_app, name="catalogue")
+
+
+def _day(text: str, option: str) -> Any:
+    """A date as people type it (2025-06-02, 02/06/2025, 2 Jun 2025), or a clear refusal naming the option."""
+    from datetime import datetime
+
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %b %Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise SocmapError(f"{option}: {text!r} is not a date (e.g. 2025-06-02 or 02/06/2025)", code="invalid")
+
+
+@lifetime_app.command("alerts")
+def lifetime_alerts(
+    today: str = typer.Option("", "--today", help="Run as if it were this day (default: today)"),
+) -> None:
+    """The daily digest: open plans for newly adopted subjects, bring custody in step with the prison
+    records, and tell each LRO and deputy what is due, once."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.core import clock
+        from socmap.apps.lifetime import services
+
+        day = _day(today, "--today") if today else None
+        with clock.clock_at(day) if day else contextlib.nullcontext():
+            opened = services.plans_open_missing()
+            synced = services.custody_sync()
+            result = services.alerts_run()
+        return opened, synced, result
+
+    opened, synced, result = guarded(run)
+    console.print(
+        f"Alerts for {result.today:%-d %B %Y}: {result.due} due, {result.told} told now, "
+        f"{result.already} told before, {result.withheld} withheld (the officer may not see what it is "
+        f"about). {len(opened)} plan{'s' if len(opened) != 1 else ''} opened; custody from "
+        f"{synced.read} prison records ({synced.created} new, {synced.updated} changed).",
+        highlight=False,
+    )
+    for notes in result.by_recipient.values():
+        who = notes[0].recipient
+        table = Table(title=f"For {who.get_full_name() or who.username} ({who.username})")
+        table.add_column("Alert")
+        table.add_column("Date")
+        for note in notes:
+            table.add_row(note.title, f"{note.due_on:%-d %b %Y}")
+        console.print(table)
+
+
+@lifetime_app.command("return")
+def lifetime_return(
+    date_from: str = typer.Option(..., "--from", help="First day of the return"),
+    date_to: str = typer.Option(..., "--to", help="Last day of the return"),
+    force: str = typer.Option("", "--force", help="One force or unit (slug); default every one"),
+    period: str = typer.Option("whole", "--period", help="whole, quarter or month"),
+    as_user: str = typer.Option(
+        "", "--as", help="Whose view (default: the first active supervisor of the force)"
+    ),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Also write the return as CSV to this file"),
+    justification: str = typer.Option(
+        "", "--why", help="Why the CSV is exported (audited; needed with --csv)"
+    ),
+) -> None:
+    """Validated disruptions by force, P and impact for a period (the same figures as the page and API)."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.core.selectors import active_user
+        from socmap.apps.lifetime import selectors
+
+        if not as_user:
+            raise SocmapError("Say whose view the return is: --as USERNAME", code="invalid")
+        user = active_user(username=as_user)
+        lo, hi = _day(date_from, "--from"), _day(date_to, "--to")
+        result = selectors.return_get(viewer=user, date_from=lo, date_to=hi, period=period, force=force)
+        if csv_file is not None:
+            lines = selectors.return_export(
+                viewer=user, date_from=lo, date_to=hi, period=period, force=force, justification=justification
+            )
+            csv_file.write_text("".join(lines), encoding="utf-8")
+        return result
+
+    result = guarded(run)
+    from socmap.engines.lifetime import IMPACTS, PS
+
+    for organisation in [*sorted({c.organisation for c in result.cells if c.organisation}), ""]:
+        table = Table(title=organisation or "Region (every force and unit)")
+        table.add_column("4P")
+        for _, label in IMPACTS:
+            table.add_column(label, justify="right")
+        table.add_column("Total", justify="right")
+        for p, p_label in PS:
+            counts = [
+                sum(
+                    c.count
+                    for c in result.cells
+                    if c.organisation == organisation and c.p == p and c.impact == i
+                )
+                for i, _ in IMPACTS
+            ]
+            table.add_row(p_label, *map(str, counts), str(sum(counts)))
+        console.print(table)
+    console.print(result.explanation, highlight=False)
+    if csv_file is not None:
+        console.print(f"Written to {csv_file}", highlight=False)
+
+
+@lifetime_app.command("custody-sync")
+def lifetime_custody_sync() -> None:
+    """Bring custody periods and expected releases in step with the ingested prison records."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.lifetime import services
+
+        return services.custody_sync()
+
+    result = guarded(run)
+    console.print(
+        f"{result.read} prison records read: {result.created} custody periods new, {result.updated} changed",
+        highlight=False,
+    )
+
+
+@lifetime_catalogue_app.command("check")
+def lifetime_catalogue_check(
+    file: Path | None = typer.Argument(None, help="A catalogue YAML (default: the one socmap ships)"),
+) -> None:
+    """Check a catalogue of orders and powers; a problem is reported with the file, line and reason."""
+    from socmap.engines import lifetime
+
+    catalogue = guarded(lambda: lifetime.load_catalogue(file or lifetime.DEFAULT_CATALOGUE))
+    table = Table(title=f"Orders ({len(catalogue.orders)})")
+    for column in ("Order", "Act", "Rule"):
+        table.add_column(column)
+    for rule in catalogue.orders.values():
+        table.add_row(rule.title, rule.law, rule.summary)
+    console.print(table)
+    powers = Table(title=f"Partner powers ({len(catalogue.powers)})")
+    for column in ("Power", "Held by", "Law"):
+        powers.add_column(column)
+    for power in catalogue.powers.values():
+        powers.add_row(power.name, power.owner_label, power.law)
+    console.print(powers)
+    console.print(f"[green]{catalogue.file} is a valid catalogue[/]", highlight=False)
+
 
 @app.command()
 def worker() -> None:
