@@ -250,7 +250,8 @@ def user_choices(*, viewer: User, organisation_ids: list[int], roles: tuple[str,
     who works where is known to every signed-in user, as organisations are."""
     if not viewer.is_authenticated:
         return User.objects.none()
-    qs = User.objects.filter(organisation_id__in=organisation_ids, is_active=True).select_related("organisation")
+    qs = User.objects.filter(organisation_id__in=organisation_ids, is_active=True)
+    qs = qs.select_related("organisation")
     if roles:
         qs = qs.filter(role_grants__role__in=roles).distinct()
     return qs.order_by("organisation__name", "last_name", "first_name", "username")
