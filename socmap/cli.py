@@ -261,6 +261,7 @@ def demo(
         from socmap.apps.core.demo import build_demo_organisations
         from socmap.apps.inspections.demo import build_demo_inspections
         from socmap.apps.intel.demo import build_demo_intel, generate_region
+        from socmap.apps.lifetime.demo import build_demo_lifetime
         from socmap.apps.network.demo import build_demo_network
         from socmap.apps.resolution.demo import build_demo_resolution
         from socmap.apps.tasking.demo import build_demo_tasking
@@ -292,6 +293,8 @@ def demo(
             build_demo_assessment()
             progress.update(task, description="Regional tasking", completed=0, total=None)
             build_demo_tasking()
+            progress.update(task, description="Lifetime management: plans, orders, disruptions", total=None)
+            build_demo_lifetime()
         return logins
 
     logins = guarded(run)

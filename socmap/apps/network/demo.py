@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from socmap.apps.core import selectors as core_selectors
+from socmap.apps.core.models import Compartment
 from socmap.apps.network import services
 from socmap.apps.network.models import OCG, AnalysisRun, OCGStatus
 
@@ -22,11 +23,16 @@ def build_demo_network(progress: Callable[[str], None] | None = None, adopt: int
     candidates = list(OCG.objects.filter(status=OCGStatus.PROPOSED, owner=force).order_by("id")[:adopt])
     if len(candidates) < adopt:
         candidates += list(OCG.objects.filter(status=OCGStatus.PROPOSED).exclude(owner=force).order_by("id"))
-    for ocg in candidates[:adopt]:
+    # The first is one of Operation Endeavour's Cheltenham groups: the council, a partner in that
+    # operation, sees its plan and owns actions under it.
+    endeavour = Compartment.objects.filter(name="Operation Endeavour").first()
+    for number, ocg in enumerate(candidates[:adopt]):
         services.ocg_assess(
             actor=analyst,
             ocg=ocg,
             assessment="Demo: links show a continuing group in serious crime; roles as suggested.",
         )
-        services.ocg_adopt(actor=analyst, ocg=ocg, lead_force=force, lro=lro)
+        services.ocg_adopt(
+            actor=analyst, ocg=ocg, lead_force=force, lro=lro, compartment=endeavour if number == 0 else None
+        )
     return run
