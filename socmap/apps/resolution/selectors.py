@@ -646,13 +646,10 @@ def measure_match_decisions(organisation_id: int, as_of: object) -> int:
     return Judgement.objects.filter(user__organisation_id=organisation_id, created_at__lte=as_of).count()
 
 
-def person_labels(viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Each record entity -> (the id the viewer uses for its person, that record's caption).
-
-    The person is the canonical entity the record belongs to; the id shown is its smallest member
-    the viewer may see (never a hidden record's). People the viewer may see no record of are left
-    out: no id, no name, no trace.
-    """
+def person_clusters(entity_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Each record entity -> every record entity of the same resolved person (itself when alone), in a
+    few queries for any number of them. A system read of ids, to find what else is known of a person;
+    what is then shown goes through the visibility rule."""
     ids = sorted(set(entity_ids))
     canon = canonical_ids(ids)
     clusters = sorted(set(canon.values()))
@@ -662,18 +659,29 @@ def person_labels(viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[st
             canonical_id__in=clusters[start : start + 900]
         ).values_list("entity_id", "canonical_id"):
             members[canonical].append(entity_id)
-    wanted = sorted({m for ms in members.values() for m in ms} | set(ids))
+    return {e: sorted(members.get(canon.get(e, e)) or [e]) for e in ids}
+
+
+def person_labels(viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Each record entity -> (the id the viewer uses for its person, that record's caption).
+
+    The person is the canonical entity the record belongs to; the id shown is its smallest member
+    the viewer may see (never a hidden record's). People the viewer may see no record of are left
+    out: no id, no name, no trace.
+    """
+    clusters = person_clusters(entity_ids)
+    wanted = sorted({m for ms in clusters.values() for m in ms})
     captions: dict[str, str] = {}
+    rule = visible_filter(viewer)
     for start in range(0, len(wanted), 900):
         captions.update(
             RecordEntity.objects.filter(id__in=wanted[start : start + 900])
-            .filter(visible_filter(viewer))
+            .filter(rule)
             .values_list("id", "caption")
         )
     out: dict[str, tuple[str, str]] = {}
-    for entity_id in ids:
-        cluster = members.get(canon.get(entity_id, entity_id)) or [entity_id]
-        seen = sorted(m for m in cluster if m in captions)
+    for entity_id, cluster in clusters.items():
+        seen = [m for m in cluster if m in captions]
         if seen:
             out[entity_id] = (seen[0], captions[seen[0]])
     return out

@@ -154,22 +154,12 @@ def return_export(
 
 def return_matrix(result: lifetime.DisruptionReturn, organisation: str = "") -> list[dict[str, Any]]:
     """One row per P with a count per impact and a total, over every period (for the page)."""
+    counts: dict[tuple[str, str], int] = {}
+    for c in result.cells:
+        if c.organisation == organisation and c.count:
+            counts[(c.p, c.impact)] = counts.get((c.p, c.impact), 0) + c.count
     out = []
     for p, p_label in lifetime.PS:
-        counts = {
-            impact: sum(
-                c.count
-                for c in result.cells
-                if c.organisation == organisation and c.p == p and c.impact == impact
-            )
-            for impact, _ in lifetime.IMPACTS
-        }
-        out.append(
-            {
-                "p": p,
-                "label": p_label,
-                "counts": [counts[i] for i, _ in lifetime.IMPACTS],
-                "total": sum(counts.values()),
-            }
-        )
+        row = [counts.get((p, impact), 0) for impact, _ in lifetime.IMPACTS]
+        out.append({"p": p, "label": p_label, "counts": row, "total": sum(row)})
     return out

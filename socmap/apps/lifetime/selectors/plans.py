@@ -314,12 +314,7 @@ def plan_get(*, viewer: User, plan_id: int, justification: str) -> PlanView:
 
 def _custody_candidates(entity_ids: list[str]) -> list[str]:
     """Every record entity of the people given (custody periods name whichever record they came from)."""
-    canon = resolution.canonical_ids(entity_ids)
-    keys = sorted({canon.get(e, e) for e in entity_ids})
-    out = set(entity_ids) | set(keys)
-    for key in keys:
-        out.update(resolution.members_of(key))
-    return sorted(out)
+    return sorted({m for ms in resolution.person_clusters(entity_ids).values() for m in ms})
 
 
 def open_action_counts(
