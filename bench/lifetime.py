@@ -122,7 +122,8 @@ def main() -> None:
     slowest = 0.0
     for name, user, arg, query in pages:
         if arg is not None and ids[arg] is None:
-            print(json.dumps({"bench": "lifetime", "page": name, "skipped": f"no {arg} in the demo"}), flush=True)
+            skipped = {"bench": "lifetime", "page": name, "skipped": f"no {arg} in the demo"}
+            print(json.dumps(skipped), flush=True)
             continue
         url = reverse(name, args=[ids[arg]] if arg else []) + query
         median, worst, status = _time(clients[user.pk], url, args.runs)

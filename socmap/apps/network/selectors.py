@@ -354,11 +354,9 @@ def subject_people(
     members and of each Priority Individual. Callers say only how many people two subjects share."""
     from socmap.apps.resolution import selectors as resolution
 
-    members = list(
-        OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
-            "ocg_id", "entity_id"
-        )
-    )
+    members = list(OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
+        "ocg_id", "entity_id"
+    ))
     people = list(
         PriorityIndividual.objects.filter(pk__in=list(individual_ids)).values_list("pk", "entity_id")
     )
