@@ -138,3 +138,23 @@ def test_a_varied_end_date_is_told_again(world: World) -> None:
     services.alerts_run()
     assert _told()[("lro", "order_expiry")] == 2
     assert Notification.objects.filter(kind="order_expiry", key__endswith="2025-07-20").count() == 2
+
+
+def test_two_prison_reports_of_one_resolved_person_make_one_release_alert(world: World, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from socmap.apps.resolution.models import Membership
+    from tests.apps.lifetime.conftest import PRISONERS, ingest_prison
+
+    # A second report on Jay Smith, resolved into the same person as the first.
+    again = ingest_prison(world.analyst, Path(str(tmp_path)), [PRISONERS[0]], start=20)[0]
+    canonical = min(world.people[0], again)
+    for entity_id in (world.people[0], again):
+        Membership.objects.create(entity_id=entity_id, canonical_id=canonical, schema="Person")
+    services.plan_assign(actor=world.supervisor, plan=world.plan, lro=world.lro, deputy=world.deputy, reason="Cover")
+    services.custody_sync()
+    services.alerts_run()
+    assert Notification.objects.filter(recipient=world.lro, kind="release").count() == 1
+    from socmap.apps.lifetime import selectors
+
+    assert [r.label for r in selectors.coming_out(viewer=world.lro)] == ["Jay Smith"]

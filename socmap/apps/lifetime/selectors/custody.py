@@ -65,10 +65,15 @@ def coming_out(
     for entity_id, kind in in_force:
         orders[canon.get(entity_id, entity_id)].append(cat.label(kind))
     out = []
+    told: set[tuple[str, date | None]] = set()
     for period in chosen:
         if period.entity_id not in labels:
             continue
         key = canon.get(period.entity_id, period.entity_id)
+        # Every prison report restates its prisoner's custody: one line per person and release.
+        if (key, period.expected_release_on) in told:
+            continue
+        told.add((key, period.expected_release_on))
         shown, caption = labels[period.entity_id]
         assert period.expected_release_on is not None
         out.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -258,9 +258,14 @@ def plan_get(*, viewer: User, plan_id: int, justification: str) -> PlanView:
     for o in orders:
         if o.entity_id in order_of:
             person_orders[order_of[o.entity_id]].append(o)
+    # Every prison report restates the custody it was written in: one period per person and dates.
     person_custody: dict[str, list[CustodyPeriod]] = defaultdict(list)
+    seen_periods: set[tuple[str, Any, Any, Any]] = set()
     for c in custody:
-        person_custody[custody_of[c.entity_id]].append(c)
+        person = custody_of[c.entity_id]
+        if (person, c.received_on, c.expected_release_on, c.released_on) not in seen_periods:
+            seen_periods.add((person, c.received_on, c.expected_release_on, c.released_on))
+            person_custody[person].append(c)
     actions: dict[str, list[PlanAction]] = {p: [] for p in P.values}
     for a in (
         PlanAction.objects.filter(plan=plan)
@@ -351,9 +356,10 @@ def timeline(
         }
         for d in sorted(view.disruptions, key=lambda d: d.on)
     ]
-    days: list[str] = [str(r["date"]) for r in scores + disruptions]
-    start = min([*days, view.plan.opened_at.date().isoformat()])
-    end = max([*days, clock.today().isoformat()])
+    days = [date.fromisoformat(str(r["date"])) for r in scores + disruptions]
+    # A fortnight's margin each side, so that marks on the first and last days are drawn whole.
+    start = (min([*days, view.plan.opened_at.date()]) - timedelta(days=14)).isoformat()
+    end = (max([*days, clock.today()]) + timedelta(days=14)).isoformat()
     spec = lifetime.timeline_spec(
         scores,
         disruptions,

@@ -65,10 +65,14 @@ def _releases(plans: list[Plan], today: date) -> tuple[list[lifetime.ReleaseDate
         for entity_id in ids:
             managed[canon.get(entity_id, entity_id)].add(plan_id)
     out, by_id = [], {}
-    for period in periods:
-        plan_ids = managed.get(canon.get(period.entity_id, period.entity_id))
+    told: set[tuple[str, date]] = set()
+    for period in sorted(periods, key=lambda p: p.pk):
+        person = canon.get(period.entity_id, period.entity_id)
+        plan_ids = managed.get(person)
         day = period.released_on or period.expected_release_on
-        if plan_ids and day is not None:
+        # Every prison report restates its prisoner's custody: one alert per person and release.
+        if plan_ids and day is not None and (person, day) not in told:
+            told.add((person, day))
             label = period.person_label or "A person managed under the plan"
             out.append(lifetime.ReleaseDate(period.pk, tuple(sorted(plan_ids)), label, day))
             by_id[period.pk] = period

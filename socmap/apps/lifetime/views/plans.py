@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from socmap.apps.core import clock
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.views import apply_errors
@@ -56,6 +57,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "spec": json.dumps(spec),
             "ps": [(key, label, view.actions[key]) for key, label in lifetime.PS],
             "considered": sum(1 for i in view.items if i.state != "to consider"),
+            "today": clock.today(),
         },
     )
 

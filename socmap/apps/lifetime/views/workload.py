@@ -53,7 +53,9 @@ def force_workload(request: HttpRequest) -> HttpResponse:
             "view": view,
             "forces": force_choices(),
             "force": slug,
-            "weights": sorted(services.catalogue().workload_weights.items()),
+            "weights": sorted(
+                services.catalogue().workload_weights.items(), key=lambda kv: (kv[0] == "default", -kv[1])
+            ),
             "can_assign": user.has_role(Role.SUPERVISOR) and user.organisation_id == organisation.pk,
             "can_open": user.organisation_id == organisation.pk
             and user.has_role(Role.SUPERVISOR, Role.ANALYST),
