@@ -140,7 +140,9 @@ def test_a_varied_end_date_is_told_again(world: World) -> None:
     assert Notification.objects.filter(kind="order_expiry", key__endswith="2025-07-20").count() == 2
 
 
-def test_two_prison_reports_of_one_resolved_person_make_one_release_alert(world: World, tmp_path: object) -> None:
+def test_two_prison_reports_of_one_resolved_person_make_one_release_alert(
+    world: World, tmp_path: object
+) -> None:
     from pathlib import Path
 
     from socmap.apps.resolution.models import Membership
@@ -151,7 +153,9 @@ def test_two_prison_reports_of_one_resolved_person_make_one_release_alert(world:
     canonical = min(world.people[0], again)
     for entity_id in (world.people[0], again):
         Membership.objects.create(entity_id=entity_id, canonical_id=canonical, schema="Person")
-    services.plan_assign(actor=world.supervisor, plan=world.plan, lro=world.lro, deputy=world.deputy, reason="Cover")
+    services.plan_assign(
+        actor=world.supervisor, plan=world.plan, lro=world.lro, deputy=world.deputy, reason="Cover"
+    )
     services.custody_sync()
     services.alerts_run()
     assert Notification.objects.filter(recipient=world.lro, kind="release").count() == 1
