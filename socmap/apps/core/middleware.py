@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from socmap.apps.core.audit import RequestContext, reset_request_context, set_request_context
+from socmap.apps.core.visibility import grants_remembered
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -28,7 +29,8 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_context(RequestContext(request_id, request.META.get("REMOTE_ADDR"), request))
         try:
-            response = self.get_response(request)
+            with grants_remembered():  # one read of each organisation's sharing grants per request
+                response = self.get_response(request)
         finally:
             reset_request_context(token)
         response["X-Request-ID"] = request_id

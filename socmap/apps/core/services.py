@@ -35,7 +35,7 @@ from socmap.apps.core.models import (
     UserRole,
 )
 from socmap.apps.core.refusal import refuse
-from socmap.apps.core.visibility import AUDIT_COMPARTMENT
+from socmap.apps.core.visibility import AUDIT_COMPARTMENT, grants_forget
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 
 TOKEN_PREFIX = "smp"  # noqa: S105 - a public marker, not a secret
@@ -229,6 +229,7 @@ def agreement_create(
             approved_at=timezone.now() if approved_by else None,
         )
         agreement.compartments.set(comps)
+        grants_forget()
         audit_record(
             AuditAction.DISCLOSURE,
             actor=actor,
@@ -247,6 +248,7 @@ def agreement_approve(*, actor: User, agreement: SharingAgreement) -> SharingAgr
         agreement.approved_by = actor
         agreement.approved_at = timezone.now()
         agreement.save(update_fields=["approved_by", "approved_at"])
+        grants_forget()
         audit_record(AuditAction.ALTERATION, actor=actor, obj=agreement, justification="approved")
     return agreement
 
@@ -258,6 +260,7 @@ def agreement_revoke(*, actor: User, agreement: SharingAgreement, justification:
     with transaction.atomic():
         agreement.revoked_at = timezone.now()
         agreement.save(update_fields=["revoked_at"])
+        grants_forget()
         audit_record(AuditAction.ALTERATION, actor=actor, obj=agreement, justification=justification)
     return agreement
 

@@ -11,6 +11,9 @@ Nobody bypasses the rule: administrators and auditors see intelligence only as t
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -83,11 +86,46 @@ def agreement_in_force(agreement: SharingAgreement, on: date) -> bool:
     return agreement.valid_to is None or agreement.valid_to >= on
 
 
+# Within one web request the grants of an organisation do not change, but a page asks for them once
+# per list it filters: a request-scoped memo (set by RequestIdMiddleware) reads them once. Outside a
+# request (services, commands, tests) nothing is memoised; a change of agreement forgets the memo.
+_grants_memo: contextvars.ContextVar[dict[tuple[int, date], tuple[Grant, ...]] | None] = (
+    contextvars.ContextVar("socmap_grants", default=None)
+)
+
+
+@contextmanager
+def grants_remembered() -> Iterator[None]:
+    """Read each organisation's grants once for the duration of the block (one web request)."""
+    token = _grants_memo.set({})
+    try:
+        yield
+    finally:
+        _grants_memo.reset(token)
+
+
+def grants_forget() -> None:
+    """An agreement changed: what was remembered in this request no longer holds."""
+    memo = _grants_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
 def grants_for(organisation_id: int | None, on: date | None = None) -> tuple[Grant, ...]:
     """Every grant the organisation holds on the date, from agreements in force."""
     if organisation_id is None:
         return ()
     on = on or today()
+    memo = _grants_memo.get()
+    if memo is not None and (organisation_id, on) in memo:
+        return memo[(organisation_id, on)]
+    found = _grants(organisation_id, on)
+    if memo is not None:
+        memo[(organisation_id, on)] = found
+    return found
+
+
+def _grants(organisation_id: int, on: date) -> tuple[Grant, ...]:
     agreements = (
         SharingAgreement.objects.filter(recipient_id=organisation_id, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))

@@ -662,14 +662,19 @@ def person_clusters(entity_ids: Iterable[str]) -> dict[str, list[str]]:
     return {e: sorted(members.get(canon.get(e, e)) or [e]) for e in ids}
 
 
-def person_labels(viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+def person_labels(
+    viewer: User, entity_ids: Iterable[str], *, clusters: dict[str, list[str]] | None = None
+) -> dict[str, tuple[str, str]]:
     """Each record entity -> (the id the viewer uses for its person, that record's caption).
 
     The person is the canonical entity the record belongs to; the id shown is its smallest member
     the viewer may see (never a hidden record's). People the viewer may see no record of are left
     out: no id, no name, no trace.
     """
-    clusters = person_clusters(entity_ids)
+    ids = list(entity_ids)
+    if clusters is None:
+        clusters = person_clusters(ids)
+    clusters = {e: clusters.get(e, [e]) for e in ids}
     wanted = sorted({m for ms in clusters.values() for m in ms})
     captions: dict[str, str] = {}
     rule = visible_filter(viewer)

@@ -159,27 +159,32 @@ class PlanView:
     outstanding: list[str] = field(default_factory=list)
 
 
-def people_of(viewer: User, plan: Plan) -> list[tuple[str, str, str]]:
-    """(record entity id the viewer uses, caption, role) of the people the plan manages that the
-    viewer may see, most senior first; each person once however many of their records joined."""
+def _people(viewer: User, plan: Plan) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """The people the plan manages that the viewer may see, as (record entity id the viewer uses,
+    caption, role), most senior first and each person once however many of their records joined;
+    and every record entity of those people -> the id shown for them (to place orders and custody)."""
     if plan.ocg_id:
         members = network.ocg_members(ocg_ids=[plan.ocg_id]).get(plan.ocg_id, [])
     else:
         members = [(e, "priority individual") for e in person_entities(plan)]
-    labels = resolution.person_labels(viewer, [e for e, _ in members])
+    clusters = resolution.person_clusters([e for e, _ in members])
+    labels = resolution.person_labels(viewer, [e for e, _ in members], clusters=clusters)
     out, seen = [], set()
+    records: dict[str, str] = {}
     for entity_id, role in members:
         if entity_id in labels and labels[entity_id][0] not in seen:
             seen.add(labels[entity_id][0])
             out.append((labels[entity_id][0], labels[entity_id][1], role))
-    return out
+        if entity_id in labels:
+            for record in clusters.get(entity_id, [entity_id]):
+                records.setdefault(record, labels[entity_id][0])
+    return out, records
 
 
-def _canonical_matches(people: list[str], others: list[str]) -> dict[str, str]:
-    """Each of ``others`` that is the same resolved person as one of ``people`` -> that person."""
-    canon = resolution.canonical_ids([*people, *others])
-    by_key = {canon.get(p, p): p for p in people}
-    return {o: by_key[canon.get(o, o)] for o in others if canon.get(o, o) in by_key}
+def people_of(viewer: User, plan: Plan) -> list[tuple[str, str, str]]:
+    """(record entity id the viewer uses, caption, role) of the people the plan manages that the
+    viewer may see, most senior first; each person once however many of their records joined."""
+    return _people(viewer, plan)[0]
 
 
 def _items(plan: Plan, orders: list[OrderRecord], powers: list[PowerUse]) -> list[ItemState]:
@@ -243,26 +248,23 @@ def plan_get(*, viewer: User, plan_id: int, justification: str) -> PlanView:
     )
     plan, conditions = consult(viewer, found, label="plan", justification=justification)
     visible = visible_filter(viewer)
-    people = people_of(viewer, plan)
-    ids = [e for e, _, _ in people]
+    people, records = _people(viewer, plan)
     orders = list(OrderRecord.objects.filter(plan=plan).filter(visible).order_by("-created_at", "-id"))
     powers = list(PowerUse.objects.filter(plan=plan).filter(visible).select_related("partner"))
     custody = list(
         CustodyPeriod.objects.filter(visible)
-        .filter(entity_id__in=_custody_candidates(ids))
+        .filter(entity_id__in=sorted(records))
         .order_by("-expected_release_on")
     )
-    order_of = _canonical_matches(ids, [o.entity_id for o in orders])
-    custody_of = _canonical_matches(ids, [c.entity_id for c in custody])
     person_orders: dict[str, list[OrderRecord]] = defaultdict(list)
     for o in orders:
-        if o.entity_id in order_of:
-            person_orders[order_of[o.entity_id]].append(o)
+        if o.entity_id in records:
+            person_orders[records[o.entity_id]].append(o)
     # Every prison report restates the custody it was written in: one period per person and dates.
     person_custody: dict[str, list[CustodyPeriod]] = defaultdict(list)
     seen_periods: set[tuple[str, Any, Any, Any]] = set()
     for c in custody:
-        person = custody_of[c.entity_id]
+        person = records[c.entity_id]
         if (person, c.received_on, c.expected_release_on, c.released_on) not in seen_periods:
             seen_periods.add((person, c.received_on, c.expected_release_on, c.released_on))
             person_custody[person].append(c)
@@ -315,11 +317,6 @@ def plan_get(*, viewer: User, plan_id: int, justification: str) -> PlanView:
         review_state=review_state(plan),
         outstanding=[i.label for i in items if i.state == "to consider"],
     )
-
-
-def _custody_candidates(entity_ids: list[str]) -> list[str]:
-    """Every record entity of the people given (custody periods name whichever record they came from)."""
-    return sorted({m for ms in resolution.person_clusters(entity_ids).values() for m in ms})
 
 
 def open_action_counts(
