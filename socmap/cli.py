@@ -1034,13 +1034,16 @@ def lifetime_alerts(
         f"{synced.read} prison records ({synced.created} new, {synced.updated} changed).",
         highlight=False,
     )
+    from rich.markup import escape
+
+    # Names and titles come from data: escaped, so that text like "[bold]" is shown, not obeyed.
     for notes in result.by_recipient.values():
         who = notes[0].recipient
-        table = Table(title=f"For {who.get_full_name() or who.username} ({who.username})")
+        table = Table(title=escape(f"For {who.get_full_name() or who.username} ({who.username})"))
         table.add_column("Alert")
         table.add_column("Date")
         for note in notes:
-            table.add_row(note.title, f"{note.due_on:%-d %b %Y}")
+            table.add_row(escape(note.title), f"{note.due_on:%-d %b %Y}")
         console.print(table)
 
 
@@ -1080,8 +1083,10 @@ def lifetime_return(
     result = guarded(run)
     from socmap.engines.lifetime import IMPACTS, PS
 
+    from rich.markup import escape
+
     for organisation in [*sorted({c.organisation for c in result.cells if c.organisation}), ""]:
-        table = Table(title=organisation or "Region (every force and unit)")
+        table = Table(title=escape(organisation) or "Region (every force and unit)")
         table.add_column("4P")
         for _, label in IMPACTS:
             table.add_column(label, justify="right")
