@@ -1081,9 +1081,9 @@ def lifetime_return(
         return result
 
     result = guarded(run)
-    from socmap.engines.lifetime import IMPACTS, PS
-
     from rich.markup import escape
+
+    from socmap.engines.lifetime import IMPACTS, PS
 
     for organisation in [*sorted({c.organisation for c in result.cells if c.organisation}), ""]:
         table = Table(title=escape(organisation) or "Region (every force and unit)")
