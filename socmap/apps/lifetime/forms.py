@@ -54,6 +54,15 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]], blank:
     field.choices = ([("", blank)] if blank else []) + choices
 
 
+def documents_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Documents held as evidence",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Upload them under Documents first; only documents you may see are listed",
+    )
+
+
 def _text(label: str, *, required: bool = True, rows: int = 3, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -141,6 +150,7 @@ class OrderForm(forms.Form):
     under_18 = forms.BooleanField(label="The person was under 18 when the order was made", required=False)
     conditions_text = _text("Prohibitions and requirements", required=False)
     note = _text("Note", required=False)
+    documents = documents_field()
 
     def __init__(
         self,
@@ -149,9 +159,11 @@ class OrderForm(forms.Form):
         people: list[tuple[str, str]],
         applicants: list[str],
         courts: list[str],
+        documents: list[tuple[str, str]] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
+        _choices(self, "documents", documents or [])
         _choices(self, "kind", kinds, "Choose an order")
         _choices(self, "entity_id", people, "Choose a person")
         _choices(self, "applicant", [(a, a) for a in applicants], "Not yet applied for")
@@ -240,6 +252,11 @@ class DisruptionForm(forms.Form):
     handling = forms.ChoiceField(
         label="Handling code", choices=[("", "As the plan"), *Handling.choices], required=False
     )
+    documents = documents_field()
+
+    def __init__(self, *args: Any, documents: list[tuple[str, str]] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        _choices(self, "documents", documents or [])
 
 
 class ValidateForm(forms.Form):

@@ -215,3 +215,36 @@ def test_the_home_page_lists_the_officers_alerts(world: World) -> None:
     body = signed_in(world.lro).get(reverse("core:home")).content.decode()
     assert 'id="alerts"' in body and "Jay Smith is due for release on 20 June 2025" in body
     assert 'id="alerts"' not in signed_in(world.council_user).get(reverse("core:home")).content.decode()
+
+
+def test_a_disruption_holds_documents_as_evidence_shown_only_to_who_may_see_them(world: World) -> None:
+    from tests import factories
+
+    ids = _seed(world)
+    shared = factories.document(world.lro, title="Exhibit list", compartment=world.endeavour)
+    police = factories.document(world.lro, title="Surveillance log")
+    client = signed_in(world.lro)
+    response = client.post(
+        reverse("lifetime:disruption_new", args=[ids["plan"]]),
+        {
+            "on": "20/05/2025",
+            "p": "pursue",
+            "activity": "arrest",
+            "impact": "moderate",
+            "description": "Arrests",
+            "evidence": "Custody records",
+            "rationale": "Line paused",
+            "documents": [str(shared.pk), str(police.pk)],
+        },
+    )
+    assert response.status_code == 302
+    made = Disruption.objects.order_by("-id").first()
+    assert made is not None and set(made.documents.values_list("title", flat=True)) == {
+        "Exhibit list",
+        "Surveillance log",
+    }
+    services.disruption_validate(actor=world.supervisor, disruption=made, approve=True)
+    council = (
+        signed_in(world.council_user).get(reverse("lifetime:disruption", args=[made.pk])).content.decode()
+    )
+    assert "Exhibit list" in council and "Surveillance log" not in council

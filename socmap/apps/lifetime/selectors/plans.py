@@ -365,3 +365,8 @@ def timeline(
         date_to=end,
     )
     return scores, disruptions, spec
+
+
+def documents_of(*, viewer: User, obj: Any) -> list[Any]:
+    """The documents held as evidence for an order, action or disruption that the viewer may see."""
+    return list(filter_visible(obj.documents.all(), viewer).order_by("-created_at")[:50])

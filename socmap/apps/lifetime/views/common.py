@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from socmap.apps.core import selectors as core
@@ -84,3 +86,13 @@ def default_force(request: HttpRequest, viewer: User) -> str:
 
 LRO_ROLES = (Role.LRO,)
 DEPUTY_ROLES = (Role.LRO, Role.SUPERVISOR, Role.PARTNER)
+
+
+def document_choices(viewer: User) -> list[tuple[str, str]]:
+    """The latest documents the viewer may see, to hold as evidence."""
+    page = core.document_list(viewer=viewer, per_page=100)
+    return [(str(d.pk), f"{d.title} ({d.created_at:%-d %b %Y})") for d in page.items]
+
+
+def pick_documents(viewer: User, values: list[str]) -> tuple[Any, ...]:
+    return tuple(core.document_choose(viewer=viewer, document_id=int(v)) for v in values if v.isdigit())

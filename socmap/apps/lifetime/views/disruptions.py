@@ -19,7 +19,7 @@ from socmap.apps.core.views import apply_errors, justified_csv_export, page_numb
 from socmap.apps.lifetime import selectors, services
 from socmap.apps.lifetime.forms import DisruptionFilterForm, DisruptionForm, ReturnForm, ValidateForm
 from socmap.apps.lifetime.models import DisruptionStatus
-from socmap.apps.lifetime.views.common import force_choices
+from socmap.apps.lifetime.views.common import document_choices, force_choices, pick_documents
 from socmap.apps.network import selectors as network
 from socmap.engines import lifetime
 from socmap.errors import SocmapError
@@ -34,7 +34,9 @@ def disruption_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         plan.ocg_id is not None
         and network.subject_statuses(ocg_ids=[plan.ocg_id]).get(plan.ocg_id) == "archived"
     )
-    form = DisruptionForm(request.POST or None, initial={"on": clock.today()})
+    form = DisruptionForm(
+        request.POST or None, initial={"on": clock.today()}, documents=document_choices(user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,6 +58,7 @@ def disruption_new(request: HttpRequest, plan_id: int) -> HttpResponse:
                     ammunition=data["ammunition"],
                     archived_reason=data["archived_reason"],
                     handling=data["handling"],
+                    documents=pick_documents(user, data["documents"]),
                 ),
             )
         except SocmapError as exc:
@@ -127,7 +130,13 @@ def disruption_detail(request: HttpRequest, disruption_id: int) -> HttpResponse:
     return render(
         request,
         "lifetime/disruption_detail.html",
-        {"d": disruption, "conditions": conditions, "form": form, "can_validate": can_validate},
+        {
+            "d": disruption,
+            "conditions": conditions,
+            "form": form,
+            "can_validate": can_validate,
+            "documents": selectors.documents_of(viewer=user, obj=disruption),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -13,7 +13,13 @@ from socmap.apps.core.views import apply_errors
 from socmap.apps.lifetime import selectors, services
 from socmap.apps.lifetime.forms import OrderForm, OrderStepForm, PowerForm, PowerUpdateForm
 from socmap.apps.lifetime.models import OrderStatus
-from socmap.apps.lifetime.views.common import partner_choices, people_choices, pick_organisation
+from socmap.apps.lifetime.views.common import (
+    document_choices,
+    partner_choices,
+    people_choices,
+    pick_documents,
+    pick_organisation,
+)
 from socmap.errors import SocmapError
 
 
@@ -39,6 +45,7 @@ def order_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         people=people_choices(user, plan),
         applicants=_everyone([r.applicants for r in rules]),
         courts=_everyone([r.courts for r in rules]),
+        documents=document_choices(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -60,6 +67,7 @@ def order_new(request: HttpRequest, plan_id: int) -> HttpResponse:
                     under_18=data["under_18"],
                     conditions_text=data["conditions_text"],
                     note=data["note"],
+                    documents=pick_documents(user, data["documents"]),
                 ),
             )
         except SocmapError as exc:
@@ -117,6 +125,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "steps": steps,
             "events": list(order.events.select_related("actor")[:50]),
             "can_manage": services.may_manage(user, order.plan),
+            "documents": selectors.documents_of(viewer=user, obj=order),
             "plan": order.plan,
             "heading": f"{rule.title if rule else order.kind} against {order.person_label}",
             "hide_form": not (steps and services.may_manage(user, order.plan)),
