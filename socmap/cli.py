@@ -1034,16 +1034,14 @@ def lifetime_alerts(
         f"{synced.read} prison records ({synced.created} new, {synced.updated} changed).",
         highlight=False,
     )
-    from rich.markup import escape
-
-    # Names and titles come from data: escaped, so that text like "[bold]" is shown, not obeyed.
+    # Names and titles come from data: plain text, so that "[bold]" in one is shown, not obeyed.
     for notes in result.by_recipient.values():
         who = notes[0].recipient
-        table = Table(title=escape(f"For {who.get_full_name() or who.username} ({who.username})"))
+        table = Table(title=plain(f"For {who.get_full_name() or who.username} ({who.username})"))
         table.add_column("Alert")
         table.add_column("Date")
         for note in notes:
-            table.add_row(escape(note.title), f"{note.due_on:%-d %b %Y}")
+            table.add_row(plain(note.title), f"{note.due_on:%-d %b %Y}")
         console.print(table)
 
 
@@ -1136,15 +1134,15 @@ def lifetime_catalogue_check(
     for column in ("Order", "Act", "Rule"):
         table.add_column(column)
     for rule in catalogue.orders.values():
-        table.add_row(rule.title, rule.law, rule.summary)
+        table.add_row(plain(rule.title), plain(rule.law), plain(rule.summary))
     console.print(table)
     powers = Table(title=f"Partner powers ({len(catalogue.powers)})")
     for column in ("Power", "Held by", "Law"):
         powers.add_column(column)
     for power in catalogue.powers.values():
-        powers.add_row(power.name, power.owner_label, power.law)
+        powers.add_row(plain(power.name), plain(power.owner_label), plain(power.law))
     console.print(powers)
-    console.print(f"[green]{catalogue.file} is a valid catalogue[/]", highlight=False)
+    console.print(f"[green]{escape(catalogue.file)} is a valid catalogue[/]", highlight=False)
 
 
 @app.command()

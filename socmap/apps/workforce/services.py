@@ -9,9 +9,10 @@ from django.db import transaction
 from socmap.apps.core import clock
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Role, User
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import require_role
 from socmap.apps.workforce.models import Course, TrainingRecord
-from socmap.errors import InvalidInput, NotAllowed
+from socmap.errors import InvalidInput
 
 MANAGERS = (Role.SUPERVISOR, Role.ADMINISTRATOR, Role.IMPROVEMENT_LEAD)
 
@@ -44,7 +45,13 @@ def training_record(
     if actor is not None:
         require_role(actor, *MANAGERS, action="record training")
         if actor.organisation_id != person.organisation_id:
-            raise NotAllowed("Only the person's own organisation records their training")
+            raise refuse(
+                actor,
+                "Only the person's own organisation records their training",
+                hidden=False,
+                obj=person,
+                reason="training of another organisation's person",
+            )
     with transaction.atomic():
         record = TrainingRecord.objects.create(
             owner=person.organisation,

@@ -13,9 +13,9 @@ from django.db.models import Q, QuerySet
 
 from socmap.apps.assessment import selectors as assessment
 from socmap.apps.core import clock
-from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, User
+from socmap.apps.core.models import User
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide, filter_visible, visible_filter
 from socmap.apps.lifetime.models import (
     OPEN_STATUSES,
@@ -38,7 +38,6 @@ from socmap.apps.lifetime.services.common import person_entities
 from socmap.apps.network import selectors as network
 from socmap.apps.resolution import selectors as resolution
 from socmap.engines import lifetime
-from socmap.errors import NotVisible
 
 
 def plans_visible(viewer: User) -> QuerySet[Plan]:
@@ -68,28 +67,19 @@ def plan_list(*, viewer: User, filters: PlanFilter, page: int = 1, per_page: int
 
 def plan_find(*, viewer: User, plan_id: int) -> Plan:
     """A plan the viewer may see, for a change (the change is audited by the service)."""
-    plan = (
-        Plan.objects.select_related("owner", "lro", "deputy", "ocg", "individual", "compartment")
-        .filter(pk=plan_id)
-        .first()
+    found: Plan = _find(
+        viewer, Plan, plan_id, "plan", ("owner", "lro", "deputy", "ocg", "individual", "compartment")
     )
-    if plan is None or not decide(viewer, plan).visible:
-        if plan is not None:
-            audit_record(
-                AuditAction.PERMISSION_DENIED, actor=viewer, obj=plan, detail={"reason": "not visible"}
-            )
-        raise NotVisible("No such plan")
-    return plan
+    return found
 
 
 def _find(viewer: User, model: Any, pk: int, label: str, related: tuple[str, ...] = ("plan",)) -> Any:
     obj = model.objects.select_related(*related).filter(pk=pk).first()
-    if obj is None or not decide(viewer, obj).visible:
-        if obj is not None:
-            audit_record(
-                AuditAction.PERMISSION_DENIED, actor=viewer, obj=obj, detail={"reason": "not visible"}
-            )
-        raise NotVisible(f"No such {label}")
+    if obj is None:
+        raise refuse(viewer, f"No such {label}", object_type=model._meta.label_lower, object_id=str(pk))
+    decision = decide(viewer, obj)
+    if not decision.visible:
+        raise refuse(viewer, f"No such {label}", obj=obj, reason=decision.reason)
     return obj
 
 

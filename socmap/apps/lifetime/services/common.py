@@ -10,14 +10,14 @@ from typing import Any
 from django.conf import settings
 
 from socmap.apps.core import clock
-from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Organisation, PartnerType, Role, User
+from socmap.apps.core.models import Organisation, PartnerType, Role, User
+from socmap.apps.core.refusal import refuse as core_refuse
 from socmap.apps.core.visibility import decide, organisation_sees
 from socmap.apps.lifetime.models import Plan, PlanEvent
 from socmap.apps.network import selectors as network
 from socmap.apps.resolution import selectors as resolution
 from socmap.engines import lifetime
-from socmap.errors import InvalidInput, NotAllowed, NotVisible
+from socmap.errors import InvalidInput, NotAllowed
 
 MAX_TEXT = 5000
 
@@ -45,29 +45,17 @@ def catalogue() -> lifetime.Catalogue:
 def refuse(
     actor: User, action: str, obj: Any = None, fields: dict[str, list[str]] | None = None
 ) -> NotAllowed:
-    """A refusal, audited: the caller raises what this returns."""
-    audit_record(
-        AuditAction.PERMISSION_DENIED,
-        actor=actor,
-        obj=obj,
-        object_type="" if obj is not None else "action",
-        object_id="" if obj is not None else action[:80],
-        detail={"action": action},
-    )
-    return NotAllowed(f"You may not {action}", fields=fields)
+    """A refusal the actor may know of (they see the object), logged once: the caller raises it."""
+    exc = core_refuse(actor, f"You may not {action}", hidden=False, obj=obj, reason=action, fields=fields)
+    assert isinstance(exc, NotAllowed)
+    return exc
 
 
 def see_or_hide(actor: User, obj: Any, label: str) -> None:
-    """The object must be visible to the actor; otherwise it does not exist for them (audited)."""
+    """The object must be visible to the actor; otherwise it does not exist for them (logged)."""
     decision = decide(actor, obj)
     if not decision.visible:
-        audit_record(
-            AuditAction.PERMISSION_DENIED,
-            actor=actor,
-            obj=obj,
-            detail={"reason": decision.reason},
-        )
-        raise NotVisible(f"No such {label}")
+        raise core_refuse(actor, f"No such {label}", obj=obj, reason=decision.reason)
 
 
 def is_supervisor_of(actor: User, organisation_id: int) -> bool:

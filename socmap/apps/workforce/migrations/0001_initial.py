@@ -6,35 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
+        ("core", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrainingRecord',
+            name="TrainingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handling', models.CharField(choices=[('P', 'P – lawful sharing permitted'), ('C', 'C – lawful sharing permitted with conditions')], default='P', max_length=1)),
-                ('conditions', models.TextField(blank=True, help_text='Handling conditions that travel with the item')),
-                ('course', models.CharField(choices=[('lro', 'Lead Responsible Officer training'), ('pip2', 'Professionalising Investigation Programme level 2'), ('financial_investigator', 'Financial investigator accreditation'), ('analyst', 'Intelligence analyst training')], max_length=40)),
-                ('passed_on', models.DateField()),
-                ('expires_on', models.DateField(blank=True, help_text='Blank when the course does not expire', null=True)),
-                ('note', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('compartment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.compartment')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_records', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "handling",
+                    models.CharField(
+                        choices=[
+                            ("P", "P – lawful sharing permitted"),
+                            ("C", "C – lawful sharing permitted with conditions"),
+                        ],
+                        default="P",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Handling conditions that travel with the item"),
+                ),
+                (
+                    "course",
+                    models.CharField(
+                        choices=[
+                            ("lro", "Lead Responsible Officer training"),
+                            ("pip2", "Professionalising Investigation Programme level 2"),
+                            ("financial_investigator", "Financial investigator accreditation"),
+                            ("analyst", "Intelligence analyst training"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("passed_on", models.DateField()),
+                (
+                    "expires_on",
+                    models.DateField(
+                        blank=True, help_text="Blank when the course does not expire", null=True
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.compartment",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organisation"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person_id', 'course', '-passed_on', '-id'],
-                'indexes': [models.Index(fields=['course', 'person'], name='training_course_person')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('expires_on__gt', models.F('passed_on')), _connector='OR'), name='training_expires_after_pass')],
+                "ordering": ["person_id", "course", "-passed_on", "-id"],
+                "indexes": [models.Index(fields=["course", "person"], name="training_course_person")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("expires_on__isnull", True),
+                            ("expires_on__gt", models.F("passed_on")),
+                            _connector="OR",
+                        ),
+                        name="training_expires_after_pass",
+                    )
+                ],
             },
         ),
     ]
