@@ -137,6 +137,10 @@ def build(
     sched = Schedule(problem)
     starts = possible_starts(problem)
     overrides = {o.bid: o for o in problem.overrides}
+    # In a fairness stage the fraction ``t`` comes first; threat reduction, weighted to add at most a
+    # hundredth, breaks ties, so the stage's allocation is a good start for the value stage too.
+    total_value = sum(b.value for b in problem.bids) or 1.0
+    cost = {"value": 1.0, "maxmin": 0.01 / total_value, "floor": 0.01 / total_value}.get(objective, 0.0)
     for bid in problem.bids:
         options = list(starts[bid.key])
         o = overrides.get(bid.key)
@@ -144,7 +148,7 @@ def build(
             # The TCG named the week: only that start, even if it cannot fit (the conflict is then named).
             options = [o.start] if 0 <= o.start <= problem.weeks - bid.weeks else []
         for s in options:
-            col = m.add_col(bid.value if objective == "value" else 0.0, 0.0, 1.0, True)
+            col = m.add_col(bid.value * cost, 0.0, 1.0, True)
             m.cols.append((bid.key, s))
             m.bid_cols[bid.key].append(col)
         m.force_of[bid.key] = bid.force
