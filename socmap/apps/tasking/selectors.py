@@ -17,10 +17,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from socmap.apps.core.audit import audit_record
 from socmap.apps.core.exports import csv_lines
-from socmap.apps.core.models import AuditAction, OrganisationKind, User
+from socmap.apps.core.models import OrganisationKind, User
 from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import decide, filter_visible
 from socmap.apps.tasking.models import (
@@ -99,15 +99,14 @@ def bid_find(*, viewer: User, bid_id: int) -> Bid:
     and answered like a missing one (existence is not leaked)."""
     bid = _bids(viewer).filter(pk=bid_id).first()
     if bid is None:
-        if Bid.objects.filter(pk=bid_id).exists():
-            audit_record(
-                AuditAction.PERMISSION_DENIED,
-                actor=viewer,
-                object_type="tasking.bid",
-                object_id=str(bid_id),
-                detail={"reason": "a bid of another force, or not shared with the viewer"},
-            )
-        raise NotVisible("No such bid")
+        raise refuse(
+            viewer,
+            "No such bid",
+            obj=Bid.objects.filter(pk=bid_id).first(),
+            object_type="tasking.bid",
+            object_id=str(bid_id),
+            reason="a bid of another force, or not shared with the viewer",
+        )
     return bid
 
 

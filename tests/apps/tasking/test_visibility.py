@@ -70,9 +70,11 @@ def test_pages_show_a_force_its_own_bids_and_outcomes_only(region: Region, publi
     assert avon.get(f"/tasking/bids/{published['glos'].pk}/").status_code == 404
     from socmap.apps.core.models import AuditAction, AuditEvent
 
-    assert AuditEvent.objects.filter(
+    refusals = AuditEvent.objects.filter(
         action=AuditAction.PERMISSION_DENIED, actor=region.avon_analyst, object_id=str(published["glos"].pk)
-    ).exists()
+    )
+    assert refusals.count() == 1  # logged once, by kind, id and owner, never by what it holds
+    assert SECRET not in str(refusals.get().detail) and refusals.get().object_repr == ""
     assert avon.get("/tasking/board/").status_code == 403
     assert avon.get(f"/tasking/runs/{published['run'].pk}/").status_code == 404
     page = avon.get(f"/tasking/bids/{published['avon'].pk}/").content.decode()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from socmap.apps.assessment import selectors as assessment
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Organisation, OrganisationKind, Role, User
+from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import require_role
 from socmap.apps.tasking.models import Bid, BidStatus, FairnessMode, FourP, Impact, TaskingPeriod
 from socmap.apps.tasking.register import capability_get, monday, register_current, week_index
@@ -128,13 +129,14 @@ def _threat_for(actor: User, threat_id: int | None, problems: dict[str, list[str
     try:
         threat = assessment.threat_find(viewer=actor, threat_id=threat_id)
     except NotVisible:
-        # A refusal is audited like any other; the bidder is told only that there is no such threat.
-        audit_record(
-            AuditAction.PERMISSION_DENIED,
-            actor=actor,
+        # A refusal, logged once here; the bidder is told beside the field only that there is no
+        # such threat (the rest of the form's problems are shown with it).
+        refuse(
+            actor,
+            "No such threat",
             object_type="assessment.threat",
             object_id=str(threat_id),
-            detail={"reason": "bid against a threat the bidder may not see"},
+            reason="bid against a threat the bidder may not see",
         )
         problems["threat"] = ["There is no such threat you may see: choose one of your threats"]
         return None
