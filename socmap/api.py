@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -19,7 +21,37 @@ from socmap.apps.resolution.api import router as resolution_router
 from socmap.apps.tasking.api import router as tasking_router
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
 
-api = NinjaAPI(
+# Every operation can answer these, with the one error shape (ErrorOut): they are documented on
+# every operation so a client (and schemathesis) knows every answer it may get.
+ERROR_RESPONSES = {
+    400: "The request cannot be accepted: the message and fields say why",
+    401: "No valid, unrevoked, unexpired token and no session",
+    403: "Not allowed: the viewer's roles or organisation do not permit this",
+    404: "No such object, or not shared with the viewer's organisation",
+    409: "Conflicts with the current state (a duplicate, a stale version, the wrong status)",
+    422: "The request does not match this operation's parameters or body",
+}
+
+
+class SocmapAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document lists every error an operation can answer."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERROR_RESPONSES.items():
+                    if code not in responses and str(code) not in responses:
+                        responses[code] = {
+                            "description": text,
+                            "content": {"application/json": {"schema": error}},
+                        }
+        return schema
+
+
+api = SocmapAPI(
     title="socmap API",
     version="1",
     description="Serious and organised crime intelligence, networks, assessment and management. "

@@ -1,0 +1,479 @@
+"""The access matrix: every URL pattern and every API operation, for every role of every kind of
+organisation, against the one visibility rule.
+
+The world: the demo's organisations and sharing agreements, and one object of each governed kind
+owned by Avon and Somerset in the "Modern slavery" compartment. Under the demo's agreements the
+regional unit may see them; Gloucestershire (a force), the National Crime Agency and Cheltenham
+Borough Council (a partner) may not. Each object carries a marker (``MATRIX-…``) in its title.
+
+For every user (one per role per organisation kind) and every route (pages with the session, API
+operations with the session and with a bearer token):
+
+- no answer is a server error;
+- an object the rule hides is never answered with success, and no marker of a hidden object appears
+  anywhere in any answer (lists, search, exports, charts, the audit log);
+- an object the rule shows is never answered "not found";
+- every refusal (403 or 404) is in the audit log, with the request's id.
+
+**Adding a route.** A new URL pattern or API operation fails ``test_every_route_is_in_the_matrix``
+with its name until it is added below: a page to ``PAGES`` under its URL name (``"app:name"``), an
+API operation to ``OPERATIONS`` under its operation id, each as a ``Case``: the path with ``{kind}``
+placeholders for the world's objects (``{document}``, ``{ocg}``, ``{threat}``, ``{finding}``,
+``{action}``, ``{batch}``, ``{row}``, ``{record}``, ``{entity}``, ``{source}``, ``{pair}``,
+``{judgement}``, ``{token}``, or ``{missing}`` for an id that exists nowhere), the method, and the
+form or JSON body. A route about an object of a new kind adds that object to ``_world`` with a
+marker in its title. Routes named in ``NOT_CHECKED`` are counted as covered but not requested, each
+with the reason.
+
+The matrix runs once, on SQLite: what it checks is socmap's own rule, not the database's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from socmap.apps.core import services as core_services
+from socmap.apps.core.demo import build_demo_organisations
+from socmap.apps.core.models import AuditAction, AuditEvent, Compartment, Organisation, Role, User
+from socmap.apps.core.visibility import decide
+
+MISSING = 987654321
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    method: str = "GET"
+    data: dict[str, Any] = field(default_factory=dict)
+    # The world's object this route is about (its visibility decides what the answer must be).
+    about: str = ""
+
+
+def _c(path: str, about: str = "", method: str = "GET", **data: Any) -> Case:
+    return Case(path=path, method=method, data=data, about=about)
+
+
+WHY = {"justification": "Access matrix"}
+
+PAGES: dict[str, Case] = {
+    "core:home": _c("/"),
+    "core:login": _c("/accounts/sign-in/"),
+    "core:logout": _c("/accounts/sign-out/"),  # GET is refused by Django (405); POST would sign out
+    "core:two_factor": _c("/accounts/two-factor/"),
+    "core:account": _c("/accounts/"),
+    "core:tokens": _c("/accounts/tokens/"),
+    "core:token_revoke": _c("/accounts/tokens/{token}/revoke/", "token", "POST"),
+    "core:purpose": _c("/purpose/"),
+    "core:document_list": _c("/documents/?q=MATRIX"),
+    "core:document_upload": _c("/documents/upload/"),
+    "core:document_detail": _c("/documents/{document}/", "document"),
+    "core:document_download": _c("/documents/{document}/download/", "document"),
+    "core:audit_list": _c("/audit/"),
+    "core:audit_export": _c("/audit/export/", "", "POST", **WHY),
+    "core:organisation_list": _c("/organisations/"),
+    "core:accessibility": _c("/accessibility/"),
+    "inspections:finding_list": _c("/inspections/"),
+    "inspections:finding_export": _c("/inspections/export/", "", "POST", **WHY),
+    "inspections:finding_import": _c("/inspections/import/"),
+    "inspections:grades": _c("/inspections/grades/"),
+    "inspections:status_chart": _c("/inspections/status-over-time/"),
+    "inspections:finding_detail": _c("/inspections/findings/{finding}/", "finding"),
+    # No action named in the form: "no such action" for those who see the finding, refused either way.
+    "inspections:finding_link": _c("/inspections/findings/{finding}/link/", "", "POST"),
+    "inspections:finding_withdraw": _c("/inspections/findings/{finding}/withdraw/", "finding", "POST"),
+    "inspections:national_list": _c("/inspections/national/"),
+    "inspections:national_detail": _c("/inspections/national/{missing}/"),
+    "inspections:national_track": _c("/inspections/national/{missing}/track/", "", "POST"),
+    "inspections:national_withdraw": _c("/inspections/national/{missing}/withdraw/", "", "POST"),
+    "inspections:board": _c("/improvement/"),
+    "inspections:board_print": _c("/improvement/print/"),
+    "inspections:action_export": _c("/improvement/export/", "", "POST", **WHY),
+    "inspections:action_create": _c("/improvement/actions/new/"),
+    "inspections:action_detail": _c("/improvement/actions/{action}/", "action"),
+    "intel:search": _c("/search/?name=MATRIX"),
+    "intel:record_detail": _c("/records/{record}/", "record"),
+    "intel:batch_list": _c("/ingest/"),
+    "intel:batch_detail": _c("/ingest/batches/{batch}/", "batch"),
+    "intel:quarantine_list": _c("/ingest/quarantine/"),
+    "intel:quarantine_detail": _c("/ingest/quarantine/{row}/", "row"),
+    "resolution:queue": _c("/review/"),
+    "resolution:next": _c("/review/next/"),
+    "resolution:pair": _c("/review/pairs/{pair}/", "pair"),
+    "resolution:skip": _c("/review/pairs/{pair}/skip/", "pair", "POST"),
+    "resolution:runs": _c("/review/runs/"),
+    "resolution:entity": _c("/entities/{entity}/", "entity"),
+    "resolution:undo": _c("/entities/{entity}/undo/", "entity", "POST"),
+    "network:ocg_list": _c("/groups/"),
+    "network:national_return": _c("/groups/return/", "", "POST", **WHY),
+    "network:ocg_detail": _c("/groups/{ocg}/", "ocg"),
+    "network:ocg_export": _c("/groups/{ocg}/export/i2/", "ocg", "POST", **WHY),
+    "network:runs": _c("/network/runs/"),
+    "network:individuals": _c("/network/individuals/"),
+    "network:explorer": _c("/network/entities/{entity}/", "entity"),
+    "network:explorer_export": _c("/network/entities/{entity}/export/graphml/", "entity", "POST", **WHY),
+    "assessment:priorities": _c("/threats/"),
+    "assessment:priorities_force": _c("/threats/force/"),
+    "assessment:overdue": _c("/threats/overdue/"),
+    "assessment:threat_new": _c("/threats/new/"),
+    "assessment:export": _c("/threats/export/", "", "POST", **WHY),
+    "assessment:chart_svg": _c("/threats/chart/theme.svg"),
+    "assessment:threat": _c("/threats/{threat}/", "threat"),
+    "assessment:assess": _c("/threats/{threat}/assess/", "threat"),
+    "assessment:version": _c("/threats/{threat}/versions/1/"),  # no version 1: refused either way
+    "tasking:home": _c("/tasking/"),
+    "tasking:board": _c("/tasking/board/"),
+    "tasking:bids": _c("/tasking/bids/"),
+    "tasking:bid_new": _c("/tasking/bids/new/"),
+    "tasking:bid_export": _c("/tasking/bids/export/", "", "POST", **WHY),
+    "tasking:bid": _c("/tasking/bids/{missing}/"),
+    "tasking:allocate": _c("/tasking/allocate/"),
+    "tasking:run": _c("/tasking/runs/{missing}/"),
+    "tasking:fairness": _c("/tasking/fairness/"),
+    "tasking:return": _c("/tasking/return/"),
+    "tasking:meetings": _c("/tasking/meetings/"),
+    "tasking:meeting": _c("/tasking/meetings/{missing}/"),
+    "tasking:minutes": _c("/tasking/meetings/{missing}/minutes/"),
+    "tasking:minutes_pdf": _c("/tasking/meetings/{missing}/minutes.pdf"),
+}
+
+API = "/api/v1"
+OPERATIONS: dict[str, Case] = {
+    "core_health_get": _c(f"{API}/health"),
+    "core_me_get": _c(f"{API}/me"),
+    "core_organisation_list": _c(f"{API}/organisations"),
+    "core_document_list": _c(f"{API}/documents?q=MATRIX"),
+    "core_document_get": _c(f"{API}/documents/{{document}}", "document"),
+    "core_token_list": _c(f"{API}/tokens"),
+    "core_token_create": _c(f"{API}/tokens", "", "POST"),
+    "core_token_revoke": _c(f"{API}/tokens/{{token}}", "token", "DELETE"),
+    "core_audit_list": _c(f"{API}/audit?per_page=200"),
+    "inspections_finding_list": _c(f"{API}/inspections/findings"),
+    "inspections_finding_get": _c(f"{API}/inspections/findings/{{finding}}", "finding"),
+    "inspections_finding_import": _c(f"{API}/inspections/import", "", "POST"),
+    "inspections_action_list": _c(f"{API}/improvement/actions"),
+    "inspections_finding_withdraw": _c(f"{API}/inspections/findings/{{finding}}/withdraw", "finding", "POST"),
+    "inspections_national_list": _c(f"{API}/inspections/national"),
+    "inspections_national_get": _c(f"{API}/inspections/national/{{missing}}"),
+    "inspections_national_withdraw": _c(f"{API}/inspections/national/{{missing}}/withdraw", "", "POST"),
+    "intel_batch_create": _c(f"{API}/intel/ingest", "", "POST"),
+    "intel_batch_get": _c(f"{API}/intel/batches/{{batch}}", "batch"),
+    "intel_person_search": _c(f"{API}/intel/people?name=MATRIX"),
+    "intel_record_get": _c(f"{API}/intel/records/{{record}}", "record"),
+    "intel_source_export_ftm": _c(
+        f"{API}/intel/sources/{{source}}/export.ftm?justification=matrix", "source"
+    ),
+    "resolution_queue": _c(f"{API}/resolution/queue"),
+    "resolution_judge": _c(f"{API}/resolution/pairs/{{pair}}/judgements", "pair", "POST"),
+    "resolution_undo": _c(f"{API}/resolution/judgements/{{judgement}}/undo", "pair", "POST"),
+    "resolution_entity": _c(f"{API}/resolution/entities/{{entity}}", "entity"),
+    "network_ocg_list": _c(f"{API}/network/groups"),
+    "network_ocg_graph": _c(f"{API}/network/groups/{{ocg}}/network", "ocg"),
+    "network_neighbourhood_get": _c(f"{API}/network/entities/{{entity}}?purpose=matrix", "entity"),
+    "network_ocg_export": _c(f"{API}/network/groups/{{ocg}}/export/i2", "ocg", "POST", **WHY),
+    "assessment_model_get": _c(f"{API}/assessment/model"),
+    "assessment_threat_list": _c(f"{API}/assessment/threats"),
+    "assessment_threat_create": _c(f"{API}/assessment/threats", "", "POST"),
+    "assessment_version_list": _c(f"{API}/assessment/threats/{{threat}}/assessments", "threat"),
+    "assessment_version_start": _c(f"{API}/assessment/threats/{{threat}}/assessments", "threat", "POST"),
+    "assessment_version_save": _c(f"{API}/assessment/threats/{{threat}}/assessments/1", "", "PUT"),
+    "assessment_version_submit": _c(f"{API}/assessment/threats/{{threat}}/assessments/1/submit", "", "POST"),
+    "assessment_version_approve": _c(
+        f"{API}/assessment/threats/{{threat}}/assessments/1/approve", "", "POST"
+    ),
+    "assessment_version_return": _c(f"{API}/assessment/threats/{{threat}}/assessments/1/return", "", "POST"),
+    "assessment_threat_export": _c(f"{API}/assessment/threats/export", "", "POST", **WHY),
+    "tasking_capability_list": _c(f"{API}/tasking/capabilities"),
+    "tasking_bid_list": _c(f"{API}/tasking/bids"),
+    "tasking_bid_create": _c(f"{API}/tasking/bids", "", "POST"),
+    "tasking_bid_get": _c(f"{API}/tasking/bids/{{missing}}"),
+    "tasking_override_create": _c(f"{API}/tasking/bids/{{missing}}/override", "", "POST"),
+    "tasking_allocation_run": _c(f"{API}/tasking/allocate", "", "POST"),
+    "tasking_run_get": _c(f"{API}/tasking/runs/{{missing}}"),
+    "tasking_run_publish": _c(f"{API}/tasking/runs/{{missing}}/publish", "", "POST"),
+    "tasking_fairness_set": _c(f"{API}/tasking/fairness", "", "PUT"),
+    "tasking_fairness_get": _c(f"{API}/tasking/fairness"),
+}
+
+# Counted as covered, not requested: the reason for each.
+NOT_CHECKED = {
+    "api:openapi-json": "the API's own description, the same for everyone (schemathesis reads it)",
+    "api:openapi-view": "the API's documentation page, the same for everyone",
+    "api:api-root": "ninja's root, no operation",
+}
+
+
+def _url_patterns(
+    patterns: list[Any] | None = None, prefix: str = "", ns: str = ""
+) -> Iterator[tuple[str, str]]:
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _url_patterns(
+                p.url_patterns, prefix + str(p.pattern), ns + (f"{p.namespace}:" if p.namespace else "")
+            )
+        elif isinstance(p, URLPattern):
+            yield ns + (p.name or str(p.pattern)), prefix + str(p.pattern)
+
+
+def _operations() -> dict[str, str]:
+    from socmap.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        op["operationId"]: f"{method.upper()} {path}"
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    }
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    """A route that is neither a page in PAGES, an operation in OPERATIONS nor in NOT_CHECKED fails,
+    named, with where to add it."""
+    pages = {
+        name: route for name, route in _url_patterns() if not name.startswith("api:") or name in NOT_CHECKED
+    }
+    operations = _operations()
+    missing = [
+        f"page {name} ({route}): add it to PAGES"
+        for name, route in sorted(pages.items())
+        if name not in PAGES and name not in NOT_CHECKED
+    ]
+    missing += [
+        f"API operation {op} ({where}): add it to OPERATIONS"
+        for op, where in sorted(operations.items())
+        if op not in OPERATIONS
+    ]
+    stale = sorted((set(PAGES) - set(pages)) | (set(OPERATIONS) - set(operations)))
+    assert not missing, "routes not in tests/test_access_matrix.py:\n" + "\n".join(missing)
+    assert not stale, f"the matrix names routes that no longer exist: {stale}"
+    print(f"access matrix: {len(pages)} URL patterns and {len(operations)} API operations, all covered")
+
+
+@dataclass
+class World:
+    targets: dict[str, Any]  # kind -> object
+    ids: dict[str, str]  # placeholder -> value
+    markers: dict[str, str]  # kind -> marker text
+    users: list[User]
+    tokens: dict[int, str]
+
+
+def _world(tmp_path: Any) -> World:
+    from socmap.apps.assessment.models import Threat
+    from socmap.apps.inspections.models import Finding, ImprovementAction, ImprovementPlan
+    from socmap.apps.intel import services as intel_services
+    from socmap.apps.intel.models import Batch, QuarantinedRow, Record, RecordEntity, Source
+    from socmap.apps.resolution.models import Decision, Judgement, Pair
+    from tests import factories
+
+    build_demo_organisations()
+    avon = Organisation.objects.get(name="Avon and Somerset Constabulary")
+    slavery = Compartment.objects.get(name="Modern slavery")
+    owner = factories.user(avon, "analyst", "improvement_lead", "supervisor", username="matrix.avon")
+    mark = {
+        k: f"MATRIX-{k}-7f3a" for k in ("document", "ocg", "threat", "finding", "action", "source", "person")
+    }
+    doc = factories.document(owner, title=mark["document"], compartment=slavery)
+    ocg = factories.ocg(avon, name=mark["ocg"], compartment=slavery)
+    threat = Threat.objects.create(
+        owner=avon,
+        compartment=slavery,
+        kind="thematic",
+        title=mark["threat"],
+        theme="county_lines",
+        created_by=owner,
+    )
+    finding = Finding.objects.create(
+        owner=avon,
+        compartment=slavery,
+        subject=avon,
+        kind="recommendation",
+        reference="M1",
+        title=mark["finding"],
+        text=mark["finding"],
+    )
+    plan = ImprovementPlan.objects.create(owner=avon, compartment=slavery, title="Plan M", created_by=owner)
+    action = ImprovementAction.objects.create(
+        plan=plan,
+        reference="M1",
+        title=mark["action"],
+        owner=owner,
+        due_on=timezone.localdate() + timedelta(days=30),
+        created_by=owner,
+    )
+    source = Source.objects.create(
+        owner=avon,
+        compartment=slavery,
+        name="matrix-source",
+        title=mark["source"],
+        kind="safeguarding",
+        mapping_name="safeguarding.yaml",
+    )
+    csv = tmp_path / "matrix.csv"
+    csv.write_text(
+        "Referral ID,Council,Date Received,Referrer,Subject Type,Subject Forename,Subject Surname,"
+        "Subject DOB,Address,Postcode,Contact Number,Concern,Associated Person,Associated Person Details,"
+        "Outcome,Notes\n"
+        f'SR-M1,Council,03/01/2024,GP,Adult,Matrix,{mark["person"]},01/08/1976,"5 Lane, Bath",BA1 1AA,'
+        "07700900123,Neglect,Marko Matrixsecond,friend,None,none\n"
+    )
+    start = intel_services.batch_create(actor=owner, source=source, path=csv, file_name="matrix.csv")
+    intel_services.batch_run(batch_id=start.batch.pk)
+    batch = Batch.objects.get(pk=start.batch.pk)
+    record = Record.objects.get(batch=batch)
+    people = list(RecordEntity.objects.filter(record=record, schema="Person").order_by("id"))
+    row = QuarantinedRow.objects.create(
+        owner=avon,
+        compartment=slavery,
+        batch=batch,
+        source=source,
+        row=99,
+        raw_text=mark["person"],
+        errors=["x"],
+    )
+    left, right = people[0], people[1]
+    pair = Pair.objects.create(left=left, right=right, probability=0.7, uncertainty=0.2)
+    judgement = Judgement.objects.create(
+        left_id=left.pk, right_id=right.pk, decision=Decision.UNSURE, reason="m"
+    )
+    users: list[User] = []
+    for org_name in (
+        "Gloucestershire Constabulary",
+        "South West Regional Organised Crime Unit",
+        "National Crime Agency",
+        "Cheltenham Borough Council",
+    ):
+        org = Organisation.objects.get(name=org_name)
+        roles = [Role.PARTNER] if org.is_partner else [r for r in Role.values if r != Role.PARTNER]
+        users += [factories.user(org, role, username=f"m.{org.slug[:20]}.{role}") for role in roles]
+    tokens = {u.pk: core_services.token_create(actor=u, name="matrix")[1] for u in users}
+    own_token = core_services.token_create(actor=owner, name="not yours")[0]
+    targets = {
+        "document": doc,
+        "ocg": ocg,
+        "threat": threat,
+        "finding": finding,
+        "action": plan,
+        "batch": source,
+        "row": row,
+        "record": record,
+        "entity": left,
+        "source": source,
+        "pair": left,
+    }
+    ids = {
+        "document": str(doc.pk),
+        "ocg": str(ocg.pk),
+        "threat": str(threat.pk),
+        "finding": str(finding.pk),
+        "action": str(action.pk),
+        "batch": str(batch.pk),
+        "row": str(row.pk),
+        "record": str(record.pk),
+        "entity": left.pk,
+        "source": source.name,
+        "pair": str(pair.pk),
+        "judgement": str(judgement.pk),
+        "token": str(own_token.pk),
+        "missing": str(MISSING),
+    }
+    return World(targets, ids, mark, users, tokens)
+
+
+def _hidden_markers(world: World, user: User) -> list[str]:
+    visible = decide(user, world.targets["document"]).visible  # every target shares one marking
+    return [] if visible else list(world.markers.values())
+
+
+def _request(client: Client, case: Case, ids: dict[str, str], *, api: bool, token: str = "") -> Any:
+    path = case.path.format(**ids)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if case.method == "GET":
+        return client.get(path, **headers)
+    if api:
+        body = json.dumps(case.data)
+        return client.generic(case.method, path, body, content_type="application/json", **headers)
+    return client.post(path, case.data, **headers)
+
+
+def _body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    text = content.decode("utf-8", errors="replace")
+    return text + " " + response.get("Content-Disposition", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the matrix checks socmap's rule; it runs once, on SQLite"
+)
+def test_access_matrix(tmp_path: Any, pytestconfig: pytest.Config) -> None:
+    world = _world(tmp_path)
+    problems: list[str] = []
+    requests = 0
+    for user in world.users:
+        hidden = _hidden_markers(world, user)
+        sees = not hidden
+        session = Client()
+        session.force_login(user)
+        s = session.session
+        s["socmap_purpose"] = "Access matrix"
+        s.save()
+        runs = [("page", name, case, "") for name, case in PAGES.items()]
+        runs += [("session API", op, case, "") for op, case in OPERATIONS.items()]
+        runs += [("token API", op, case, world.tokens[user.pk]) for op, case in OPERATIONS.items()]
+        for how, name, case, token in runs:
+            client = Client() if token else session
+            response = _request(client, case, world.ids, api=how != "page", token=token)
+            requests += 1
+            status = response.status_code
+            where = f"{user.username} ({how} {name} {case.method} {case.path})"
+            if status >= 500:
+                problems.append(f"{where}: server error {status}")
+                continue
+            body = _body(response)
+            leaked = [m for m in hidden if m in body]
+            if leaked:
+                problems.append(f"{where}: shows {leaked}, which the rule hides from {user.organisation}")
+            if case.about and case.about != "token":
+                if not sees and 200 <= status < 300:
+                    problems.append(f"{where}: answered {status} for an object the rule hides")
+                if sees and status == 404 and "{missing}" not in case.path:
+                    problems.append(f"{where}: answered 404 for an object the rule shows")
+            if (status in (403, 404) and how != "page") or (
+                status in (403, 404) and name not in ("core:logout",)
+            ):
+                request_id = response.get("X-Request-ID", "")
+                logged = AuditEvent.objects.filter(
+                    action=AuditAction.PERMISSION_DENIED, request_id=request_id
+                )
+                if request_id and not logged.exists():
+                    problems.append(f"{where}: refused ({status}) without a refusal in the audit log")
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"access matrix: {requests} requests by {len(world.users)} users "
+            f"({len(PAGES)} pages, {len(OPERATIONS)} API operations by session and by token), "
+            f"{len(problems)} problems"
+        )
+    assert not problems, f"{len(problems)} problems in {requests} requests:\n" + "\n".join(problems[:60])
+
+
+def test_the_matrix_covers_every_role_of_every_organisation_kind() -> None:
+    kinds = {"force", "rocu", "national", "partner"}
+    from socmap.apps.core.models import OrganisationKind
+
+    assert kinds == set(OrganisationKind.values)
+    assert re.fullmatch(r"MATRIX-\w+-7f3a", "MATRIX-document-7f3a")
