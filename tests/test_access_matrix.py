@@ -205,6 +205,66 @@ OPERATIONS: dict[str, Case] = {
     "tasking_fairness_get": _c(f"{API}/tasking/fairness"),
 }
 
+
+# Lifetime management: objects by an id that exists nowhere (refused either way), lists and forms.
+LIFETIME_PAGES = {
+    "lifetime:workload": _c("/lifetime/"),
+    "lifetime:force": _c("/lifetime/force/"),
+    "lifetime:plan_list": _c("/lifetime/plans/"),
+    "lifetime:plan_start": _c("/lifetime/plans/start/"),
+    "lifetime:plan": _c("/lifetime/plans/{missing}/"),
+    "lifetime:plan_assign": _c("/lifetime/plans/{missing}/assign/"),
+    "lifetime:action_new": _c("/lifetime/plans/{missing}/actions/new/"),
+    "lifetime:considerations": _c("/lifetime/plans/{missing}/considerations/"),
+    "lifetime:review": _c("/lifetime/plans/{missing}/review/"),
+    "lifetime:custody_new": _c("/lifetime/plans/{missing}/custody/new/"),
+    "lifetime:order_new": _c("/lifetime/plans/{missing}/orders/new/"),
+    "lifetime:power_new": _c("/lifetime/plans/{missing}/powers/new/"),
+    "lifetime:disruption_new": _c("/lifetime/plans/{missing}/disruptions/new/"),
+    "lifetime:timeline_svg": _c("/lifetime/plans/{missing}/timeline.svg"),
+    "lifetime:action": _c("/lifetime/actions/{missing}/"),
+    "lifetime:order": _c("/lifetime/orders/{missing}/"),
+    "lifetime:power": _c("/lifetime/powers/{missing}/"),
+    "lifetime:custody": _c("/lifetime/custody/{missing}/"),
+    "lifetime:disruption_list": _c("/lifetime/disruptions/"),
+    "lifetime:disruption": _c("/lifetime/disruptions/{missing}/"),
+    "lifetime:return": _c("/lifetime/return/"),
+    "lifetime:return_export": _c("/lifetime/return/export/"),
+    "lifetime:return_svg": _c("/lifetime/return/chart.svg"),
+    "lifetime:release": _c("/lifetime/release/"),
+    "lifetime:catalogue": _c("/lifetime/catalogue/"),
+    "lifetime:notifications": _c("/lifetime/notifications/"),
+    "lifetime:training": _c("/lifetime/training/"),
+}
+LIFETIME_OPERATIONS = {
+    "lifetime_action_create": _c("/api/v1/lifetime/plans/{missing}/actions", "", "POST"),
+    "lifetime_action_update": _c("/api/v1/lifetime/actions/{missing}", "", "PATCH"),
+    "lifetime_catalogue_get": _c("/api/v1/lifetime/catalogue"),
+    "lifetime_consideration_record": _c("/api/v1/lifetime/plans/{missing}/considerations", "", "POST"),
+    "lifetime_custody_enter": _c("/api/v1/lifetime/plans/{missing}/custody", "", "POST"),
+    "lifetime_disruption_list": _c("/api/v1/lifetime/disruptions"),
+    "lifetime_disruption_record": _c("/api/v1/lifetime/plans/{missing}/disruptions", "", "POST"),
+    "lifetime_disruption_validate": _c("/api/v1/lifetime/disruptions/{missing}/validation", "", "POST"),
+    "lifetime_force_workload_get": _c("/api/v1/lifetime/workload/gloucestershire-constabulary"),
+    "lifetime_notification_list": _c("/api/v1/lifetime/notifications"),
+    "lifetime_notification_read": _c("/api/v1/lifetime/notifications/{missing}/read", "", "POST"),
+    "lifetime_order_record": _c("/api/v1/lifetime/plans/{missing}/orders", "", "POST"),
+    "lifetime_order_step": _c("/api/v1/lifetime/orders/{missing}/steps", "", "POST"),
+    "lifetime_plan_assign": _c("/api/v1/lifetime/plans/{missing}/assign", "", "POST"),
+    "lifetime_plan_get": _c("/api/v1/lifetime/plans/{missing}"),
+    "lifetime_plan_list": _c("/api/v1/lifetime/plans"),
+    "lifetime_plan_open": _c("/api/v1/lifetime/plans", "", "POST"),
+    "lifetime_power_record": _c("/api/v1/lifetime/plans/{missing}/powers", "", "POST"),
+    "lifetime_power_update": _c("/api/v1/lifetime/powers/{missing}", "", "PATCH"),
+    "lifetime_release_list": _c("/api/v1/lifetime/release"),
+    "lifetime_return_export": _c("/api/v1/lifetime/return/export", "", "POST"),
+    "lifetime_return_get": _c("/api/v1/lifetime/return"),
+    "lifetime_review_record": _c("/api/v1/lifetime/plans/{missing}/reviews", "", "POST"),
+    "lifetime_workload_get": _c("/api/v1/lifetime/workload"),
+}
+PAGES |= LIFETIME_PAGES
+OPERATIONS |= LIFETIME_OPERATIONS
+
 # Counted as covered, not requested: the reason for each.
 NOT_CHECKED = {
     "api:openapi-json": "the API's own description, the same for everyone (schemathesis reads it)",
