@@ -172,7 +172,13 @@ def _build(folder: Path) -> World:
     }
     nhs_user = factories.user(nhs, "partner")
     places: dict[str, Compartment | None] = {"": None, "secret": secret, "endeavour": endeavour}
-    for owner, place in (("glos", ""), ("glos", "secret"), ("glos", "endeavour"), ("avon", ""), ("council", "")):
+    for owner, place in (
+        ("glos", ""),
+        ("glos", "secret"),
+        ("glos", "endeavour"),
+        ("avon", ""),
+        ("council", ""),
+    ):
         keys = [k for k, spec in RECORDS.items() if spec[0] == owner and spec[1] == place]
         _ingest(folder, users[owner], f"{owner}-{place or 'general'}", keys, places[place])
 
@@ -324,9 +330,7 @@ def test_the_network_around_a_person_shows_only_visible_records(world: World, ki
     people = {n.label for n in graph.nodes if n.kind == "person"}
     assert people == {"Alan Smith"} | {ASSOCIATES[k] for k in seen}
     visible_ids = {
-        eid
-        for eid, key in RecordEntity.objects.values_list("id", "record__record_key")
-        if key in seen
+        eid for eid, key in RecordEntity.objects.values_list("id", "record__record_key") if key in seen
     }
     assert {n.id for n in graph.nodes} <= visible_ids
 
