@@ -5,7 +5,7 @@
     .venv/bin/python bench/resolve_synth.py --size medium --via engine --region /tmp/medium
 
 ``--via db`` (default for small and medium) ingests every file into a fresh SQLite database with
-``build_demo_intel`` and reads the person frame back with ``person_records()``: the real path.
+``build_demo_intel`` and reads the person frame back with ``reads.person_rows``: the real path.
 ``--via engine`` (default for large, where the database ingest takes hours) maps the same files
 with the ingest engine (``load_mapping``/``read_source``) and builds the same frame in memory:
 person entities with their name, birth and identifier properties, the postcode of their LivesAt
@@ -123,7 +123,7 @@ def person_mapping(mapping: Any) -> Any:
 def people_of_file(
     region: str, file: str, source: str, mapping_name: str
 ) -> tuple[list[dict[str, Any]], int]:
-    """Person rows of one source file, shaped as ``person_records()`` shapes them from the database.
+    """Person rows of one source file, shaped as ``reads.person_rows`` shapes them from the database.
 
     Returns the rows (each with a ``_key`` naming its mapping entity, for the truth) and how many
     rows were quarantined (they never become records, so they have no person either).
@@ -208,14 +208,14 @@ def frame_via_engine(region: Path, sources: Iterable[tuple[str, str, str]]) -> t
 
 
 def frame_via_db(region: Path) -> tuple[Any, dict[str, str], float]:
-    """The real path: ingest into a fresh database, then ``person_records()``."""
+    """The real path: ingest into a fresh database, then ``reads.person_rows`` as resolution reads."""
     import pandas as pd
     from django.core.management import call_command
 
     from socmap.apps.core.demo import build_demo_organisations
     from socmap.apps.intel.demo import DEMO_SOURCES, build_demo_intel
     from socmap.apps.intel.models import RecordEntity
-    from socmap.apps.intel.selectors import person_records
+    from socmap.apps.intel.reads import person_rows, system_job
 
     call_command("migrate", "--no-input", verbosity=0)
     build_demo_organisations()
@@ -232,7 +232,7 @@ def frame_via_db(region: Path) -> tuple[Any, dict[str, str], float]:
         true_id = truth_rows.get((file, record_key, truth_field(file, key)))
         if true_id:
             truth[entity_id] = true_id
-    return pd.DataFrame(person_records()), truth, ingest_seconds
+    return pd.DataFrame(person_rows(viewer=system_job("benchmark"))), truth, ingest_seconds
 
 
 def _peak_mib() -> float:

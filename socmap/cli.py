@@ -591,10 +591,12 @@ def resolve_evaluate(
 
     def run() -> Any:
         _django()
+        from socmap.apps.intel.reads import system_job
         from socmap.apps.resolution.services import evaluate_against
         from socmap.apps.resolution.truth import load_truth
 
-        return evaluate_against(load_truth(truth))
+        job = system_job("evaluation of resolution against ground truth")
+        return evaluate_against(load_truth(truth, job=job))
 
     quality = guarded(run)
     e = quality.evaluation
@@ -985,6 +987,7 @@ def audit_verify() -> None:
         )
     if broken:
         raise typer.Exit(code=1)
+
 
 lifetime_app = typer.Typer(
     help="Lifetime management: daily alerts, the disruption return, custody from prison records.",

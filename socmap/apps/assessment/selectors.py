@@ -23,9 +23,10 @@ from socmap.apps.assessment.models import Assessment, AssessmentEvent, Status, T
 from socmap.apps.assessment.services import model_current, stored_model
 from socmap.apps.assessment.sources import visible_sources
 from socmap.apps.core.exports import csv_lines
-from socmap.apps.core.models import Organisation, OrganisationKind, User
+from socmap.apps.core.models import Organisation, User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.refusal import refuse
+from socmap.apps.core.selectors import police_organisation_list
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import consult, decide, filter_visible
 from socmap.apps.network.models import Theme
@@ -258,9 +259,7 @@ def recorded_subjects() -> tuple[set[int], set[int]]:
 
 def forces() -> QuerySet[Organisation]:
     """Organisations that own threats: the forces and the ROCU."""
-    return Organisation.objects.filter(kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU]).order_by(
-        "name"
-    )
+    return police_organisation_list()
 
 
 def band_choices() -> list[tuple[str, str]]:

@@ -11,16 +11,16 @@ from django.db.models import Model
 
 from socmap.apps.core.models import Document, User
 from socmap.apps.core.visibility import visible_filter
+from socmap.apps.intel import reads
 from socmap.apps.network.models import OCG, PriorityIndividual
 
 
 def _models() -> dict[str, type[Model]]:
+    """Cited kinds that are governed objects of apps above intel; records and entities are read
+    through intel's read API."""
     from socmap.apps.assessment.models import Threat
-    from socmap.apps.intel.models import Record, RecordEntity
 
     return {
-        "record": Record,
-        "entity": RecordEntity,
         "ocg": OCG,
         "individual": PriorityIndividual,
         "document": Document,
@@ -36,10 +36,19 @@ def visible_sources(viewer: User, sources: list[dict[str, Any]]) -> list[dict[st
     seen: set[tuple[str, str]] = set()
     models = _models()
     for kind, refs in wanted.items():
+        if kind == "record":
+            found_records = reads.records_visible(
+                viewer=viewer, ids=sorted(int(r) for r in refs if r.isdigit())
+            )
+            seen |= {(kind, str(pk)) for pk in found_records}
+            continue
+        if kind == "entity":
+            seen |= {(kind, pk) for pk in reads.entities_visible(viewer=viewer, ids=sorted(refs))}
+            continue
         model = models.get(kind)
         if model is None:
             continue
-        keys = sorted(r for r in refs if kind == "entity" or r.isdigit())
+        keys = sorted(r for r in refs if r.isdigit())
         found = (
             model._default_manager.filter(pk__in=keys)
             .filter(visible_filter(viewer))

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from socmap.apps.assessment.models import Threat, ThreatKind
 from socmap.apps.core.models import User
-from socmap.apps.core.visibility import visible_filter
+from socmap.apps.core.selectors import organisation_names
+from socmap.apps.intel import reads
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network import selectors as network
 from socmap.apps.network.models import Theme
@@ -67,15 +68,8 @@ def _from_graph(facts: Facts, graph: netgraph.ViewGraph) -> None:
 
 def _forces(viewer: User, entity_ids: list[str]) -> list[str]:
     """The organisations holding the visible records of these people (read-only, through visibility)."""
-    from socmap.apps.intel.models import RecordEntity
-
-    owners = (
-        RecordEntity.objects.filter(id__in=entity_ids[:500])
-        .filter(visible_filter(viewer))
-        .values_list("owner__name", flat=True)
-        .distinct()
-    )
-    return sorted(set(owners))
+    owners = {row.owner_id for row in reads.entity_rows(viewer=viewer, ids=entity_ids[:500])}
+    return sorted(organisation_names(ids=owners).values())
 
 
 def facts_for(*, viewer: User, threat: Threat, justification: str) -> Facts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -18,6 +18,7 @@ from socmap.apps.core.models import (
     AuditEvent,
     Document,
     Organisation,
+    OrganisationKind,
     Role,
     SharingAgreement,
     User,
@@ -44,6 +45,28 @@ def organisation_list(*, viewer: User) -> QuerySet[Organisation]:
     if not viewer.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.all()
+
+
+#: Forces and regional units: the organisations that hold police intelligence, lead groups, are
+#: assessed and are inspected.
+POLICE_KINDS = (OrganisationKind.FORCE, OrganisationKind.ROCU)
+
+
+def police_organisation_list(*, coded: bool = False) -> QuerySet[Organisation]:
+    """Forces and ROCUs, by name. ``coded``: only those with a reference code (GL), which a group's
+    reference needs. Organisation names are reference data every signed-in user knows."""
+    qs = Organisation.objects.filter(kind__in=POLICE_KINDS).order_by("name")
+    return qs.exclude(code="") if coded else qs
+
+
+def organisation_names(*, ids: Iterable[int]) -> dict[int, str]:
+    """Organisation id -> name, for the ids given."""
+    return dict(Organisation.objects.filter(id__in=list(ids)).values_list("id", "name"))
+
+
+def organisation_ids(*, kinds: Iterable[str]) -> set[int]:
+    """Ids of every organisation of these kinds (partner agencies, say)."""
+    return set(Organisation.objects.filter(kind__in=list(kinds)).values_list("id", flat=True))
 
 
 def organisation_get(*, viewer: User, slug: str) -> Organisation:

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from socmap.apps.core.exports import csv_lines
 from socmap.apps.core.measures import MeasureReading, measure_read
-from socmap.apps.core.models import Organisation, OrganisationKind, User
+from socmap.apps.core.models import Organisation, User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.refusal import refuse
+from socmap.apps.core.selectors import police_organisation_list
 from socmap.apps.core.services import export_audited
 from socmap.apps.core.visibility import decide, filter_visible
 from socmap.apps.inspections.models import (
@@ -126,17 +127,11 @@ def finding_choose(*, viewer: User, finding_ids: list[int]) -> list[Finding]:
 
 def subject_choices(*, viewer: User) -> list[tuple[str, str]]:
     """Forces and units a finding can be about, as (slug, name): published names, open to every user."""
-    return list(
-        Organisation.objects.filter(kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU])
-        .order_by("name")
-        .values_list("slug", "name")
-    )
+    return list(police_organisation_list().values_list("slug", "name"))
 
 
 def subject_get(*, viewer: User, slug: str) -> Organisation:
-    org = Organisation.objects.filter(
-        kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU], slug=slug
-    ).first()
+    org = police_organisation_list().filter(slug=slug).first()
     if org is None:
         raise InvalidInput(
             f"No force or unit called {slug!r}", fields={"subject": ["Choose a force or unit"]}

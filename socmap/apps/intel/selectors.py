@@ -334,59 +334,6 @@ def ftm_export(
     return (json.dumps(item, ensure_ascii=False) + "\n" for item in export_ftm(canonical()))
 
 
-PERSON_PROPS = {
-    "first_name": "first_name",
-    "middle_names": "middle_names",
-    "last_name": "last_name",
-    "full_name": "full_name",
-    "alias": "aliases",
-    "nickname": "nickname",
-    "birth_date": "birth_date",
-    "pnc_id": "pnc_id",
-    "custody_number": "custody_number",
-    "ni_number": "ni_number",
-}
-
-
-def person_records(*, owner_ids: list[int] | None = None) -> list[dict[str, object]]:
-    """Every person mentioned by a record, as rows for the entity-resolution engine.
-
-    A system read for engine runs (resolution happens across every organisation's records; what a
-    user then sees of the result still goes through the visibility rule). Address and phone come
-    from the record's LivesAt and UsesPhone links.
-    """
-    people = RecordEntity.objects.filter(schema="Person", record__erased_at__isnull=True)
-    if owner_ids is not None:
-        people = people.filter(owner_id__in=owner_ids)
-    rows: dict[str, dict[str, object]] = {}
-    for entity_id, source, postcode in people.values_list("id", "record__source__name", "postcode").iterator(
-        chunk_size=5000
-    ):
-        rows[entity_id] = {"record_id": entity_id, "source": source, "postcode": postcode or None}
-    for entity_id, prop, value in (
-        Statement.objects.filter(entity_id__in=people.values("id"), prop__in=PERSON_PROPS)
-        .values_list("entity_id", "prop", "value")
-        .iterator(chunk_size=20000)
-    ):
-        column = PERSON_PROPS[prop]
-        row = rows[entity_id]
-        if column == "aliases":
-            row[column] = f"{row[column]}; {value}" if row.get(column) else value
-        else:
-            row.setdefault(column, value)
-    wanted = {"LivesAt": ("address", ("full", "line1")), "UsesPhone": ("phone", ("number",))}
-    for schema, (column, props) in wanted.items():
-        links = RecordLink.objects.filter(schema=schema, source_entity__in=people.values("id"))
-        targets = dict(links.values_list("target_entity_id", "source_entity_id").iterator(chunk_size=5000))
-        for target_id, value in Statement.objects.filter(
-            entity_id__in=links.values("target_entity_id"), prop__in=props
-        ).values_list("entity_id", "value"):
-            person = targets.get(target_id)
-            if person in rows:
-                rows[person].setdefault(column, value)
-    return list(rows.values())
-
-
 @dataclass(frozen=True)
 class CustodyRow:
     """A prison record's custody period: who (the prisoner's record entity), where, and until when."""

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from socmap.apps.intel import reads
 from socmap.apps.network import graph as netgraph
 from socmap.apps.resolution.truth import load_truth
 from socmap.engines import network
@@ -119,12 +120,13 @@ class Figures:
 
 def evaluate_region(region: Path) -> Figures:
     truth = region_truth(region)
-    true_of_record = load_truth(region / "truth" / "records.csv")
+    job = reads.system_job("evaluation of the network analysis against a synthetic region")
+    true_of_record = load_truth(region / "truth" / "records.csv", job=job)
     if not true_of_record:
         raise InvalidInput(f"{region}: none of its records are stored here; ingest the region first")
     config = netgraph.default_config()
     started = time.perf_counter()
-    inputs = netgraph.analysis_inputs(config=config)
+    inputs = netgraph.analysis_inputs(viewer=job, config=config)
     graph = network.build_graph(inputs.nodes, inputs.edges, config)
     communities = network.detect_communities(graph)
     scores = network.centrality(graph, communities)

@@ -2,15 +2,16 @@
 
 Nodes are canonical entities: people and objects as resolution joined them, and addresses joined here
 by postcode, flat and house number and street (resolution leaves addresses alone). Links come from
-the record links through ``linkmap.yaml``. For a user, only links and entities visible to them are
-read (filtered in the query, before anything is built), and every id shown is a visible record's.
+the record links through ``linkmap.yaml``. Everything is read through intel's read API: for a
+user, only the links and entities visible to them (filtered in the query, before anything is
+built), so every id shown is a visible record's; for the analysis, as a named system job.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -19,12 +20,9 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from django.db.models import Q
 
 from socmap.apps.core.models import User
-from socmap.apps.core.refusal import refuse
-from socmap.apps.core.visibility import decide, visible_filter
-from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
+from socmap.apps.intel import reads
 from socmap.apps.resolution import selectors as resolution
 from socmap.engines import network
 from socmap.errors import InvalidInput, InvalidModel
@@ -33,7 +31,6 @@ LINKMAP = Path(__file__).with_name("linkmap.yaml")
 EDGE_COLUMNS = ["source_id", "target_id", "link_type", "grading", "observed_on", "evidence_id"]
 GRADING = re.compile(r"^[123][A-E][PC]?$")
 POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -151,19 +148,20 @@ def address_key(caption: str, postcode: str) -> str | None:
 
 
 class Canon:
-    """Record entity id -> canonical key, and back: resolution's memberships plus addresses by key."""
+    """Record entity id -> canonical key, and back: resolution's memberships plus addresses by key.
 
-    def __init__(self) -> None:
+    Addresses are those ``viewer`` may see: links join only entities of their own record, so an
+    address the viewer cannot see never meets a link the viewer can, and leaving it out changes no
+    group the viewer is shown.
+    """
+
+    def __init__(self, viewer: reads.Reader) -> None:
         self.of: dict[str, str] = resolution.canonical_ids()
         by_key: dict[str, list[str]] = defaultdict(list)
-        for entity_id, caption, postcode in (
-            RecordEntity.objects.filter(schema="Address")
-            .values_list("id", "caption", "postcode")
-            .iterator(chunk_size=20000)
-        ):
-            key = address_key(caption, postcode or "")
+        for row in reads.entity_rows(viewer=viewer, schemas={"Address"}):
+            key = address_key(row.caption, row.postcode or "")
             if key:
-                by_key[key].append(entity_id)
+                by_key[key].append(row.id)
         for ids in by_key.values():
             if len(ids) > 1:
                 first = min(ids)
@@ -195,27 +193,8 @@ class GraphInputs:
     record_of: dict[str, int] = field(default_factory=dict)  # evidence (link) id -> record id
 
 
-LINK_FIELDS = (
-    "id",
-    "schema",
-    "source_entity_id",
-    "target_entity_id",
-    "source_entity__schema",
-    "target_entity__schema",
-    "grading",
-    "record__observed_on",
-    "record_id",
-)
+# The columns of ``reads.LinkRow``, in its order, as the frame names them.
 FRAME_COLUMNS = ["link_id", "schema", "s", "t", "s_schema", "t_schema", "grading", "observed_on", "record_id"]
-
-
-def _links(viewer: User | None, extra: Q | None = None) -> Any:
-    qs = RecordLink.objects.filter(record__erased_at__isnull=True, record__withdrawn_at__isnull=True)
-    if viewer is not None:
-        qs = qs.filter(visible_filter(viewer))
-    if extra is not None:
-        qs = qs.filter(extra)
-    return qs
 
 
 def link_frame(rows: Iterable[tuple[Any, ...]], canon: Canon) -> pd.DataFrame:
@@ -343,13 +322,10 @@ def _offenders(frame: pd.DataFrame, events: pd.DataFrame, linkmap: LinkMap) -> s
     return found
 
 
-def person_themes(frame: pd.DataFrame, linkmap: LinkMap, viewer: User | None) -> dict[str, list[str]]:
+def person_themes(frame: pd.DataFrame, linkmap: LinkMap, viewer: reads.Reader) -> dict[str, list[str]]:
     """Theme codes of the events each person is a subject of (from the events' ``theme`` statements)."""
-    statements = Statement.objects.filter(prop="theme")
-    if viewer is not None:
-        statements = statements.filter(visible_filter(viewer))
     theme_of_event: dict[str, list[str]] = defaultdict(list)
-    for entity_id, value in statements.values_list("entity_id", "value").iterator(chunk_size=20000):
+    for entity_id, value in reads.statement_values(viewer=viewer, prop="theme"):
         theme_of_event[entity_id].extend(linkmap.theme_of(value))
     out: dict[str, list[str]] = defaultdict(list)
     subjects = frame[(frame["schema"] == linkmap.event_link) & (frame["s_schema"] == "Person")]
@@ -359,15 +335,19 @@ def person_themes(frame: pd.DataFrame, linkmap: LinkMap, viewer: User | None) ->
 
 
 def analysis_inputs(
-    *, config: network.NetworkConfig | None = None, linkmap_path: Path | None = None
+    *,
+    viewer: reads.SystemJob,
+    config: network.NetworkConfig | None = None,
+    linkmap_path: Path | None = None,
 ) -> GraphInputs:
-    """Every record link, for the analysis (a system read: what users see of the result is filtered)."""
+    """Every current record link, for the analysis: a system job's read (what users see of the
+    result is filtered again)."""
     config = config or default_config()
     linkmap = load_linkmap(config, linkmap_path)
-    canon = Canon()
-    frame = link_frame(_links(None).values_list(*LINK_FIELDS).iterator(chunk_size=20000), canon)
+    canon = Canon(viewer)
+    frame = link_frame(reads.link_rows(viewer=viewer, current=True), canon)
     inputs = build_inputs(
-        frame, linkmap, config, canon, project=True, themes=person_themes(frame, linkmap, None)
+        frame, linkmap, config, canon, project=True, themes=person_themes(frame, linkmap, viewer)
     )
     # Records mentioning each person (their merged record entities): Priority Individuals are
     # ranked by intelligence volume as well as centrality.
@@ -445,43 +425,27 @@ def schemas_for(link_types: Iterable[str], linkmap: LinkMap, config: network.Net
     return schemas
 
 
-def _filter_q(filters: Filters, linkmap: LinkMap, config: network.NetworkConfig) -> Q:
+def _link_filters(filters: Filters, linkmap: LinkMap, config: network.NetworkConfig) -> dict[str, Any]:
+    """The explorer's filters as arguments of ``reads.link_rows``; a bad grading is explained."""
     usable = set(linkmap.links) | set(linkmap.through)
     if filters.link_types:
         usable &= schemas_for(filters.link_types, linkmap, config)
-    q = Q(schema__in=sorted(usable))
-    if filters.since:
-        q &= Q(record__observed_on__gte=filters.since)
-    if filters.min_grading:
-        g = filters.min_grading.strip().upper()
-        if not GRADING.match(g):
-            raise InvalidInput(
-                f"{filters.min_grading!r} is not a 3x5x2 grading like '2B'.",
-                fields={"min_grading": ["Enter a grading like 2B"]},
-            )
-        q &= Q(grading__regex=rf"^[1-{g[0]}][A-{g[1]}]")
-    return q
-
-
-def _touching(viewer: User, ids: list[str], q: Q) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows += list(
-            _links(viewer, q & (Q(source_entity_id__in=chunk) | Q(target_entity_id__in=chunk))).values_list(
-                *LINK_FIELDS
-            )
+    grading = filters.min_grading.strip().upper()
+    if grading and not GRADING.match(grading):
+        raise InvalidInput(
+            f"{filters.min_grading!r} is not a 3x5x2 grading like '2B'.",
+            fields={"min_grading": ["Enter a grading like 2B"]},
         )
-    return rows
+    return {"schemas": usable, "observed_since": filters.since, "grading_at_least": grading}
 
 
-def visible_entity(viewer: User, entity_id: str) -> RecordEntity:
-    entity = RecordEntity.objects.filter(pk=entity_id).first()
-    if entity is None or not decide(viewer, entity).visible:
-        raise refuse(
-            viewer, "No such entity", obj=entity, object_type="intel.recordentity", object_id=entity_id
-        )
-    return entity
+def _touching(viewer: User, ids: list[str], filters: dict[str, Any]) -> list[reads.LinkRow]:
+    return list(reads.link_rows(viewer=viewer, touching=ids, current=True, **filters))
+
+
+def visible_entity(viewer: User, entity_id: str) -> None:
+    """Refuse (as absent, and logged) an entity the viewer may not see."""
+    reads.entity_check(viewer=viewer, entity_id=entity_id)
 
 
 def neighbourhood(viewer: User, entity_id: str, filters: Filters) -> ViewGraph:
@@ -490,16 +454,16 @@ def neighbourhood(viewer: User, entity_id: str, filters: Filters) -> ViewGraph:
         raise InvalidInput("Choose at least 1 hop.", fields={"hops": ["Choose at least 1 hop"]})
     config = default_config()
     linkmap = load_linkmap(config)
-    q = _filter_q(filters, linkmap, config)
+    link_filters = _link_filters(filters, linkmap, config)
     visible_entity(viewer, entity_id)
-    canon = Canon()
+    canon = Canon(viewer)
     start = canon(entity_id)
     seen = {start}
     frontier = {start}
     rows: dict[str, tuple[Any, ...]] = {}
     for hop in range(filters.hops):
         ids = sorted({m for key in frontier for m in canon.members(key)})
-        found = _touching(viewer, ids, q)
+        found = _touching(viewer, ids, link_filters)
         nxt: set[str] = set()
         for row in found:
             rows[row[0]] = row
@@ -527,11 +491,11 @@ def ocg_graph(viewer: User, member_entity_ids: Iterable[str], roles: dict[str, s
     """A group's members the viewer may see, the links between them and the objects they share."""
     config = default_config()
     linkmap = load_linkmap(config)
-    canon = Canon()
+    canon = Canon(viewer)
     keys = {canon(e) for e in member_entity_ids}
     key_roles = {canon(e): r for e, r in roles.items()}
     ids = sorted({m for key in keys for m in canon.members(key)})
-    found = _touching(viewer, ids, Q(schema__in=sorted(set(linkmap.links) | set(linkmap.through))))
+    found = _touching(viewer, ids, {"schemas": set(linkmap.links) | set(linkmap.through)})
     frame = link_frame(found, canon)
     if len(frame):
         in_s, in_t = frame["sk"].isin(keys), frame["tk"].isin(keys)
@@ -552,7 +516,7 @@ def ocg_graph(viewer: User, member_entity_ids: Iterable[str], roles: dict[str, s
 def _view(
     viewer: User,
     centre: str,
-    rows: list[tuple[Any, ...]],
+    rows: Sequence[tuple[Any, ...]],
     canon: Canon,
     linkmap: LinkMap,
     config: network.NetworkConfig,
@@ -566,7 +530,7 @@ def _view(
     keys = set(inputs.nodes["id"]) | ({centre} if centre else set()) | set(extra_keys)
     display = display_ids(viewer, keys, canon)
     keys = {k for k in keys if k in display}
-    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    labels = reads.entity_captions(viewer=viewer, ids=display.values())
     kinds = dict(zip(inputs.nodes["id"], inputs.nodes["kind"], strict=True))
     offender = dict(zip(inputs.nodes["id"], inputs.nodes["offender"], strict=True))
     weights: list[float] = []
@@ -608,14 +572,7 @@ def _view(
 def display_ids(viewer: User, keys: Iterable[str], canon: Canon) -> dict[str, str]:
     """Canonical key -> its smallest member the viewer may see; keys with none are left out."""
     members = {k: canon.members(k) for k in keys}
-    wanted = sorted({m for ms in members.values() for m in ms})
-    visible: set[str] = set()
-    for start in range(0, len(wanted), CHUNK):
-        visible.update(
-            RecordEntity.objects.filter(id__in=wanted[start : start + CHUNK])
-            .filter(visible_filter(viewer))
-            .values_list("id", flat=True)
-        )
+    visible = reads.entities_visible(viewer=viewer, ids=sorted({m for ms in members.values() for m in ms}))
     out = {}
     for key, ms in members.items():
         seen = sorted(m for m in ms if m in visible)

@@ -15,11 +15,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Organisation, OrganisationKind, User
+from socmap.apps.core.models import AuditAction, Organisation, User
 from socmap.apps.core.models import Role as UserRole
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.refusal import refuse
-from socmap.apps.core.visibility import consult, decide, filter_visible, visible_filter
+from socmap.apps.core.selectors import police_organisation_list
+from socmap.apps.core.visibility import consult, decide, filter_visible
+from socmap.apps.intel import reads
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.models import (
     OCG,
@@ -105,17 +107,8 @@ class OCGView:
 
 
 def _visible_links(viewer: User, link_ids: set[str]) -> dict[str, int]:
-    from socmap.apps.intel.models import RecordLink
-
-    out: dict[str, int] = {}
-    ids = sorted(link_ids)
-    for start in range(0, len(ids), 500):
-        out.update(
-            RecordLink.objects.filter(id__in=ids[start : start + 500])
-            .filter(visible_filter(viewer))
-            .values_list("id", "record_id")
-        )
-    return out
+    """Link id -> its record, for the links the viewer may see."""
+    return {row.id: row.record_id for row in reads.link_rows(viewer=viewer, ids=sorted(link_ids))}
 
 
 ROLE_ORDER = {"principal": 0, "lieutenant": 1, "enabler": 2, "runner": 3, "member": 4}
@@ -143,16 +136,14 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
     """A group as the viewer may see it: a logged consultation."""
     found = OCG.objects.select_related("owner", "lead_force", "lro").filter(pk=ocg_id).first()
     ocg, conditions = consult(viewer, found, label="group", justification=justification)
-    canon = netgraph.Canon()
+    canon = netgraph.Canon(viewer)
     all_members = list(ocg.members.all())
     keys = {canon(m.entity_id) for m in all_members}
     changes = list(OCGChange.objects.filter(ocg=ocg).select_related("run")[:20])
     for change in changes:
         keys |= {canon(e) for e in change.joined + change.left}
     display = netgraph.display_ids(viewer, keys, canon)
-    from socmap.apps.intel.models import RecordEntity
-
-    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    labels = reads.entity_captions(viewer=viewer, ids=display.values())
     live = [m for m in all_members if m.left_on is None]
     complete = all(canon(m.entity_id) in display for m in live)
     links = _visible_links(
@@ -205,12 +196,10 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
 
 def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
     """Rows of the national return; member counts and principals only as far as the viewer sees."""
-    from socmap.apps.intel.models import RecordEntity
-
-    canon = netgraph.Canon()
+    canon = netgraph.Canon(viewer)
     members = list(OCGMember.objects.filter(ocg__in=groups, left_on__isnull=True))
     display = netgraph.display_ids(viewer, {canon(m.entity_id) for m in members}, canon)
-    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    labels = reads.entity_captions(viewer=viewer, ids=display.values())
     # A sub-group's row carries its group, as far as the viewer may see that group.
     parents = {o.pk: o for o in _ocgs(viewer).filter(pk__in={g.parent_id for g in groups if g.parent_id})}
     rows = []
@@ -272,8 +261,7 @@ def neighbourhood(
     *, viewer: User, entity_id: str, filters: netgraph.Filters, justification: str
 ) -> netgraph.ViewGraph:
     """The network around an entity: opening it is a logged consultation of that entity."""
-    entity = netgraph.visible_entity(viewer, entity_id)
-    consult(viewer, entity, label="entity", justification=justification)
+    reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     return netgraph.neighbourhood(viewer, entity_id, filters)
 
 
@@ -287,11 +275,9 @@ class IndividualView:
 def individual_list(*, viewer: User, page: int = 1) -> Page[IndividualView]:
     qs = filter_visible(PriorityIndividual.objects.all(), viewer).order_by("-score", "entity_id")
     result = paginate(qs, page=page, per_page=50)
-    canon = netgraph.Canon()
+    canon = netgraph.Canon(viewer)
     display = netgraph.display_ids(viewer, {canon(p.entity_id) for p in result.items}, canon)
-    from socmap.apps.intel.models import RecordEntity
-
-    labels = dict(RecordEntity.objects.filter(id__in=list(display.values())).values_list("id", "caption"))
+    labels = reads.entity_captions(viewer=viewer, ids=display.values())
     items = [
         IndividualView(p, display[canon(p.entity_id)], labels.get(display[canon(p.entity_id)], ""))
         for p in result.items
@@ -318,9 +304,8 @@ def run_list() -> QuerySet[AnalysisRun]:
 
 
 def lead_forces() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU]).exclude(
-        code=""
-    )
+    """Forces and ROCUs that can lead a group (a group's reference needs their code)."""
+    return police_organisation_list(coded=True)
 
 
 def lros() -> QuerySet[User]:
@@ -354,9 +339,11 @@ def subject_people(
     members and of each Priority Individual. Callers say only how many people two subjects share."""
     from socmap.apps.resolution import selectors as resolution
 
-    members = list(OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
-        "ocg_id", "entity_id"
-    ))
+    members = list(
+        OCGMember.objects.filter(ocg_id__in=list(ocg_ids), left_on__isnull=True).values_list(
+            "ocg_id", "entity_id"
+        )
+    )
     people = list(
         PriorityIndividual.objects.filter(pk__in=list(individual_ids)).values_list("pk", "entity_id")
     )

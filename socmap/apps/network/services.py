@@ -24,8 +24,9 @@ from django.utils import timezone
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.models import AuditAction, Compartment, Organisation, OrganisationKind, User
 from socmap.apps.core.models import Role as UserRole
+from socmap.apps.core.selectors import POLICE_KINDS, organisation_ids
 from socmap.apps.core.services import require_role, run_finished
-from socmap.apps.intel.models import RecordEntity
+from socmap.apps.intel import reads
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.models import (
     OCG,
@@ -46,7 +47,6 @@ from socmap.errors import Conflict, InvalidInput, NotAllowed, SocmapError
 
 Progress = Callable[[str], None]
 ANALYSTS = (UserRole.ANALYST, UserRole.SUPERVISOR)
-CHUNK = 500
 
 
 def _config_hash(config: network.NetworkConfig) -> str:
@@ -79,7 +79,8 @@ def analysis_run(
     started = time.perf_counter()
     try:
         say("Reading links")
-        inputs = netgraph.analysis_inputs(config=config, linkmap_path=linkmap_path)
+        job = reads.system_job(f"network analysis run {run.pk}", actor=actor)
+        inputs = netgraph.analysis_inputs(viewer=job, config=config, linkmap_path=linkmap_path)
         run.links_read, run.unmapped = inputs.links_read, inputs.unmapped
         say(f"Building the network from {len(inputs.edges):,} links")
         graph = network.build_graph(inputs.nodes, inputs.edges, config)
@@ -92,7 +93,7 @@ def analysis_run(
         say("Proposing groups and Priority Individuals")
         proposals = network.propose(graph, communities, scores, config)
         with transaction.atomic():
-            _apply(run, actor, proposals, inputs.canon, config)
+            _apply(run, actor, proposals, inputs.canon, config, job)
         run.explanation = " ".join((graph.explanation, communities.explanation, proposals.explanation))
         run.status = RunStatus.DONE
     except SocmapError as exc:
@@ -113,18 +114,14 @@ def analysis_run(
     return run
 
 
-def _owners(keys: Iterable[str], canon: netgraph.Canon) -> dict[str, Counter[int]]:
+def _owners(keys: Iterable[str], canon: netgraph.Canon, job: reads.SystemJob) -> dict[str, Counter[int]]:
     """Per canonical key, how many of its records each (non-partner) organisation owns."""
     member_key = {m: k for k in set(keys) for m in canon.members(k)}
-    ids = sorted(member_key)
+    partners = organisation_ids(kinds=[OrganisationKind.PARTNER])
     counts: dict[str, Counter[int]] = {}
-    for start in range(0, len(ids), CHUNK):
-        for entity_id, owner_id in (
-            RecordEntity.objects.filter(id__in=ids[start : start + CHUNK])
-            .exclude(owner__kind=OrganisationKind.PARTNER)
-            .values_list("id", "owner_id")
-        ):
-            counts.setdefault(member_key[entity_id], Counter())[owner_id] += 1
+    for row in reads.entity_rows(viewer=job, ids=sorted(member_key)):
+        if row.owner_id not in partners:
+            counts.setdefault(member_key[row.id], Counter())[row.owner_id] += 1
     return counts
 
 
@@ -178,6 +175,7 @@ def _apply(
     proposals: network.ProposalResult,
     canon: netgraph.Canon,
     config: network.NetworkConfig,
+    job: reads.SystemJob,
 ) -> None:
     today = timezone.localdate()
     # Groups are matched with groups; sub-groups with the sub-groups of their group (subgroups.py).
@@ -195,7 +193,7 @@ def _apply(
     all_keys = {k for g in proposals.groups for k in g.members} | {
         p.person_id for p in proposals.priority_individuals
     }
-    owners = _owners(all_keys, canon)
+    owners = _owners(all_keys, canon, job)
     fallback = _fallback_owner(actor)
     now = timezone.now()
     for match in matches:
@@ -388,7 +386,7 @@ def ocg_adopt(
         problems["lead_force"] = [f"A group that is {ocg.get_status_display().lower()} cannot be adopted"]
     if lead_force is None:
         problems["lead_force"] = ["Choose the lead force"]
-    elif lead_force.kind not in (OrganisationKind.FORCE, OrganisationKind.ROCU) or not lead_force.code:
+    elif lead_force.kind not in POLICE_KINDS or not lead_force.code:
         problems["lead_force"] = [f"{lead_force.name} cannot lead a group: choose a force or the ROCU"]
     if lro is None:
         problems["lro"] = ["Choose the lead responsible officer"]

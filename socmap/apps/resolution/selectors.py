@@ -17,10 +17,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from socmap.apps.core.bulk import IN_LIST, chunks
 from socmap.apps.core.models import User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.visibility import consult, visible_filter
-from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
+from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState, ResolutionRun
 from socmap.engines import resolve
 from socmap.errors import InvalidInput, InvalidModel, NotVisible
@@ -39,14 +40,9 @@ def canonical_ids(entity_ids: Iterable[str] | None = None) -> dict[str, str]:
     """
     rows = Membership.objects.all()
     if entity_ids is not None:
-        wanted = list(entity_ids)
         out: dict[str, str] = {}
-        for start in range(0, len(wanted), 900):
-            out.update(
-                Membership.objects.filter(entity_id__in=wanted[start : start + 900]).values_list(
-                    "entity_id", "canonical_id"
-                )
-            )
+        for part in chunks(entity_ids, IN_LIST):
+            out.update(Membership.objects.filter(entity_id__in=part).values_list("entity_id", "canonical_id"))
         return out
     return dict(rows.values_list("entity_id", "canonical_id").iterator(chunk_size=20000))
 
@@ -63,13 +59,8 @@ def members_of(entity_id: str) -> list[str]:
     return sorted(members) or [entity_id]
 
 
-def visible_members(viewer: User, entity_id: str) -> list[RecordEntity]:
-    return list(
-        RecordEntity.objects.filter(id__in=members_of(entity_id))
-        .filter(visible_filter(viewer))
-        .select_related("record", "record__source", "owner")
-        .order_by("id")
-    )
+def visible_members(viewer: User, entity_id: str) -> list[reads.Entity]:
+    return reads.entity_list(viewer=viewer, ids=members_of(entity_id))
 
 
 def display_id(viewer: User, entity_id: str) -> str | None:
@@ -140,8 +131,8 @@ class Row:
 @dataclass(frozen=True)
 class PairView:
     pair: Pair
-    left: RecordEntity
-    right: RecordEntity
+    left: reads.Entity
+    right: reads.Entity
     conditions: tuple[str, ...]
     rows: tuple[Row, ...]
     steps: tuple[dict[str, Any], ...]
@@ -164,28 +155,29 @@ def event_schemata() -> frozenset[str]:
     return frozenset(name for name, schema in model.schemata.items() if schema.is_a("Event", model))
 
 
+def _by_value(rows: Iterable[reads.StatementRow]) -> list[reads.StatementRow]:
+    return sorted(rows, key=lambda s: (s.entity_id, s.prop, s.value))
+
+
 def _values(
-    entity_ids: list[str], *, parties: bool = True, events: bool = True
+    viewer: User, entity_ids: list[str], *, parties: bool = True, events: bool = True
 ) -> dict[str, dict[str, list[Value]]]:
-    """Every statement of these entities and of what their records link them to.
+    """Every statement of these entities and of what their records link them to, as the viewer may
+    see them.
 
     Linked addresses, phones, vehicles, accounts and events are labelled by what they are ("address
     postcode"), linked people and companies by their part in the link ("associate full name"); either
     is left out when ``parties`` or ``events`` is false.
     """
     out: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-    statements = Statement.objects.filter(entity_id__in=entity_ids).select_related("record__source")
+    statements = _by_value(reads.statement_rows(viewer=viewer, entity_ids=entity_ids))
     linked: dict[str, tuple[str, str]] = {}
-    for link in RecordLink.objects.filter(source_entity_id__in=entity_ids).values(
-        "source_entity_id", "target_entity_id", "schema"
-    ):
-        linked[link["target_entity_id"]] = (link["source_entity_id"], link["schema"])
-    others = Statement.objects.filter(entity_id__in=list(linked)).select_related("record__source")
-    if not parties:
-        others = others.exclude(schema__in=PARTIES)
-    if not events:
-        others = others.exclude(schema__in=event_schemata())
-    rows = list(statements) + list(others)
+    for link in reads.link_rows(viewer=viewer, from_entities=entity_ids):
+        linked[link.target_entity_id] = (link.source_entity_id, link.schema)
+    excluded = (set() if parties else set(PARTIES)) | (set() if events else set(event_schemata()))
+    others = _by_value(reads.statement_rows(viewer=viewer, entity_ids=list(linked), exclude_schemas=excluded))
+    rows = statements + others
+    sources = reads.record_sources(viewer=viewer, ids={s.record_id for s in rows})
     for s in rows:
         owner, prefix = (
             (s.entity_id, "") if s.entity_id in entity_ids else (linked[s.entity_id][0], _prefix(s, linked))
@@ -198,7 +190,7 @@ def _values(
                 grading=s.grading,
                 handling=s.handling,
                 conditions=s.conditions,
-                source=s.record.source.title,
+                source=sources.get(s.record_id, ""),
                 record_id=s.record_id,
                 last_seen=s.last_seen,
             )
@@ -209,7 +201,7 @@ def _values(
     return out
 
 
-def _prefix(statement: Statement, linked: dict[str, tuple[str, str]]) -> str:
+def _prefix(statement: reads.StatementRow, linked: dict[str, tuple[str, str]]) -> str:
     """Values of linked entities are labelled by what they are: "address postcode", "report date";
     people and companies by the part the link gives them: "associate full name", "beneficiary name"."""
     named = {"Address": "address", "Phone": "phone", "Vehicle": "vehicle", "BankAccount": "account"}
@@ -316,7 +308,7 @@ def pair_get(viewer: User, pair_id: int, *, justification: str) -> PairView:
         raise NotVisible("No such pair: it may have been replaced by a newer run. Return to the queue.")
     left, left_conditions = consult(viewer, found.left, label="pair", justification=justification)
     right, right_conditions = consult(viewer, found.right, label="pair", justification=justification)
-    values = _values([left.id, right.id])
+    values = _values(viewer, [left.id, right.id])
     props = sorted(set(values[left.id]) | set(values[right.id]), key=_prop_order)
     rows = tuple(Row(p, tuple(values[left.id].get(p, [])), tuple(values[right.id].get(p, []))) for p in props)
     history = tuple(
@@ -434,21 +426,16 @@ class EventRow:
 
 def _events(viewer: User, entity_ids: list[str]) -> list[EventRow]:
     """Events linked from these entities in their own records, visible to the viewer, newest first."""
-    event_ids = set(
-        RecordLink.objects.filter(source_entity_id__in=entity_ids, target_entity__schema__in=event_schemata())
-        .filter(visible_filter(viewer))
-        .values_list("target_entity_id", flat=True)
-    )
+    event_ids = {
+        link.target_entity_id
+        for link in reads.link_rows(viewer=viewer, from_entities=entity_ids, target_schemas=event_schemata())
+    }
     props: dict[str, dict[str, str]] = defaultdict(dict)
-    first: dict[str, Statement] = {}
-    for st in (
-        Statement.objects.filter(entity_id__in=list(event_ids))
-        .filter(visible_filter(viewer))
-        .select_related("record__source")
-        .order_by("id")
-    ):
+    first: dict[str, reads.StatementRow] = {}
+    for st in reads.statement_rows(viewer=viewer, entity_ids=sorted(event_ids)):
         props[st.entity_id].setdefault(st.prop, st.value)
         first.setdefault(st.entity_id, st)
+    sources = reads.record_sources(viewer=viewer, ids={st.record_id for st in first.values()})
     rows = []
     for entity_id, values in props.items():
         st = first[entity_id]
@@ -463,7 +450,7 @@ def _events(viewer: User, entity_ids: list[str]) -> list[EventRow]:
                 summary=summary,
                 description="" if description == summary else description,
                 reference=values.get("reference", ""),
-                source=st.record.source.title,
+                source=sources.get(st.record_id, ""),
                 grading=st.grading,
                 handling=st.handling,
                 conditions=st.conditions,
@@ -476,9 +463,9 @@ def _events(viewer: User, entity_ids: list[str]) -> list[EventRow]:
 
 @dataclass(frozen=True)
 class EntityView:
-    entity: RecordEntity
+    entity: reads.Entity
     canonical_id: str
-    members: tuple[RecordEntity, ...]
+    members: tuple[reads.Entity, ...]
     conditions: tuple[str, ...]
     values: tuple[tuple[str, tuple[Value, ...]], ...]
     history: Page[HistoryItem]
@@ -504,11 +491,10 @@ def entity_get(
     """A canonical entity as the viewer may see it: its visible records, every value, the events its
     records link it to and its merge history (a page of each, newest first: a person of many records
     has hundreds of decisions, a vehicle thousands of sightings)."""
-    found = RecordEntity.objects.select_related("record__source").filter(pk=entity_id).first()
-    entity, conditions = consult(viewer, found, label="entity", justification=justification)
+    entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     members = visible_members(viewer, entity.id)
     ids = [m.id for m in members]
-    values = _values(ids, parties=False, events=False)
+    values = _values(viewer, ids, parties=False, events=False)
     merged: dict[str, list[Value]] = defaultdict(list)
     for by_prop in values.values():
         for prop, items in by_prop.items():
@@ -568,26 +554,29 @@ class Related:
     same address make one line, linked to the first of them."""
 
     schema: str  # the link's
-    entity: RecordEntity
+    entity: reads.EntityRow
     records: int
 
 
 def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
     """Addresses, phones, vehicles and people the visible records link to, visible links only (events
     have their own table)."""
-    links = (
-        RecordLink.objects.filter(Q(source_entity_id__in=ids) | Q(target_entity_id__in=ids))
-        .exclude(target_entity__schema__in=event_schemata())
-        .filter(visible_filter(viewer))
-        .select_related("source_entity", "target_entity")
-        .order_by("id")
+    links = sorted(
+        reads.link_rows(viewer=viewer, touching=ids, exclude_target_schemas=event_schemata()),
+        key=lambda link: link.id,
     )
+    mine = set(ids)
+    other_ids = {
+        link.target_entity_id if link.source_entity_id in mine else link.source_entity_id for link in links
+    }
+    entities = {e.id: e for e in reads.entity_rows(viewer=viewer, ids=sorted(other_ids - mine))}
     ends = [
-        (link, link.target_entity if link.source_entity_id in ids else link.source_entity) for link in links
+        (link, entities[link.target_entity_id if link.source_entity_id in mine else link.source_entity_id])
+        for link in links
+        if (link.target_entity_id if link.source_entity_id in mine else link.source_entity_id) in entities
     ]
-    ends = [(link, other) for link, other in ends if other.id not in ids]
     canonical = canonical_ids(other.id for _, other in ends if other.schema in PARTIES)
-    seen: dict[tuple[str, str], tuple[str, RecordEntity, set[int]]] = {}
+    seen: dict[tuple[str, str], tuple[str, reads.EntityRow, set[int]]] = {}
     for link, other in ends:
         if other.schema in PARTIES:
             key = (link.schema, canonical.get(other.id, other.id))
@@ -626,8 +615,8 @@ def component(seed_ids: Iterable[str]) -> set[str]:
     while frontier:
         step = list(frontier)
         frontier = set()
-        for start in range(0, len(step), 500):
-            chunk = step[start : start + 500]
+        # Each id is asked for twice (either side of a pair): half the usual slice.
+        for chunk in chunks(step, IN_LIST // 2):
             for left, right in Pair.objects.filter(
                 Q(left_id__in=chunk) | Q(right_id__in=chunk), state=PairState.MATCH
             ).values_list("left_id", "right_id"):

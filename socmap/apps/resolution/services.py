@@ -18,16 +18,16 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
+from socmap.apps.core.bulk import WRITE_BATCH, chunks, executemany
 from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_extend
 from socmap.apps.core.models import AuditAction, Role, User
 from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.core.visibility import can_see
-from socmap.apps.intel.models import Record, RecordEntity
-from socmap.apps.intel.selectors import person_records
+from socmap.apps.intel import reads
 from socmap.apps.resolution.models import (
     Decision,
     Judgement,
@@ -46,7 +46,7 @@ Progress = Callable[[str], None]
 JUDGES = (Role.ANALYST, Role.SUPERVISOR)
 #: Object schemas resolved by normalised identifier (no model): the engine's kind for each.
 OBJECT_KINDS = {"Phone": "phone", "Vehicle": "vehicle", "BankAccount": "account", "Company": "company"}
-BATCH = 5000
+BATCH = WRITE_BATCH
 
 
 def config() -> resolve.ResolveConfig:
@@ -104,24 +104,25 @@ def resolution_run(
     )
     started = time.perf_counter()
     try:
-        watermark = Record.objects.aggregate(m=Max("id"))["m"] or 0
+        job = reads.system_job(f"entity resolution run {run.pk}", actor=actor)
+        watermark = reads.record_watermark(viewer=job)
         say("Reading person records")
-        frame = pd.DataFrame(person_records())
+        frame = pd.DataFrame(reads.person_rows(viewer=job))
         run.records = len(frame)
         if len(frame) >= 2:
             model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
             run.model_path, run.model_version = str(path), _version(model)
-            scored = _score(run, previous, frame, model, cfg, watermark, say)
+            scored = _score(run, previous, frame, model, cfg, watermark, say, job)
             run.candidate_pairs = scored.candidate_pairs
             say(f"Storing {len(scored.pairs):,} scored pairs")
-            run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg)
-            attached = _attach_by_name(run, scored.pairs, model, cfg)
+            run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job)
+            attached = _attach_by_name(run, scored.pairs, model, cfg, job)
             run.auto_matched += len(attached)
             run.queued = len(queued - attached)
         say("Resolving phones, vehicles, accounts and companies by identifier")
-        run.objects_merged = _rebuild_objects()
+        run.objects_merged = _rebuild_objects(job)
         say("Rebuilding canonical people")
-        rebuild_people()
+        rebuild_people(job)
         run.record_watermark = watermark
         run.status = RunStatus.DONE
     except SocmapError as exc:
@@ -194,12 +195,16 @@ def _score(
     cfg: resolve.ResolveConfig,
     watermark: int,
     say: Progress,
+    job: reads.SystemJob,
 ) -> resolve.ScoredPairs:
     if run.kind == RunKind.INCREMENTAL and previous is not None:
         new_ids = set(
-            RecordEntity.objects.filter(
-                schema="Person", record_id__gt=previous.record_watermark, record_id__lte=watermark
-            ).values_list("id", flat=True)
+            reads.entity_ids(
+                viewer=job,
+                schemas={"Person"},
+                records_after=previous.record_watermark,
+                records_upto=watermark,
+            )
         )
         is_new = frame["record_id"].isin(new_ids)
         run.new_records = int(is_new.sum())
@@ -238,7 +243,11 @@ def compact_scores(pairs: pd.DataFrame) -> list[str]:
 
 
 def _store_scored(
-    run: ResolutionRun, pairs: pd.DataFrame, model: resolve.ResolverModel, cfg: resolve.ResolveConfig
+    run: ResolutionRun,
+    pairs: pd.DataFrame,
+    model: resolve.ResolverModel,
+    cfg: resolve.ResolveConfig,
+    job: reads.SystemJob,
 ) -> tuple[int, set[tuple[str, str]]]:
     """Upsert pairs in the review band and above; add a model judgement where nobody has decided yet.
 
@@ -258,9 +267,7 @@ def _store_scored(
     }
     judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
     # Records erased while the run was scoring have no pair any more.
-    live = set(
-        RecordEntity.objects.filter(schema="Person").values_list("id", flat=True).iterator(chunk_size=BATCH)
-    )
+    live = set(reads.entity_ids(viewer=job, schemas={"Person"}))
     version = _version(model)
     now = timezone.now()
     scores = compact_scores(kept)
@@ -335,7 +342,11 @@ ATTACH_REASON = "Attached by name: the one person of this name, and nothing else
 
 
 def _attach_by_name(
-    run: ResolutionRun, pairs: pd.DataFrame, model: resolve.ResolverModel, cfg: resolve.ResolveConfig
+    run: ResolutionRun,
+    pairs: pd.DataFrame,
+    model: resolve.ResolverModel,
+    cfg: resolve.ResolveConfig,
+    job: reads.SystemJob,
 ) -> set[tuple[str, str]]:
     """Model judgements for the name-only pairs the engine's rule attaches (``cluster_scored``).
 
@@ -366,9 +377,7 @@ def _attach_by_name(
             candidates[key] = max(float(prob), candidates.get(key, 0.0))
     if not candidates:
         return set()
-    ids = sorted(
-        RecordEntity.objects.filter(schema="Person").values_list("id", flat=True).iterator(chunk_size=BATCH)
-    )
+    ids = sorted(reads.entity_ids(viewer=job, schemas={"Person"}))
     before = cluster_pairs(ids, Pair.objects.all())
     after = cluster_pairs(ids, Pair.objects.all(), attach=[(a, b, w) for (a, b), w in candidates.items()])
     size = Counter(before.cluster_of.values())
@@ -417,8 +426,7 @@ JUDGEMENT_COLUMNS = (
 
 
 def _executemany(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    for start in range(0, len(rows), BATCH):
-        cursor.executemany(sql, rows[start : start + BATCH])
+    executemany(cursor, sql, rows, BATCH)
 
 
 def effective(history: Iterable[Judgement]) -> Judgement | None:
@@ -441,12 +449,12 @@ def refresh_pair_states(keys: Iterable[tuple[str, str]]) -> None:
         return
     lefts = {k[0] for k in wanted}
     history: dict[tuple[str, str], list[Judgement]] = {}
-    for start_ids in _chunks(sorted(lefts), 500):
+    for start_ids in chunks(sorted(lefts), 500):
         for j in Judgement.objects.filter(left_id__in=start_ids).order_by("id"):
             if (j.left_id, j.right_id) in wanted:
                 history.setdefault((j.left_id, j.right_id), []).append(j)
     changed: list[Pair] = []
-    for start_ids in _chunks(sorted(lefts), 500):
+    for start_ids in chunks(sorted(lefts), 500):
         for pair in Pair.objects.filter(left_id__in=start_ids):
             key = (pair.left_id, pair.right_id)
             if key not in wanted:
@@ -461,16 +469,7 @@ def refresh_pair_states(keys: Iterable[tuple[str, str]]) -> None:
     table = Pair._meta.db_table
     sql = f"UPDATE {table} SET state = %s, decided_by_user = %s, judgement_id = %s WHERE id = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        for start in range(0, len(changed), BATCH):
-            cursor.executemany(
-                sql,
-                [(p.state, p.decided_by_user, p.judgement_id, p.pk) for p in changed[start : start + BATCH]],
-            )
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+        executemany(cursor, sql, [(p.state, p.decided_by_user, p.judgement_id, p.pk) for p in changed], BATCH)
 
 
 # ------------------------------------------------------------------------------------ memberships
@@ -485,16 +484,14 @@ def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iter
     ]
     with transaction.atomic():
         Membership.objects.filter(schema_filter).delete()
-        for start in range(0, len(rows), BATCH):
-            Membership.objects.bulk_create(rows[start : start + BATCH])
+        for batch in chunks(rows, BATCH):
+            Membership.objects.bulk_create(batch)
     return len(rows)
 
 
-def rebuild_people() -> int:
+def rebuild_people(job: reads.SystemJob) -> int:
     """Recompute every person cluster from the standing pair decisions. Returns memberships written."""
-    ids = list(
-        RecordEntity.objects.filter(schema="Person").values_list("id", flat=True).iterator(chunk_size=BATCH)
-    )
+    ids = list(reads.entity_ids(viewer=job, schemas={"Person"}))
     result = cluster_pairs(ids, Pair.objects.all())
     return _write_memberships(
         Q(schema="Person"), (("Person", min(c), c) for c in result.clusters if len(c) > 1)
@@ -521,14 +518,11 @@ def recluster(seed_ids: Iterable[str]) -> resolve.ClusterResult:
     return result
 
 
-def _rebuild_objects() -> int:
+def _rebuild_objects(job: reads.SystemJob) -> int:
     """Phones, vehicles, accounts and companies are the same object when their identifiers are."""
     triples = [
-        (entity_id, OBJECT_KINDS[schema], identifier)
-        for entity_id, schema, identifier in RecordEntity.objects.filter(schema__in=OBJECT_KINDS)
-        .exclude(identifier="")
-        .values_list("id", "schema", "identifier")
-        .iterator(chunk_size=BATCH)
+        (row.id, OBJECT_KINDS[row.schema], row.identifier)
+        for row in reads.entity_rows(viewer=job, schemas=set(OBJECT_KINDS), with_identifier=True)
     ]
     schema_of = {kind: schema for schema, kind in OBJECT_KINDS.items()}
     result = resolve.resolve_objects(triples)
@@ -547,7 +541,8 @@ def rebuild(*, actor: User | None = None) -> dict[str, int]:
     """Drop and rebuild the caches from judgements: pair states, people, objects."""
     keys = list(Pair.objects.values_list("left_id", "right_id"))
     refresh_pair_states(keys)
-    counts = {"pairs": len(keys), "people": rebuild_people(), "objects": _rebuild_objects()}
+    job = reads.system_job("rebuild of canonical entities", actor=actor)
+    counts = {"pairs": len(keys), "people": rebuild_people(job), "objects": _rebuild_objects(job)}
     audit_record(
         AuditAction.COMBINATION,
         actor=actor,
@@ -717,8 +712,7 @@ def merge(*, actor: User, left_id: str, right_id: str, reason: str) -> Judgement
             "A record cannot be merged with itself", fields={"other": ["Choose another record"]}
         )
     left, right = ordered(left_id, right_id)
-    entities = {e.id: e for e in RecordEntity.objects.filter(id__in=[left, right], schema="Person")}
-    if len(entities) != 2 or not all(can_see(actor, e) for e in entities.values()):
+    if len(reads.entity_list(viewer=actor, ids=[left, right], schemas={"Person"})) != 2:
         raise NotVisible("No such person record")
     with transaction.atomic():
         pair, _ = Pair.objects.get_or_create(left_id=left, right_id=right, defaults={"uncertainty": 0.5})

@@ -12,16 +12,18 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from socmap.apps.intel import reads
 from socmap.apps.intel.demo import DEMO_SOURCES
-from socmap.apps.intel.models import RecordEntity
 from socmap.engines.synth.truth_keys import truth_field
 from socmap.errors import InvalidInput
 
 MAX_BYTES = 2 << 30
 
 
-def load_truth(path: Path) -> dict[str, str]:
-    """Record entity id -> true identity, from either shape. Errors name the file and the line."""
+def load_truth(path: Path, *, job: reads.SystemJob) -> dict[str, str]:
+    """Record entity id -> true identity, from either shape. Errors name the file and the line.
+
+    Matching a region's truth to stored records reads every person record: a system ``job``."""
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file")
     if path.stat().st_size > MAX_BYTES:
@@ -42,21 +44,17 @@ def load_truth(path: Path) -> dict[str, str]:
                 for row in reader
                 if row["entity_kind"] == "person"
             }
-            return _match_region(wanted)
+            return _match_region(wanted, job)
     raise InvalidInput(
         f"{path}: expected columns entity_id,true_id or a synthetic region's truth/records.csv "
         f"(file,record_id,field,entity_kind,true_id); found {', '.join(sorted(columns)) or 'none'}"
     )
 
 
-def _match_region(wanted: dict[tuple[str, str, str], str]) -> dict[str, str]:
+def _match_region(wanted: dict[tuple[str, str, str], str], job: reads.SystemJob) -> dict[str, str]:
     files = {name: file for file, name, *_ in DEMO_SOURCES}
     out: dict[str, str] = {}
-    for entity_id, key, record_key, source in (
-        RecordEntity.objects.filter(schema="Person")
-        .values_list("id", "key", "record__record_key", "record__source__name")
-        .iterator(chunk_size=20000)
-    ):
+    for entity_id, key, record_key, source in reads.entity_origins(viewer=job, schemas={"Person"}):
         file = files.get(source)
         if file is None:
             continue

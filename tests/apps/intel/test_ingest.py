@@ -13,7 +13,7 @@ from django.db import connection
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import AuditAction, AuditEvent, User
-from socmap.apps.intel import selectors, services, store
+from socmap.apps.intel import reads, selectors, services, store
 from socmap.apps.intel.demo import DEMO_SOURCES, build_demo_intel
 from socmap.apps.intel.models import (
     Batch,
@@ -389,7 +389,7 @@ def test_ftm_export_is_audited_and_respects_visibility(some: list[Batch]) -> Non
 
 @pytest.mark.django_db
 def test_person_records_feed_the_resolver_with_names_dates_addresses_and_phones(some: list[Batch]) -> None:
-    rows = selectors.person_records()
+    rows = reads.person_rows(viewer=reads.system_job("test"))
     assert len(rows) == RecordEntity.objects.filter(schema="Person").count()
     with_all = [
         r for r in rows if r.get("last_name") and r.get("birth_date") and r.get("postcode") and r.get("phone")

@@ -56,9 +56,10 @@ def test_rerunning_after_new_data_matches_groups_instead_of_duplicating_them(ana
     member = adopted.members.filter(role="runner").first() or adopted.members.order_by("-id").first()
     assert member is not None
     # New data: one member's links are withdrawn (they drop out), then the analysis runs again.
+    from socmap.apps.intel.reads import system_job
     from socmap.apps.network.graph import Canon
 
-    canon = Canon()
+    canon = Canon(system_job("test"))
     ids = canon.members(canon(member.entity_id))
     RecordLink.objects.filter(source_entity_id__in=ids).delete()
     RecordLink.objects.filter(target_entity_id__in=ids).delete()

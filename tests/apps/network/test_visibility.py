@@ -13,6 +13,7 @@ from ninja.testing import TestClient
 from socmap.apps.core.models import AuditAction, AuditEvent, Compartment, Organisation, User
 from socmap.apps.core.visibility import visible_filter
 from socmap.apps.intel.models import RecordEntity
+from socmap.apps.intel.reads import system_job
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network import services
 from socmap.apps.network.models import OCG, AnalysisRun
@@ -33,7 +34,7 @@ def _graph_ids(html: str, element: str) -> tuple[set[str], set[int]]:
 
 def _partner_person(partner: User) -> RecordEntity:
     """A council person record linked to something, ideally also known to the police."""
-    canon = netgraph.Canon()
+    canon = netgraph.Canon(system_job("test"))
     theirs = RecordEntity.objects.filter(schema="Person", owner=partner.organisation)
     for entity in theirs:
         if len(canon.members(canon(entity.id))) > 1:

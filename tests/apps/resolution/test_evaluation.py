@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
+from socmap.apps.intel.reads import system_job
 from socmap.apps.resolution.models import Pair, PairState, ResolutionRun
 from socmap.apps.resolution.services import evaluate_against
 from socmap.apps.resolution.truth import load_truth
@@ -25,7 +26,8 @@ def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp
     assert ran.exit_code == 0, ran.output
     run = ResolutionRun.objects.get()
     assert run.status == "done" and f"{run.auto_matched:,} merged by the model" in ran.output
-    truth = load_truth(region / "truth" / "records.csv")
+    job = system_job("test evaluation")
+    truth = load_truth(region / "truth" / "records.csv", job=job)
     assert len(truth) > 0.9 * run.records
 
     quality = evaluate_against(truth)
@@ -49,10 +51,10 @@ def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp
     simple = tmp_path / "truth.csv"
     pending = Pair.objects.filter(state=PairState.PENDING).values_list("left_id", flat=True)[:3]
     simple.write_text("entity_id,true_id\n" + "".join(f"{e},{e}\n" for e in pending))
-    assert set(load_truth(simple)) == set(pending)
+    assert set(load_truth(simple, job=job)) == set(pending)
     bad = tmp_path / "other.csv"
     bad.write_text("name,dob\nA,1990\n")
     with pytest.raises(InvalidInput, match="expected columns entity_id,true_id"):
-        load_truth(bad)
+        load_truth(bad, job=job)
     refused = CliRunner().invoke(app, ["resolve", "evaluate", "--truth", str(bad)])
     assert refused.exit_code != 0 and "other.csv" in refused.output

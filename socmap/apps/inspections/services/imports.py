@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Organisation, OrganisationKind, Role, User
+from socmap.apps.core.models import AuditAction, Organisation, Role, User
+from socmap.apps.core.selectors import police_organisation_list
 from socmap.apps.core.services import require_role
 from socmap.apps.inspections.models import (
     Finding,
@@ -85,9 +86,9 @@ def _resolve_subject(parsed: ParsedFinding, subject: Organisation | None) -> Org
         return subject
     slug = (parsed.force_slug or "").strip().lower()
     if slug:
-        candidates = Organisation.objects.filter(
-            kind__in=[OrganisationKind.FORCE, OrganisationKind.ROCU]
-        ).filter(Q(slug__startswith=slug) | Q(name__istartswith=slug.replace("-", " ")))
+        candidates = police_organisation_list().filter(
+            Q(slug__startswith=slug) | Q(name__istartswith=slug.replace("-", " "))
+        )
         if candidates.count() == 1:
             return candidates.get()
     raise InvalidInput(

@@ -1,0 +1,42 @@
+"""Working through many values a slice at a time: the one helper for every chunked loop.
+
+Lists of ids become ``IN (...)`` lists, and databases bound how many values one statement takes
+(SQLite's default was 999 host parameters before 3.32; a query with the visibility rule's filters
+adds a few of its own). Writes of hundreds of thousands of rows go in batches so one statement never
+holds them all in memory. Each caller names its size where the reason differs from the default's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: Values in one ``IN (...)`` list: under SQLite's old limit of 999, with room for the filters
+#: the visibility rule adds to the same query.
+IN_LIST = 900
+#: Rows written by one ``executemany`` or ``bulk_create``: large enough to amortise the round
+#: trip, small enough that a batch's parameters stay a few megabytes.
+WRITE_BATCH = 5000
+
+
+def chunks(items: Iterable[T], size: int = IN_LIST) -> Iterator[list[T]]:
+    """``items`` in order, in lists of at most ``size`` (the last one shorter). Works on any iterable,
+    so a generator of millions is never held whole."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def executemany(cursor: Any, sql: str, rows: Sequence[Sequence[Any]], size: int = WRITE_BATCH) -> None:
+    """Run ``sql`` once per row, ``size`` rows to a database call."""
+    for batch in chunks(rows, size):
+        cursor.executemany(sql, batch)

@@ -1,0 +1,558 @@
+"""The read API of the statement store: how every other app reads records, entities, statements and
+links.
+
+No other app imports ``socmap.apps.intel.models`` (an import contract in ``pyproject.toml`` says so,
+foreign keys in models excepted). They read here, as one of two kinds of reader:
+
+- a **viewer**, a signed-in user: every read is filtered by the one visibility rule
+  (``core.visibility``): by ``_rule`` for every query of rows, and by ``consult``/``decide`` for
+  the one entity a page opens or checks, so a row the viewer may not see never leaves this module;
+- a **system job**, made by ``system_job("entity resolution", actor=...)``: an engine run reads every
+  organisation's records, because the same person is found across forces. Opening one writes an
+  audit event naming the job and who started it, so a whole-store read is never anonymous; what
+  users then see of the job's results goes through the rule again.
+
+Bulk reads stream plain rows (named tuples, not model instances), a chunk at a time: a million rows
+never sit in memory as objects, and ids asked for are sent to the database in slices
+(``core.bulk``). Pages that show an entity with its record and source get model instances from
+``entity_list`` and ``entity_open`` (the second a logged consultation).
+
+Examples (see ``docs/adr/0005-statement-store-read-api.md``):
+
+    for row in link_rows(viewer=user, touching=ids, schemas={"UsesPhone"}): ...
+    job = system_job("network analysis", actor=user)
+    for row in entity_rows(viewer=job, schemas={"Address"}): ...
+    counts = record_counts(viewer=user, by=("postcode_district", "month"), source_kinds={"intelligence"})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple, TypeAlias
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from socmap.apps.core.audit import audit_record
+from socmap.apps.core.bulk import IN_LIST, chunks
+from socmap.apps.core.models import AuditAction, User
+from socmap.apps.core.refusal import refuse
+from socmap.apps.core.visibility import consult, decide, visible_filter
+from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
+from socmap.errors import InvalidInput
+
+#: The model instances ``entity_list`` and ``entity_open`` return, for type hints in other apps.
+Entity: TypeAlias = RecordEntity
+
+STREAM = 20_000  # rows fetched from the database at a time by a streaming read
+
+
+@dataclass(frozen=True)
+class SystemJob:
+    """An engine run that reads every organisation's records. Made only by ``system_job``."""
+
+    name: str
+    actor: User | None = None
+
+
+Reader: TypeAlias = User | SystemJob
+
+
+def system_job(name: str, *, actor: User | None = None) -> SystemJob:
+    """Open a named system read of the whole statement store, and audit it (who, which job)."""
+    if not name.strip():
+        raise InvalidInput("A system job needs a name", fields={"name": ["Name the job"]})
+    audit_record(
+        AuditAction.CONSULTATION,
+        actor=actor,
+        username="" if actor else "system",
+        object_type="intel.store",
+        object_id="*",
+        justification=f"System job: {name}",
+        detail={"job": name},
+    )
+    return SystemJob(name=name, actor=actor)
+
+
+def _rule(viewer: Reader) -> Q:
+    """The one place this module applies the visibility rule: for a viewer, the rule as a filter
+    (worked out once for a read that queries many slices); for a system job, every row."""
+    return Q() if isinstance(viewer, SystemJob) else visible_filter(viewer)
+
+
+def _scoped(queryset: QuerySet[Any], viewer: Reader) -> QuerySet[Any]:
+    return queryset.filter(_rule(viewer))
+
+
+# ------------------------------------------------------------------------------------------ entities
+
+
+class EntityRow(NamedTuple):
+    """An entity a record mentions: a person, address, phone, vehicle, event..."""
+
+    id: str
+    record_id: int
+    key: str  # the record's own name for it (``subject1``)
+    schema: str
+    caption: str
+    postcode: str
+    identifier: str  # a phone, registration or account number, cleaned as ingest cleans it
+    birth_date: str
+    owner_id: int
+
+
+ENTITY_FIELDS = EntityRow._fields
+
+
+def _entities(
+    viewer: Reader,
+    *,
+    schemas: Collection[str] | None,
+    with_identifier: bool,
+    records_after: int | None,
+    records_upto: int | None,
+) -> QuerySet[RecordEntity]:
+    qs = _scoped(RecordEntity.objects.all(), viewer)
+    if schemas is not None:
+        qs = qs.filter(schema__in=sorted(schemas))
+    if with_identifier:
+        qs = qs.exclude(identifier="")
+    if records_after is not None:
+        qs = qs.filter(record_id__gt=records_after)
+    if records_upto is not None:
+        qs = qs.filter(record_id__lte=records_upto)
+    return qs
+
+
+def entity_rows(
+    *,
+    viewer: Reader,
+    ids: Iterable[str] | None = None,
+    schemas: Collection[str] | None = None,
+    with_identifier: bool = False,
+    records_after: int | None = None,
+    records_upto: int | None = None,
+) -> Iterator[EntityRow]:
+    """Entities the reader may see: those of ``ids`` (any number, asked a slice at a time), or every
+    one, of the ``schemas`` given; ``with_identifier``: only those with a phone, registration or
+    account number; ``records_after``/``records_upto``: of records numbered in that range (a newer
+    batch)."""
+    qs = _entities(
+        viewer,
+        schemas=schemas,
+        with_identifier=with_identifier,
+        records_after=records_after,
+        records_upto=records_upto,
+    )
+    if ids is None:
+        yield from map(EntityRow._make, qs.values_list(*ENTITY_FIELDS).iterator(chunk_size=STREAM))
+        return
+    for part in chunks(ids, IN_LIST):
+        yield from map(EntityRow._make, qs.filter(id__in=part).values_list(*ENTITY_FIELDS))
+
+
+def entity_ids(
+    *,
+    viewer: Reader,
+    schemas: Collection[str] | None = None,
+    records_after: int | None = None,
+    records_upto: int | None = None,
+) -> Iterator[str]:
+    """Ids of every entity the reader may see, of the ``schemas`` given."""
+    qs = _entities(
+        viewer, schemas=schemas, with_identifier=False, records_after=records_after, records_upto=records_upto
+    )
+    return qs.values_list("id", flat=True).iterator(chunk_size=STREAM)
+
+
+def entities_visible(*, viewer: Reader, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` the reader may see."""
+    rule = _rule(viewer)
+    out: set[str] = set()
+    for part in chunks(ids, IN_LIST):
+        out.update(RecordEntity.objects.filter(rule, id__in=part).values_list("id", flat=True))
+    return out
+
+
+def entity_captions(*, viewer: Reader, ids: Iterable[str]) -> dict[str, str]:
+    """Entity id -> its caption (a person's name, an address...), for the ids the reader may see."""
+    rule = _rule(viewer)
+    out: dict[str, str] = {}
+    for part in chunks(ids, IN_LIST):
+        out.update(RecordEntity.objects.filter(rule, id__in=part).values_list("id", "caption"))
+    return out
+
+
+def entity_list(
+    *, viewer: Reader, ids: Iterable[str], schemas: Collection[str] | None = None
+) -> list[Entity]:
+    """The entities of ``ids`` the reader may see, with their record, source and owner, by id: for
+    pages that show each with where it came from."""
+    rule = _rule(viewer)
+    out: list[Entity] = []
+    for part in chunks(ids, IN_LIST):
+        qs = RecordEntity.objects.filter(rule, id__in=part)
+        if schemas is not None:
+            qs = qs.filter(schema__in=sorted(schemas))
+        out.extend(qs.select_related("record", "record__source", "owner"))
+    return sorted(out, key=lambda e: e.id)
+
+
+def entity_open(*, viewer: User, entity_id: str, justification: str) -> tuple[Entity, tuple[str, ...]]:
+    """Open one entity: a logged consultation, or a logged refusal shown as absent (``NotVisible``).
+    Returns it (with its record and source) and the handling conditions that travel with it."""
+    found = RecordEntity.objects.select_related("record__source").filter(pk=entity_id).first()
+    return consult(viewer, found, label="entity", justification=justification)
+
+
+def entity_check(*, viewer: User, entity_id: str) -> None:
+    """Refuse an entity the viewer may not see: shown as absent, and logged (nothing is consulted
+    yet: a page checks before it reads)."""
+    entity = RecordEntity.objects.filter(pk=entity_id).first()
+    if entity is None or not decide(viewer, entity).visible:
+        raise refuse(
+            viewer, "No such entity", obj=entity, object_type="intel.recordentity", object_id=entity_id
+        )
+
+
+class EntityOrigin(NamedTuple):
+    """Where an entity came from: its record's key in its source, and the source's name."""
+
+    id: str
+    key: str
+    record_key: str
+    source: str
+
+
+def entity_origins(*, viewer: Reader, schemas: Collection[str]) -> Iterator[EntityOrigin]:
+    """Every entity of the ``schemas`` with its record's key and source (to match ground truth)."""
+    qs = _scoped(RecordEntity.objects.filter(schema__in=sorted(schemas)), viewer)
+    return map(
+        EntityOrigin._make,
+        qs.values_list("id", "key", "record__record_key", "record__source__name").iterator(chunk_size=STREAM),
+    )
+
+
+# ------------------------------------------------------------------------------------------ records
+
+
+def records_visible(*, viewer: Reader, ids: Iterable[int]) -> set[int]:
+    """Which of the record ids the reader may see."""
+    rule = _rule(viewer)
+    out: set[int] = set()
+    for part in chunks(ids, IN_LIST):
+        out.update(Record.objects.filter(rule, id__in=part).values_list("id", flat=True))
+    return out
+
+
+def record_sources(*, viewer: Reader, ids: Iterable[int]) -> dict[int, str]:
+    """Record id -> the title of its source, for the records the reader may see."""
+    rule = _rule(viewer)
+    out: dict[int, str] = {}
+    for part in chunks(ids, IN_LIST):
+        out.update(Record.objects.filter(rule, id__in=part).values_list("id", "source__title"))
+    return out
+
+
+def record_watermark(*, viewer: SystemJob) -> int:
+    """The highest record id stored so far (records are numbered as they arrive): a run remembers it,
+    and the next run reads only records above it."""
+    return int(Record.objects.aggregate(m=Max("id"))["m"] or 0)
+
+
+class RecordCount(NamedTuple):
+    """How many records fall in one group: ``group`` holds one value per grouping asked for
+    (``("GL51", "2025-03")`` for ``by=("postcode_district", "month")``)."""
+
+    group: tuple[str, ...]
+    records: int
+
+
+#: What records are counted by: the month they were observed, their source, their owner, or the
+#: postcode districts of the places they mention (a record mentioning two districts counts in each).
+COUNT_GROUPS = {"month": "observed_on", "source": "source__name", "owner": "owner__name"}
+DISTRICT = "postcode_district"
+
+
+def record_counts(
+    *,
+    viewer: Reader,
+    by: tuple[str, ...],
+    sources: Collection[str] | None = None,
+    source_kinds: Collection[str] | None = None,
+    districts: Collection[str] | None = None,
+    observed_from: date | None = None,
+    observed_to: date | None = None,
+) -> list[RecordCount]:
+    """Current records (neither erased nor withdrawn) the reader may see, counted by ``by``: any of
+    ``month``, ``source``, ``owner`` and ``postcode_district``; optionally only of some sources, kinds
+    of source (``custody``, ``prison``...), postcode districts (``GL51``) or dates observed.
+
+    For profiles and place-based work: intelligence reports inside an area by month, custody records
+    by district. Sorted by group.
+    """
+    unknown = [g for g in by if g not in COUNT_GROUPS and g != DISTRICT]
+    if unknown or not by:
+        known = ", ".join([*COUNT_GROUPS, DISTRICT])
+        raise InvalidInput(
+            f"Records are counted by {known}; not {unknown or 'nothing'}", fields={"by": [known]}
+        )
+    qs = _scoped(Record.objects.filter(erased_at__isnull=True, withdrawn_at__isnull=True), viewer)
+    if sources is not None:
+        qs = qs.filter(source__name__in=sorted(sources))
+    if source_kinds is not None:
+        qs = qs.filter(source__kind__in=sorted(source_kinds))
+    if observed_from is not None:
+        qs = qs.filter(observed_on__gte=observed_from)
+    if observed_to is not None:
+        qs = qs.filter(observed_on__lte=observed_to)
+    if "month" in by:
+        qs = qs.exclude(observed_on__isnull=True)
+    wanted = {d.strip().upper() for d in districts} if districts is not None else None
+    if DISTRICT not in by and wanted is None:
+        columns = [COUNT_GROUPS[g] for g in by]
+        counted = qs.values_list(*columns).annotate(n=Count("id")).order_by(*columns)
+        rows = [RecordCount(tuple(_group_value(v) for v in row[:-1]), int(row[-1])) for row in counted]
+        return _merged(rows)
+    # Districts come from the entities a record mentions, so these counts are made here, a stream
+    # of (record, postcode) at a time, rather than by the database.
+    groups: dict[int, tuple[str, ...]] = {}
+    for row in qs.values_list("id", *[COUNT_GROUPS[g] for g in by if g != DISTRICT]).iterator(
+        chunk_size=STREAM
+    ):
+        groups[row[0]] = tuple(_group_value(v) for v in row[1:])
+    places: dict[int, set[str]] = {}
+    mentioned = _scoped(RecordEntity.objects.exclude(postcode=""), viewer).values_list(
+        "record_id", "postcode"
+    )
+    for record_id, postcode in mentioned.values_list("record_id", "postcode").iterator(chunk_size=STREAM):
+        district = _district(postcode)
+        if record_id in groups and (wanted is None or district in wanted):
+            places.setdefault(record_id, set()).add(district)
+    tally: dict[tuple[str, ...], int] = {}
+    for record_id, found in places.items():
+        for district in found:
+            rest = iter(groups[record_id])
+            key = tuple(district if g == DISTRICT else next(rest) for g in by)
+            tally[key] = tally.get(key, 0) + 1
+    return sorted(RecordCount(k, v) for k, v in tally.items())
+
+
+def _group_value(value: Any) -> str:
+    return value.strftime("%Y-%m") if isinstance(value, date) else str(value)
+
+
+def _merged(rows: list[RecordCount]) -> list[RecordCount]:
+    """Rows of equal groups added together (days of one month arrive as rows of their own)."""
+    tally: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        tally[row.group] = tally.get(row.group, 0) + row.records
+    return sorted(RecordCount(k, v) for k, v in tally.items())
+
+
+def _district(postcode: str) -> str:
+    """The outward code of a postcode: 'GL51 9AB' -> 'GL51'."""
+    text = postcode.strip().upper()
+    return text.split()[0] if " " in text else text[:-3] if len(text) > 4 else text
+
+
+# ---------------------------------------------------------------------------------------- statements
+
+
+class StatementRow(NamedTuple):
+    """One property value of one entity, with its grading and handling."""
+
+    id: int
+    entity_id: str
+    record_id: int
+    schema: str
+    prop: str
+    value: str
+    original: str
+    grading: str
+    handling: str
+    conditions: str
+    last_seen: datetime
+
+
+STATEMENT_FIELDS = StatementRow._fields
+
+
+def statement_rows(
+    *,
+    viewer: Reader,
+    entity_ids: Iterable[str] | None = None,
+    props: Collection[str] | None = None,
+    schemas: Collection[str] | None = None,
+    exclude_schemas: Collection[str] = (),
+) -> Iterator[StatementRow]:
+    """Statements the reader may see: of ``entity_ids`` (a slice at a time, in id order within a
+    slice), or all of them; only of ``props`` or of entities of ``schemas``, if given."""
+    qs = _scoped(Statement.objects.all(), viewer)
+    if props is not None:
+        qs = qs.filter(prop__in=sorted(props))
+    if schemas is not None:
+        qs = qs.filter(schema__in=sorted(schemas))
+    if exclude_schemas:
+        qs = qs.exclude(schema__in=sorted(exclude_schemas))
+    if entity_ids is None:
+        yield from map(StatementRow._make, qs.values_list(*STATEMENT_FIELDS).iterator(chunk_size=STREAM))
+        return
+    for part in chunks(entity_ids, IN_LIST):
+        rows = qs.filter(entity_id__in=part).order_by("id").values_list(*STATEMENT_FIELDS)
+        yield from map(StatementRow._make, rows)
+
+
+class ValueRow(NamedTuple):
+    entity_id: str
+    value: str
+
+
+def statement_values(*, viewer: Reader, prop: str) -> Iterator[ValueRow]:
+    """Every value of one property the reader may see, with its entity (the themes of events, say):
+    a lean stream for whole-store reads."""
+    qs = _scoped(Statement.objects.filter(prop=prop), viewer)
+    return map(ValueRow._make, qs.values_list("entity_id", "value").iterator(chunk_size=STREAM))
+
+
+# --------------------------------------------------------------------------------------------- links
+
+
+class LinkRow(NamedTuple):
+    """A link a record asserts between two of its entities, with the schemata of both ends."""
+
+    id: str
+    schema: str
+    source_entity_id: str
+    target_entity_id: str
+    source_schema: str
+    target_schema: str
+    grading: str
+    observed_on: date | None
+    record_id: int
+
+
+LINK_FIELDS = (
+    "id",
+    "schema",
+    "source_entity_id",
+    "target_entity_id",
+    "source_entity__schema",
+    "target_entity__schema",
+    "grading",
+    "record__observed_on",
+    "record_id",
+)
+
+
+def link_rows(
+    *,
+    viewer: Reader,
+    ids: Iterable[str] | None = None,
+    touching: Iterable[str] | None = None,
+    from_entities: Iterable[str] | None = None,
+    schemas: Collection[str] | None = None,
+    target_schemas: Collection[str] | None = None,
+    exclude_target_schemas: Collection[str] = (),
+    observed_since: date | None = None,
+    grading_at_least: str = "",
+    current: bool = False,
+) -> Iterator[LinkRow]:
+    """Links the reader may see: those of ``ids``, or with either end in ``touching``, or going out
+    of ``from_entities`` (each any number, asked a slice at a time), or every one.
+
+    ``schemas``: of these link schemata; ``target_schemas``/``exclude_target_schemas``: to entities
+    of (not of) these schemata; ``observed_since``: of records observed on or after the date;
+    ``grading_at_least``: graded this well or better on both axes ("2B": 1A-2B);
+    ``current``: only links of records neither erased nor withdrawn (current intelligence).
+    """
+    qs = _scoped(RecordLink.objects.all(), viewer)
+    if current:
+        qs = qs.filter(record__erased_at__isnull=True, record__withdrawn_at__isnull=True)
+    if schemas is not None:
+        qs = qs.filter(schema__in=sorted(schemas))
+    if target_schemas is not None:
+        qs = qs.filter(target_entity__schema__in=sorted(target_schemas))
+    if exclude_target_schemas:
+        qs = qs.exclude(target_entity__schema__in=sorted(exclude_target_schemas))
+    if observed_since is not None:
+        qs = qs.filter(record__observed_on__gte=observed_since)
+    if grading_at_least:
+        grade = grading_at_least.strip().upper()
+        qs = qs.filter(grading__regex=rf"^[1-{grade[0]}][A-{grade[1]}]")
+    selected = [
+        (name, values) for name, values in (("ids", ids), ("touching", touching)) if values is not None
+    ]
+    if from_entities is not None:
+        selected.append(("from", from_entities))
+    if len(selected) > 1:
+        raise InvalidInput("Ask for links by ids, by the entities they touch, or by where they go from")
+    if not selected:
+        yield from map(LinkRow._make, qs.values_list(*LINK_FIELDS).iterator(chunk_size=STREAM))
+        return
+    how, values = selected[0]
+    for part in chunks(values, IN_LIST):
+        if how == "ids":
+            where = Q(id__in=part)
+        elif how == "from":
+            where = Q(source_entity_id__in=part)
+        else:
+            where = Q(source_entity_id__in=part) | Q(target_entity_id__in=part)
+        yield from map(LinkRow._make, qs.filter(where).order_by("id").values_list(*LINK_FIELDS))
+
+
+# --------------------------------------------------------------------------------------- resolution
+
+#: Person properties the resolution engine compares, by the column it expects them in.
+PERSON_PROPS = {
+    "first_name": "first_name",
+    "middle_names": "middle_names",
+    "last_name": "last_name",
+    "full_name": "full_name",
+    "alias": "aliases",
+    "nickname": "nickname",
+    "birth_date": "birth_date",
+    "pnc_id": "pnc_id",
+    "custody_number": "custody_number",
+    "ni_number": "ni_number",
+}
+
+
+def person_rows(*, viewer: Reader, owner_ids: list[int] | None = None) -> list[dict[str, object]]:
+    """Every person the reader may see, as rows for the entity-resolution engine.
+
+    Resolution runs as a system job, across every organisation's records. Address and phone come
+    from the record's LivesAt and UsesPhone links. Read with subqueries rather than lists of ids:
+    this is the largest read of a run (a million people at national scale).
+    """
+    people = _scoped(RecordEntity.objects.filter(schema="Person", record__erased_at__isnull=True), viewer)
+    if owner_ids is not None:
+        people = people.filter(owner_id__in=owner_ids)
+    rows: dict[str, dict[str, object]] = {}
+    for entity_id, source, postcode in people.values_list("id", "record__source__name", "postcode").iterator(
+        chunk_size=5000
+    ):
+        rows[entity_id] = {"record_id": entity_id, "source": source, "postcode": postcode or None}
+    for entity_id, prop, value in (
+        Statement.objects.filter(entity_id__in=people.values("id"), prop__in=PERSON_PROPS)
+        .values_list("entity_id", "prop", "value")
+        .iterator(chunk_size=STREAM)
+    ):
+        column = PERSON_PROPS[prop]
+        row = rows[entity_id]
+        if column == "aliases":
+            row[column] = f"{row[column]}; {value}" if row.get(column) else value
+        else:
+            row.setdefault(column, value)
+    wanted = {"LivesAt": ("address", ("full", "line1")), "UsesPhone": ("phone", ("number",))}
+    for schema, (column, props) in wanted.items():
+        links = RecordLink.objects.filter(schema=schema, source_entity__in=people.values("id"))
+        targets = dict(links.values_list("target_entity_id", "source_entity_id").iterator(chunk_size=5000))
+        for target_id, value in Statement.objects.filter(
+            entity_id__in=links.values("target_entity_id"), prop__in=props
+        ).values_list("entity_id", "value"):
+            person = targets.get(target_id)
+            if person in rows:
+                rows[person].setdefault(column, value)
+    return list(rows.values())
