@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
+from socmap.apps.core.bulk import IN_LIST, chunks
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Organisation, Role, User
 from socmap.apps.core.services import require_role
 from socmap.apps.intel import store
@@ -316,8 +317,8 @@ def _store_entities(
         store.insert_missing("intel_statement", store.STATEMENT_COLUMNS, missing)
         wanted = {(s[2], s[0]) for s in rows.old_statements}
         seen = [pk for found, (pk, batch_id) in have.items() if found in wanted and batch_id != batch.pk]
-        for i in range(0, len(seen), 900):
-            Statement.objects.filter(id__in=seen[i : i + 900]).update(last_seen=now)
+        for part in chunks(seen, IN_LIST):
+            Statement.objects.filter(id__in=part).update(last_seen=now)
         new += len(missing)
     if rows.old_links:
         # By its ends, not its id: links stored before ids were numbered keep their hashed ids.

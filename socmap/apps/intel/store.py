@@ -38,6 +38,7 @@ from typing import Any
 import jellyfish
 from django.db import connection
 
+from socmap.apps.core.bulk import IN_LIST, chunks, executemany
 from socmap.apps.core.models import Handling
 from socmap.engines import ingest
 
@@ -483,19 +484,17 @@ def insert_missing(table: str, columns: list[str], rows: list[tuple[Any, ...]]) 
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 - names are ours
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[i : i + 1000])
+        executemany(cursor, sql, rows, 1000)
 
 
-def select_in(sql: str, head: list[Any], values: list[Any], step: int = 900) -> list[tuple[Any, ...]]:
+def select_in(sql: str, head: list[Any], values: list[Any], step: int = IN_LIST) -> list[tuple[Any, ...]]:
     """Rows of ``sql`` (whose last condition is ``IN ({marks})``) for many values, a slice at a time."""
     out: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(sql.replace("IN ({marks})", "= ANY(%s)"), [*head, list(values)])
             return list(cursor.fetchall())
-        for i in range(0, len(values), step):
-            part = values[i : i + step]
+        for part in chunks(values, step):
             cursor.execute(sql.format(marks=", ".join(["%s"] * len(part))), [*head, *part])
             out.extend(cursor.fetchall())
     return out
