@@ -492,6 +492,7 @@ def link_rows(
         yield from map(LinkRow._make, qs.values_list(*LINK_FIELDS).iterator(chunk_size=STREAM))
         return
     how, values = selected[0]
+    given: set[str] = set()  # a link between entities of two slices is found by both: given once
     for part in chunks(values, IN_LIST):
         if how == "ids":
             where = Q(id__in=part)
@@ -499,7 +500,10 @@ def link_rows(
             where = Q(source_entity_id__in=part)
         else:
             where = Q(source_entity_id__in=part) | Q(target_entity_id__in=part)
-        yield from map(LinkRow._make, qs.filter(where).order_by("id").values_list(*LINK_FIELDS))
+        for row in map(LinkRow._make, qs.filter(where).order_by("id").values_list(*LINK_FIELDS)):
+            if row.id not in given:
+                given.add(row.id)
+                yield row
 
 
 # --------------------------------------------------------------------------------------- resolution

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from socmap.apps.core.bulk import IN_LIST
 from socmap.apps.core.models import AuditAction, AuditEvent
 from socmap.apps.intel import reads
 from socmap.errors import InvalidInput, NotVisible
@@ -138,6 +139,13 @@ def test_links_are_filtered_by_schema_ends_date_and_grading(world: World) -> Non
     assert keys(ids=[associates[0].id]) == _keys(world, [associates[0].record_id])
     with pytest.raises(InvalidInput, match="by ids, by the entities they touch"):
         list(reads.link_rows(viewer=job, ids=[associates[0].id], touching=alan))
+
+
+@pytest.mark.django_db
+def test_a_link_between_entities_asked_for_in_two_slices_is_given_once(world: World) -> None:
+    far_apart = [world.alan["G1"], *(f"missing-{n:04d}" for n in range(IN_LIST)), world.associate["G1"]]
+    found = [r.id for r in reads.link_rows(viewer=world.analyst, touching=far_apart, schemas={"AssociateOf"})]
+    assert len(found) == len(set(found)) == 1
 
 
 @pytest.mark.django_db
