@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -50,6 +54,24 @@ def partner_user(council: object) -> object:
 @pytest.fixture
 def auditor(force: object) -> object:
     return factories.user(force, "auditor", username="auditor")  # type: ignore[arg-type]
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """For a module that builds its data once and commits it (inside ``django_db_blocker.unblock()``):
+    at the end the data is flushed and the rows the migrations made (the audit log's compartment,
+    say) are put back, so the modules that run after it find the database as migrated."""
+    saved = connection.creation.serialize_db_to_string()
+    try:
+        yield
+    finally:
+        # As Django's serialized rollback does: no post-migrate signal (it would make the content
+        # types the saved rows bring back), then the saved rows. Sequences are left where they are:
+        # the saved rows keep their ids, and a sequence restarted at 1 would hand them out again.
+        call_command(
+            "flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False
+        )
+        connection.creation.deserialize_db_from_string(saved)
 
 
 def signed_in(user: object, purpose: str = "Test enquiry") -> Client:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from socmap.apps.core import services as core
@@ -26,6 +25,7 @@ from socmap.apps.core.models import Compartment, User
 from socmap.apps.intel import services as intel
 from socmap.apps.intel.models import Record, RecordEntity, SourceKind
 from tests import factories
+from tests.conftest import committed
 
 HEADER = [
     "IntelRef",
@@ -232,8 +232,6 @@ def world_once(django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory)
     with (
         django_db_blocker.unblock(),
         override_settings(VAR_DIR=folder / "var", MEDIA_ROOT=folder / "media", PASSWORD_HASHERS=fast),
+        committed(),
     ):
-        try:
-            yield _build(folder)
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+        yield _build(folder)

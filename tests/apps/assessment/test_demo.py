@@ -6,26 +6,23 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from socmap.apps.assessment.demo import SPECS, build_demo_assessment, demo_summary
 from socmap.apps.assessment.models import Status, Threat
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.network.models import Theme
+from tests.conftest import committed
 
 
 @pytest.fixture(scope="module")
 def _demo_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Built once for the module; flushed when the module is done."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast), committed():
         build_demo_organisations()
         build_demo_assessment()
-        try:
-            yield
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from socmap.apps.core.demo import build_demo_organisations
@@ -14,6 +13,7 @@ from socmap.apps.network import services
 from socmap.apps.network.models import AnalysisRun
 from socmap.apps.resolution.services import resolution_run
 from socmap.engines.synth import SynthConfig, generate
+from tests.conftest import committed
 
 # Sources enough for groups to appear (custody co-arrests, intelligence associates, calls), and the
 # council's own safeguarding and housing records for the partner. Quicker than the whole region.
@@ -46,16 +46,14 @@ def _analysed_once(
     with (
         django_db_blocker.unblock(),
         override_settings(VAR_DIR=tmp_path_factory.mktemp("var"), PASSWORD_HASHERS=fast),
+        committed(),
     ):
         build_demo_organisations()
         build_demo_intel(folder=region, only=SOME)
         resolution_run(actor=None, kind="full")
         run = services.analysis_run(actor=None)
         assert run.status == "done", run.message
-        try:
-            yield run.pk
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+        yield run.pk
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from socmap.apps.core.demo import build_demo_organisations
@@ -13,6 +12,7 @@ from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.resolution.models import ResolutionRun
 from socmap.apps.resolution.services import resolution_run
 from tests.apps.intel.conftest import region  # noqa: F401 - the session's small synthetic region
+from tests.conftest import committed
 
 # Enough sources for people to recur across systems (force intelligence, legacy, custody, a partner).
 SOME = {"intel-gloucestershire", "legacy-gloucestershire", "safeguarding-cheltenham", "custody", "prison"}
@@ -31,15 +31,13 @@ def _resolved_once(
     with (
         django_db_blocker.unblock(),
         override_settings(VAR_DIR=tmp_path_factory.mktemp("var"), PASSWORD_HASHERS=fast),
+        committed(),
     ):
         build_demo_organisations()
         build_demo_intel(folder=region, only=SOME)
         run = resolution_run(actor=None, kind="full")
         assert run.status == "done", run.message
-        try:
-            yield run.pk
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+        yield run.pk
 
 
 @pytest.fixture
