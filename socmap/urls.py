@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("socmap.apps.network.urls")),
     path("", include("socmap.apps.assessment.urls")),
     path("", include("socmap.apps.tasking.urls")),
+
     path("", include("socmap.apps.lifetime.urls")),
 ]
 

@@ -17,7 +17,7 @@ never sit in memory as objects, and ids asked for are sent to the database in sl
 (``core.bulk``). Pages that show an entity with its record and source get model instances from
 ``entity_list`` and ``entity_open`` (the second a logged consultation).
 
-Examples (see ``docs/adr/0009-statement-store-read-api.md``):
+Examples (see ``docs/adr/0010-statement-store-read-api.md``):
 
     for row in link_rows(viewer=user, touching=ids, schemas={"UsesPhone"}): ...
     job = system_job("network analysis", actor=user)

@@ -12,6 +12,7 @@ import jellyfish
 from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz
 
+from socmap.apps.core.bulk import IN_LIST, chunks
 from socmap.apps.core.models import User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.refusal import refuse
@@ -373,8 +374,7 @@ def custody_rows(*, job: str, since: object = None) -> list[CustodyRow]:
     ids = sorted(heads)
     props: dict[str, dict[str, str]] = {}
     prisoner: dict[str, str] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in chunks(ids, IN_LIST):
         for entity_id, prop, value in Statement.objects.filter(
             entity_id__in=chunk, prop__in=("establishment", "reception_date", "expected_release_date")
         ).values_list("entity_id", "prop", "value"):
@@ -387,8 +387,7 @@ def custody_rows(*, job: str, since: object = None) -> list[CustodyRow]:
     people = sorted(set(prisoner.values()))
     captions: dict[str, str] = {}
     numbers: dict[str, str] = {}
-    for start in range(0, len(people), 900):
-        chunk = people[start : start + 900]
+    for chunk in chunks(people, IN_LIST):
         captions.update(RecordEntity.objects.filter(id__in=chunk).values_list("id", "caption"))
         numbers.update(
             Statement.objects.filter(entity_id__in=chunk, prop="prison_number").values_list(

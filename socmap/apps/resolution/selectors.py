@@ -643,10 +643,10 @@ def person_clusters(entity_ids: Iterable[str]) -> dict[str, list[str]]:
     canon = canonical_ids(ids)
     clusters = sorted(set(canon.values()))
     members: dict[str, list[str]] = defaultdict(list)
-    for start in range(0, len(clusters), 900):
-        for entity_id, canonical in Membership.objects.filter(
-            canonical_id__in=clusters[start : start + 900]
-        ).values_list("entity_id", "canonical_id"):
+    for part in chunks(clusters, IN_LIST):
+        for entity_id, canonical in Membership.objects.filter(canonical_id__in=part).values_list(
+            "entity_id", "canonical_id"
+        ):
             members[canonical].append(entity_id)
     return {e: sorted(members.get(canon.get(e, e)) or [e]) for e in ids}
 
@@ -665,14 +665,7 @@ def person_labels(
         clusters = person_clusters(ids)
     clusters = {e: clusters.get(e, [e]) for e in ids}
     wanted = sorted({m for ms in clusters.values() for m in ms})
-    captions: dict[str, str] = {}
-    rule = visible_filter(viewer)
-    for start in range(0, len(wanted), 900):
-        captions.update(
-            RecordEntity.objects.filter(id__in=wanted[start : start + 900])
-            .filter(rule)
-            .values_list("id", "caption")
-        )
+    captions = reads.entity_captions(viewer=viewer, ids=wanted)
     out: dict[str, tuple[str, str]] = {}
     for entity_id, cluster in clusters.items():
         seen = [m for m in cluster if m in captions]
