@@ -34,10 +34,10 @@ lint: install
 
 # Browser tests drive Debian's Chromium; install it when missing (the machine's user is root).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
-		echo "== Installing Debian's Chromium for the browser tests =="; \
-		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium; } && command -v pdftotext >/dev/null 2>&1 || { \
+		echo "== Installing Debian's Chromium and poppler-utils (PDF text) for the browser and PDF tests =="; \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; fi; }
 
 test-sqlite: install chromium
 	@echo "== Tests on SQLite (with browser tests) =="
