@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -175,14 +174,17 @@ def serve(
             "-",
             "--timeout",
             "300",
+            "--graceful-timeout",
+            "10",
         ]
-        # Background work (ingest) needs a worker beside the web server.
-        worker_proc = subprocess.Popen([sys.executable, "-m", "socmap.cli", "worker"], env=env)
-        try:
-            with contextlib.suppress(KeyboardInterrupt):
-                subprocess.run(cmd, env=env, check=False)  # noqa: S603 - fixed argument list
-        finally:
-            worker_proc.terminate()
+        # Background work (ingest) needs a worker beside the web server. Both stop on SIGTERM,
+        # SIGINT or SIGHUP, with everything they started (see socmap/supervise.py).
+        from socmap import supervise
+
+        worker_cmd = [sys.executable, "-m", "socmap.cli", "worker"]
+        code = supervise.run([cmd, worker_cmd], env)
+        if code:
+            raise typer.Exit(code=code)
 
     guarded(run)
 
