@@ -22,6 +22,7 @@ from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
 from socmap.apps.network import selectors as network
 from socmap.engines.assess import charts
+from socmap.engines.render import chart_svg as draw_chart
 from socmap.errors import NotVisible, SocmapError
 from socmap.model.ids import short_entity_id
 
@@ -94,7 +95,7 @@ def chart_svg(request: HttpRequest, chart: str) -> HttpResponse:
         raise NotVisible(f"No chart called {chart!r}: there are theme and band")
     _, filters = _filters(request, own=request.GET.get("scope") == "force")
     rows = selectors.distribution(viewer=viewer(request), filters=filters)
-    svg = charts.render_svg(builders[chart](rows))
+    svg = draw_chart(builders[chart](rows))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="socmap-threats-by-{chart}.svg"'
     return response

@@ -1,7 +1,7 @@
 """Charts of the threat picture: one Vega-Lite spec for the page and, the same spec, SVG for reports.
 
-Pure: counts in, a spec (a dict) out; ``render_svg`` draws it without a browser (vl-convert), so a
-report shows exactly what the page shows.
+Pure: counts in, a spec (a dict) out; the render engine's ``chart_svg`` draws it without a browser
+(vl-convert), so a report shows exactly what the page shows.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-VEGALITE_VERSION = "6.4"  # the Vega-Lite the pages load (socmap/static/vendor/VERSIONS.txt)
 # Band colours, highest tier first: red, orange, yellow, then greys for any further tiers.
 TIER_COLOURS = ["#d4351c", "#f47738", "#ffdd00", "#b1b4b6", "#505a5f"]
 
@@ -83,10 +82,3 @@ def by_band_spec(rows: Sequence[dict[str, Any]], *, title: str = "Threats by ban
         },
     }
 
-
-def render_svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG text, drawn server-side with the same Vega-Lite the browser uses."""
-    import vl_convert
-
-    svg: str = vl_convert.vegalite_to_svg(vl_spec=spec, vl_version=VEGALITE_VERSION)
-    return svg

@@ -14,7 +14,7 @@ from socmap.engines.lifetime.catalogue import (
     load_catalogue,
     parse_catalogue,
 )
-from socmap.engines.lifetime.charts import render_svg, return_spec, timeline_spec
+from socmap.engines.lifetime.charts import return_spec, timeline_spec
 from socmap.engines.lifetime.dates import add_months, add_span, long_date
 from socmap.engines.lifetime.returns import IMPACTS, PERIODS, PS, disruption_return, periods
 from socmap.engines.lifetime.rules import APPLIED_OR_LATER, DECIDED, IN_FORCE, STATUSES, check_order
@@ -77,7 +77,6 @@ __all__ = [
     "long_date",
     "parse_catalogue",
     "periods",
-    "render_svg",
     "return_spec",
     "timeline_spec",
     "workload",

@@ -9,7 +9,6 @@ from typing import Any
 from socmap.engines.lifetime.returns import IMPACTS, PS
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-VEGALITE_VERSION = "6.4"  # the Vega-Lite the pages load (socmap/static/vendor/VERSIONS.txt)
 IMPACT_COLOURS = {
     "Major": "#00703c",
     "Moderate": "#1d70b8",
@@ -121,10 +120,3 @@ def return_spec(
         },
     }
 
-
-def render_svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG text, drawn server-side with the same Vega-Lite the browser uses."""
-    import vl_convert
-
-    svg: str = vl_convert.vegalite_to_svg(vl_spec=spec, vl_version=VEGALITE_VERSION)
-    return svg

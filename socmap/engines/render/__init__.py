@@ -1,4 +1,5 @@
-"""Documents as PDF: HTML and CSS laid out by WeasyPrint (Pango), with no browser and nothing fetched.
+"""Documents as PDF: HTML and CSS laid out by WeasyPrint (Pango), with no browser and nothing fetched;
+charts as SVG from their Vega-Lite specs (``chart_svg``).
 
 Pure: no Django. The caller hands over finished HTML; links to anything outside the document are
 refused, so a PDF is made from what the page holds and nothing else.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from socmap.engines.render.charts import chart_svg
 from socmap.errors import InvalidInput
 
 
@@ -25,4 +27,4 @@ def html_to_pdf(html: str) -> bytes:
     return bytes(pdf)
 
 
-__all__ = ["html_to_pdf"]
+__all__ = ["chart_svg", "html_to_pdf"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from socmap.engines.lifetime import render_svg, return_spec, timeline_spec
+from socmap.engines.lifetime import return_spec, timeline_spec
+from socmap.engines.render import chart_svg
 
 
 def test_the_timeline_puts_scores_and_disruptions_on_one_time_axis_and_draws_to_svg() -> None:
@@ -17,11 +18,21 @@ def test_the_timeline_puts_scores_and_disruptions_on_one_time_axis_and_draws_to_
     )
     assert spec["resolve"] == {"scale": {"x": "shared"}}
     assert [len(v["data"]["values"]) for v in spec["vconcat"]] == [2, 1]
-    svg = render_svg(spec)
+    svg = chart_svg(spec)
     assert svg.startswith("<svg") and "Threat score" in svg and "Moderate" in svg
 
 
 def test_the_return_chart_stacks_impacts_per_p() -> None:
     spec = return_spec([{"p": "Pursue", "impact": "Major", "count": 2, "order": 0}])
     assert spec["encoding"]["color"]["field"] == "impact"
-    assert "<svg" in render_svg(spec)
+    assert "<svg" in chart_svg(spec)
+
+
+def test_a_spec_drawn_again_is_the_same_picture_without_drawing_again() -> None:
+    from socmap.engines.render.charts import _draw
+
+    spec = return_spec([])
+    first = chart_svg(spec)
+    hits = _draw.cache_info().hits
+    assert chart_svg(dict(reversed(list(spec.items())))) == first
+    assert _draw.cache_info().hits == hits + 1

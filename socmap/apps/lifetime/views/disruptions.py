@@ -22,6 +22,7 @@ from socmap.apps.lifetime.models import DisruptionStatus
 from socmap.apps.lifetime.views.common import document_choices, force_choices, pick_documents
 from socmap.apps.network import selectors as network
 from socmap.engines import lifetime
+from socmap.engines.render import chart_svg
 from socmap.errors import SocmapError
 
 
@@ -221,6 +222,6 @@ def return_svg(request: HttpRequest) -> HttpResponse:
         for m in selectors.return_matrix(result)
         for i, (impact, n) in enumerate(zip(impacts, m["counts"], strict=True))
     ]
-    response = HttpResponse(lifetime.render_svg(lifetime.return_spec(rows)), content_type="image/svg+xml")
+    response = HttpResponse(chart_svg(lifetime.return_spec(rows)), content_type="image/svg+xml")
     response["Content-Disposition"] = 'inline; filename="socmap-disruption-return.svg"'
     return response

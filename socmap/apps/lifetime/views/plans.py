@@ -37,6 +37,7 @@ from socmap.apps.lifetime.views.common import (
 )
 from socmap.apps.network import selectors as network
 from socmap.engines import lifetime
+from socmap.engines.render import chart_svg
 from socmap.errors import SocmapError
 
 
@@ -343,6 +344,6 @@ def timeline_svg(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = viewer(request)
     view = selectors.plan_get(viewer=user, plan_id=plan_id, justification=current_purpose(request))
     _, _, spec = selectors.timeline(viewer=user, view=view)
-    response = HttpResponse(lifetime.render_svg(spec), content_type="image/svg+xml")
+    response = HttpResponse(chart_svg(spec), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="socmap-plan-{plan_id}-timeline.svg"'
     return response
