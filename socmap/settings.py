@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "socmap.apps.tasking",
     "socmap.apps.workforce",
     "socmap.apps.lifetime",
+    "socmap.apps.partnership",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,10 @@ MEDIA_ROOT = VAR_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_UPLOAD_MAX_BYTES = env.int("SOCMAP_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+# Partnership: days before an agreement's end date that its leads are reminded to renew it, and days
+# a safeguarding referral waits for its outcome before it is listed as overdue (local practice).
+SOCMAP_AGREEMENT_RENEWAL_DAYS = env.int("SOCMAP_AGREEMENT_RENEWAL_DAYS", default=60)
+SOCMAP_REFERRAL_OUTCOME_DAYS = env.int("SOCMAP_REFERRAL_OUTCOME_DAYS", default=14)
 # What one ingested file may hold (socmap.engines.ingest.InputLimits): over a row's bound the row is
 # quarantined with the reason, over a file's bound (rows, an XLSX that unpacks too large) it is refused.
 SOCMAP_INGEST_LIMITS: dict[str, int] = {

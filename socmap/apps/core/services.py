@@ -7,7 +7,7 @@ import hmac
 import mimetypes
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import IO, Any
 
@@ -240,28 +240,72 @@ def agreement_create(
     return agreement
 
 
-def agreement_approve(*, actor: User, agreement: SharingAgreement) -> SharingAgreement:
-    require_role(actor, Role.ADMINISTRATOR, Role.SUPERVISOR, action="approve sharing agreements")
-    if actor.organisation_id != agreement.provider_id:
-        raise NotAllowed("Only the providing organisation approves its sharing agreements")
+# Who, besides a supervisor or administrator of either side, may decide an agreement: apps register a
+# check in their AppConfig.ready (partnership registers the organisations' information-sharing leads).
+_AGREEMENT_AUTHORITIES: list[Callable[[User, SharingAgreement], bool]] = []
+
+
+def agreement_authority_register(check: Callable[[User, SharingAgreement], bool]) -> None:
+    if check not in _AGREEMENT_AUTHORITIES:
+        _AGREEMENT_AUTHORITIES.append(check)
+
+
+def _may_decide(actor: User, agreement: SharingAgreement, action: str) -> None:
+    if actor.organisation_id not in (agreement.provider_id, agreement.recipient_id):
+        raise refuse(
+            actor,
+            f"Only the two organisations of a sharing agreement {action} it",
+            hidden=False,
+            obj=agreement,
+            reason=f"{action} an agreement of other organisations",
+        )
+    if actor.has_role(Role.ADMINISTRATOR, Role.SUPERVISOR):
+        return
+    if any(check(actor, agreement) for check in _AGREEMENT_AUTHORITIES):
+        return
+    raise refuse(
+        actor,
+        f"Only an information-sharing lead, a supervisor or an administrator may {action} sharing agreements",
+        hidden=False,
+        obj=agreement,
+        reason=f"{action} without authority",
+    )
+
+
+def agreement_approve(
+    *, actor: User, agreement: SharingAgreement, justification: str = "approved"
+) -> SharingAgreement:
+    """Put an agreement in force: its last approval. The lifecycle before it (an approval from each
+    side) is partnership's; from this moment the visibility rule lets the recipient see."""
+    _may_decide(actor, agreement, "approve")
     with transaction.atomic():
         agreement.approved_by = actor
         agreement.approved_at = timezone.now()
         agreement.save(update_fields=["approved_by", "approved_at"])
         grants_forget()
-        audit_record(AuditAction.ALTERATION, actor=actor, obj=agreement, justification="approved")
+        audit_record(AuditAction.ALTERATION, actor=actor, obj=agreement, justification=justification)
     return agreement
 
 
 def agreement_revoke(*, actor: User, agreement: SharingAgreement, justification: str) -> SharingAgreement:
-    require_role(actor, Role.ADMINISTRATOR, action="revoke sharing agreements")
+    """End an agreement at once: every page, API route, search, export and report reads the rule,
+    which no longer counts it from this moment."""
     if not justification.strip():
         raise InvalidInput("Say why the agreement is revoked", fields={"justification": ["Enter a reason"]})
+    _may_decide(actor, agreement, "revoke")
+    if agreement.revoked_at is not None:
+        raise Conflict("The agreement is already revoked", fields={"justification": ["Already revoked"]})
     with transaction.atomic():
         agreement.revoked_at = timezone.now()
         agreement.save(update_fields=["revoked_at"])
         grants_forget()
-        audit_record(AuditAction.ALTERATION, actor=actor, obj=agreement, justification=justification)
+        audit_record(
+            AuditAction.ALTERATION,
+            actor=actor,
+            obj=agreement,
+            justification=justification.strip(),
+            detail={"step": "revoked"},
+        )
     return agreement
 
 

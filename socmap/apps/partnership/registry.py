@@ -1,0 +1,63 @@
+"""What partnership adds to socmap when it loads: the leads' authority over agreements, navigation,
+the home-page panel of agreements awaiting the viewer, and live measures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _awaiting_panel(*, viewer: Any, obj: Any) -> dict[str, Any] | None:
+    from socmap.apps.partnership.selectors.agreements import awaiting_me
+
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    rows = awaiting_me(viewer=viewer)
+    return {"rows": rows} if rows else None
+
+
+def register() -> None:
+    from socmap.apps.core import services as core
+    from socmap.apps.core.measures import Measure, register_measure
+    from socmap.apps.partnership.selectors import board, referrals
+    from socmap.apps.partnership.services.agreements import lead_authority
+
+    core.agreement_authority_register(lead_authority)
+    for measure in (
+        Measure(
+            "partner_attendance",
+            "Partner attendance at the SOC partnership board",
+            "Attendances by partner agencies at the boards the organisation sits on, last quarter",
+            "count",
+            board.measure_partner_attendance,
+        ),
+        Measure(
+            "board_actions_completed",
+            "Partnership board actions completed",
+            "Board actions completed in the last quarter",
+            "count",
+            board.measure_actions_completed,
+        ),
+        Measure(
+            "referrals_made",
+            "Safeguarding referrals made",
+            "Referrals made by or to the organisation in the last quarter",
+            "count",
+            referrals.measure_referrals_made,
+        ),
+        Measure(
+            "referral_outcomes",
+            "Safeguarding referral outcomes received",
+            "Outcomes recorded in the last quarter",
+            "count",
+            referrals.measure_outcomes_received,
+        ),
+        Measure(
+            "referral_median_days",
+            "Median days to a referral outcome",
+            "Median days from referral to outcome, for outcomes in the last quarter",
+            "days",
+            referrals.measure_median_days,
+            higher_is_better=False,
+        ),
+    ):
+        register_measure(measure)
