@@ -48,7 +48,7 @@ class ChainSpec:
         return apps.get_model(self.label)
 
 
-def _canonical(value: Any, field: str = "") -> Any:
+def canonical(value: Any, field: str = "") -> Any:
     """A value as the chain hashes it: the same whichever database stored it and read it back."""
     if value is None or isinstance(value, bool | int | str):
         if field == "ip_address" and isinstance(value, str) and value:
@@ -67,15 +67,15 @@ def _canonical(value: Any, field: str = "") -> Any:
     if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        return [canonical(v) for v in value]
     return str(value)
 
 
 def link_hash(seq: int, prev: str, content: dict[str, Any]) -> str:
     """The hash of one link: its place, the previous link's hash and its content."""
-    body = {"seq": seq, "prev": prev, "content": {k: _canonical(v, k) for k, v in content.items()}}
+    body = {"seq": seq, "prev": prev, "content": {k: canonical(v, k) for k, v in content.items()}}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
