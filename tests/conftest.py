@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +21,69 @@ hypothesis_settings.register_profile(
     "socmap", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("socmap")
+
+_CASES = "hypothesis cases"  # (passing, failing) test cases of one property test, on its report
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Count the cases each property test ran (schemathesis's too: it runs on hypothesis).
+
+    Inside hypothesis's own plugin, which collects the run's statistics for
+    ``--hypothesis-show-statistics``: its collector is called as before, and the counts go on the
+    test's report (so they cross from pytest-xdist's workers) for the summary below.
+    """
+    from hypothesis import is_hypothesis_test
+    from hypothesis.statistics import collector
+
+    if not is_hypothesis_test(getattr(item, "obj", None)):
+        return (yield)
+    outer = collector.value
+    counts = [0, 0]  # passing, failing
+
+    def note(stats: Any) -> None:
+        if outer is not None:
+            outer(stats)
+        for phase in ("explicit", "reuse", "generate", "target"):
+            for case in stats.get(f"{phase}-phase", {}).get("test-cases", []):
+                counts[0] += case["status"] == "valid"
+                counts[1] += case["status"] == "interesting"
+
+    try:
+        with collector.with_value(note):
+            return (yield)
+    except BaseException:
+        counts[1] = max(counts[1], 1)  # a failing explicit example is not in the statistics
+        raise
+    finally:
+        item.user_properties.append((_CASES, tuple(counts)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line per file of property tests: how many cases ran and how many failed."""
+    by_file: dict[str, Counter[str]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", "") != "call":
+                continue
+            for key, value in getattr(report, "user_properties", ()):
+                if key == _CASES:
+                    counts = by_file.setdefault(report.nodeid.split("::")[0], Counter())
+                    counts["tests"] += 1
+                    counts["passing"] += value[0]
+                    counts["failing"] += value[1]
+    if not by_file:
+        return
+    total = sum((c for c in by_file.values()), Counter())
+    terminalreporter.write_sep("-", "property tests and fuzzing (hypothesis)")
+    for file, c in sorted(by_file.items()):
+        terminalreporter.write_line(
+            f"{file}: {c['passing'] + c['failing']} cases in {c['tests']} tests, {c['failing']} failures"
+        )
+    terminalreporter.write_line(
+        f"all: {total['passing'] + total['failing']} cases in {total['tests']} tests, "
+        f"{total['failing']} failures"
+    )
 
 
 @pytest.fixture(autouse=True)
