@@ -75,12 +75,14 @@ def detect_encoding(path: Path) -> str:
         non_ascii = bytearray()
         utf8 = True
         while chunk := fh.read(CHUNK):
+            view = memoryview(chunk)
             if utf8:
-                try:
-                    decoder.decode(chunk)
+                try:  # in slices, so the text decoded to check it is never more than a slice's
+                    for at in range(0, len(chunk), SAMPLE):
+                        decoder.decode(view[at : at + SAMPLE])
                 except UnicodeDecodeError:
                     utf8 = False
-            if not chunk.isascii():
+            if len(non_ascii) < SAMPLE and not chunk.isascii():
                 # Keep the lines around non-ASCII bytes for the statistical guess.
                 for line in chunk.splitlines():
                     if not line.isascii() and len(non_ascii) < SAMPLE:
@@ -583,5 +585,5 @@ def read_jsonl(
 def _is_object(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # nested too deep to parse: not an object we read
         return False
