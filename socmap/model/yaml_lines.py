@@ -37,9 +37,49 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> Node:
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# Values a document may hold once its aliases are expanded: far above any real configuration, far
+# below what would exhaust a process that walks it ("billion laughs": aliases of aliases).
+MAX_VALUES = 100_000
+
+
+class TooComplex(yaml.YAMLError):
+    """A document that refers to itself, or whose aliases expand beyond ``MAX_VALUES`` values."""
+
+
 def load(text: str) -> Any:
-    """Parse YAML text; mappings come back as ``Node``. Raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+    """Parse YAML text; mappings come back as ``Node``. Raises ``yaml.YAMLError``, also for a
+    document nested too deeply to parse, a value that contains itself through an alias, or aliases
+    that expand beyond ``MAX_VALUES`` values (every reader of the document walks it expanded)."""
+    try:
+        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError as exc:
+        raise TooComplex("the document nests too deeply") from exc
+    _check_expansion(data)
+    return data
+
+
+def _check_expansion(data: Any) -> None:
+    """Walk ``data`` as its readers will, aliases expanded: refuse a cycle or too many values."""
+    seen = 0
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        item, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(item))
+            continue
+        seen += 1
+        if seen > MAX_VALUES:
+            raise TooComplex(
+                f"the document holds more than {MAX_VALUES:,} values once its aliases are expanded"
+            )
+        if isinstance(item, dict | list):
+            if id(item) in on_path:
+                raise TooComplex("a value contains itself (an alias inside its own anchor)")
+            on_path.add(id(item))
+            stack.append((item, True))
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, False) for child in children)
 
 
 class Problems:

@@ -249,11 +249,19 @@ def _value_spec(
             ok = False
             continue
         if name in ("date", "time"):
-            fmts, _ = tf.date_args(arg)
+            try:
+                fmts, _ = tf.date_args(arg)
+            except ValueError as exc:
+                errors.add(raw, "transforms", tpath, str(exc))
+                ok = False
+                continue
             bad = [f for f in fmts if not tf.known_date_format(f)]
             if bad or not fmts:
                 errors.add(
-                    raw, "transforms", tpath, f"date format(s) {bad or fmts!r} need day, month and year"
+                    raw,
+                    "transforms",
+                    tpath,
+                    f"date format(s) {bad or fmts!r} need day, month and year, once each",
                 )
                 ok = False
         if name == "name" and arg not in tf.NAME_PARTS:
@@ -262,7 +270,7 @@ def _value_spec(
         if name == "regex":
             try:
                 re.compile(str(arg))
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError) as exc:  # a repeat count too large, say
                 errors.add(raw, "transforms", tpath, f"bad pattern: {exc}")
                 ok = False
         trs.append(TransformSpec(name, _plain(arg)))

@@ -97,10 +97,13 @@ def _compile(fmt: str) -> re.Pattern[str]:
 
 
 def known_date_format(fmt: str) -> bool:
-    """True if ``fmt`` names a day, a month and a year (or is ``iso``/``excel``)."""
+    """True if ``fmt`` names a day, a month and a year, each once (or is ``iso``/``excel``)."""
     if fmt in (ISO, EXCEL):
         return True
-    groups = _compile(fmt).groupindex
+    try:
+        groups = _compile(fmt).groupindex
+    except re.error:  # a part named twice ("dd/dd/yyyy")
+        return False
     return (
         "day" in groups
         and ("month" in groups or "monthname" in groups)
@@ -244,7 +247,7 @@ def _time(text: str, arg: object) -> list[str]:
 
 
 def date_args(arg: object) -> tuple[list[str], int | None]:
-    """``[formats]`` or ``{formats: [...], pivot: yy}``."""
+    """``[formats]`` or ``{formats: [...], pivot: yy}``; ``ValueError`` for a pivot that is not 0-99."""
     if isinstance(arg, str):
         return [arg], None
     if isinstance(arg, list):
@@ -252,9 +255,11 @@ def date_args(arg: object) -> tuple[list[str], int | None]:
     if isinstance(arg, dict):
         fmts = arg.get("formats") or []
         pivot = arg.get("pivot")
-        return [str(f) for f in (fmts if isinstance(fmts, list) else [fmts])], (
-            int(pivot) if pivot is not None else None
-        )
+        if pivot is not None and (
+            isinstance(pivot, bool) or not isinstance(pivot, int) or not 0 <= pivot <= 99
+        ):
+            raise ValueError(f"the pivot is a two-digit year (0 to 99), not {pivot!r}")
+        return [str(f) for f in (fmts if isinstance(fmts, list) else [fmts])], pivot
     return [ISO], None
 
 

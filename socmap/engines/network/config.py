@@ -167,7 +167,8 @@ def config_from_dict(raw: Any, *, source: str = "<dict>") -> NetworkConfig:
             attach_share=number(com, "attach_share", "communities", 0.5),
             null_factor=number(com, "null_factor", "communities", 1.0),
             seed=whole(com, "seed", "communities", 1),
-            n_iterations=int(com.get("n_iterations", 2)),
+            # Leiden's passes: a whole number, or -1 for "until nothing changes".
+            n_iterations=whole(com, "n_iterations", "communities", 2, minimum=-1),
             subgroup_min_size=whole(com, "subgroup_min_size", "communities", 50),
             subgroup_min_members=whole(com, "subgroup_min_members", "communities", 5, minimum=2),
             subgroup_cohesion=number(com, "subgroup_cohesion", "communities", 0.75),
