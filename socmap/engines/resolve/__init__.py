@@ -9,6 +9,8 @@
     result = cluster(ids, positive_pairs, negative_pairs)        # never joins a no-match
     result = cluster_scored(ids, scored, config)                 # thresholds + name-only rule
     quality = evaluate(result, truth, candidates=candidate_pairs(records, config))
+    point = operating_point(scored, config)     # merge/review thresholds from estimated precision
+    curve = pair_quality(scored.pairs, truth, point.curve)   # the estimate against the truth
     objects = resolve_objects([(record_id, "vehicle", "AB12 CDE"), ...])
 
 Pure Python: no Django. Imports only ``socmap.errors`` from socmap.
@@ -16,6 +18,7 @@ Pure Python: no Django. Imports only ``socmap.errors`` from socmap.
 
 from __future__ import annotations
 
+from socmap.engines.resolve.calibrate import estimated_curve, operating_point, pair_quality
 from socmap.engines.resolve.clusters import cluster, cluster_scored
 from socmap.engines.resolve.evaluate import evaluate
 from socmap.engines.resolve.objects import resolve_objects
@@ -37,11 +40,13 @@ from socmap.engines.resolve.types import (
     Evaluation,
     ObjectCluster,
     ObjectResolveResult,
+    OperatingPoint,
     PairExplanation,
     ResolveConfig,
     ResolverModel,
     RunInfo,
     ScoredPairs,
+    ThresholdQuality,
 )
 
 __all__ = [
@@ -53,17 +58,22 @@ __all__ = [
     "Evaluation",
     "ObjectCluster",
     "ObjectResolveResult",
+    "OperatingPoint",
     "PairExplanation",
     "ResolveConfig",
     "ResolverModel",
     "RunInfo",
     "ScoredPairs",
+    "ThresholdQuality",
     "blocking_recall",
     "candidate_pairs",
     "cluster",
     "cluster_scored",
+    "estimated_curve",
     "evaluate",
     "explain",
+    "operating_point",
+    "pair_quality",
     "prepare_records",
     "resolve_objects",
     "score_new",

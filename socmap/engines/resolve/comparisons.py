@@ -30,6 +30,14 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.ni_number = r.ni_number",
     "l.first_name = r.last_name AND l.last_name = r.first_name",
     "l.first_key = r.first_key AND l.last_name = r.last_name",
+    # Added in 1.2 for records without identifiers (FEBRL4 without its identifier: blocking
+    # recall 0.991 -> see bench/resolve_febrl4.py): one house, by postcode or by street, and
+    # forename/surname swaps that also carry a typo.
+    "l.postcode = r.postcode AND l.house_number = r.house_number",
+    "l.street = r.street AND l.house_number = r.house_number",
+    "l.first_sx = r.last_sx AND l.last_sx = r.first_sx",
+    "l.last_sx = r.last_sx AND l.house_number = r.house_number",
+    "l.street = r.street AND l.locality = r.locality AND l.first_initial = r.first_initial",
 )
 
 #: One EM session per rule. A session cannot learn m for the comparisons its rule uses, so the
@@ -51,10 +59,15 @@ DETERMINISTIC_RULES: tuple[str, ...] = (
 )
 
 
-def _level(sql: str, label: str, *, null: bool = False) -> dict[str, Any]:
+def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
     if null:
         level["is_null_level"] = True
+    if tf:
+        # Agreement on a rare value weighs more than on a common one (Splink's term frequency
+        # adjustment: u of the level replaced by the value's own frequency).
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
     return level
 
 
@@ -69,19 +82,40 @@ def _jw(col: str, threshold: float) -> dict[str, Any]:
     )
 
 
+def within_one(left: str, right: str) -> str:
+    """SQL: Damerau-Levenshtein distance at most 1 (one character wrong, missing, extra, or two
+    adjacent ones transposed). DuckDB's damerau_levenshtein costs about seven times its
+    levenshtein, so it is reached only for the pairs a transposition could explain (same
+    length, Levenshtein distance 2): random pairs, most of what training compares, never do."""
+    return (
+        f"(levenshtein({left}, {right}) <= 1 OR (length({left}) = length({right}) "
+        f"AND levenshtein({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1))"
+    )
+
+
+def _typo(col: str) -> dict[str, Any]:
+    return _level(within_one(f'"{col}_l"', f'"{col}_r"'), "One letter wrong, missing, extra or transposed")
+
+
+def _sounds(col: str) -> dict[str, Any]:
+    return _level(f'"{col}_mp_l" = "{col}_mp_r"', "Sounds alike (Metaphone)")
+
+
 def first_name_comparison() -> dict[str, Any]:
     return {
         "output_column_name": "first_name",
         "comparison_description": "Forename",
         "comparison_levels": [
             _level('"first_name_l" IS NULL OR "first_name_r" IS NULL', "Forename missing", null=True),
-            _level('"first_name_l" = "first_name_r"', "Exact match"),
+            _level('"first_name_l" = "first_name_r"', "Exact match", tf="first_name"),
             _level(
                 '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"',
                 "Forename and surname swapped",
             ),
             _level('list_has_any("first_keys_l", "first_keys_r")', "Nickname, middle name or alias"),
+            _typo("first_name"),
             _jw("first_name", 0.92),
+            _sounds("first"),
             _jw("first_name", 0.8),
             _level(
                 'left("first_name_l", 1) = left("first_name_r", 1) '
@@ -106,22 +140,35 @@ def last_name_comparison() -> dict[str, Any]:
                 "Surname missing, or swapped with the forename (weighed there)",
                 null=True,
             ),
-            _level('"last_name_l" = "last_name_r"', "Exact match"),
+            _level('"last_name_l" = "last_name_r"', "Exact match", tf="last_name"),
             _level('list_has_any("last_keys_l", "last_keys_r")', "Alias surname"),
+            _typo("last_name"),
             _jw("last_name", 0.92),
+            _sounds("last"),
             _jw("last_name", 0.8),
             _else(),
         ],
     }
 
 
+#: A year of birth for each side: from the date (full or partial), else estimated from an age.
+_YEAR = 'try_cast(coalesce("birth_year_{s}", "approx_year_{s}") AS INTEGER)'
+
+
 def birth_date_comparison() -> dict[str, Any]:
     full = 'length("birth_date_l") = 10 AND length("birth_date_r") = 10'
+    year_l, year_r = _YEAR.format(s="l"), _YEAR.format(s="r")
+    near = within_one('"birth_date_l"', '"birth_date_r"')
     return {
         "output_column_name": "birth_date",
-        "comparison_description": "Date of birth",
+        "comparison_description": "Date of birth or age",
         "comparison_levels": [
-            _level('"birth_date_l" IS NULL OR "birth_date_r" IS NULL', "Date of birth missing", null=True),
+            _level(
+                '("birth_date_l" IS NULL AND "approx_year_l" IS NULL) OR '
+                '("birth_date_r" IS NULL AND "approx_year_r" IS NULL)',
+                "Date of birth and age missing",
+                null=True,
+            ),
             _level(f'"birth_date_l" = "birth_date_r" AND {full}', "Exact match"),
             _level(f'"birth_date_swapped_l" = "birth_date_r" AND {full}', "Day and month transposed"),
             _level(
@@ -131,43 +178,39 @@ def birth_date_comparison() -> dict[str, Any]:
                 "Partial date agrees (year or year-month)",
             ),
             _level(
-                f'{full} AND damerau_levenshtein("birth_date_l", "birth_date_r") <= 1',
+                f"{full} AND {near}",
                 "Within one character",
             ),
             _level('"birth_year_l" = "birth_year_r"', "Same year"),
+            _level(
+                '("approx_year_l" IS NOT NULL OR "approx_year_r" IS NOT NULL) '
+                f"AND abs({year_l} - {year_r}) <= 2",
+                "Approximate age agrees (within two years)",
+            ),
             _else(),
         ],
     }
 
 
 def postcode_comparison() -> dict[str, Any]:
-    # Where someone lives, weighed once. The full address contains the postcode, so comparing
-    # both as if independent counted one fact twice (about 9 bits): a husband and wife at one
-    # address outscored their different forenames. Here the address only tells the house apart
-    # within a postcode; ``address_comparison`` takes over only where a postcode is missing.
+    # The house number is a level of the postcode, not a comparison of its own: within one
+    # postcode it tells neighbours apart, and as levels of one comparison EM and random
+    # sampling weigh "same postcode and house" by how often people of one postcode share a
+    # house, whatever the data (FEBRL4's made-up addresses, or a test set with one household per
+    # postcode). As two independent comparisons they weighed one household twice: husband and
+    # wife outscored their different forenames. No term frequencies here: a postcode's frequency
+    # would stand in for the house level's u and lose what the house number adds.
     same_pc = '"postcode_l" = "postcode_r"'
+    both = '"house_number_l" IS NOT NULL AND "house_number_r" IS NOT NULL'
     return {
         "output_column_name": "postcode",
-        "comparison_description": "Postcode and house",
+        "comparison_description": "Postcode and house number",
         "comparison_levels": [
             _level('"postcode_l" IS NULL OR "postcode_r" IS NULL', "Postcode missing", null=True),
-            _level(
-                f'{same_pc} AND ("address_l" = "address_r" OR "house_numbers_l" = "house_numbers_r")',
-                "Same address",
-            ),
-            _level(
-                f'{same_pc} AND "house_numbers_l" <> "house_numbers_r"',
-                "Same postcode, different house number",
-            ),
+            _level(f'{same_pc} AND "house_number_l" = "house_number_r"', "Same postcode and house number"),
+            _level(f"{same_pc} AND {both}", "Same postcode, different house number"),
             _level(same_pc, "Same postcode"),
-            # A mistyped postcode on the same address (FEBRL4 keeps them apart: its address
-            # text has no postcode, so a postcode typo would otherwise lose the address too).
-            _level('"address_l" = "address_r"', "Same address, postcode differs"),
-            _level(
-                'damerau_levenshtein("postcode_l", "postcode_r") <= 1',
-                "Postcode within one character",
-            ),
-            _jw("address", 0.92),
+            _level(within_one('"postcode_l"', '"postcode_r"'), "Postcode within one character"),
             _level('"postcode_sector_l" = "postcode_sector_r"', "Same sector"),
             _level('"postcode_district_l" = "postcode_district_r"', "Same district"),
             _else(),
@@ -175,25 +218,98 @@ def postcode_comparison() -> dict[str, Any]:
     }
 
 
-def address_comparison() -> dict[str, Any]:
-    # Jaro-Winkler on the normalised address: token-overlap measures (list_intersect) cost
-    # about twenty times more per pair in DuckDB and scored no better on FEBRL4.
-    both_pc = '"postcode_l" IS NOT NULL AND "postcode_r" IS NOT NULL'
+def house_number_comparison() -> dict[str, Any]:
+    # Where the postcodes agree the postcode comparison has weighed the house. Here the house
+    # number speaks only where a postcode is missing or one character off (a keying slip on one
+    # address); after a move it changes with the postcode, and penalising both counted one move
+    # twice.
+    near = within_one('"postcode_l"', '"postcode_r"')
     return {
-        "output_column_name": "address",
-        "comparison_description": "Address, where a postcode is missing",
+        "output_column_name": "house_number",
+        "comparison_description": "House number, where a postcode is missing or mistyped",
         "comparison_levels": [
             _level(
-                f'"address_l" IS NULL OR "address_r" IS NULL OR ({both_pc})',
-                "Address missing, or weighed with the postcode",
+                '"house_number_l" IS NULL OR "house_number_r" IS NULL OR ('
+                '"postcode_l" IS NOT NULL AND "postcode_r" IS NOT NULL '
+                f'AND ("postcode_l" = "postcode_r" OR NOT {near}))',
+                "House number missing, or weighed with the postcode",
                 null=True,
             ),
-            _level('"address_l" = "address_r"', "Exact match (normalised)"),
-            _jw("address", 0.92),
-            _jw("address", 0.8),
+            _level('"house_number_l" = "house_number_r"', "Exact match", tf="house_number"),
             _else(),
         ],
     }
+
+
+def street_comparison(given_postcode: bool = True) -> dict[str, Any]:
+    """The street; with ``given_postcode`` only where a postcode is missing.
+
+    Where the street is a function of the postcode (UK data: one postcode, one street) an
+    agreeing street adds nothing the postcode has not said, and weighed twice a husband and
+    wife at one address outscored their different forenames. Where the two are independent
+    (FEBRL4) it is evidence of its own. ``train`` measures which holds (``address_redundancy``).
+    """
+    null = '"street_l" IS NULL OR "street_r" IS NULL'
+    if given_postcode:
+        null += ' OR ("postcode_l" IS NOT NULL AND "postcode_r" IS NOT NULL)'
+    return {
+        "output_column_name": "street",
+        "comparison_description": "Street" + (", where a postcode is missing" if given_postcode else ""),
+        "comparison_levels": [
+            _level(
+                null,
+                "Street missing" + (", or weighed with the postcode" if given_postcode else ""),
+                null=True,
+            ),
+            _level('"street_l" = "street_r"', "Exact match", tf="street"),
+            _jw("street", 0.9),
+            _else(),
+        ],
+    }
+
+
+def locality_comparison(given_postcode: bool = True) -> dict[str, Any]:
+    """The town or locality; with ``given_postcode`` only where a postcode is missing."""
+    null = '"locality_l" IS NULL OR "locality_r" IS NULL'
+    if given_postcode:
+        null += ' OR ("postcode_l" IS NOT NULL AND "postcode_r" IS NOT NULL)'
+    return {
+        "output_column_name": "locality",
+        "comparison_description": "Town or locality"
+        + (", where a postcode is missing" if given_postcode else ""),
+        "comparison_levels": [
+            _level(
+                null,
+                "Locality missing" + (", or weighed with the postcode" if given_postcode else ""),
+                null=True,
+            ),
+            _level('"locality_l" = "locality_r"', "Exact match", tf="locality"),
+            _jw("locality", 0.9),
+            _else(),
+        ],
+    }
+
+
+#: Above this share of same-postcode pairs that also share a street (or of same-district pairs
+#: that share a locality), the street (locality) is taken as said by the postcode.
+REDUNDANT = 0.5
+
+#: Share of record pairs agreeing on the postcode that also agree on the street, and of those
+#: agreeing on the postcode district that also agree on the locality (pairs with both values).
+ADDRESS_REDUNDANCY_SQL = """
+WITH s AS (
+  SELECT postcode, street, count(*) AS n FROM {table}
+  WHERE postcode IS NOT NULL AND street IS NOT NULL GROUP BY ALL
+), l AS (
+  SELECT postcode_district AS district, locality, count(*) AS n FROM {table}
+  WHERE postcode_district IS NOT NULL AND locality IS NOT NULL GROUP BY ALL
+)
+SELECT
+  (SELECT sum(n * (n - 1)) FROM s) / nullif((SELECT sum(n * (n - 1)) FROM
+     (SELECT sum(n) AS n FROM s GROUP BY postcode)), 0),
+  (SELECT sum(n * (n - 1)) FROM l) / nullif((SELECT sum(n * (n - 1)) FROM
+     (SELECT sum(n) AS n FROM l GROUP BY district)), 0)
+"""
 
 
 def phone_comparison() -> dict[str, Any]:
@@ -208,24 +324,51 @@ def phone_comparison() -> dict[str, Any]:
     }
 
 
-def identifier_comparison() -> dict[str, Any]:
-    kinds = ("pnc_id", "custody_number", "ni_number")
-    both = " OR ".join(f'("{k}_l" IS NOT NULL AND "{k}_r" IS NOT NULL)' for k in kinds)
-    exact = " OR ".join(f'"{k}_l" = "{k}_r"' for k in kinds)
-    near = " OR ".join(f'damerau_levenshtein("{k}_l", "{k}_r") <= 1' for k in kinds)
+IDENTIFIER_KINDS = ("pnc_id", "custody_number", "ni_number")
+IDENTIFIERS_BOTH = " OR ".join(f'("{k}_l" IS NOT NULL AND "{k}_r" IS NOT NULL)' for k in IDENTIFIER_KINDS)
+IDENTIFIERS_EXACT = " OR ".join(f'"{k}_l" = "{k}_r"' for k in IDENTIFIER_KINDS)
+IDENTIFIERS_NEAR = " OR ".join(within_one(f'"{k}_l"', f'"{k}_r"') for k in IDENTIFIER_KINDS)
+
+#: How often identifiers of one kind disagree for one person, measured on near-certain matches
+#: (forename, surname and full date of birth agree); ``{table}`` is the prepared records.
+_DISAGREE = f"({IDENTIFIERS_BOTH}) AND NOT ({IDENTIFIERS_EXACT}) AND NOT ({IDENTIFIERS_NEAR})"
+_SIDES = ", ".join(f"l.{k} AS {k}_l, r.{k} AS {k}_r" for k in IDENTIFIER_KINDS)
+# Our own column names and conditions only; the table name is filled in by the engine.
+IDENTIFIER_DISAGREEMENT_SQL = (
+    f"WITH p AS (SELECT {_SIDES} FROM {{table}} l JOIN {{table}} r "  # noqa: S608
+    "ON l.first_name = r.first_name AND l.last_name = r.last_name AND l.birth_date = r.birth_date "
+    "AND l.record_id < r.record_id WHERE length(l.birth_date) = 10) "
+    f"SELECT count(*) FILTER (WHERE {IDENTIFIERS_BOTH}), count(*) FILTER (WHERE {_DISAGREE}) FROM p"
+)
+
+
+def identifier_comparison(m_disagree: float | None = None) -> dict[str, Any]:
+    """PNC id, custody number or NI number. ``m_disagree``, when given, fixes the m of "All other
+    comparisons": EM alone drove it towards zero wherever no true match in its sessions carried
+    two identifiers of a kind, until Splink refused the value; ``train`` measures it instead."""
+    other = _else()
+    if m_disagree is not None:
+        other.update({"m_probability": m_disagree, "fix_m_probability": True})
     return {
         "output_column_name": "identifiers",
         "comparison_description": "PNC id, custody number or NI number",
         "comparison_levels": [
-            _level(f"NOT ({both})", "No identifier of the same kind on both", null=True),
-            _level(exact, "An identifier agrees"),
-            _level(near, "An identifier within one character"),
-            _else(),
+            _level(f"NOT ({IDENTIFIERS_BOTH})", "No identifier of the same kind on both", null=True),
+            _level(IDENTIFIERS_EXACT, "An identifier agrees"),
+            _level(IDENTIFIERS_NEAR, "An identifier within one character"),
+            other,
         ],
     }
 
 
-def settings_dict(blocking_rules: tuple[str, ...], em_max_iterations: int) -> dict[str, Any]:
+def settings_dict(
+    blocking_rules: tuple[str, ...],
+    em_max_iterations: int,
+    *,
+    street_given_postcode: bool = True,
+    locality_given_postcode: bool = True,
+    identifier_m_disagree: float | None = None,
+) -> dict[str, Any]:
     """Untrained Splink settings for the person model."""
     return {
         "link_type": "dedupe_only",
@@ -239,9 +382,11 @@ def settings_dict(blocking_rules: tuple[str, ...], em_max_iterations: int) -> di
             last_name_comparison(),
             birth_date_comparison(),
             postcode_comparison(),
-            address_comparison(),
+            house_number_comparison(),
+            street_comparison(street_given_postcode),
+            locality_comparison(locality_given_postcode),
             phone_comparison(),
-            identifier_comparison(),
+            identifier_comparison(identifier_m_disagree),
         ],
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,

@@ -23,9 +23,12 @@ from splink import DuckDBAPI, Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from socmap.engines.resolve.comparisons import (
+    ADDRESS_REDUNDANCY_SQL,
     BLOCKING_RULES,
     DETERMINISTIC_RULES,
     EM_BLOCKING_RULES,
+    IDENTIFIER_DISAGREEMENT_SQL,
+    REDUNDANT,
     settings_dict,
 )
 from socmap.engines.resolve.model_io import validate_document
@@ -77,7 +80,7 @@ def _frame_of(sdf: SplinkDataFrame, config: ResolveConfig | None = None) -> pd.D
     con = sdf.db_api.duckdb_con
     names = [row[0] for row in con.execute(f"DESCRIBE {sdf.physical_name}").fetchall()]
     front = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
-    wanted = front + [n for n in names if n not in front and not n.endswith(("_l", "_r"))]
+    wanted = front + [n for n in names if n.startswith(("gamma_", "mw_"))]
     columns = ", ".join(f'"{n}"' for n in wanted)
     order = "ORDER BY record_id_l, record_id_r"  # as _tidy leaves them, so it need not copy
     return con.execute(f"SELECT {columns} FROM {sdf.physical_name} {order}").df()  # noqa: S608
@@ -167,22 +170,90 @@ def _fit(prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
     """Prior, then u by seeded random sampling, then m by EM, one session per rule."""
     db_api = _db_api(config)
     sdf = _register(db_api, prepared, "records")
-    linker = Linker(sdf, settings_dict(_rules(config), config.em_max_iterations), log_level=None)
+    street_redundant, locality_redundant = address_redundancy(db_api.duckdb_con, sdf.physical_name)
+    settings = settings_dict(
+        _rules(config),
+        config.em_max_iterations,
+        street_given_postcode=street_redundant > REDUNDANT,
+        locality_given_postcode=locality_redundant > REDUNDANT,
+        identifier_m_disagree=identifier_disagreement(db_api.duckdb_con, sdf.physical_name),
+    )
+    linker = Linker(sdf, settings, log_level=None, validate_settings=False)
     linker.training.estimate_probability_two_random_records_match(
         list(DETERMINISTIC_RULES), recall=config.prior_recall
     )
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=config.u_max_pairs, seed=config.seed, min_count_per_level=None, num_chunks=4
+        max_pairs=config.u_max_pairs, seed=config.seed, min_count_per_level=None, num_chunks=1
     )
     for rule in EM_BLOCKING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
             _em_rule(rule, len(prepared), config.seed), estimate_without_term_frequencies=True
         )
-    return linker.misc.save_model_to_json()
+    return _floored(linker.misc.save_model_to_json())
 
 
-def _scoring_settings(model: ResolverModel, rules: tuple[str, ...], config: ResolveConfig) -> dict[str, Any]:
+#: Smallest m or u kept: EM drives the m of a level that true matches never reach (identifiers
+#: that disagree) towards zero, below what a float survives (Splink then refuses the model).
+#: 1e-10 is a weight of about -33 bits: no pair comes back from it.
+PROBABILITY_FLOOR = 1e-10
+
+
+def _floored(settings: dict[str, Any]) -> dict[str, Any]:
+    for comparison in settings.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            for key in ("m_probability", "u_probability"):
+                value = level.get(key)
+                if value is not None and value < PROBABILITY_FLOOR:
+                    level[key] = PROBABILITY_FLOOR
+    return settings
+
+
+def address_redundancy(con: duckdb.DuckDBPyConnection, table: str) -> tuple[float, float]:
+    """How far the postcode already says the street, and the district the locality (0..1).
+
+    UK data: about 1 (one postcode, one street); FEBRL4's made-up addresses: about 0.1.
+    """
+    street, locality = con.execute(ADDRESS_REDUNDANCY_SQL.format(table=table)).fetchall()[0]
+    return float(street or 0.0), float(locality or 0.0)
+
+
+#: Fewer near-certain matches with identifiers of a kind on both than this: the m of disagreeing
+#: identifiers is ``IDENTIFIER_M_DEFAULT`` rather than measured.
+IDENTIFIER_MIN_PAIRS = 20
+IDENTIFIER_M_DEFAULT = 0.01
+
+
+def identifier_disagreement(con: duckdb.DuckDBPyConnection, table: str) -> float:
+    """Share of near-certain matches (same forename, surname and full date of birth) whose
+    identifiers of one kind all disagree: a custody number per arrest disagrees often, a PNC id
+    seldom (never below 1e-4)."""
+    both, disagree = con.execute(IDENTIFIER_DISAGREEMENT_SQL.format(table=table)).fetchall()[0]
+    if int(both or 0) < IDENTIFIER_MIN_PAIRS:
+        return IDENTIFIER_M_DEFAULT
+    return max(float(disagree) / float(both), 1e-4)
+
+
+#: Below this many records a value's frequency says little (in two records every name has
+#: frequency one half): term-frequency adjustments are left out and each level weighs its mean.
+TF_MIN_RECORDS = 1_000
+
+
+def _without_tf(comparisons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for comp in comparisons:
+        levels = [
+            {k: v for k, v in level.items() if not k.startswith("tf_")} for level in comp["comparison_levels"]
+        ]
+        out.append({**comp, "comparison_levels": levels})
+    return out
+
+
+def _scoring_settings(
+    model: ResolverModel, rules: tuple[str, ...], config: ResolveConfig, records: int
+) -> dict[str, Any]:
     settings = dict(model.settings)
+    if records < TF_MIN_RECORDS:
+        settings["comparisons"] = _without_tf(list(settings["comparisons"]))
     settings["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in rules
     ]
@@ -203,14 +274,32 @@ def _gamma_of(model: ResolverModel, comparison: str, label: str) -> int | None:
     return None
 
 
-def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig) -> pd.DataFrame:
+def forename_support(prepared: pd.DataFrame) -> pd.Series:
+    """For each record, how many records (itself included) carry its forename (nicknames as
+    their formal name), surname and full date of birth: record id -> count. A twin is someone
+    whose forename stands on records of their own; a forename keyed once (a slip, a different
+    given name in one system) stands alone."""
+    keys = prepared[["record_id", "first_key", "last_name", "birth_date"]]
+    full = keys["birth_date"].str.len() == 10
+    keys = keys[full & keys["first_key"].notna() & keys["last_name"].notna()]
+    counts = keys.groupby(["first_key", "last_name", "birth_date"])["record_id"].transform("size")
+    return pd.Series(counts.to_numpy(), index=keys["record_id"].to_numpy())
+
+
+def _twin_guard(
+    pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig, support: pd.Series
+) -> pd.DataFrame:
     """Send likely twins to review instead of auto-matching them.
 
     Twins (and siblings with shared birthdays) agree on surname, date of birth, address and
     phone; only the forename tells them apart, and no single m/u weight can both forgive a
     re-keyed forename and separate twins. So when the forename disagrees outright while
     surname and full date of birth agree and no identifier agrees, the total weight is capped
-    at ``config.twin_cap``.
+    at ``config.twin_cap`` -- provided one of the two forenames stands on at least
+    ``config.twin_support`` records with that surname and date of birth (``forename_support``):
+    then there is a second person of that birth and surname, established on records of their
+    own. Two forenames each keyed once are more likely a slip than a sibling: FEBRL4 without its
+    identifier has about 120 true links whose forename was replaced, and none of them is a twin.
     The cap is its own waterfall step (``mw_twin_guard``), so explanations still add up.
     """
     g_first = _gamma_of(model, "first_name", "All other comparisons")
@@ -231,6 +320,11 @@ def _twin_guard(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig
         # keying slip away (FEBRL4: 23 true pairs were held at the cap), lifts the guard.
         & ~pairs["gamma_identifiers"].isin([g for g in (g_id, g_id_near) if g is not None])
     )
+    if bool(twins.any()) and config.twin_support > 1:
+        held = pairs.loc[twins, ["record_id_l", "record_id_r"]]
+        left = held["record_id_l"].map(support).fillna(1)
+        right = held["record_id_r"].map(support).fillna(1)
+        twins.loc[held.index] = (left >= config.twin_support) | (right >= config.twin_support)
     excess = (pairs["match_weight"] - cap).clip(lower=0.0)
     guard = (-excess).where(twins, 0.0).astype(float)
     pairs[f"mw_{TWIN_GUARD}"] = guard
@@ -269,9 +363,27 @@ def _reference(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig)
     return pairs
 
 
-def _adjust(pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig) -> pd.DataFrame:
+def _fold_tf(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A comparison's term-frequency adjustment added into its own step (``mw_<name>``).
+
+    The waterfall then has one bar per comparison, still adding up to the match weight: an
+    exact surname weighs what that surname's rarity makes it weigh.
+    """
+    for column in [c for c in pairs.columns if c.startswith("mw_tf_adj_")]:
+        target = "mw_" + column[len("mw_tf_adj_") :]
+        if target in pairs.columns:
+            pairs[target] = pairs[target].astype(float) + pairs[column].astype(float).fillna(0.0)
+        pairs = pairs.drop(columns=[column])
+    drop = [c for c in pairs.columns if c.startswith(("bf_", "tf_"))]
+    return pairs.drop(columns=drop) if drop else pairs
+
+
+def _adjust(
+    pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig, support: pd.Series
+) -> pd.DataFrame:
     """The rules applied after Splink's weights, in order, each its own waterfall step."""
-    return _tidy(_mark_name_only(_reference(_twin_guard(pairs, model, config), model, config)))
+    pairs = _twin_guard(_fold_tf(pairs), model, config, support)
+    return _tidy(_mark_name_only(_reference(pairs, model, config)))
 
 
 NAME_COMPARISONS = ("first_name", "last_name")
@@ -400,7 +512,8 @@ def score_pairs(
     rules = _rules(config)
     db_api = _db_api(config)
     sdf = _register(db_api, prepared, "records")
-    linker = Linker(sdf, _scoring_settings(model, rules, config), log_level=None)
+    settings = _scoring_settings(model, rules, config, len(prepared))
+    linker = Linker(sdf, settings, log_level=None, validate_settings=False)
     blocked = _count_blocked(db_api.duckdb_con, sdf.physical_name, sdf.physical_name, rules)
     with _quiet_splink():
         predictions = linker.inference.predict(
@@ -408,7 +521,7 @@ def score_pairs(
         )
     frame = _frame_of(predictions, config)
     predictions.drop_table_from_database_and_remove_from_cache()
-    pairs = _adjust(frame, model, config)
+    pairs = _adjust(frame, model, config, forename_support(prepared))
     return ScoredPairs(
         pairs=pairs,
         run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
@@ -444,7 +557,11 @@ def score_new(
     db_api = _db_api(config)
     sdf_existing = _register(db_api, existing, "existing")
     sdf_new = _register(db_api, new, "new_batch")
-    linker = Linker(sdf_existing, _scoring_settings(model, rules, config), log_level=None)
+    settings = _scoring_settings(model, rules, config, len(existing))
+    linker = Linker(sdf_existing, settings, log_level=None, validate_settings=False)
+    # Term frequencies of the existing records: predict_between/within need them registered.
+    for column in _tf_columns(settings):
+        linker.table_management.compute_tf_table(column)
     threshold = config.keep_above or None
     frames = []
     if len(existing):
@@ -458,7 +575,12 @@ def score_new(
         )
         frames.append(_frame_of(within, config))
     frames = [f for f in frames if len(f)]
-    pairs = _adjust(pd.concat(frames, ignore_index=True), model, config) if frames else _empty_like(model)
+    support = forename_support(pd.concat([existing, new], ignore_index=True))
+    pairs = (
+        _adjust(pd.concat(frames, ignore_index=True), model, config, support)
+        if frames
+        else _empty_like(model)
+    )
     con = db_api.duckdb_con
     between_n = _count_blocked(con, sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
     within_n = _count_blocked(con, sdf_new.physical_name, sdf_new.physical_name, rules)
@@ -476,6 +598,17 @@ def score_new(
         blocking_rules=rules,
         candidate_pairs=between_n + within_n,
         kept_above=config.keep_above,
+    )
+
+
+def _tf_columns(settings: Mapping[str, Any]) -> list[str]:
+    return sorted(
+        {
+            str(level["tf_adjustment_column"])
+            for comp in settings["comparisons"]
+            for level in comp["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
     )
 
 

@@ -43,6 +43,13 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     # Added in 1.1 (models of 1.0 never read them, so they still load and score):
     "first_key",
     "house_numbers",
+    # Added in 1.2: address parts, sounds of names, a birth year estimated from an age.
+    "house_number",
+    "street",
+    "locality",
+    "first_mp",
+    "last_mp",
+    "approx_year",
 )
 
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
@@ -222,6 +229,99 @@ def _house_numbers(series: pd.Series) -> pd.Series:
     return s
 
 
+_NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
+_POSTCODE_PART = re.compile(r"^[a-z]{1,2}[0-9][a-z0-9]? ?[0-9][a-z]{2}$")
+
+
+def _street_words(text: str) -> str | None:
+    words = [_ADDRESS_WORDS.get(w, w) for w in re.sub(r"[^a-z0-9]+", " ", text.lower()).split()]
+    kept = [w for w in words if w and not any(c.isdigit() for c in w)]
+    return " ".join(kept) or None
+
+
+def _address_parts(raw: str | None) -> tuple[str | None, str | None, str | None]:
+    """(house number, street, locality) of a free-text address.
+
+    Read from its comma-separated parts: a part that is a postcode is dropped, the first part
+    with letters is the street (its number, or a number standing alone before it, the house
+    number), the last remaining part the locality. Without commas the whole text is the street.
+    """
+    if not raw:
+        return None, None, None
+    parts = [p.strip() for p in raw.lower().split(",")]
+    parts = [p for p in parts if p and not _POSTCODE_PART.match(p)]
+    number: str | None = None
+    street: str | None = None
+    rest: list[str] = []
+    for part in parts:
+        if street is not None:
+            rest.append(part)
+            continue
+        found = _NUMBER.search(part)
+        street = _street_words(part)
+        # "Flat 3, 14a Severn Gardens": the street's own number is the house's, not the flat's.
+        if found and (number is None or street is not None):
+            number = found.group(1)
+    locality = _street_words(rest[-1]) if rest else None
+    return number, street, locality
+
+
+def _parts(addresses: pd.Series, given: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    """House number, street and locality: the source's own columns first, else read from the text."""
+    cache: dict[str, tuple[str | None, str | None, str | None]] = {}
+
+    def split(text: str | None) -> tuple[str | None, str | None, str | None]:
+        if not isinstance(text, str):
+            return None, None, None
+        if text not in cache:
+            cache[text] = _address_parts(text)
+        return cache[text]
+
+    read = addresses.map(split)
+    number = (
+        _text(given["house_number"].astype("object")).str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
+    )
+    street = given["street"].astype("object").map(lambda v: _street_words(v) if isinstance(v, str) else None)
+    locality = (
+        given["locality"].astype("object").map(lambda v: _street_words(v) if isinstance(v, str) else None)
+    )
+    return {
+        "house_number": number.where(number.notna() & (number != ""), read.map(lambda p: p[0])),
+        "street": street.where(street.notna(), read.map(lambda p: p[1])),
+        "locality": locality.where(locality.notna(), read.map(lambda p: p[2])),
+    }
+
+
+def _metaphone(series: pd.Series) -> pd.Series:
+    cache: dict[str, str] = {}
+
+    def mp(name: str | None) -> str | None:
+        if not name:
+            return None
+        word = name.replace(" ", "")
+        if word not in cache:
+            cache[word] = jellyfish.metaphone(word) or word
+        return cache[word]
+
+    return series.map(mp)
+
+
+def _approx_year(age: pd.Series, on: pd.Series) -> pd.Series:
+    """Birth year estimated from an approximate age and the date it was given on ("about 30" in
+    2024 -> 1994; a range "30-35" -> its middle). None without both."""
+    years = (
+        age.astype("object")
+        .str.findall(r"\d{1,3}")
+        .map(lambda v: sum(int(x) for x in v) / len(v) if isinstance(v, list) and v else None)
+    )
+    when = _birth_date(on.astype("object")).str.slice(0, 4)
+    est = [
+        str(int(w) - round(y)) if y is not None and isinstance(w, str) and 0 < y < 120 else None
+        for y, w in zip(years, when, strict=True)
+    ]
+    return pd.Series(est, dtype="object")
+
+
 def _soundex(series: pd.Series) -> pd.Series:
     cache: dict[str, str] = {}
 
@@ -328,6 +428,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     )
     pc, sector, district = _postcode(raw["postcode"].astype("object"))
     address = _address(raw["address"].astype("object"))
+    parts = _parts(raw["address"], raw)
     out = pd.DataFrame(
         {
             "record_id": records["record_id"].astype(str).str.strip().reset_index(drop=True),
@@ -352,6 +453,11 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
             "ni_number": _identifier(raw["ni_number"].astype("object")),
             "first_key": _first_key(first_word),
             "house_numbers": _house_numbers(address),
+            **parts,
+            "first_mp": _metaphone(first_word),
+            "last_mp": _metaphone(last),
+            # An age stands in for a birth year only where no date of birth was given.
+            "approx_year": _approx_year(raw["age"], raw["age_on"]).where(birth.isna(), None),
         }
     )
     for col in PREPARED_COLUMNS:

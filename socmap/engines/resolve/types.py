@@ -15,7 +15,15 @@ Input schema (one pandas DataFrame row per source record describing a person)
 ``nickname``        a street name or diminutive ("Bob", "Smudger")
 ``birth_date``      ISO "YYYY-MM-DD", or partial "YYYY-MM" / "YYYY"; "DD/MM/YYYY" is read too
 ``postcode``        UK postcode, normalised "GL50 3PP" (other forms are normalised here)
-``address``         free text
+``address``         free text ("12 High Street, Cheltenham, GL50 3PP"): split here into house
+                    number, street and locality unless those columns are given
+``house_number``    the house number ("12", "12a"), when the source keeps it apart
+``street``          the street ("High St"), when the source keeps it apart
+``locality``        town, village or suburb, when the source keeps it apart
+``age``             an approximate age in years ("about 30", "30-35"), when no date of birth
+                    was given
+``age_on``          ISO date the age was given on (the report date); without it the age is
+                    not used
 ``phone``           E.164 ("+447700900123"); UK national "07700 900123" is normalised here
 ``pnc_id``          Police National Computer id
 ``custody_number``  custody record number
@@ -39,7 +47,7 @@ from typing import Any
 import pandas as pd
 
 ENGINE_NAME = "socmap.engines.resolve"
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.2.0"
 #: Version of the saved model file layout; a file of another version is refused.
 MODEL_FORMAT = "socmap.resolve.person-model"
 MODEL_FORMAT_VERSION = 1
@@ -56,6 +64,11 @@ INPUT_COLUMNS: tuple[str, ...] = (
     "birth_date",
     "postcode",
     "address",
+    "house_number",
+    "street",
+    "locality",
+    "age",
+    "age_on",
     "phone",
     "pnc_id",
     "custody_number",
@@ -107,6 +120,9 @@ class ResolveConfig:
 
     upper_threshold: float = 0.99
     lower_threshold: float = 0.5
+    #: The operating point (``calibrate.operating_point``) merges only from a threshold whose
+    #: estimated precision is at least this.
+    min_precision: float = 0.995
     blocking: tuple[str, ...] | None = None
     seed: int = 42
     u_max_pairs: float = 3e5
@@ -115,6 +131,9 @@ class ResolveConfig:
     em_max_iterations: int = 25
     #: Highest probability a likely-twin pair may reach (inside the review band); see person.py.
     twin_cap: float = 0.9
+    #: The twin cap applies only where each forename stands on at least this many records with
+    #: the pair's surname and date of birth (1: always); see ``_twin_guard`` in person.py.
+    twin_support: int = 2
     #: Probability a cross-reference is lifted to: a record that holds nothing but a custody
     #: number, PNC id or NI number (a custody record's co-accused) is the person that identifier
     #: belongs to, not a guess; see ``_reference`` in person.py.
@@ -287,3 +306,35 @@ class ObjectResolveResult:
     cluster_of: Mapping[tuple[str, str], str]
     rejected: tuple[tuple[str, str, str, str], ...]
     run: RunInfo
+
+
+@dataclass(frozen=True)
+class ThresholdQuality:
+    """Quality of the pairs at or above one threshold: as the model estimates it, and as measured
+    against ground truth when there is some (else None)."""
+
+    threshold: float
+    pairs: int
+    estimated_precision: float
+    estimated_recall: float
+    estimated_f1: float
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """The merge and review thresholds chosen from the model's own estimate of its precision.
+
+    ``upper_threshold``: pairs at or above it are merged by the model; ``lower_threshold``:
+    pairs from it up to the upper one go to an analyst. ``curve`` is the estimate (and the
+    measurement, when truth was given) at every threshold considered.
+    """
+
+    upper_threshold: float
+    lower_threshold: float
+    estimated_precision: float
+    estimated_recall: float
+    estimated_f1: float
+    curve: tuple[ThresholdQuality, ...]
