@@ -77,7 +77,14 @@ def _emit(
 
 
 def run_socmap(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]], *, identifier: bool) -> None:
-    from socmap.engines.resolve import ResolveConfig, candidate_pairs, operating_point, score_pairs, train
+    from socmap.engines.resolve import (
+        ResolveConfig,
+        candidate_pairs,
+        operating_point,
+        prepare_records,
+        score_pairs,
+        train,
+    )
 
     def to_person(df: pd.DataFrame) -> pd.DataFrame:
         dob = df["date_of_birth"].fillna("").str.strip()
@@ -104,6 +111,7 @@ def run_socmap(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]], *,
 
     started = time.perf_counter()
     records = pd.concat([to_person(a), to_person(b)], ignore_index=True)  # dedupe mode
+    records = prepare_records(records)  # once, not again in train and score
     config = ResolveConfig()
     model = train(records, config)
     scored = score_pairs(records, model, config)

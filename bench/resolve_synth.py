@@ -13,7 +13,9 @@ address, the address and phone of their LivesAt and UsesPhone links, and the sam
 (the ingest's entity hash). ``--region`` reuses a region generated earlier (same seed and size).
 
 Prints JSON lines: one for the frame (records, seconds), one per threshold with ``--sweep``, then
-the result at the configured upper threshold: pairwise and B-cubed precision, recall and F1 against
+the result at the operating point the model chooses from its own estimated precision
+(``resolve.operating_point``; ``--threshold`` overrides it), with that estimate beside the
+precision measured on the same pairs, and: pairwise and B-cubed precision, recall and F1 against
 the ground truth, blocking recall (share of true pairs compared at all), seconds for each stage,
 ``end_to_end_seconds`` (frame + train + score + cluster + evaluate) and peak memory.
 """
@@ -53,6 +55,8 @@ PERSON_PROPS = {
     "custody_number": "custody_number",
     "ni_number": "ni_number",
 }
+#: What ``--no-identifiers`` removes: names, dates of birth and addresses stay.
+IDENTIFIER_COLUMNS = ("pnc_id", "custody_number", "ni_number", "phone")
 LINKED = {"LivesAt": ("address", ("full", "line1")), "UsesPhone": ("phone", ("number",))}
 
 
@@ -270,6 +274,11 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit")
     parser.add_argument("--sweep", action="store_true", help="also print quality at other thresholds")
+    parser.add_argument(
+        "--no-identifiers",
+        action="store_true",
+        help="remove every identifier (PNC id, custody and NI numbers, phone) from every record",
+    )
     args = parser.parse_args()
     via = args.via or ("engine" if args.size == "large" else "db")
     tmp = tempfile.mkdtemp()
@@ -288,6 +297,8 @@ def main() -> None:
         frame, truth = frame_via_engine(region, [(f, s, m) for f, s, _, _, m, *_ in DEMO_SOURCES])
     else:
         frame, truth, ingest_seconds = frame_via_db(region)
+    if args.no_identifiers:
+        frame = frame.drop(columns=[c for c in IDENTIFIER_COLUMNS if c in frame.columns])
     frame_seconds = time.perf_counter() - started
     frame_cpu = _cpu_seconds() - cpu_started
     print(
@@ -321,6 +332,12 @@ def main() -> None:
     scored = resolve.score_pairs(frame, model, config)
     t2 = time.perf_counter()
     pairs = scored.pairs
+    # The operating point the model chooses from its own estimated precision, unless --threshold.
+    point = resolve.operating_point(scored, config)
+    if args.threshold is None:
+        config = dataclasses.replace(
+            config, upper_threshold=point.upper_threshold, lower_threshold=point.lower_threshold
+        )
     clusters = resolve.cluster_scored(frame["record_id"], scored, config)
     t3 = time.perf_counter()
     known = {k: v for k, v in clusters.cluster_of.items() if k in truth}
@@ -329,6 +346,10 @@ def main() -> None:
     cpu_evaluated = _cpu_seconds()
     blocking = resolve.blocking_recall(frame, truth, config)
     t5 = time.perf_counter()
+    # Calibration: the precision the model estimates for the pairs at the chosen threshold against
+    # the precision measured on them (pairs, before clustering).
+    chosen = resolve.estimated_curve(scored, thresholds=(config.upper_threshold,))
+    measured = resolve.pair_quality(pairs, truth, chosen)[0]
     if args.sweep:
         for threshold in (0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999):
             at = dataclasses.replace(config, upper_threshold=threshold)
@@ -353,12 +374,15 @@ def main() -> None:
                 "bench": "resolve_synth",
                 "size": args.size,
                 "via": via,
+                "identifiers": not args.no_identifiers,
                 "person_records": len(frame),
                 "with_truth": len(truth),
                 "threshold": config.upper_threshold,
                 "attach_threshold": config.attach_threshold,
                 **_rounded(vars(evaluation)),
                 "blocking_recall": round(blocking, 4),
+                "estimated_pair_precision": round(measured.estimated_precision, 4),
+                "measured_pair_precision": round(measured.precision or 0.0, 4),
                 "candidate_pairs": scored.candidate_pairs,
                 "frame_seconds": round(frame_seconds, 1),
                 "train_seconds": round(t1 - t0, 1),
