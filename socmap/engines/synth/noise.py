@@ -241,6 +241,9 @@ class Mentions:
         self.world = world
         self.rates = rates
         self.rng = rng
+        # Its own stream, seeded from the source's without drawing from it: a region of a given
+        # seed keeps every other value it had before this rate existed.
+        self.bare_rng = random.Random(hash(tuple(rng.getstate()[1][:8])) ^ 0x1D)
 
     def person(
         self,
@@ -308,6 +311,12 @@ class Mentions:
                     dob_value = date(dob_value.year, dob_value.day, dob_value.month)
                     noise.append("dob_swap")
             dob_text = format_date(dob_value, date_style)
+        if dob_value is not None or phone >= 0:
+            eligible.append("no_identifier")
+            if self.bare_rng.random() < rates.no_identifier:
+                # As an informant gives someone: a name and where they live, nothing to look up.
+                dob_text, dob_value, phone = "", None, -1
+                noise.append("no_identifier")
         if person.twin >= 0:
             noise.append("twin")
         if address >= 0 and person.addresses and address != person.addresses[0][0]:

@@ -153,6 +153,8 @@ Record-level noise (one draw per eligible mention; see `truth/records.csv`):
 - `whitespace_case`: stray spaces or wrong case in a name.
 - `missing_field`: the DOB, address or phone of a mention left blank.
 - `dob_swap`: day and month of the DOB swapped (only DOBs with day ≤ 12 and day ≠ month are eligible).
+- `no_identifier`: a mention with neither date of birth nor phone, as an informant gives someone: a name and
+  where they live (eligible: mentions that would have had either).
 - `vrm_misread` (ANPR): a look-alike character or a lost character.
 - `malformed`: rows an importer must quarantine (see `truth/malformed.csv`); every kind appears at least once
   whenever the rate is above zero.

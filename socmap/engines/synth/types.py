@@ -50,6 +50,8 @@ class NoiseRates:
     whitespace_case: float = 0.06
     vrm_misread: float = 0.01
     malformed: float = 0.002
+    #: Mentions with no date of birth and no phone: a name and an address only.
+    no_identifier: float = 0.1
     # World level: one draw per person, phone or file.
     address_change: float = 0.15
     family: float = 0.35

@@ -19,6 +19,7 @@ RECORD_LEVEL = (
     "whitespace_case",
     "missing_field",
     "dob_swap",
+    "no_identifier",
     "vrm_misread",
 )
 PERSON_TO_PERSON = ("call", "co_arrest", "payment", "seen_together", "exploits", "family", "twin")
