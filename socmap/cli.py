@@ -1200,11 +1200,31 @@ def restore(
 
 @app.command()
 def worker() -> None:
-    """Run background tasks (ingest, resolution) from the database queue until stopped."""
+    """Run background tasks (ingest, resolution) from the database queue until stopped. Jobs left
+    running by a worker that died (killed, or its machine lost) are queued again and finished."""
 
     def run() -> None:
+        import threading
+
         _django()
-        _manage("db_worker")
+        from socmap.apps.core.workers import (
+            Presence,
+            recover_in_background,
+            worker_identity,
+            workers_recover,
+        )
+
+        worker_id = worker_identity()
+        presence = Presence(worker_id)
+        stop = threading.Event()
+        try:
+            for job in workers_recover():
+                console.print(f"Job {job} was left running by a worker that is gone: queued again")
+            recover_in_background(stop)
+            _manage("db_worker", "--worker-id", worker_id)
+        finally:
+            stop.set()
+            presence.close()
 
     guarded(run)
 

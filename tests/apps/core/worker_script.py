@@ -1,0 +1,81 @@
+"""Run in a process of its own by the worker tests, against a database of its own:
+
+    python -m tests.apps.core.worker_script setup REGION [--now]   migrate, a source, a batch of ANPR
+                                                                    rows queued (--now: ingested here)
+    python -m tests.apps.core.worker_script digest                  what the statement store holds, as JSON
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
+    import django
+
+    django.setup()
+
+
+def setup(region: Path, now: bool) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", verbosity=0)
+    from socmap.apps.core.models import Handling
+    from socmap.apps.intel import services
+    from socmap.apps.intel.models import SourceKind
+    from socmap.apps.intel.tasks import ingest_batch
+    from tests import factories
+
+    rocu = factories.organisation("rocu", name="South West Regional Organised Crime Unit")
+    user = factories.user(rocu, "analyst", username="ingester")
+    source = services.source_register(
+        actor=None,
+        owner=rocu,
+        name="anpr",
+        title="ANPR sightings",
+        kind=SourceKind.ANPR,
+        mapping_name="anpr.yaml",
+        handling=Handling.P,
+        conditions="",
+    )
+    path = region / "anpr.csv"
+    start = services.batch_create(actor=user, source=source, path=path, file_name=path.name)
+    if now:
+        services.batch_run(batch_id=start.batch.pk)
+    else:
+        ingest_batch.enqueue(start.batch.pk)
+
+
+def digest() -> dict[str, object]:
+    """Counts and content digests that do not depend on when or by which run rows were stored."""
+    from socmap.apps.intel.models import Batch, QuarantinedRow, Record, RecordEntity, RecordLink, Statement
+
+    def sha(rows: object) -> str:
+        return hashlib.sha256(json.dumps(sorted(rows), sort_keys=True, default=str).encode()).hexdigest()  # type: ignore[call-overload]
+
+    statements = Statement.objects.values_list("key", "entity_id", "prop", "value", "original", "grading")
+    return {
+        "records": Record.objects.count(),
+        "entities": RecordEntity.objects.count(),
+        "statements": Statement.objects.count(),
+        "links": RecordLink.objects.count(),
+        "quarantined": QuarantinedRow.objects.count(),
+        "batches": sorted(Batch.objects.values_list("status", "rows_done")),
+        "record_digest": sha(list(Record.objects.values_list("record_key", "row", "raw", "raw_versions"))),
+        "entity_digest": sha(list(RecordEntity.objects.values_list("id", "schema", "caption"))),
+        "statement_digest": sha([list(s) for s in statements]),
+        "link_digest": sha(list(RecordLink.objects.values_list("id", "schema"))),
+    }
+
+
+if __name__ == "__main__":
+    _django()
+    if sys.argv[1] == "setup":
+        setup(Path(sys.argv[2]), now="--now" in sys.argv)
+    else:
+        print(json.dumps(digest()))
