@@ -17,6 +17,7 @@ from socmap.apps.inspections.api import router as inspections_router
 from socmap.apps.intel.api import router as intel_router
 from socmap.apps.lifetime.api import router as lifetime_router
 from socmap.apps.network.api import router as network_router
+from socmap.apps.partnership.api import router as partnership_router
 from socmap.apps.resolution.api import router as resolution_router
 from socmap.apps.tasking.api import router as tasking_router
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
@@ -115,3 +116,4 @@ api.add_router("/", network_router)
 api.add_router("/", assessment_router)
 api.add_router("/", tasking_router)
 api.add_router("/", lifetime_router)
+api.add_router("/", partnership_router)

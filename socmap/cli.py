@@ -265,6 +265,7 @@ def demo(
         from socmap.apps.intel.demo import build_demo_intel, generate_region
         from socmap.apps.lifetime.demo import build_demo_lifetime
         from socmap.apps.network.demo import build_demo_network
+        from socmap.apps.partnership.demo import build_demo_partnership
         from socmap.apps.resolution.demo import build_demo_resolution
         from socmap.apps.tasking.demo import build_demo_tasking
 
@@ -297,6 +298,8 @@ def demo(
             build_demo_tasking()
             progress.update(task, description="Lifetime management: plans, orders, disruptions", total=None)
             build_demo_lifetime()
+            progress.update(task, description="Partnership: agreements, the board, referrals", total=None)
+            build_demo_partnership()
         return logins
 
     logins = guarded(run)
@@ -1148,6 +1151,17 @@ def lifetime_catalogue_check(
         powers.add_row(plain(power.name), plain(power.owner_label), plain(power.law))
     console.print(powers)
     console.print(f"[green]{escape(catalogue.file)} is a valid catalogue[/]", highlight=False)
+
+
+def _mount_partnership() -> None:
+    from socmap.apps.partnership.cli import agreements_app, referrals_app, users_app
+
+    app.add_typer(agreements_app, name="agreements")
+    app.add_typer(users_app, name="users")
+    app.add_typer(referrals_app, name="referrals")
+
+
+_mount_partnership()
 
 
 @app.command()

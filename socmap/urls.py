@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("socmap.apps.tasking.urls")),
 
     path("", include("socmap.apps.lifetime.urls")),
+    path("", include("socmap.apps.partnership.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -265,6 +265,82 @@ LIFETIME_OPERATIONS = {
 PAGES |= LIFETIME_PAGES
 OPERATIONS |= LIFETIME_OPERATIONS
 
+# Partnership: an agreement between Avon and the regional unit, a board Avon chairs with the unit as a
+# member (its meeting and action), and a referral Avon made to the unit (see ``_partnership_world``).
+# The unit sees them all and the others none, as the world's rule has it. Administration is refused
+# to everyone but administrators, and shows only people and tokens, never intelligence.
+PARTNERSHIP_PAGES = {
+    "partnership:home": _c("/partnership/"),
+    "partnership:agreement_propose": _c("/partnership/agreements/propose/"),
+    "partnership:agreement": _c("/partnership/agreements/{agreement}/", "agreement"),
+    "partnership:agreement_approve": _c("/partnership/agreements/{agreement}/approve/", "agreement", "POST"),
+    "partnership:agreement_revoke": _c("/partnership/agreements/{agreement}/revoke/", "agreement"),
+    "partnership:agreement_renew": _c("/partnership/agreements/{agreement}/renew/", "agreement"),
+    "partnership:boards": _c("/partnership/boards/"),
+    "partnership:board": _c("/partnership/boards/{board}/", "board"),
+    "partnership:board_pack": _c("/partnership/boards/{board}/pack/", "board"),
+    "partnership:meeting_new": _c("/partnership/boards/{board}/meetings/new/", "board"),
+    "partnership:meeting": _c("/partnership/meetings/{meeting}/", "board"),
+    "partnership:attendance_new": _c("/partnership/meetings/{meeting}/attendance/", "", "POST"),
+    "partnership:decision_new": _c("/partnership/meetings/{meeting}/decisions/", "", "POST"),
+    "partnership:action_new": _c("/partnership/meetings/{meeting}/actions/", "", "POST"),
+    "partnership:action_done": _c("/partnership/board-actions/{board_action}/done/", "", "POST"),
+    "partnership:referrals": _c("/partnership/referrals/"),
+    "partnership:referral_new": _c("/partnership/referrals/new/"),
+    "partnership:referral": _c("/partnership/referrals/{referral}/", "referral"),
+    "partnership:admin_users": _c("/administration/users/"),
+    "partnership:admin_user_new": _c("/administration/users/new/"),
+    "partnership:admin_user": _c("/administration/users/{owner_user}/"),
+    "partnership:admin_organisations": _c("/administration/organisations/"),
+    "partnership:admin_organisation_new": _c("/administration/organisations/new/"),
+    "partnership:admin_organisation": _c("/administration/organisations/avon-and-somerset-constabulary/"),
+    "partnership:admin_compartments": _c("/administration/compartments/"),
+    "partnership:admin_tokens": _c("/administration/tokens/"),
+    "partnership:admin_token_revoke": _c("/administration/tokens/{token}/revoke/"),
+}
+PARTNERSHIP_OPERATIONS = {
+    "partnership_agreement_list": _c(f"{API}/partnership/agreements"),
+    "partnership_agreement_propose": _c(
+        f"{API}/partnership/agreements", "", "POST", provider="x", recipient="y"
+    ),
+    "partnership_agreement_get": _c(f"{API}/partnership/agreements/{{agreement}}", "agreement"),
+    "partnership_agreement_approve": _c(
+        f"{API}/partnership/agreements/{{agreement}}/approve", "agreement", "POST"
+    ),
+    "partnership_agreement_revoke": _c(
+        f"{API}/partnership/agreements/{{agreement}}/revoke", "agreement", "POST"
+    ),
+    "partnership_agreement_renew": _c(
+        f"{API}/partnership/agreements/{{agreement}}/renew", "agreement", "POST"
+    ),
+    "partnership_board_list": _c(f"{API}/partnership/boards"),
+    "partnership_board_pack": _c(f"{API}/partnership/boards/{{board}}/pack", "board"),
+    "partnership_meeting_record": _c(f"{API}/partnership/boards/{{board}}/meetings", "board", "POST"),
+    "partnership_attendance_record": _c(
+        f"{API}/partnership/meetings/{{meeting}}/attendance", "board", "POST", organisation="x"
+    ),
+    "partnership_board_action_record": _c(f"{API}/partnership/meetings/{{meeting}}/actions", "board", "POST"),
+    "partnership_board_action_complete": _c(
+        f"{API}/partnership/board-actions/{{board_action}}/complete", "", "POST"
+    ),
+    "partnership_referral_list": _c(f"{API}/partnership/referrals"),
+    "partnership_referral_make": _c(
+        f"{API}/partnership/referrals", "", "POST", arrangement="x", to_organisation="y", concern="cce"
+    ),
+    "partnership_referral_get": _c(f"{API}/partnership/referrals/{{referral}}", "referral"),
+    "partnership_referral_outcome": _c(
+        f"{API}/partnership/referrals/{{referral}}/outcome", "referral", "POST"
+    ),
+    "admin_user_list": _c(f"{API}/admin/users"),
+    "admin_user_deactivate": _c(f"{API}/admin/users/{{owner_user}}/deactivate", "", "POST", reason="m"),
+    "admin_user_reactivate": _c(f"{API}/admin/users/{{owner_user}}/reactivate", "", "POST", reason="m"),
+    "admin_user_totp_reset": _c(f"{API}/admin/users/{{owner_user}}/totp-reset", "", "POST", reason="m"),
+    "admin_token_list": _c(f"{API}/admin/tokens"),
+    "admin_token_revoke": _c(f"{API}/admin/tokens/{{token}}/revoke", "", "POST", reason="m"),
+}
+PAGES |= PARTNERSHIP_PAGES
+OPERATIONS |= PARTNERSHIP_OPERATIONS
+
 # Counted as covered, not requested: the reason for each.
 NOT_CHECKED = {
     "api:openapi-json": "the API's own description, the same for everyone (schemathesis reads it)",
@@ -341,7 +417,11 @@ def _world(tmp_path: Any) -> World:
     slavery = Compartment.objects.get(name="Modern slavery")
     owner = factories.user(avon, "analyst", "improvement_lead", "supervisor", username="matrix.avon")
     mark = {
-        k: f"MATRIX-{k}-7f3a" for k in ("document", "ocg", "threat", "finding", "action", "source", "person")
+        k: f"MATRIX-{k}-7f3a"
+        for k in (
+            *("document", "ocg", "threat", "finding", "action", "source", "person"),
+            *("agreement", "board", "referral"),
+        )
     }
     doc = factories.document(owner, title=mark["document"], compartment=slavery)
     ocg = factories.ocg(avon, name=mark["ocg"], compartment=slavery)
@@ -447,7 +527,73 @@ def _world(tmp_path: Any) -> World:
         "token": str(own_token.pk),
         "missing": str(MISSING),
     }
+    partnership = _partnership_world(avon, owner, slavery, mark)
+    targets |= partnership
+    ids |= {k: str(v.pk) for k, v in partnership.items()}
+    ids |= {"owner_user": str(owner.pk)}
     return World(targets, ids, mark, users, tokens)
+
+
+def _partnership_world(
+    avon: Organisation, owner: User, slavery: Compartment, mark: dict[str, str]
+) -> dict[str, Any]:
+    from socmap.apps.core.models import SharingAgreement
+    from socmap.apps.partnership.models import (
+        AgreementTerms,
+        Arrangement,
+        Board,
+        BoardAction,
+        BoardMember,
+        Meeting,
+        Referral,
+    )
+
+    rocu = Organisation.objects.get(name="South West Regional Organised Crime Unit")
+    today = timezone.localdate()
+    agreement = SharingAgreement.objects.create(
+        provider=avon,
+        recipient=rocu,
+        title=mark["agreement"],
+        valid_from=today,
+        handling_codes=["P"],
+        includes_general=True,
+    )
+    AgreementTerms.objects.create(
+        agreement=agreement,
+        purpose=mark["agreement"],
+        legal_basis="s115",
+        proposed_by=owner,
+        proposed_at=timezone.now(),
+    )
+    board = Board.objects.create(name=mark["board"], chair_organisation=avon, created_at=timezone.now())
+    for org in (avon, rocu):
+        BoardMember.objects.create(board=board, organisation=org, joined_on=today)
+    meeting = Meeting.objects.create(
+        board=board, held_on=today, title=mark["board"], created_at=timezone.now()
+    )
+    action = BoardAction.objects.create(
+        meeting=meeting, description=mark["board"], owner_organisation=avon, due_on=today
+    )
+    arrangement = Arrangement.objects.create(name="Matrix MASH", kind="mash_children")
+    arrangement.members.add(rocu)
+    referral = Referral.objects.create(
+        owner=avon,
+        compartment=slavery,
+        arrangement=arrangement,
+        to_organisation=rocu,
+        referred_by=owner,
+        referred_on=today,
+        concern="cce",
+        subject=mark["referral"],
+        summary=mark["referral"],
+    )
+    return {
+        "agreement": agreement,
+        "board": board,
+        "meeting": meeting,
+        "board_action": action,
+        "referral": referral,
+    }
 
 
 def _hidden_markers(world: World, user: User) -> list[str]:

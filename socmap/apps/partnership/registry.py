@@ -18,10 +18,18 @@ def _awaiting_panel(*, viewer: Any, obj: Any) -> dict[str, Any] | None:
 def register() -> None:
     from socmap.apps.core import services as core
     from socmap.apps.core.measures import Measure, register_measure
+    from socmap.apps.core.models import Role
+    from socmap.apps.core.navigation import NavItem, register_nav
+    from socmap.apps.core.panels import Panel, register_panel
     from socmap.apps.partnership.selectors import board, referrals
     from socmap.apps.partnership.services.agreements import lead_authority
 
     core.agreement_authority_register(lead_authority)
+    register_nav(NavItem("Partnership", "partnership:home", frozenset(), order=60))
+    register_nav(
+        NavItem("Administration", "partnership:admin_users", frozenset({Role.ADMINISTRATOR}), order=90)
+    )
+    register_panel(Panel("home", "partnership/_awaiting_panel.html", _awaiting_panel, order=20))
     for measure in (
         Measure(
             "partner_attendance",

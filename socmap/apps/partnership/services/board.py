@@ -57,7 +57,9 @@ def _require_manager(actor: User, board: Board, action: str) -> None:
         )
 
 
-def board_create(*, actor: User | None, name: str, chair: Organisation, purpose: str = "") -> Board:
+def board_create(
+    *, actor: User | None, name: str, chair: Organisation, purpose: str = "", since: date | None = None
+) -> Board:
     if not name.strip():
         raise InvalidInput("The board needs a name", fields={"name": ["Enter a name"]})
     if actor is not None and (actor.organisation_id != chair.pk or not actor.has_role(*MANAGERS)):
@@ -74,13 +76,18 @@ def board_create(*, actor: User | None, name: str, chair: Organisation, purpose:
         board = Board.objects.create(
             name=name.strip(), chair_organisation=chair, purpose=purpose.strip(), created_at=clock.now()
         )
-        BoardMember.objects.create(board=board, organisation=chair, joined_on=clock.today())
+        BoardMember.objects.create(board=board, organisation=chair, joined_on=since or clock.today())
         audit_record(AuditAction.COLLECTION, actor=actor, obj=board, username="" if actor else "system")
     return board
 
 
 def member_add(
-    *, actor: User | None, board: Board, organisation: Organisation, person: User | None = None
+    *,
+    actor: User | None,
+    board: Board,
+    organisation: Organisation,
+    person: User | None = None,
+    since: date | None = None,
 ) -> BoardMember:
     if person is not None and person.organisation_id != organisation.pk:
         raise InvalidInput(
@@ -95,7 +102,7 @@ def member_add(
                 f"{organisation.name} is already a member", fields={"organisation": ["Already a member"]}
             )
         member = BoardMember.objects.create(
-            board=board, organisation=organisation, person=person, joined_on=clock.today()
+            board=board, organisation=organisation, person=person, joined_on=since or clock.today()
         )
         audit_record(
             AuditAction.ALTERATION,
