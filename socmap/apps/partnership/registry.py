@@ -15,6 +15,15 @@ def _awaiting_panel(*, viewer: Any, obj: Any) -> dict[str, Any] | None:
     return {"rows": rows} if rows else None
 
 
+def _threat_referrals(*, viewer: Any, obj: Any) -> dict[str, Any] | None:
+    from socmap.apps.partnership.selectors.referrals import referral_list
+
+    if not getattr(viewer, "is_authenticated", False) or obj is None:
+        return None
+    rows = list(referral_list(viewer=viewer, threat_id=obj.pk)[:20])
+    return {"referrals": rows} if rows else None
+
+
 def register() -> None:
     from socmap.apps.core import services as core
     from socmap.apps.core.measures import Measure, register_measure
@@ -30,6 +39,7 @@ def register() -> None:
         NavItem("Administration", "partnership:admin_users", frozenset({Role.ADMINISTRATOR}), order=90)
     )
     register_panel(Panel("home", "partnership/_awaiting_panel.html", _awaiting_panel, order=20))
+    register_panel(Panel("threat", "partnership/_threat_referrals.html", _threat_referrals, order=50))
     for measure in (
         Measure(
             "partner_attendance",

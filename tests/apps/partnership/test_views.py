@@ -100,3 +100,31 @@ def test_renewal_page_proposes_the_same_terms(sides: Sides) -> None:
     done = client.post(f"/partnership/agreements/{terms.agreement_id}/renew/", {"valid_to": "31/12/2031"})
     assert done.status_code == 302
     assert AgreementTerms.objects.filter(renews=terms.agreement).exists()
+
+
+def test_a_referral_shows_on_its_threat_to_those_who_see_both(sides: Sides) -> None:
+    from socmap.apps.assessment.models import Threat
+    from socmap.apps.partnership.models import Arrangement
+
+    threat = Threat.objects.create(
+        owner=sides.police,
+        kind="thematic",
+        title="County lines",
+        theme="county_lines",
+        created_by=sides.analyst,
+    )
+    mash = Arrangement.objects.create(name="MASH", kind="mash_children")
+    mash.members.add(sides.council)
+    services.referral_make(
+        actor=sides.analyst,
+        data=services.ReferralInput(
+            arrangement=mash,
+            to_organisation=sides.council,
+            concern="cce",
+            subject="Child A",
+            summary="Running drugs",
+            threat_id=threat.pk,
+        ),
+    )
+    page = signed_in(sides.analyst).get(f"/threats/{threat.pk}/").content.decode()
+    assert 'id="threat-referrals"' in page and "Child A" in page
