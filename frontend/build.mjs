@@ -97,6 +97,13 @@ const PACKAGES = [
     files: { "build/vega-lite.min.js": "vega-lite.min.js" }, // UMD, needs vega
   },
   {
+    // Only the browser tests load it (injected into each page to check accessibility); no page
+    // template refers to it.
+    name: "axe-core",
+    dest: "axe",
+    files: { "axe.min.js": "axe.min.js" }, // UMD, sets window.axe
+  },
+  {
     name: "vega-embed",
     dest: "vega",
     files: { "build/vega-embed.min.js": "vega-embed.min.js" }, // UMD, needs vega + vega-lite

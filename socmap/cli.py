@@ -257,6 +257,7 @@ def demo(
     def run() -> list[Any]:
         _django()
         _manage("migrate", "--no-input", "--verbosity", "0")
+        from django.conf import settings
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from socmap.apps.assessment.demo import build_demo_assessment
@@ -268,38 +269,68 @@ def demo(
         from socmap.apps.partnership.demo import build_demo_partnership
         from socmap.apps.resolution.demo import build_demo_resolution
         from socmap.apps.tasking.demo import build_demo_tasking
+        from socmap.steplog import StepLog
 
-        with console.status("Creating the South West organisations, users and inspection findings…"):
-            logins = build_demo_organisations()
-            build_demo_inspections()
+        # One line per step (counts, seconds) in var/log/demo.log, and on the output when it is no
+        # terminal (a log, CI), where progress bars would be noise.
+        tty = console.is_terminal
+        log = StepLog(path=Path(settings.VAR_DIR) / "log" / "demo.log", stream=None if tty else sys.stdout)
+        log.line(f"Building the {size} South West demo region")
+        with log.step("Organisations, users and inspection findings") as n:
+            with console.status("Creating the South West organisations, users and inspection findings…"):
+                logins = build_demo_organisations()
+                build_demo_inspections()
+            n["logins"] = len(logins)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console) as progress:
+        with Progress(*columns, console=console, disable=not tty) as progress:
             task = progress.add_task("Generating the synthetic region", total=None)
-            generate_region(
-                size,
-                progress=lambda stage, done, total: progress.update(
-                    task, description=f"Generating: {stage}", completed=done, total=max(total, done, 1)
-                ),
-            )
-            build_demo_intel(
-                size=size,
-                on_file=lambda name: progress.update(
-                    task, description=f"Ingesting {escape(name)}", completed=0, total=None
-                ),
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
-            )
+            with log.step("Synthetic region generated") as n:
+                folder = generate_region(
+                    size,
+                    progress=lambda stage, done, total: progress.update(
+                        task, description=f"Generating: {stage}", completed=done, total=max(total, done, 1)
+                    ),
+                )
+                n["files"] = sum(1 for f in folder.rglob("*") if f.is_file())
+            with log.step("Sources ingested") as n:
+                batches = build_demo_intel(
+                    size=size,
+                    on_file=lambda name: progress.update(
+                        task, description=f"Ingesting {escape(name)}", completed=0, total=None
+                    ),
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )
+                n.update(
+                    files=len(batches),
+                    rows=sum(b.rows_done for b in batches),
+                    **{"new records": sum(b.records_new for b in batches)},
+                    quarantined=sum(b.quarantined for b in batches),
+                )
             progress.update(task, description="Resolving who is who", completed=0, total=None)
-            build_demo_resolution(progress=lambda msg: progress.update(task, description=msg))
+            with log.step("People resolved") as n:
+                resolved = build_demo_resolution(progress=lambda msg: progress.update(task, description=msg))
+                n.update(
+                    records=resolved.records,
+                    **{"pairs merged": resolved.auto_matched, "pairs for review": resolved.queued},
+                )
             progress.update(task, description="Analysing the network", completed=0, total=None)
-            build_demo_network(progress=lambda msg: progress.update(task, description=msg))
+            with log.step("Network analysed") as n:
+                analysed = build_demo_network(progress=lambda msg: progress.update(task, description=msg))
+                n.update(people=analysed.nodes, links=analysed.edges)
+                n["groups proposed"] = analysed.groups_proposed
             progress.update(task, description="Assessing threats", completed=0, total=None)
-            build_demo_assessment()
+            with log.step("Threats assessed") as n:
+                n["threats"] = build_demo_assessment()
             progress.update(task, description="Regional tasking", completed=0, total=None)
-            build_demo_tasking()
+            with log.step("Regional tasking") as n:
+                n["bids"] = build_demo_tasking()
             progress.update(task, description="Lifetime management: plans, orders, disruptions", total=None)
-            build_demo_lifetime()
+            with log.step("Lifetime management") as n:
+                n["plans"] = build_demo_lifetime()
             progress.update(task, description="Partnership: agreements, the board, referrals", total=None)
-            build_demo_partnership()
+            with log.step("Partnership: agreements, the board, referrals"):
+                build_demo_partnership()
+        log.total("Demo region built")
         return logins
 
     logins = guarded(run)

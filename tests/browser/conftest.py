@@ -43,3 +43,7 @@ def page(browser: object) -> Iterator[object]:
     pg.on("console", lambda m: pg.console_messages.append(f"{m.type}: {m.text}"))  # type: ignore[attr-defined]
     yield pg
     context.close()
+
+
+# A small demo world built once per module that asks for it, with every page found by a crawl.
+from tests.browser.demo_pages import world  # noqa: E402, F401

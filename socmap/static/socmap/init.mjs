@@ -48,3 +48,48 @@ document.addEventListener("htmx:afterSwap", (event) => {
     : element;
   initScope(scope);
 });
+
+// A table wider than its box scrolls inside it (.socmap-scroll). A box that scrolls is made a named,
+// focusable region, so that keyboard users can scroll it too (WCAG 2.1.1); one that fits is left
+// alone, adding no tab stop. Checked again when the window changes size.
+function scrollBoxName(box) {
+  const caption = box.querySelector("caption");
+  if (caption && caption.textContent.trim()) return caption.textContent;
+  // Else the nearest heading before the table.
+  for (let el = box.previousElementSibling; el; el = el.previousElementSibling) {
+    const heading = el.matches("h1, h2, h3, h4") ? el : el.querySelector("h1, h2, h3, h4");
+    if (heading && heading.textContent.trim()) return heading.textContent;
+  }
+  return "Table";
+}
+
+function markScrollBoxes(scope) {
+  const names = new Map();
+  for (const box of scope.querySelectorAll(".socmap-scroll")) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      let name = scrollBoxName(box).trim().replace(/\s+/g, " ");
+      // Landmarks need names of their own: number the repeats.
+      const seen = (names.get(name) || 0) + 1;
+      names.set(name, seen);
+      if (seen > 1) name = `${name} (${seen})`;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `${name}, scrolls sideways`);
+      box.dataset.socmapScrolls = "";
+    } else if (!scrolls && box.hasAttribute("data-socmap-scrolls")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      delete box.dataset.socmapScrolls;
+    }
+  }
+}
+
+markScrollBoxes(document);
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => markScrollBoxes(document), 150);
+});
+document.addEventListener("htmx:afterSwap", () => markScrollBoxes(document));
