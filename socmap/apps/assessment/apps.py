@@ -7,7 +7,9 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Threat assessment and priorities"
 
     def ready(self) -> None:
-        from socmap.apps.assessment import selectors
+        from socmap.apps.assessment import selectors, worklist
+
+        worklist.register()  # the home page's work list
         from socmap.apps.core.measures import Measure, register_measure
         from socmap.apps.core.models import Role
         from socmap.apps.core.navigation import NavItem, register_nav

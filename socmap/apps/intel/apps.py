@@ -9,7 +9,9 @@ class IntelConfig(AppConfig):
     def ready(self) -> None:
         from socmap.apps.core.measures import Measure, register_measure
         from socmap.apps.core.navigation import NavItem, register_nav
-        from socmap.apps.intel import selectors
+        from socmap.apps.intel import selectors, worklist
+
+        worklist.register()  # the home page's work list
 
         register_nav(NavItem("Search", "intel:search", order=10))
         register_nav(NavItem("Ingest", "intel:batch_list", order=20))

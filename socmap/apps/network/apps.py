@@ -9,7 +9,9 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         from socmap.apps.core.measures import Measure, register_measure
         from socmap.apps.core.navigation import NavItem, register_nav
-        from socmap.apps.network import selectors
+        from socmap.apps.network import selectors, worklist
+
+        worklist.register()  # the home page's work list
 
         register_nav(NavItem("Groups", "network:ocg_list", order=30))
         register_measure(

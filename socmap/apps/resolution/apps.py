@@ -10,7 +10,9 @@ class ResolutionConfig(AppConfig):
         from socmap.apps.core.measures import Measure, register_measure
         from socmap.apps.core.models import Role
         from socmap.apps.core.navigation import NavItem, register_nav
-        from socmap.apps.resolution import selectors
+        from socmap.apps.resolution import selectors, worklist
+
+        worklist.register()  # the home page's work list
 
         register_nav(
             NavItem(

@@ -1,0 +1,37 @@
+"""The review queue on the home page's work list (analysts and supervisors, who decide matches)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import formats, timezone
+
+
+def review_item(viewer: Any) -> dict[str, Any]:
+    from socmap.apps.core.worklist import work_item
+    from socmap.apps.resolution import selectors
+    from socmap.apps.resolution.models import PairState
+
+    waiting = selectors.queue_counts(viewer).get(PairState.PENDING, 0)
+    last = selectors.run_list().order_by("-id").first()
+    note = ""
+    if last is not None:
+        when = formats.date_format(timezone.localtime(last.created_at), "j M Y, H:i")
+        note = f"Last matching run {when}: {last.get_status_display().lower()}, {last.queued:,} pairs queued."
+    return work_item(
+        key="review",
+        title="Possible matches to review",
+        count=waiting,
+        counted="pair waiting for a decision" if waiting == 1 else "pairs waiting for a decision",
+        url=reverse("resolution:queue"),
+        items=[("Matching runs", reverse("resolution:runs"))],
+        note=note,
+    )
+
+
+def register() -> None:
+    from socmap.apps.core.models import Role
+    from socmap.apps.core.worklist import for_roles, register_work
+
+    register_work(for_roles((Role.ANALYST, Role.SUPERVISOR), review_item), order=20)
