@@ -143,6 +143,19 @@ def schema_label(name: str) -> str:
 
 
 @register.filter
+def link_label(name: str) -> str:
+    """A link type of the network model as a person reads it: "co_arrested" -> "Co-arrest",
+    "uses_phone" -> "Shared phone" (the words the group proposals use), else its words."""
+    from socmap.engines.network.proposals import LABELS
+
+    words = LABELS.get(str(name))
+    if words is None:
+        return field_label(name)
+    text = words if words.startswith("co-") else words.replace("-", " ")
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
 def short_id(value: object) -> str:
     """An entity id as people read it (see ``socmap.model.ids``)."""
     return short_entity_id(value)
