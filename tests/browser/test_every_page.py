@@ -8,9 +8,11 @@ reaches as each demo login (tests/browser/demo_pages.py); the first test prints 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.codes import codes_in, known_codes
 from tests.browser.demo_pages import World, open_as
@@ -67,14 +69,27 @@ SIDEWAYS = """() => {
 }"""
 
 
+# Each chart is an image named in words (not Vega's "Vega visualization"), its drawing hidden from
+# assistive technology, and the page has a table with the same figures.
+CHARTS = """() => [...document.querySelectorAll('[data-vega-spec]')].filter(e => {
+    const name = e.getAttribute('aria-label') || '';
+    return e.getAttribute('role') !== 'img' || name.length < 20 || /vega/i.test(name)
+      || [...e.querySelectorAll('svg')].some(s => s.getAttribute('aria-hidden') !== 'true')
+      || !document.querySelector('main table');
+  }).map(e => '#' + e.id)"""
+
+
 def _ready(page: Any) -> None:
     page.wait_for_load_state("load")
     # Charts and graphs draw after load: wait until each has drawn (or a short time has passed).
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-vega-spec], #network-graph')]
-          .every(e => e.querySelector('svg, canvas') || e.hasAttribute('data-drawn'))""",
-        timeout=5000,
-    )
+    with contextlib.suppress(PlaywrightTimeout):  # one never drawn is reported by the chart check
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-vega-spec]')]
+                .every(e => e.querySelector('svg[aria-hidden]') || e.textContent.includes('could not'))
+              && [...document.querySelectorAll('#network-graph')]
+                .every(e => e.querySelector('canvas') || e.hasAttribute('data-drawn'))""",
+            timeout=5000,
+        )
 
 
 def _axe(page: Any) -> list[str]:
@@ -104,6 +119,7 @@ def _check_pages(browser: Any, world: World, width: int) -> dict[str, list[str]]
                 if sideways:
                     found.append(f"reflow: {sideways}")
                 found += [f"focus obscured: {f}" for f in page.evaluate(FOCUS_OBSCURED)]
+                found += [f"chart without a name or table: {c}" for c in page.evaluate(CHARTS)]
                 if found:
                     problems[f"{demo.url} (as {login or 'signed out'}, route {demo.route})"] = found
         finally:

@@ -11,6 +11,13 @@ for (const el of document.querySelectorAll("[data-vega-spec]")) {
       tooltip: false,
       renderer: "svg",
     })
+    .then(() => {
+      // The box is the chart (role="img" with a name saying what it shows and where its table
+      // is); the drawing inside is hidden from assistive technology, so the chart is never
+      // announced by Vega's own name for it ("Vega visualization").
+      for (const svg of el.querySelectorAll("svg")) svg.setAttribute("aria-hidden", "true");
+      if (!el.getAttribute("role")) el.setAttribute("role", "img");
+    })
     .catch((error) => {
       el.textContent = "The chart could not be drawn; the table below has the same figures.";
       console.error(error);
