@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404 # runs socmap's own commands, never a shell
 import time
 from collections.abc import Mapping, Sequence
 from types import FrameType
@@ -70,7 +70,7 @@ def run(commands: Sequence[Sequence[str]], env: Mapping[str, str], *, grace: flo
     children: list[subprocess.Popen[bytes]] = []
     try:
         for cmd in commands:
-            children.append(subprocess.Popen(list(cmd), env=dict(env), start_new_session=True))  # noqa: S603
+            children.append(subprocess.Popen(list(cmd), env=dict(env), start_new_session=True))  # noqa: S603  # nosec B603 # socmap's own commands
         while not stopping and all(c.poll() is None for c in children):
             time.sleep(0.2)
         code = children[0].poll()

@@ -51,7 +51,7 @@ def load(text: str) -> Any:
     document nested too deeply to parse, a value that contains itself through an alias, or aliases
     that expand beyond ``MAX_VALUES`` values (every reader of the document walks it expanded)."""
     try:
-        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     except RecursionError as exc:
         raise TooComplex("the document nests too deeply") from exc
     _check_expansion(data)

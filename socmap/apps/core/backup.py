@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump and pg_restore, with argument lists, never a shell
+import subprocess  # nosec B404 # pg_dump and pg_restore, with argument lists, never a shell
 import tarfile
 import tempfile
 from collections.abc import Iterator

@@ -258,7 +258,7 @@ def chain_backfill(
         if conn.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         # The table name is the model's own; every value is a parameter.
-        sql = f"UPDATE {table} SET chain_seq = %s, chain_prev = %s, chain_hash = %s WHERE id = %s"  # noqa: S608
+        sql = f"UPDATE {table} SET chain_seq = %s, chain_prev = %s, chain_hash = %s WHERE id = %s"  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
         for start in range(0, len(updates), 5000):
             cursor.executemany(sql, updates[start : start + 5000])
         if conn.vendor == "postgresql":

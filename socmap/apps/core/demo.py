@@ -16,7 +16,7 @@ from django.utils import timezone
 from socmap.apps.core import services
 from socmap.apps.core.models import Compartment, Document, Organisation, Role, SharingAgreement, User
 
-DEMO_PASSWORD = "SouthWest-demo-2026"  # noqa: S105 - synthetic demo logins, printed on purpose
+DEMO_PASSWORD = "SouthWest-demo-2026"  # noqa: S105 - synthetic demo logins, printed on purpose  # nosec B105
 REGION = "South West"
 
 FORCES = [

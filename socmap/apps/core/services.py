@@ -38,7 +38,7 @@ from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import AUDIT_COMPARTMENT, grants_forget
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 
-TOKEN_PREFIX = "smp"  # noqa: S105 - a public marker, not a secret
+TOKEN_PREFIX = "smp"  # noqa: S105 - a public marker, not a secret  # nosec B105
 ALLOWED_DOCUMENT_TYPES = {
     "application/pdf",
     "text/plain",

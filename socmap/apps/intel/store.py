@@ -28,7 +28,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-import pickle
+import pickle  # nosec B403 # our own exceptions cross processes; nothing from outside is unpickled
 import queue as queue_module
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -90,7 +90,7 @@ def entity_id(record_pk: int, key: str) -> str:
     random page (see docs/ingest-performance.md). A key too long to fit is replaced by its hash.
     """
     if len(key) > ENTITY_KEY_CHARS:
-        key = hashlib.sha1(key.encode()).hexdigest()[:ENTITY_KEY_CHARS]  # noqa: S324
+        key = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:ENTITY_KEY_CHARS]
     return f"{record_pk:012d}.{key}"
 
 
@@ -100,7 +100,8 @@ def link_id(record_pk: int, tag: str) -> str:
 
 
 def link_tag(source_key: str, target_key: str, schema: str) -> str:
-    return hashlib.sha1(f"{source_key}>{target_key}|{schema}".encode()).hexdigest()[:20]  # noqa: S324
+    text = f"{source_key}>{target_key}|{schema}"
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -191,7 +192,8 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
             prefix = f"{source}|{key}|{draft.key}|"
             for prop, values in draft.properties.items():
                 for value in values:
-                    sid = hashlib.sha1(f"{prefix}{prop}|{value.value}".encode()).hexdigest()  # noqa: S324
+                    text = f"{prefix}{prop}|{value.value}"
+                    sid = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
                     statements[sid] = (
                         sid,
                         key,
@@ -290,7 +292,7 @@ def _feed(
         out.put(("done", None))
     except BaseException as exc:
         try:
-            pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own exception, round-tripped
+            pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own exception, round-tripped  # nosec B301
             out.put(("error", exc))
         except Exception:
             out.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
@@ -470,19 +472,19 @@ def insert_missing(table: str, columns: list[str], rows: list[tuple[Any, ...]]) 
         with connection.cursor() as wrapper:
             cursor = wrapper.cursor
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "  # noqa: S608 - names are ours
+                f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "  # noqa: S608 - names are ours  # nosec B608
                 f"AS SELECT {cols} FROM {_q(table)} WITH NO DATA"
             )
             with cursor.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             cursor.execute(
-                f"INSERT INTO {_q(table)} ({cols}) SELECT {cols} FROM {staging} ON CONFLICT DO NOTHING"  # noqa: S608
+                f"INSERT INTO {_q(table)} ({cols}) SELECT {cols} FROM {staging} ON CONFLICT DO NOTHING"  # noqa: S608  # nosec B608 # names are ours
             )
             cursor.execute(f"TRUNCATE {staging}")
         return
     marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 - names are ours
+    sql = f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 - names are ours  # nosec B608
     with connection.cursor() as cursor:
         executemany(cursor, sql, rows, 1000)
 
@@ -609,7 +611,7 @@ def orphans() -> dict[str, int]:
     found: dict[str, int] = {}
     with connection.cursor() as cursor:
         for kind, query in ORPHANS.items():
-            cursor.execute(f"SELECT COUNT(*) FROM {query}")  # noqa: S608 - our own fixed queries
+            cursor.execute(f"SELECT COUNT(*) FROM {query}")  # noqa: S608 - our own fixed queries  # nosec B608
             (count,) = cursor.fetchone()
             if count:
                 found[kind] = int(count)

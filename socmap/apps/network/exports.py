@@ -10,7 +10,7 @@ import itertools
 import json
 import zipfile
 from collections.abc import Iterator
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406 # escapes text written into GraphML; nothing is parsed
 
 from socmap.apps.core.exports import csv_lines, csv_text
 from socmap.apps.core.models import User

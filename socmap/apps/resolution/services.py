@@ -310,7 +310,7 @@ def _store_scored(
     with transaction.atomic(), connection.cursor() as cursor:
         _executemany(
             cursor,
-            f"INSERT INTO {judgement_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608
+            f"INSERT INTO {judgement_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
             f"VALUES ({', '.join(['%s'] * len(JUDGEMENT_COLUMNS))})",
             chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], model_judgements),
         )
@@ -323,14 +323,14 @@ def _store_scored(
         }
         _executemany(
             cursor,
-            f"INSERT INTO {pair_table} (left_id, right_id, probability, match_weight, uncertainty, "  # noqa: S608
+            f"INSERT INTO {pair_table} (left_id, right_id, probability, match_weight, uncertainty, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
             "explanation, state, decided_by_user, version, run_id, updated_at, judgement_id) "
             f"VALUES (%s, %s, %s, %s, %s, {jsonb}, %s, %s, %s, %s, %s, %s)",
             [(*row, made.get((row[0], row[1]))) for row in new_rows],
         )
         _executemany(
             cursor,
-            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608
+            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
             f"explanation = {jsonb}, run_id = %s WHERE id = %s",
             updates,
         )
@@ -400,7 +400,7 @@ def _attach_by_name(
     with transaction.atomic(), connection.cursor() as cursor:
         _executemany(
             cursor,
-            f"INSERT INTO {Judgement._meta.db_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608
+            f"INSERT INTO {Judgement._meta.db_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
             f"VALUES ({', '.join(['%s'] * len(JUDGEMENT_COLUMNS))})",
             chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows),
         )
@@ -467,7 +467,7 @@ def refresh_pair_states(keys: Iterable[tuple[str, str]]) -> None:
                 pair.state, pair.decided_by_user, pair.judgement_id = state, by_user, judgement_id
                 changed.append(pair)
     table = Pair._meta.db_table
-    sql = f"UPDATE {table} SET state = %s, decided_by_user = %s, judgement_id = %s WHERE id = %s"  # noqa: S608
+    sql = f"UPDATE {table} SET state = %s, decided_by_user = %s, judgement_id = %s WHERE id = %s"  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
     with connection.cursor() as cursor:
         executemany(cursor, sql, [(p.state, p.decided_by_user, p.judgement_id, p.pk) for p in changed], BATCH)
 

@@ -44,7 +44,7 @@ class InstanceConfig:
 
 
 def generate_instance(config: InstanceConfig) -> Problem:
-    rng = random.Random(config.seed)
+    rng = random.Random(config.seed)  # nosec B311 # seeded for repeatable benchmark instances, not secrecy
     forces = tuple(f"F{i + 1}" for i in range(config.forces))
     weights = [1.0 / (i + 1) ** (2 * config.skew) for i in range(config.forces)]
     rng.shuffle(weights)

@@ -82,9 +82,9 @@ def _compile(fmt: str) -> re.Pattern[str]:
     while i < len(fmt):
         for token, pattern in _TOKENS:
             if fmt.startswith(token, i):
-                if token == "MM" and after_hour:  # noqa: S105 - a date token, not a secret
+                if token == "MM" and after_hour:  # noqa: S105 - a date token, not a secret  # nosec B105
                     pattern = r"(?P<minute>\d{2})"
-                if token == "HH":  # noqa: S105 - a date token, not a secret
+                if token == "HH":  # noqa: S105 - a date token, not a secret  # nosec B105
                     after_hour = True
                 out.append(pattern)
                 i += len(token)

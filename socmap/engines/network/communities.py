@@ -46,7 +46,7 @@ def leiden(
     igraph draws from Python's ``random`` module by default; we hand it a private ``Random`` seeded
     for this call and restore the previous generator, so other code's randomness is untouched.
     """
-    rng = random.Random(seed)  # noqa: S311 - repeatability, not secrecy
+    rng = random.Random(seed)  # noqa: S311 - repeatability, not secrecy  # nosec B311
     igraph.set_random_number_generator(rng)
     try:
         clustering = g.community_leiden(

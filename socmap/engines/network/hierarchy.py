@@ -81,7 +81,7 @@ def leiden_cpm(
     it again costs seconds at a million nodes.
     """
     g = graph if graph is not None else igraph.Graph(n=n, edges=ends, directed=False)
-    rng = random.Random(seed)  # noqa: S311 - repeatability, not secrecy
+    rng = random.Random(seed)  # noqa: S311 - repeatability, not secrecy  # nosec B311
     igraph.set_random_number_generator(rng)
     try:
         found = g.community_leiden(

@@ -82,7 +82,7 @@ class Context:
 
     def rng(self, name: str) -> random.Random:
         """An independent generator per source, so one source's size never shifts another's."""
-        return random.Random(f"socmap-synth:{self.config.seed}:source:{name}")
+        return random.Random(f"socmap-synth:{self.config.seed}:source:{name}")  # nosec B311 # seeded for repeatable synthetic data, not secrecy
 
     def mentions(self, rng: random.Random) -> Mentions:
         return Mentions(self.world, self.rates, rng)

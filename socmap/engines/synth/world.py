@@ -255,7 +255,7 @@ class _Builder:
     def __init__(
         self, seed: int, records: int, rates: NoiseRates, bystander_cap: int, group_sizes: str = "standard"
     ) -> None:
-        self.rng = random.Random(f"socmap-synth:{seed}:world")
+        self.rng = random.Random(f"socmap-synth:{seed}:world")  # nosec B311 # seeded for repeatable synthetic data, not secrecy
         self.group_sizes = group_sizes
         # Past this size the runners last in line drift away rather than join a merged group.
         self.max_group = 40 if group_sizes == "standard" else 150

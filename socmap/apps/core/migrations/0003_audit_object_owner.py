@@ -39,7 +39,7 @@ def forward(apps, schema_editor):
                 continue
             # Table and column names come from the database's own catalogue; values are parameters.
             cursor.execute(
-                f"UPDATE core_auditevent SET object_owner_id = (SELECT t.{owner} FROM {table} t "  # noqa: S608
+                f"UPDATE core_auditevent SET object_owner_id = (SELECT t.{owner} FROM {table} t "  # noqa: S608  # nosec B608 # names from the database's catalogue
                 "WHERE CAST(t.id AS TEXT) = core_auditevent.object_id) WHERE object_type = %s",
                 [kind],
             )

@@ -181,7 +181,7 @@ def audit_detail(event: Any) -> str:
 def panels(context: Any, page: str, obj: Any) -> str:
     """The panels other apps add to this page (see ``socmap.apps.core.panels``), rendered in order."""
     from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
+    from django.utils.html import format_html_join
 
     from socmap.apps.core.panels import panels_for
 
@@ -191,4 +191,4 @@ def panels(context: Any, page: str, obj: Any) -> str:
         render_to_string(template, panel_context, request=request)
         for template, panel_context in panels_for(page, viewer=viewer, obj=obj)
     ]
-    return mark_safe("".join(parts))
+    return format_html_join("", "{}", ((part,) for part in parts))  # each rendered by its template
