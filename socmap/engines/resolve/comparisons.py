@@ -335,7 +335,7 @@ _DISAGREE = f"({IDENTIFIERS_BOTH}) AND NOT ({IDENTIFIERS_EXACT}) AND NOT ({IDENT
 _SIDES = ", ".join(f"l.{k} AS {k}_l, r.{k} AS {k}_r" for k in IDENTIFIER_KINDS)
 # Our own column names and conditions only; the table name is filled in by the engine.
 IDENTIFIER_DISAGREEMENT_SQL = (
-    f"WITH p AS (SELECT {_SIDES} FROM {{table}} l JOIN {{table}} r "  # noqa: S608
+    f"WITH p AS (SELECT {_SIDES} FROM {{table}} l JOIN {{table}} r "  # noqa: S608  # nosec B608 # our own column names; the table is named by the caller
     "ON l.first_name = r.first_name AND l.last_name = r.last_name AND l.birth_date = r.birth_date "
     "AND l.record_id < r.record_id WHERE length(l.birth_date) = 10) "
     f"SELECT count(*) FILTER (WHERE {IDENTIFIERS_BOTH}), count(*) FILTER (WHERE {_DISAGREE}) FROM p"

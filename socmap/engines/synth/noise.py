@@ -243,7 +243,7 @@ class Mentions:
         self.rng = rng
         # Its own stream, seeded from the source's without drawing from it: a region of a given
         # seed keeps every other value it had before this rate existed.
-        self.bare_rng = random.Random(hash(tuple(rng.getstate()[1][:8])) ^ 0x1D)
+        self.bare_rng = random.Random(hash(tuple(rng.getstate()[1][:8])) ^ 0x1D)  # nosec B311 # seeded for repeatable synthetic data, not secrecy
 
     def person(
         self,
