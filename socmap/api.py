@@ -18,8 +18,10 @@ from socmap.apps.intel.api import router as intel_router
 from socmap.apps.lifetime.api import router as lifetime_router
 from socmap.apps.network.api import router as network_router
 from socmap.apps.partnership.api import router as partnership_router
+from socmap.apps.places.api import router as places_router
 from socmap.apps.resolution.api import router as resolution_router
 from socmap.apps.tasking.api import router as tasking_router
+from socmap.apps.workforce.api import router as workforce_router
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible, SocmapError
 
 # Every operation can answer these, with the one error shape (ErrorOut): they are documented on
@@ -117,3 +119,5 @@ api.add_router("/", assessment_router)
 api.add_router("/", tasking_router)
 api.add_router("/", lifetime_router)
 api.add_router("/", partnership_router)
+api.add_router("/", workforce_router)
+api.add_router("/", places_router)

@@ -267,8 +267,10 @@ def demo(
         from socmap.apps.lifetime.demo import build_demo_lifetime
         from socmap.apps.network.demo import build_demo_network
         from socmap.apps.partnership.demo import build_demo_partnership
+        from socmap.apps.places.demo import build_demo_places
         from socmap.apps.resolution.demo import build_demo_resolution
         from socmap.apps.tasking.demo import build_demo_tasking
+        from socmap.apps.workforce.demo import build_demo_workforce
         from socmap.steplog import StepLog
 
         # One line per step (counts, seconds) in var/log/demo.log, and on the output when it is no
@@ -330,6 +332,9 @@ def demo(
             progress.update(task, description="Partnership: agreements, the board, referrals", total=None)
             with log.step("Partnership: agreements, the board, referrals"):
                 build_demo_partnership()
+            with log.step("Workforce register and Operation Endeavour") as n:
+                n["people in the register"] = build_demo_workforce()
+                build_demo_places()
         log.total("Demo region built")
         return logins
 
@@ -1272,6 +1277,11 @@ def worker() -> None:
             presence.close()
 
     guarded(run)
+
+
+from socmap.cli_workforce import workforce_app  # noqa: E402  (it uses the helpers above)
+
+app.add_typer(workforce_app, name="workforce")
 
 
 def main() -> None:

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "socmap.apps.assessment",
     "socmap.apps.tasking",
     "socmap.apps.workforce",
+    "socmap.apps.places",
     "socmap.apps.lifetime",
     "socmap.apps.partnership",
 ]
@@ -325,7 +326,8 @@ SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
 # The threat scoring model new assessments use (empty: the one socmap ships, morile-v1.yaml).
 SOCMAP_ASSESS_MODEL = env.str("SOCMAP_ASSESS_MODEL", default="")
-# The region's capability register for tasking (until the workforce register holds it).
+# The region's capability register for tasking: rules of use, and the capacity the workforce register
+# does not yet hold (see socmap/apps/tasking/register.py).
 SOCMAP_TASKING_CAPABILITIES = env.str("SOCMAP_TASKING_CAPABILITIES", default="")
 
 # The catalogue of orders and partner powers every 4P plan considers, with review cycles, workload

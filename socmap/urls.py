@@ -14,6 +14,8 @@ urlpatterns = [
 
     path("", include("socmap.apps.lifetime.urls")),
     path("", include("socmap.apps.partnership.urls")),
+    path("", include("socmap.apps.workforce.urls")),
+    path("", include("socmap.apps.places.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

@@ -341,6 +341,47 @@ PARTNERSHIP_OPERATIONS = {
 PAGES |= PARTNERSHIP_PAGES
 OPERATIONS |= PARTNERSHIP_OPERATIONS
 
+# The workforce register: counts for everyone, names (people, a person) for the organisation's own
+# managers only; tests/apps/workforce proves names never reach another organisation or a partner.
+GLOS = "gloucestershire-constabulary"
+WORKFORCE_PAGES = {
+    "workforce:region": _c("/workforce/"),
+    "workforce:alerts": _c("/workforce/alerts/"),
+    "workforce:capability": _c(f"/workforce/{GLOS}/"),
+    "workforce:people": _c(f"/workforce/{GLOS}/people/"),
+    "workforce:member_new": _c(f"/workforce/{GLOS}/people/new/"),
+    "workforce:member": _c("/workforce/people/{missing}/"),
+}
+WORKFORCE_OPERATIONS = {
+    "workforce_region_get": _c(f"{API}/workforce/region"),
+    "workforce_capability_get": _c(f"{API}/workforce/{GLOS}/capability"),
+    "workforce_member_list": _c(f"{API}/workforce/{GLOS}/people"),
+    "workforce_member_create": _c(f"{API}/workforce/{GLOS}/people", "", "POST"),
+    "workforce_training_record": _c(f"{API}/workforce/people/{{missing}}/training", "", "POST"),
+    "workforce_alert_list": _c(f"{API}/workforce/alerts"),
+}
+PAGES |= WORKFORCE_PAGES
+OPERATIONS |= WORKFORCE_OPERATIONS
+
+# Clear, Hold, Build operations: governed objects (the rule decides who sees one and its activities).
+PLACES_PAGES = {
+    "places:operation_list": _c("/places/"),
+    "places:operation_new": _c("/places/new/"),
+    "places:operation": _c("/places/{missing}/"),
+    "places:activity_new": _c("/places/{missing}/activities/new/"),
+    "places:measure_new": _c("/places/{missing}/measures/new/"),
+    "places:chart_svg": _c("/places/{missing}/chart.svg"),
+}
+PLACES_OPERATIONS = {
+    "places_operation_list": _c(f"{API}/places/operations"),
+    "places_operation_create": _c(f"{API}/places/operations", "", "POST"),
+    "places_operation_get": _c(f"{API}/places/operations/{{missing}}"),
+    "places_activity_create": _c(f"{API}/places/operations/{{missing}}/activities", "", "POST"),
+    "places_measure_enter": _c(f"{API}/places/operations/{{missing}}/measures", "", "POST"),
+}
+PAGES |= PLACES_PAGES
+OPERATIONS |= PLACES_OPERATIONS
+
 # Counted as covered, not requested: the reason for each.
 NOT_CHECKED = {
     "api:openapi-json": "the API's own description, the same for everyone (schemathesis reads it)",

@@ -273,6 +273,8 @@ class RecordCount(NamedTuple):
 #: postcode districts of the places they mention (a record mentioning two districts counts in each).
 COUNT_GROUPS = {"month": "observed_on", "source": "source__name", "owner": "owner__name"}
 DISTRICT = "postcode_district"
+SECTOR = "postcode_sector"  # the outward code and the inward code's digit: "GL50 4"
+PLACES = (DISTRICT, SECTOR)
 
 
 def record_counts(
@@ -284,17 +286,19 @@ def record_counts(
     districts: Collection[str] | None = None,
     observed_from: date | None = None,
     observed_to: date | None = None,
+    sectors: Collection[str] | None = None,
 ) -> list[RecordCount]:
     """Current records (neither erased nor withdrawn) the reader may see, counted by ``by``: any of
-    ``month``, ``source``, ``owner`` and ``postcode_district``; optionally only of some sources, kinds
-    of source (``custody``, ``prison``...), postcode districts (``GL51``) or dates observed.
+    ``month``, ``source``, ``owner``, ``postcode_district`` and ``postcode_sector``; optionally only of
+    some sources, kinds of source (``custody``, ``prison``...), dates observed, or places: postcode
+    districts (``GL51``) and sectors (``GL50 4``), a record counting when it mentions any of either.
 
     For profiles and place-based work: intelligence reports inside an area by month, custody records
     by district. Sorted by group.
     """
-    unknown = [g for g in by if g not in COUNT_GROUPS and g != DISTRICT]
+    unknown = [g for g in by if g not in COUNT_GROUPS and g not in PLACES]
     if unknown or not by:
-        known = ", ".join([*COUNT_GROUPS, DISTRICT])
+        known = ", ".join([*COUNT_GROUPS, *PLACES])
         raise InvalidInput(
             f"Records are counted by {known}; not {unknown or 'nothing'}", fields={"by": [known]}
         )
@@ -310,7 +314,8 @@ def record_counts(
     if "month" in by:
         qs = qs.exclude(observed_on__isnull=True)
     wanted = {d.strip().upper() for d in districts} if districts is not None else None
-    if DISTRICT not in by and wanted is None:
+    wanted_sectors = {" ".join(s.upper().split()) for s in sectors} if sectors is not None else None
+    if not set(PLACES) & set(by) and wanted is None and wanted_sectors is None:
         columns = [COUNT_GROUPS[g] for g in by]
         counted = qs.values_list(*columns).annotate(n=Count("id")).order_by(*columns)
         rows = [RecordCount(tuple(_group_value(v) for v in row[:-1]), int(row[-1])) for row in counted]
@@ -318,23 +323,30 @@ def record_counts(
     # Districts come from the entities a record mentions, so these counts are made here, a stream
     # of (record, postcode) at a time, rather than by the database.
     groups: dict[int, tuple[str, ...]] = {}
-    for row in qs.values_list("id", *[COUNT_GROUPS[g] for g in by if g != DISTRICT]).iterator(
+    for row in qs.values_list("id", *[COUNT_GROUPS[g] for g in by if g not in PLACES]).iterator(
         chunk_size=STREAM
     ):
         groups[row[0]] = tuple(_group_value(v) for v in row[1:])
-    places: dict[int, set[str]] = {}
+    places: dict[int, set[tuple[str, str]]] = {}
     mentioned = _scoped(RecordEntity.objects.exclude(postcode=""), viewer).values_list(
         "record_id", "postcode"
     )
+    anywhere = wanted is None and wanted_sectors is None
     for record_id, postcode in mentioned.values_list("record_id", "postcode").iterator(chunk_size=STREAM):
-        district = _district(postcode)
-        if record_id in groups and (wanted is None or district in wanted):
-            places.setdefault(record_id, set()).add(district)
+        district, sector = _district(postcode), _sector(postcode)
+        inside = anywhere or (wanted is not None and district in wanted) or (
+            wanted_sectors is not None and sector in wanted_sectors
+        )
+        if record_id in groups and inside:
+            places.setdefault(record_id, set()).add((district, sector))
     tally: dict[tuple[str, ...], int] = {}
     for record_id, found in places.items():
-        for district in found:
+        keys = set()
+        for district, sector in found:
             rest = iter(groups[record_id])
-            key = tuple(district if g == DISTRICT else next(rest) for g in by)
+            place = {DISTRICT: district, SECTOR: sector}
+            keys.add(tuple(place[g] if g in place else next(rest) for g in by))
+        for key in keys:  # a record counts once in each group, however many of its places are in it
             tally[key] = tally.get(key, 0) + 1
     return sorted(RecordCount(k, v) for k, v in tally.items())
 
@@ -349,6 +361,12 @@ def _merged(rows: list[RecordCount]) -> list[RecordCount]:
     for row in rows:
         tally[row.group] = tally.get(row.group, 0) + row.records
     return sorted(RecordCount(k, v) for k, v in tally.items())
+
+
+def _sector(postcode: str) -> str:
+    """The sector of a postcode: 'GL50 4AB' -> 'GL50 4' (also 'GL504AB' and 'gl50 4')."""
+    text = "".join(postcode.split()).upper()
+    return f"{text[:-3]} {text[-3]}" if len(text) > 4 else text
 
 
 def _district(postcode: str) -> str:

@@ -1,11 +1,16 @@
-"""The capability register the allocation reads: the YAML file, checked when read, cached by change.
+"""The capability register the allocation reads: the YAML file, checked when read, cached by change,
+with each capability's weekly capacity taken from the workforce register where it holds the team.
 
-Until the workforce register holds the region's teams, capacity comes from
-``SOCMAP_TASKING_CAPABILITIES`` or the South West file socmap ships beside this module.
+The file (``SOCMAP_TASKING_CAPABILITIES`` or the South West file socmap ships beside this module)
+says what each capability is and its rules of use. Its ``per_week`` is the seed and the fallback: a
+capability whose owner's register names people in post working in it gets its capacity from them
+(hours a week for an hours capability, the number of teams for a team capability); one the register
+does not yet hold keeps the file's figure. Weeks the file marks as changed (leave) still apply.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,13 +33,30 @@ def _load(path: str, mtime: float) -> CapabilityRegister:
     return allocate.load_capabilities(path)
 
 
-def register_current() -> CapabilityRegister:
+def register_file() -> CapabilityRegister:
+    """The file alone, with its own capacities."""
     path = register_path()
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
     return _load(str(path), mtime)
+
+
+def register_current() -> CapabilityRegister:
+    """The file with each capacity the workforce register holds put in place of the file's."""
+    from socmap.apps.workforce.selectors import capability_capacity
+
+    register = register_file()
+    held = capability_capacity()
+    if not held:
+        return register
+    capabilities = []
+    for spec in register.capabilities:
+        found = held.get((spec.owner, spec.key))
+        value = (found or {}).get("teams" if spec.unit == "team-weeks" else "hours", 0.0)
+        capabilities.append(dataclasses.replace(spec, per_week=value) if value else spec)
+    return dataclasses.replace(register, capabilities=tuple(capabilities))
 
 
 def capability_get(key: str) -> CapabilitySpec:
