@@ -80,7 +80,7 @@ def _member(org: Organisation, n: int, role: str, today: date, **extra: object) 
         first_name=first,
         last_name=last,
         role=role,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 
