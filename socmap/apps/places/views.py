@@ -18,7 +18,7 @@ from socmap.apps.core.views import apply_errors
 from socmap.apps.places import charts, selectors, services
 from socmap.apps.places.forms import ActivityForm, MeasureForm, OperationForm
 from socmap.apps.places.models import Operation, PhaseKind
-from socmap.engines import places as engine
+from socmap.engines.render import chart_svg as draw_svg
 from socmap.errors import SocmapError
 
 
@@ -141,5 +141,7 @@ def chart_svg(request: HttpRequest, operation_id: int) -> HttpResponse:
     user = viewer(request)
     op = selectors.operation_get(viewer=user, operation_id=operation_id)
     result = selectors.measures(viewer=user, op=op)
-    svg = engine.render_svg(charts.measures_chart(op, result, selectors.activities(op=op)))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    svg = draw_svg(charts.measures_chart(op, result, selectors.activities(op=op)))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="socmap-operation-{op.pk}-measures.svg"'
+    return response

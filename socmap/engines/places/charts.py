@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-VEGALITE_VERSION = "6.4"  # the Vega-Lite the pages load (socmap/static/vendor/VERSIONS.txt)
 PHASE_COLOURS = {"Clear": "#d4351c", "Hold": "#f47738", "Build": "#00703c"}
 
 
@@ -118,11 +117,3 @@ def area_spec(parts: Sequence[dict[str, Any]], places: Sequence[dict[str, Any]] 
         "projection": {"type": "mercator"},
         "layer": layers,
     }
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG, drawn without a browser (for reports)."""
-    import vl_convert
-
-    svg: str = vl_convert.vegalite_to_svg(vl_spec=spec, vl_version=VEGALITE_VERSION)
-    return svg
