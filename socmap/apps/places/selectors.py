@@ -3,7 +3,9 @@
 An operation's measures are computed when asked, from the data inside its area and its dates only:
 records the viewer may see (intelligence reports; arrests for recorded offences from custody records)
 that mention a postcode of the area, by the month they were observed; validated and unvalidated
-disruptions of the targeted groups the viewer may see; and the partners' own monthly figures. The
+disruptions of the targeted groups the viewer may see; new groups, other than the targets, first
+identified since the operation began with a member whose address is in the area (displacement); and
+the partners' own monthly figures. The
 window runs from ``SOCMAP_PLACES_BEFORE_MONTHS`` before the first phase to as many after the last
 (never past today), so each measure is seen before, during and after.
 """
@@ -27,6 +29,7 @@ MEASURES = (
     ("intelligence", "Intelligence reports in the area"),
     ("offences", "Arrests for recorded offences in the area (custody records)"),
     ("disruptions", "Disruptions of the targeted groups"),
+    ("new_groups", "New groups with a member living in the area"),
 )
 
 
@@ -137,6 +140,50 @@ def _disruptions(viewer: User, op: Operation, start: date, end: date) -> dict[st
     return out
 
 
+def _in_area(postcode: str, codes: set[str]) -> bool:
+    text = "".join(postcode.split()).upper()
+    if len(text) < 5:
+        return False
+    district, sector = text[:-3], f"{text[:-3]} {text[-3]}"
+    return district in codes or sector in codes
+
+
+def _new_groups(viewer: User, op: Operation, start: date, end: date) -> dict[str, float]:
+    """Displacement: groups the viewer may see, other than the targets, first identified after the
+    operation began and by the window's end, with a member whose address is in the area; counted in
+    the month each was first identified."""
+    from socmap.apps.intel import reads
+    from socmap.apps.network import selectors as network
+
+    began = min(p.starts_on for p in op.phases.all())
+    targets = set(op.targets.values_list("pk", flat=True))
+    found, number = [], 1
+    while True:
+        page = network.ocg_list(viewer=viewer, filters=network.OCGFilter(), page=number, per_page=200)
+        found += [g for g in page.items if g.pk not in targets and began <= g.created_at.date() <= end]
+        if number >= page.pages:
+            break
+        number += 1
+    if not found:
+        return {}
+    members = network.ocg_members(ocg_ids=[g.pk for g in found])
+    owner_of = {entity: gid for gid, rows in members.items() for entity, _role in rows}
+    lives: dict[str, set[str]] = {}
+    for link in reads.link_rows(viewer=viewer, from_entities=list(owner_of), target_schemas={"Address"}):
+        lives.setdefault(link.target_entity_id, set()).add(link.source_entity_id)
+    codes = {a.code for a in op.area.all()}
+    inside: set[int] = set()
+    for row in reads.entity_rows(viewer=viewer, ids=list(lives)):
+        if row.postcode and _in_area(row.postcode, codes):
+            inside |= {owner_of[e] for e in lives[row.id]}
+    out: dict[str, float] = {}
+    for g in found:
+        if g.pk in inside:
+            key = g.created_at.strftime("%Y-%m")
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
 def measures(*, viewer: User, op: Operation, today: date | None = None) -> Measures:
     """Every measure of an operation by month over its window (the viewer's visibility throughout)."""
     start, end = window(op, today)
@@ -145,6 +192,7 @@ def measures(*, viewer: User, op: Operation, today: date | None = None) -> Measu
     result.series[labels["intelligence"]] = _records(viewer, op, {"intelligence"}, start, end)
     result.series[labels["offences"]] = _records(viewer, op, {"custody"}, start, end)
     result.series[labels["disruptions"]] = _disruptions(viewer, op, start, end)
+    result.series[labels["new_groups"]] = _new_groups(viewer, op, start, end)
     for m in op.partner_measures.select_related("organisation"):
         if start <= m.month <= end:
             label = f"{m.name} ({m.organisation.name})"

@@ -199,3 +199,34 @@ def test_the_chart_is_drawn_as_svg_for_reports(world: dict[str, Any]) -> None:
         svg = client.get(f"/places/{world['op'].pk}/chart.svg")
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     assert b"<svg" in svg.content and b"Intelligence reports in the area" in svg.content
+
+
+def test_new_groups_with_a_member_living_in_the_area_are_counted_as_displacement(
+    world: dict[str, Any],
+) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from socmap.apps.intel.models import RecordEntity
+    from socmap.apps.network.models import OCG, OCGMember
+
+    def person(surname: str) -> str:
+        return RecordEntity.objects.get(schema="Person", caption__contains=surname).pk
+
+    def group(name: str, created: datetime, surname: str) -> Any:
+        g = factories.ocg(world["glos"], name=name)
+        OCG.objects.filter(pk=g.pk).update(created_at=timezone.make_aware(created))
+        OCGMember.objects.create(ocg=g, entity_id=person(surname), role="member", joined_on=date(2025, 1, 1))
+        return g
+
+    group("Moved in", datetime(2025, 10, 5), "Person2")  # GL50 4BB, after the operation began: counted
+    group("Already there", datetime(2025, 6, 1), "Person2")  # before the operation began
+    group("Next door", datetime(2025, 10, 5), "Person4")  # GL50 3DD: outside the area
+    targeted = group("The target", datetime(2025, 10, 5), "Person2")
+    world["op"].targets.add(targeted)
+    with clock_at(TODAY):
+        result = selectors.measures(viewer=world["inspector"], op=world["op"])
+        partner = selectors.measures(viewer=world["partner"], op=world["op"])
+    assert result.series["New groups with a member living in the area"] == {"2025-10": 1}
+    assert partner.series["New groups with a member living in the area"] == {}  # the groups are not shared
