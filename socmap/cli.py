@@ -654,9 +654,21 @@ def resolve_evaluate(
         "blocking_recall": None if e.blocking_recall is None else round(e.blocking_recall, 4),
         "model_merges": quality.auto_matched,
         "model_merge_precision": round(quality.auto_precision, 4),
+        "chosen_threshold": quality.chosen_threshold,
     }
+    curve = [
+        {
+            "threshold": q.threshold,
+            "pairs": q.pairs,
+            "estimated_precision": round(q.estimated_precision, 4),
+            "precision": round(q.precision or 0.0, 4),
+            "recall": round(q.recall or 0.0, 4),
+            "f1": round(q.f1 or 0.0, 4),
+        }
+        for q in quality.curve
+    ]
     if as_json:
-        console.print(json.dumps(figures), highlight=False, soft_wrap=True)
+        console.print(json.dumps({**figures, "thresholds": curve}), highlight=False, soft_wrap=True)
         return
     table = Table(title="Resolution against ground truth")
     table.add_column("Measure")
@@ -665,6 +677,27 @@ def resolve_evaluate(
         table.add_row(
             name.replace("_", " "),
             "–" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:.4f}",
+        )
+    console.print(table)
+    _print_threshold_table(curve, quality.chosen_threshold)
+
+
+def _print_threshold_table(curve: list[dict[str, Any]], chosen: float | None) -> None:
+    """Stored pairs at each threshold: estimated and measured precision, recall, F1."""
+    if not curve:
+        return
+    table = Table(title="Pairs at or above each threshold; the model merges from the chosen one")
+    for name in ("Threshold", "Pairs", "Estimated precision", "Precision", "Recall", "F1"):
+        table.add_column(name, justify="right")
+    for row in curve:
+        mark = " (chosen)" if chosen is not None and row["threshold"] == chosen else ""
+        table.add_row(
+            f"{row['threshold']:g}{mark}",
+            f"{row['pairs']:,}",
+            f"{row['estimated_precision']:.4f}",
+            f"{row['precision']:.4f}",
+            f"{row['recall']:.4f}",
+            f"{row['f1']:.4f}",
         )
     console.print(table)
 

@@ -731,6 +731,10 @@ class Quality:
     evaluation: resolve.Evaluation
     auto_matched: int
     auto_correct: int
+    #: Stored pairs at each threshold: the precision the model estimates, and as measured.
+    curve: tuple[resolve.ThresholdQuality, ...] = ()
+    #: The merge threshold of the last completed run, None before any.
+    chosen_threshold: float | None = None
 
     @property
     def auto_precision(self) -> float:
@@ -756,4 +760,10 @@ def evaluate_against(truth: dict[str, str]) -> Quality:
         if left in truth and right in truth:
             auto += 1
             correct += truth[left] == truth[right]
-    return Quality(evaluation, auto, correct)
+    scored = pd.DataFrame(
+        list(Pair.objects.values_list("left_id", "right_id", "probability")),
+        columns=["record_id_l", "record_id_r", "match_probability"],
+    )
+    curve = resolve.pair_quality(scored, truth, resolve.estimated_curve(scored)) if len(scored) else ()
+    last = ResolutionRun.objects.filter(status=RunStatus.DONE).order_by("-id").first()
+    return Quality(evaluation, auto, correct, curve, last.upper_threshold if last else None)

@@ -82,15 +82,22 @@ def _jw(col: str, threshold: float) -> dict[str, Any]:
     )
 
 
+#: DuckDB macros the comparisons call; ``person._db_api`` creates them on every connection.
+#: ``within_one``: Damerau-Levenshtein distance at most 1 (one character wrong, missing, extra,
+#: or two adjacent ones transposed). DuckDB's damerau_levenshtein costs about seven times its
+#: levenshtein, so it is reached only for the pairs a transposition could explain (same length,
+#: Levenshtein distance 2): random pairs, most of what training compares, never do. As a macro
+#: the comparison SQL stays short: Splink parses and simplifies every level's SQL with sqlglot
+#: when an EM session starts, and the spelled-out condition took seconds there.
+MACROS: tuple[str, ...] = (
+    "CREATE OR REPLACE MACRO within_one(a, b) AS (levenshtein(a, b) <= 1 OR (length(a) = length(b) "
+    "AND levenshtein(a, b) = 2 AND damerau_levenshtein(a, b) <= 1))",
+)
+
+
 def within_one(left: str, right: str) -> str:
-    """SQL: Damerau-Levenshtein distance at most 1 (one character wrong, missing, extra, or two
-    adjacent ones transposed). DuckDB's damerau_levenshtein costs about seven times its
-    levenshtein, so it is reached only for the pairs a transposition could explain (same
-    length, Levenshtein distance 2): random pairs, most of what training compares, never do."""
-    return (
-        f"(levenshtein({left}, {right}) <= 1 OR (length({left}) = length({right}) "
-        f"AND levenshtein({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1))"
-    )
+    """SQL: the two values are at most one keying slip apart (see ``MACROS``)."""
+    return f"within_one({left}, {right})"
 
 
 def _typo(col: str) -> dict[str, Any]:

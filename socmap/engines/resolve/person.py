@@ -28,6 +28,7 @@ from socmap.engines.resolve.comparisons import (
     DETERMINISTIC_RULES,
     EM_BLOCKING_RULES,
     IDENTIFIER_DISAGREEMENT_SQL,
+    MACROS,
     REDUNDANT,
     settings_dict,
 )
@@ -96,7 +97,10 @@ def _db_api(config: ResolveConfig) -> DuckDBAPI:
     if config.memory_limit:
         settings["memory_limit"] = config.memory_limit
         settings["temp_directory"] = str(pathlib.Path(tempfile.gettempdir()) / "socmap-resolve-duckdb")
-    return DuckDBAPI(connection=duckdb.connect(config=settings))
+    con = duckdb.connect(config=settings)
+    for macro in MACROS:
+        con.execute(macro)
+    return DuckDBAPI(connection=con)
 
 
 #: EM needs a few hundred thousand pairs per session, not all of them: above this many records
@@ -104,6 +108,33 @@ def _db_api(config: ResolveConfig) -> DuckDBAPI:
 #: buckets (seeded), so that training a million records does not build 10 million comparison
 #: vectors per session (the date-of-birth block alone held 8 million at 418,000 records).
 EM_SAMPLE_RECORDS = 100_000
+
+
+def _cache_exact_match() -> None:
+    """Remember Splink's answer to "is this level an exact match on a column?" per SQL condition.
+
+    Splink works it out again for every level at the start of every EM session, by converting
+    the level's SQL to conjunctive normal form with sqlglot: about a second per session for this
+    model's levels, for an answer that depends on the SQL text alone.
+    """
+    from splink.internals.comparison_level import ComparisonLevel
+
+    original = ComparisonLevel.__dict__["_is_exact_match"]
+    if getattr(original.fget, "socmap_cached", False):
+        return
+    answers: dict[tuple[str, bool], bool] = {}
+
+    def is_exact_match(level: Any) -> bool:
+        key = (str(level.sql_condition), bool(level._is_else_level))
+        if key not in answers:
+            answers[key] = bool(original.fget(level))
+        return answers[key]
+
+    is_exact_match.socmap_cached = True  # type: ignore[attr-defined]
+    ComparisonLevel._is_exact_match = property(is_exact_match)  # type: ignore[assignment,method-assign]
+
+
+_cache_exact_match()
 
 
 def _em_rule(rule: str, records: int, seed: int) -> str:

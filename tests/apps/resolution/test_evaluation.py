@@ -46,6 +46,16 @@ def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp
     figures = json.loads(result.output)
     assert figures["pairwise_f1"] == round(e.pairwise_f1, 4)
     assert figures["model_merges"] == quality.auto_matched
+    # Across thresholds: the model's estimated precision of the stored pairs beside the measured.
+    assert figures["chosen_threshold"] == run.upper_threshold
+    by_threshold = {row["threshold"]: row for row in figures["thresholds"]}
+    chosen = by_threshold[run.upper_threshold]
+    assert abs(chosen["estimated_precision"] - chosen["precision"]) <= 0.01
+    assert [row["pairs"] for row in figures["thresholds"]] == sorted(
+        (row["pairs"] for row in figures["thresholds"]), reverse=True
+    )
+    table = CliRunner().invoke(app, ["resolve", "evaluate", "--truth", str(region / "truth" / "records.csv")])
+    assert table.exit_code == 0 and f"{run.upper_threshold:g} (chosen)" in table.output
 
     # The simple shape, and a file that is neither: named clearly.
     simple = tmp_path / "truth.csv"
