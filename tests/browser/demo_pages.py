@@ -68,6 +68,7 @@ def build_world(region: Path) -> None:
     from socmap.apps.intel.demo import build_demo_intel
     from socmap.apps.lifetime.demo import build_demo_lifetime
     from socmap.apps.network.demo import build_demo_network
+    from socmap.apps.partnership.demo import build_demo_partnership
     from socmap.apps.resolution.demo import build_demo_resolution
     from socmap.apps.tasking.demo import build_demo_tasking
     from socmap.engines.synth import SynthConfig, generate
@@ -81,6 +82,7 @@ def build_world(region: Path) -> None:
     build_demo_assessment()
     build_demo_tasking()
     build_demo_lifetime()
+    build_demo_partnership()
 
 
 def route_of(path: str) -> str | None:
