@@ -3,6 +3,9 @@
 // and no injected styles. Each chart has a table alternative in the page itself.
 for (const el of document.querySelectorAll("[data-vega-spec]")) {
   const spec = JSON.parse(el.dataset.vegaSpec);
+  // Vega names the box it draws into itself (role "graphics-document", "Vega visualization"):
+  // keep the page's own name for the chart and put it back once drawn.
+  const name = el.getAttribute("aria-label");
   window
     .vegaEmbed(el, spec, {
       ast: true,
@@ -16,7 +19,8 @@ for (const el of document.querySelectorAll("[data-vega-spec]")) {
       // is); the drawing inside is hidden from assistive technology, so the chart is never
       // announced by Vega's own name for it ("Vega visualization").
       for (const svg of el.querySelectorAll("svg")) svg.setAttribute("aria-hidden", "true");
-      if (!el.getAttribute("role")) el.setAttribute("role", "img");
+      el.setAttribute("role", "img");
+      if (name) el.setAttribute("aria-label", name);
     })
     .catch((error) => {
       el.textContent = "The chart could not be drawn; the table below has the same figures.";
