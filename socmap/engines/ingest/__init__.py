@@ -138,7 +138,10 @@ def _map_ftm(
     problems = _Problems(file, row.row, row.line)
     for fld, msg in row.errors:
         problems.error(fld, msg)
-    if obj is None:
+    named = obj is not None and isinstance(obj.get("schema"), str)  # FtM would keep a number as it is
+    if obj is not None and not named:
+        problems.error("schema", f"the schema is a FollowTheMoney schema name, not {obj.get('schema')!r}")
+    if obj is None or not named:
         return QuarantinedRow(row.row, row.text, row.values, tuple(problems.errors), row.line)
     try:
         proxy = ftm_model.get_proxy(obj)
