@@ -19,6 +19,7 @@ from socmap.apps.lifetime.api import router as lifetime_router
 from socmap.apps.network.api import router as network_router
 from socmap.apps.partnership.api import router as partnership_router
 from socmap.apps.places.api import router as places_router
+from socmap.apps.profile.api import router as profile_router
 from socmap.apps.resolution.api import router as resolution_router
 from socmap.apps.tasking.api import router as tasking_router
 from socmap.apps.workforce.api import router as workforce_router
@@ -121,3 +122,4 @@ api.add_router("/", lifetime_router)
 api.add_router("/", partnership_router)
 api.add_router("/", workforce_router)
 api.add_router("/", places_router)
+api.add_router("/", profile_router)

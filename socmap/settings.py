@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "socmap.apps.places",
     "socmap.apps.lifetime",
     "socmap.apps.partnership",
+    "socmap.apps.profile",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("socmap.apps.partnership.urls")),
     path("", include("socmap.apps.workforce.urls")),
     path("", include("socmap.apps.places.urls")),
+    path("", include("socmap.apps.profile.urls")),
 ]
 
 handler403 = "socmap.apps.core.views.error_403"

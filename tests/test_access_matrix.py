@@ -340,6 +340,39 @@ PARTNERSHIP_OPERATIONS = {
 }
 PAGES |= PARTNERSHIP_PAGES
 OPERATIONS |= PARTNERSHIP_OPERATIONS
+# The local profile: one profile of Avon and Somerset in the compartment, with an issued full version.
+PROFILE_PAGES = {
+    "profile:list": _c("/profile/"),
+    "profile:new": _c("/profile/new/"),
+    "profile:detail": _c("/profile/{profile}/", "profile"),
+    "profile:section": _c("/profile/{profile}/sections/threat_picture/", "profile"),
+    "profile:build": _c("/profile/{profile}/build/", "profile", "POST"),
+    "profile:issue": _c("/profile/{profile}/issue/", "profile", "POST"),
+    "profile:version": _c("/profile/versions/{version}/", "profile"),
+    "profile:document": _c("/profile/versions/{version}/document/", "profile"),
+    "profile:pdf": _c("/profile/versions/{version}/profile.pdf", "profile"),
+    "profile:withdraw": _c("/profile/versions/{version}/withdraw/", "profile", "POST", reason="matrix"),
+}
+PAGES |= PROFILE_PAGES
+PROFILE_OPERATIONS = {
+    "profile_profile_list": _c(f"{API}/profile/profiles"),
+    "profile_profile_create": _c(f"{API}/profile/profiles", "", "POST", title="M", as_of="2025-01-01"),
+    "profile_profile_get": _c(f"{API}/profile/profiles/{{profile}}", "profile"),
+    "profile_text_save": _c(
+        f"{API}/profile/profiles/{{profile}}/sections/method/text", "profile", "PUT", text="x"
+    ),
+    "profile_signoff": _c(f"{API}/profile/profiles/{{profile}}/sections/method/signoff", "profile", "POST"),
+    "profile_comment_add": _c(
+        f"{API}/profile/profiles/{{profile}}/sections/method/comments", "profile", "POST", text="x"
+    ),
+    "profile_draft_build": _c(f"{API}/profile/profiles/{{profile}}/draft", "profile", "POST"),
+    "profile_issue": _c(f"{API}/profile/profiles/{{profile}}/issue", "profile", "POST"),
+    "profile_version_get": _c(f"{API}/profile/versions/{{version}}", "profile"),
+    "profile_version_withdraw": _c(
+        f"{API}/profile/versions/{{version}}/withdraw", "profile", "POST", reason="m"
+    ),
+}
+OPERATIONS |= PROFILE_OPERATIONS
 
 # The workforce register: counts for everyone, names (people, a person) for the organisation's own
 # managers only; tests/apps/workforce proves names never reach another organisation or a partner.
@@ -462,6 +495,7 @@ def _world(tmp_path: Any) -> World:
         for k in (
             *("document", "ocg", "threat", "finding", "action", "source", "person"),
             *("agreement", "board", "referral"),
+            "profile",
         )
     }
     doc = factories.document(owner, title=mark["document"], compartment=slavery)
@@ -539,6 +573,7 @@ def _world(tmp_path: Any) -> World:
         users += [factories.user(org, role, username=f"m.{org.slug[:20]}.{role}") for role in roles]
     tokens = {u.pk: core_services.token_create(actor=u, name="matrix")[1] for u in users}
     own_token = core_services.token_create(actor=owner, name="not yours")[0]
+    profile, version = _profile(avon, slavery, owner, mark["profile"])
     targets = {
         "document": doc,
         "ocg": ocg,
@@ -551,6 +586,7 @@ def _world(tmp_path: Any) -> World:
         "entity": left,
         "source": source,
         "pair": left,
+        "profile": profile,
     }
     ids = {
         "document": str(doc.pk),
@@ -567,6 +603,8 @@ def _world(tmp_path: Any) -> World:
         "judgement": str(judgement.pk),
         "token": str(own_token.pk),
         "missing": str(MISSING),
+        "profile": str(profile.pk),
+        "version": str(version.pk),
     }
     partnership = _partnership_world(avon, owner, slavery, mark)
     targets |= partnership
@@ -635,6 +673,25 @@ def _partnership_world(
         "board_action": action,
         "referral": referral,
     }
+
+
+def _profile(owner: Organisation, compartment: Compartment, by: User, marker: str) -> tuple[Any, Any]:
+    from socmap.apps.profile.models import Profile, ProfileVersion, VersionStatus
+    from socmap.apps.profile.services import template_current
+
+    template = template_current()
+    profile = Profile.objects.create(
+        owner=owner, compartment=compartment, force=owner, title=marker, as_of=timezone.localdate(),
+        template_name=template.name, template_version=template.version, template_text=template.text,
+        created_by=by,
+    )  # fmt: skip
+    content = {"title": marker, "marking": "OFFICIAL-SENSITIVE", "force": owner.name, "sections": [],
+               "figures": {}, "template": {"name": template.name, "version": template.version}}  # fmt: skip
+    version = ProfileVersion.objects.create(
+        profile=profile, number=1, status=VersionStatus.ISSUED, as_of=profile.as_of, content=content,
+        built_by=by, built_at=timezone.now(), issued_at=timezone.now(),
+    )  # fmt: skip
+    return profile, version
 
 
 def _hidden_markers(world: World, user: User) -> list[str]:

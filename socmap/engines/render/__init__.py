@@ -17,11 +17,12 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise InvalidInput(f"A PDF is made from its own content only; it refers to {url!r}")
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The HTML document as PDF bytes."""
+def html_to_pdf(html: str, *, tagged: bool = False) -> bytes:
+    """The HTML document as PDF bytes; ``tagged`` marks its structure (headings, tables, figures with
+    their alt text) in the PDF for screen readers."""
     import weasyprint
 
-    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_tags=tagged)
     if pdf is None:  # write_pdf returns bytes when no target is given
         raise InvalidInput("The document could not be laid out as PDF")
     return bytes(pdf)
