@@ -268,6 +268,7 @@ def demo(
         from socmap.apps.network.demo import build_demo_network
         from socmap.apps.partnership.demo import build_demo_partnership
         from socmap.apps.places.demo import build_demo_places
+        from socmap.apps.profile.demo import build_demo_profile
         from socmap.apps.resolution.demo import build_demo_resolution
         from socmap.apps.tasking.demo import build_demo_tasking
         from socmap.apps.workforce.demo import build_demo_workforce
@@ -335,6 +336,8 @@ def demo(
             with log.step("Workforce register and Operation Endeavour") as n:
                 n["people in the register"] = build_demo_workforce()
                 build_demo_places()
+            with log.step("The SOC local profile: issued, partner and draft") as n:
+                n["profiles"] = build_demo_profile()
         log.total("Demo region built")
         return logins
 
@@ -1279,6 +1282,96 @@ def restore(
         "files; every count, digest and hash chain equals the backup's",
         highlight=False,
     )
+
+
+profile_app = typer.Typer(
+    help="The SOC local profile: build it from the data, check its template.", no_args_is_help=True
+)
+app.add_typer(profile_app, name="profile")
+profile_template_app = typer.Typer(help="The profile's template (sections as data).", no_args_is_help=True)
+profile_app.add_typer(profile_template_app, name="template")
+
+
+@profile_app.command("build")
+def profile_build(
+    force: str = typer.Option(..., "--force", help="The force's organisation slug"),
+    as_of: str = typer.Option(
+        ..., "--as-of", help="The date the figures are as of (2026-03-01 or 01/03/2026)"
+    ),
+    as_user: str = typer.Option(..., "--as", help="An analyst of the force (audited)"),
+    partner: str = typer.Option("", "--partner", help="A partner's slug: build the version it would receive"),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Write the PDF here"),
+    html: Path | None = typer.Option(None, "--html", help="Write the HTML document here"),
+) -> None:
+    """Build the profile (full, or a partner's version) from the data as of a date: HTML and PDF."""
+
+    def run() -> Any:
+        _django()
+        from socmap.apps.core.selectors import organisation_get
+        from socmap.apps.profile import services
+        from socmap.apps.profile.documents import document_html
+        from socmap.apps.tasking.forms import PeopleDateField
+        from socmap.errors import InvalidInput
+
+        try:
+            day = PeopleDateField().clean(as_of)
+        except Exception as exc:
+            raise InvalidInput(f"--as-of: {as_of!r} is not a date like 2026-03-01 or 01/03/2026") from exc
+        user = _acting_as(as_user)
+        org = organisation_get(viewer=user, slug=force)
+        audience = organisation_get(viewer=user, slug=partner) if partner else None
+        with console.status("Building the profile…"):
+            version = services.version_preview(actor=user, force=org, as_of=day, partner=audience)
+            text = document_html(version, links=False)
+            written = []
+            if html is not None:
+                html.write_text(text, encoding="utf-8")
+                services.version_disclosed(actor=user, version=version, form="html", size=len(text))
+                written.append(str(html))
+            if pdf is not None:
+                data = services.version_pdf(actor=user, version=version, html=text)
+                pdf.write_bytes(data)
+                written.append(str(pdf))
+        return version, written
+
+    version, written = guarded(run)
+    content = version.content
+    who = content["audience"] or "full version"
+    console.print(
+        plain(
+            f"{content['title']} of {content['force']} as of {content['as_of']} ({who}): "
+            f"{len(content['sections'])} sections, {len(content['figures'])} figures"
+        ),
+        highlight=False,
+    )
+    for path in written:
+        console.print(plain(f"written {path}"), highlight=False)
+
+
+@profile_template_app.command("check")
+def profile_template_check(
+    path: Path | None = typer.Argument(None, help="A template file (default: the one in use)"),
+) -> None:
+    """Check a profile template (file, line and reason for each problem) and list its sections."""
+    from socmap.engines.render.profile_template import template_read
+
+    def run() -> Any:
+        if path is None:
+            _django()
+            from socmap.apps.profile.services import template_current
+
+            return template_current()
+        return template_read(path)
+
+    template = guarded(run)
+    table = Table(title=plain(f"{template.title} ({template.name} v{template.version})"))
+    for column in ("Section", "Written by", "Measures", "Charts and maps"):
+        table.add_column(column)
+    for s in template.sections:
+        table.add_row(
+            plain(s.title), plain(s.owner), plain(", ".join(s.measures)), plain(", ".join(s.charts + s.maps))
+        )
+    console.print(table)
 
 
 @app.command()

@@ -11,7 +11,6 @@ urlpatterns = [
     path("", include("socmap.apps.network.urls")),
     path("", include("socmap.apps.assessment.urls")),
     path("", include("socmap.apps.tasking.urls")),
-
     path("", include("socmap.apps.lifetime.urls")),
     path("", include("socmap.apps.partnership.urls")),
     path("", include("socmap.apps.workforce.urls")),

@@ -424,3 +424,43 @@ def version_pdf(*, actor: User, version: ProfileVersion, html: str) -> bytes:
     pdf = render.html_to_pdf(html, tagged=True)
     version_disclosed(actor=actor, version=version, form="pdf", size=len(pdf))
     return pdf
+
+
+def version_preview(
+    *, actor: User, force: Organisation, as_of: date, partner: Organisation | None = None, title: str = ""
+) -> ProfileVersion:
+    """A version computed now and not kept (the command line's ``profile build``): the full version,
+    or the version a partner would receive. Only the force's analysts may; logged as a combination."""
+    if not (actor.organisation_id == force.pk and actor.has_role(*WRITERS)):
+        raise refuse(
+            actor, "Only the force's analysts build its profile", hidden=False, object_type="profile.profile"
+        )
+    if partner is not None and not partner.is_partner:
+        raise InvalidInput(
+            f"{partner.name} is not a partner agency", fields={"partner": ["Name a partner agency"]}
+        )
+    if as_of > clock.today():
+        raise InvalidInput(
+            "The profile's date cannot be in the future", fields={"as_of": ["Not in the future"]}
+        )
+    template = template_current()
+    profile = Profile(
+        owner=force, force=force, title=title or template.title, as_of=as_of, template_name=template.name,
+        template_version=template.version, template_text=template.text, created_by=actor,
+    )  # fmt: skip
+    viewer = audience_viewer(partner or force)
+    facts = facts_gather(viewer=viewer, force=force, as_of=as_of)
+    owners = {s.key: force.name if s.owner == "force" else s.owner for s in template.sections}
+    content = content_build(
+        template, facts, named=partner is None, audience=partner.name if partner else "", owners=owners
+    )
+    detail = {
+        "profile": "preview",
+        "as_of": as_of.isoformat(),
+        "audience": partner.name if partner else "full",
+    }
+    audit_record(AuditAction.COMBINATION, actor=actor, obj=force, detail=detail)
+    return ProfileVersion(
+        profile=profile, number=0, audience=partner, status=VersionStatus.DRAFT, as_of=as_of, content=content,
+        built_by=actor, built_at=clock.now(),
+    )  # fmt: skip

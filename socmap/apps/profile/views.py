@@ -4,14 +4,10 @@ as a page, as a document and as PDF (every view and download logged as a disclos
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socmap.apps.core.auth import viewer
@@ -20,8 +16,8 @@ from socmap.apps.core.refusal import refusal_settle
 from socmap.apps.core.selectors import organisation_list
 from socmap.apps.core.views import apply_errors, page_number
 from socmap.apps.profile import selectors, services
+from socmap.apps.profile.documents import document_html, prepared
 from socmap.apps.profile.forms import CommentForm, ProfileForm, TextForm, WithdrawForm
-from socmap.apps.profile.models import ProfileVersion
 from socmap.errors import SocmapError
 
 
@@ -159,31 +155,6 @@ def issue(request: HttpRequest, profile_id: int) -> HttpResponseBase:
     return redirect("profile:detail", profile_id=profile_id)
 
 
-def prepared(version: ProfileVersion) -> dict[str, Any]:
-    """The frozen content with each figure's value and earlier value beside every cell that shows it."""
-    content: dict[str, Any] = copy.deepcopy(version.content)
-    figures = content.get("figures", {})
-    for sec in content.get("sections", []):
-        for block in sec.get("blocks", []):
-            cells = [c for row in block.get("rows", []) for c in row]
-            if block.get("type") == "figures":
-                block["cells"] = [dict(f) for f in block.get("items", [])]
-                cells = block["cells"]
-            for cell in cells:
-                fig = figures.get(cell.get("figure", ""))
-                if fig is not None:
-                    cell["label"] = fig["label"]
-                    cell["previous"] = fig.get("previous")
-    content["lineage"] = [{"key": k, **v} for k, v in figures.items()]
-    return content
-
-
-def _document(version: ProfileVersion, *, links: bool) -> str:
-    return render_to_string(
-        "profile/document.html", {"version": version, "content": prepared(version), "links": links}
-    )
-
-
 @login_required
 def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
     user = viewer(request)
@@ -209,14 +180,14 @@ def version_document(request: HttpRequest, version_id: int) -> HttpResponse:
     user = viewer(request)
     version = selectors.version_get(viewer=user, version_id=version_id)
     services.version_disclosed(actor=user, version=version, form="html")
-    return HttpResponse(_document(version, links=False))
+    return HttpResponse(document_html(version, links=False))
 
 
 @login_required
 def version_pdf(request: HttpRequest, version_id: int) -> HttpResponse:
     user = viewer(request)
     version = selectors.version_get(viewer=user, version_id=version_id)
-    pdf = services.version_pdf(actor=user, version=version, html=_document(version, links=False))
+    pdf = services.version_pdf(actor=user, version=version, html=document_html(version, links=False))
     response = HttpResponse(pdf, content_type="application/pdf")
     who = version.audience.slug if version.audience else "full"
     response["Content-Disposition"] = (

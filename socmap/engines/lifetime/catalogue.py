@@ -78,7 +78,9 @@ def _unknown(node: Node, allowed: set[str], path: str, what: str, problems: Prob
     for key in node:
         if key not in allowed:
             problems.add(
-                node, key, f"{path}.{key}" if path else key,
+                node,
+                key,
+                f"{path}.{key}" if path else key,
                 f"unknown field {key!r} in {what}; the fields are {', '.join(sorted(allowed))}",
             )
 
@@ -175,14 +177,18 @@ def _duration(node: Node, key: str, path: str, problems: Problems) -> DurationRu
         problems.add(raw, "from", f"{path}.from", f"'from' must be start or release, not {counted!r}")
     if minimum and maximum and _longest_first(minimum, maximum):
         problems.add(
-            raw, "min", f"{path}.min",
+            raw,
+            "min",
+            f"{path}.min",
             f"the minimum ({minimum.words}) is above the maximum ({maximum.words})",
         )
     if flags["open_ended"] and maximum:
         problems.add(raw, "open_ended", f"{path}.open_ended", "an order with a maximum cannot be open-ended")
     if flags["set_by_court"] and (minimum or maximum or flags["open_ended"]):
         problems.add(
-            raw, "set_by_court", f"{path}.set_by_court",
+            raw,
+            "set_by_court",
+            f"{path}.set_by_court",
             "a duration set by the court has no minimum, maximum or open end of its own",
         )
     if not ({"min", "max"} & set(raw) or flags["set_by_court"]):
@@ -285,7 +291,9 @@ def _powers(
             )
         elif owner_type not in owner_types:
             problems.add(
-                spec, "owner_type", f"{path}.owner_type",
+                spec,
+                "owner_type",
+                f"{path}.owner_type",
                 f"unknown owner type {owner_type!r}; the types are {', '.join(sorted(owner_types))}",
             )
         owner = _text(spec, "owner", f"{path}.owner", problems, required=False)

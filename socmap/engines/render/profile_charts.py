@@ -14,6 +14,13 @@ BLUES = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 
 def bar_spec(rows: list[dict[str, Any]], *, x: str, y: str, title: str, colour: str = "") -> dict[str, Any]:
     """A bar chart of ``rows`` (one dict a bar, or a bar part when ``colour`` stacks them)."""
+    top = max((float(r.get(y) or 0) for r in rows), default=1.0)
+    if colour:  # stacked: the tallest bar is the sum of its parts
+        sums: dict[Any, float] = {}
+        for r in rows:
+            sums[r.get(x)] = sums.get(r.get(x), 0.0) + float(r.get(y) or 0)
+        top = max(sums.values(), default=1.0)
+    ticks = max(1, min(int(top), 5))
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,
@@ -27,7 +34,7 @@ def bar_spec(rows: list[dict[str, Any]], *, x: str, y: str, title: str, colour: 
                 "field": y,
                 "type": "quantitative",
                 "title": y.capitalize(),
-                "axis": {"tickMinStep": 1, "format": "d"},
+                "axis": {"tickMinStep": 1, "format": "d", "tickCount": ticks},
             },
         },
         "config": {"font": "Helvetica", "view": {"stroke": None}},

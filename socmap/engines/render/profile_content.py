@@ -191,7 +191,7 @@ def _by_area(
 ) -> list[dict[str, Any]]:
     query = f"{what} visible to the audience, owned by {b.facts.force}, {_window_words(b.facts)}"
     blocks = [b.counts_table(measure, f"{what.capitalize()} by postcode district", "District", counts, query)]
-    if measure in spec.maps:
+    if measure in spec.maps and counts:
         title = f"{what.capitalize()} by postcode district"
         blocks.append(
             {
