@@ -40,7 +40,7 @@ def test_a_reissue_after_new_data_shows_the_diff_against_the_last_version(world:
     )  # fmt: skip
     changes = {d["key"]: d for d in second.diff}
     assert (changes["threats_by_theme.total"]["before"], changes["threats_by_theme.total"]["after"]) == (5, 6)
-    assert changes["vulnerabilities.total"]["after"] == 2
+    assert (changes["vulnerabilities.total"]["before"], changes["vulnerabilities.total"]["after"]) == (2, 3)
     assert changes["recommendations"]["after"] == "Watch the prison."
     assert second.content["figures"]["threats_by_theme.total"]["previous"] == 5
     html = document_html(second, links=False)
