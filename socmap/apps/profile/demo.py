@@ -5,8 +5,6 @@ the force's to count."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from socmap.apps.assessment import services as assessment
 from socmap.apps.core import clock
 from socmap.apps.core.models import Compartment, Organisation, User
@@ -68,9 +66,7 @@ def build_demo_profile() -> int:
         return Profile.objects.count()
     _endeavour_vulnerability(analyst)
     today = clock.today()
-    issued = services.profile_create(
-        actor=analyst, title=ISSUED, as_of=today - timedelta(days=1), partners=[council]
-    )
+    issued = services.profile_create(actor=analyst, title=ISSUED, as_of=today, partners=[council])
     _write(issued, analyst, partner, sign=True)
     services.profile_issue(actor=analyst, profile=issued)
     draft = services.profile_create(actor=analyst, title=DRAFT, as_of=today, partners=[council])
