@@ -636,11 +636,11 @@ def resolve_evaluate(
     def run() -> Any:
         _django()
         from socmap.apps.intel.reads import system_job
-        from socmap.apps.resolution.services import evaluate_against
-        from socmap.apps.resolution.truth import load_truth
+        from socmap.apps.resolution.services import quality_measure
+        from socmap.apps.resolution.truth import truth_load
 
         job = system_job("evaluation of resolution against ground truth")
-        return evaluate_against(load_truth(truth, job=job))
+        return quality_measure(truth=truth_load(path=truth, job=job))
 
     quality = guarded(run)
     e = quality.evaluation
@@ -711,9 +711,9 @@ def resolve_rebuild() -> None:
 
     def run() -> dict[str, int]:
         _django()
-        from socmap.apps.resolution.services import rebuild
+        from socmap.apps.resolution.services import cache_rebuild
 
-        return rebuild()
+        return cache_rebuild()
 
     counts = guarded(run)
     console.print(

@@ -188,7 +188,7 @@ def _build(folder: Path) -> World:
     associate = {k: entity(k, "linked") for k in RECORDS}
     analyst = users["glos"]
     for other in ("G2", "S1", "E1", "A1", "C1"):
-        resolution.merge(actor=analyst, left_id=alan["G1"], right_id=alan[other], reason="Same man")
+        resolution.person_merge(actor=analyst, left_id=alan["G1"], right_id=alan[other], reason="Same man")
     # Avon's Bob Jones against Gloucestershire's, awaiting review as a run leaves a pair.
     left, right = sorted((associate["G1"], associate["A1"]))
     pair = Pair.objects.create(left_id=left, right_id=right, probability=0.8, uncertainty=0.3)

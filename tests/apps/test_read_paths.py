@@ -62,12 +62,12 @@ def test_the_person_page_shows_only_the_records_the_viewer_may_see(world: World,
     opened = _first_visible(world, seen)
     if opened is None:
         with pytest.raises(NotVisible):
-            selectors.entity_get(viewer, world.alan["G1"], justification="Test")
+            selectors.entity_get(viewer=viewer, entity_id=world.alan["G1"], justification="Test")
         return
     for hidden in EVERY - seen:
         with pytest.raises(NotVisible):
-            selectors.entity_get(viewer, world.alan[hidden], justification="Test")
-    view = selectors.entity_get(viewer, opened, justification="Test")
+            selectors.entity_get(viewer=viewer, entity_id=world.alan[hidden], justification="Test")
+    view = selectors.entity_get(viewer=viewer, entity_id=opened, justification="Test")
     keys = world.record_key
     assert {keys[m.record_id] for m in view.members} == seen
     assert {keys[v.record_id] for _, values in view.values for v in values} == seen
@@ -76,7 +76,9 @@ def test_the_person_page_shows_only_the_records_the_viewer_may_see(world: World,
         ASSOCIATES[k] for k in seen
     }
     assert {h.other_id for h in view.history.items} <= {world.alan[k] for k in seen}
-    assert selectors.display_id(viewer, world.alan["S1"]) == min(world.alan[k] for k in seen)
+    assert selectors.display_id_get(viewer=viewer, entity_id=world.alan["S1"]) == min(
+        world.alan[k] for k in seen
+    )
 
 
 @pytest.mark.django_db
@@ -86,17 +88,17 @@ def test_a_pair_is_reviewed_only_by_a_viewer_who_sees_both_records(world: World,
 
     viewer, seen = world.viewers[kind], SEES[kind]
     both = {"G1", "A1"} <= seen
-    assert selectors.queue_counts(viewer)["pending"] == (1 if both else 0)
-    assert [p.pk for p in selectors.queue(viewer)] == ([world.pair_id] if both else [])
+    assert selectors.pair_counts(viewer=viewer)["pending"] == (1 if both else 0)
+    assert [p.pk for p in selectors.pair_queue(viewer=viewer)] == ([world.pair_id] if both else [])
     if both:
-        view = selectors.pair_get(viewer, world.pair_id, justification="Test")
+        view = selectors.pair_get(viewer=viewer, pair_id=world.pair_id, justification="Test")
         assert {world.record_key[v.record_id] for row in view.rows for v in row.left + row.right} == {
             "G1",
             "A1",
         }
     else:
         with pytest.raises(NotVisible):
-            selectors.pair_get(viewer, world.pair_id, justification="Test")
+            selectors.pair_get(viewer=viewer, pair_id=world.pair_id, justification="Test")
 
 
 # ------------------------------------------------------------------------------------------- network
@@ -218,5 +220,5 @@ def test_the_engines_read_every_record_whoever_owns_it(world: World) -> None:
     assert {row["record_id"] for row in people} >= set(world.alan.values()) | set(world.associate.values())
     inputs = netgraph.analysis_inputs(viewer=job)
     assert {world.record_key[r] for r in inputs.record_of.values()} == EVERY
-    canonical = selectors.canonical_ids()
+    canonical = selectors.canonical_map(viewer=None)
     assert {canonical[world.alan[k]] for k in RECORDS} == {min(world.alan.values())}

@@ -10,7 +10,7 @@ import pytest
 from socmap.apps.core.demo import DEMO_PASSWORD, build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
-from socmap.apps.resolution.selectors import canonical_of
+from socmap.apps.resolution.selectors import canonical_get
 from socmap.apps.resolution.services import resolution_run
 from socmap.engines.synth import SynthConfig, generate
 
@@ -48,7 +48,9 @@ def test_review_three_pairs_by_keyboard_then_undo_a_merge(
 
     first = current_pair(page)
     before = Pair.objects.get(pk=first)
-    was_apart = canonical_of(before.left_id) != canonical_of(before.right_id)
+    was_apart = canonical_get(viewer=None, entity_id=before.left_id) != canonical_get(
+        viewer=None, entity_id=before.right_id
+    )
     page.wait_for_selector("#waterfall svg")  # type: ignore[attr-defined]  # the chart drew under the CSP
     page.keyboard.press("m")  # type: ignore[attr-defined]
     page.wait_for_url(lambda url: PAIR_URL.match(url) is not None and not url.endswith(f"/{first}/"))  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from socmap.apps.assessment.models import Status, ThreatKind
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Compartment, Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
-from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
+from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
 from socmap.apps.network import selectors as network
 from socmap.engines.assess import charts
 from socmap.engines.render import chart_svg as draw_chart

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import segno
-from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,30 +27,8 @@ from socmap.apps.core.forms import (
     TwoFactorForm,
 )
 from socmap.apps.core.purpose import current_purpose, purpose_required, set_purpose
-from socmap.apps.core.refusal import refusal_settle
+from socmap.apps.core.web import apply_errors, justified_csv_export, page_number, safe_next
 from socmap.errors import SocmapError
-
-
-def apply_errors(form: djforms.Form, exc: SocmapError) -> None:
-    """Show a service's field errors beside the form's own fields, the rest in the summary.
-
-    A refusal shown this way is still a refusal: it is logged like one that reaches the error page.
-    """
-    refusal_settle(exc)
-    placed = False
-    for name, msgs in exc.fields.items():
-        for msg in msgs:
-            form.add_error(name if name in form.fields else None, msg)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
-
-
-def _safe_next(request: HttpRequest, default: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return default
 
 
 class SignInView(auth_views.LoginView):
@@ -93,7 +68,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            return redirect(_safe_next(request))
+            return redirect(safe_next(request))
         form.add_error("token", "The code is wrong or has expired: enter the code your app shows now")
     qr = ""
     if enrolling:
@@ -103,7 +78,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/two_factor.html",
-        {"form": form, "enrolling": enrolling, "qr": qr, "next": _safe_next(request)},
+        {"form": form, "enrolling": enrolling, "qr": qr, "next": safe_next(request)},
         status=400 if form.errors else 200,
     )
 
@@ -135,11 +110,11 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def purpose(request: HttpRequest) -> HttpResponse:
     form = PurposeForm(
-        request.POST or None, initial={"purpose": current_purpose(request), "next": _safe_next(request)}
+        request.POST or None, initial={"purpose": current_purpose(request), "next": safe_next(request)}
     )
     if request.method == "POST" and form.is_valid():
         set_purpose(request, form.cleaned_data["purpose"])
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request))
     return render(request, "core/purpose.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -230,34 +205,6 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def justified_csv_export(
-    request: HttpRequest,
-    *,
-    what: str,
-    filename: str,
-    lines: Callable[[str], Iterator[str]],
-    filter_form: djforms.Form | None = None,
-) -> HttpResponseBase:
-    """Every CSV export: ask why, then stream the file; ``lines`` audits the export with that reason."""
-    form = JustificationForm(request.POST or None)
-    filters_ok = filter_form is None or not filter_form.is_bound or filter_form.is_valid()
-    if request.method == "POST" and form.is_valid() and filters_ok:
-        try:
-            body = lines(form.cleaned_data["justification"])
-        except SocmapError as exc:
-            apply_errors(form, exc)
-        else:
-            response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-    return render(
-        request,
-        "core/export.html",
-        {"form": form, "filter_form": filter_form, "what": what, "query": request.GET.urlencode()},
-        status=400 if form.errors else 200,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
@@ -302,14 +249,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
-
-
-def page_number(request: HttpRequest, param: str = "page") -> int:
-    """The ?page= (or ``param``) of a paginated list; anything that is not a positive number is page 1."""
-    try:
-        return max(1, int(request.GET.get(param) or 1))
-    except ValueError:
-        return 1
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

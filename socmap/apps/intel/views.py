@@ -13,7 +13,7 @@ from socmap.apps.core.audit import audit_record
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import AuditAction
 from socmap.apps.core.purpose import current_purpose, purpose_required
-from socmap.apps.core.views import apply_errors, page_number
+from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.intel import selectors, services
 from socmap.apps.intel.forms import SearchForm, UploadForm
 from socmap.apps.intel.tasks import ingest_batch

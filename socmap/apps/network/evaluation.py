@@ -22,7 +22,7 @@ from pathlib import Path
 
 from socmap.apps.intel import reads
 from socmap.apps.network import graph as netgraph
-from socmap.apps.resolution.truth import load_truth
+from socmap.apps.resolution.truth import truth_load
 from socmap.engines import network
 from socmap.errors import InvalidInput
 
@@ -121,7 +121,7 @@ class Figures:
 def evaluate_region(region: Path) -> Figures:
     truth = region_truth(region)
     job = reads.system_job("evaluation of the network analysis against a synthetic region")
-    true_of_record = load_truth(region / "truth" / "records.csv", job=job)
+    true_of_record = truth_load(path=region / "truth" / "records.csv", job=job)
     if not true_of_record:
         raise InvalidInput(f"{region}: none of its records are stored here; ingest the region first")
     config = netgraph.default_config()

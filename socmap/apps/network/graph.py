@@ -156,7 +156,7 @@ class Canon:
     """
 
     def __init__(self, viewer: reads.Reader) -> None:
-        self.of: dict[str, str] = resolution.canonical_ids()
+        self.of: dict[str, str] = resolution.canonical_map(viewer=viewer)
         by_key: dict[str, list[str]] = defaultdict(list)
         for row in reads.entity_rows(viewer=viewer, schemas={"Address"}):
             key = address_key(row.caption, row.postcode or "")

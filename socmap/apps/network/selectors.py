@@ -257,6 +257,11 @@ def ocg_graph(*, viewer: User, ocg_id: int) -> netgraph.ViewGraph:
     return netgraph.ocg_graph(viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live})
 
 
+def entity_check(*, viewer: User, entity_id: str) -> None:
+    """Refuse (as absent, and logged) an entity the viewer may not see, before any form is read."""
+    reads.entity_check(viewer=viewer, entity_id=entity_id)
+
+
 def neighbourhood(
     *, viewer: User, entity_id: str, filters: netgraph.Filters, justification: str
 ) -> netgraph.ViewGraph:
@@ -347,7 +352,7 @@ def subject_people(
     people = list(
         PriorityIndividual.objects.filter(pk__in=list(individual_ids)).values_list("pk", "entity_id")
     )
-    canon = resolution.canonical_ids({e for _, e in members} | {e for _, e in people})
+    canon = resolution.canonical_map(viewer=None, entity_ids={e for _, e in members} | {e for _, e in people})
     groups: dict[int, set[str]] = {}
     for ocg_id, entity_id in members:
         groups.setdefault(ocg_id, set()).add(canon.get(entity_id, entity_id))
@@ -372,7 +377,7 @@ def adopted_subjects() -> tuple[list[OCG], list[PriorityIndividual]]:
 def ocg_members(*, ocg_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
     """Current members of groups, as (record entity id, role), most senior first: for the plans of
     groups the caller has already found visible. Members are shown only through records the viewer
-    may see (resolution's ``person_labels``)."""
+    may see (resolution's ``person_label_map``)."""
     out: dict[int, list[tuple[str, str]]] = {}
     rows = OCGMember.objects.filter(ocg_id__in=sorted(set(ocg_ids)), left_on__isnull=True).values_list(
         "ocg_id", "entity_id", "role"

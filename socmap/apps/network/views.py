@@ -20,8 +20,8 @@ from socmap.apps.core.forms import JustificationForm
 from socmap.apps.core.models import Compartment, Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.services import require_role
-from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
 from socmap.apps.core.visibility import decide
+from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
 from socmap.apps.network import exports, selectors, services
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.forms import AdoptForm, ArchiveForm, AssessForm, ExplorerForm, OCGFilterForm

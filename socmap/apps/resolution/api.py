@@ -3,79 +3,17 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from socmap.apps.core.auth import viewer
+from socmap.apps.core.models import User
 from socmap.apps.core.schemas import ErrorOut
 from socmap.apps.core.services import require_role
 from socmap.apps.resolution import selectors, services
 from socmap.apps.resolution.models import Pair
+from socmap.apps.resolution.schemas import EntityOut, JudgementIn, JudgementOut, PairOut, UndoIn
 
 router = Router(tags=["resolution"])
-
-
-class PairOut(Schema):
-    id: int
-    left: str
-    right: str
-    left_name: str
-    right_name: str
-    probability: float | None
-    state: str
-    version: int
-
-
-class JudgementIn(Schema):
-    decision: str
-    reason: str = ""
-    version: int | None = None
-
-
-class UndoIn(Schema):
-    reason: str
-    version: int | None = None
-
-
-class JudgementOut(Schema):
-    id: int
-    decision: str
-    pair: PairOut
-    left_entity: str
-    right_entity: str
-
-
-class ValueOut(Schema):
-    prop: str
-    value: str
-    grading: str
-    handling: str
-    source: str
-    record_id: int
-
-
-class EventOut(Schema):
-    id: str
-    schema_name: str
-    date: str
-    time: str
-    summary: str
-    description: str
-    reference: str
-    grading: str
-    handling: str
-    source: str
-    record_id: int
-
-
-class EntityOut(Schema):
-    id: str
-    schema_name: str
-    caption: str
-    records: list[int]
-    conditions: list[str]
-    values: list[ValueOut]
-    events: list[EventOut]
-    events_total: int
 
 
 def _pair(p: Pair) -> dict[str, object]:
@@ -98,7 +36,7 @@ def queue(request: HttpRequest, limit: int = 50) -> list[dict[str, object]]:
     """Pairs awaiting review that the caller may see both sides of, most uncertain first."""
     user = viewer(request)
     require_role(user, *services.JUDGES, action="review possible matches")
-    return [_pair(p) for p in selectors.queue(user)[: max(1, min(limit, 500))]]
+    return [_pair(p) for p in selectors.pair_queue_list(viewer=user, limit=limit)]
 
 
 @router.post(
@@ -108,14 +46,15 @@ def queue(request: HttpRequest, limit: int = 50) -> list[dict[str, object]]:
 )
 def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> Status[dict[str, object]]:
     """Decide a pair. Send the pair's ``version`` as you saw it: a stale decision answers 409 with theirs."""
-    result = services.judge(
-        actor=viewer(request),
+    user = viewer(request)
+    result = services.judgement_decide(
+        actor=user,
         pair_id=pair_id,
         decision=body.decision,
         reason=body.reason,
         seen_version=body.version,
     )
-    return Status(201, _judgement(result))
+    return Status(201, _judgement(result, user))
 
 
 @router.post(
@@ -124,19 +63,20 @@ def judge(request: HttpRequest, pair_id: int, body: JudgementIn) -> Status[dict[
     operation_id="resolution_undo",
 )
 def undo(request: HttpRequest, judgement_id: int, body: UndoIn) -> Status[dict[str, object]]:
-    result = services.undo(
-        actor=viewer(request), judgement_id=judgement_id, reason=body.reason, seen_version=body.version
+    user = viewer(request)
+    result = services.judgement_undo(
+        actor=user, judgement_id=judgement_id, reason=body.reason, seen_version=body.version
     )
-    return Status(201, _judgement(result))
+    return Status(201, _judgement(result, user))
 
 
-def _judgement(result: services.JudgementResult) -> dict[str, object]:
+def _judgement(result: services.JudgementResult, actor: User) -> dict[str, object]:
     return {
         "id": result.judgement.pk,
         "decision": result.judgement.decision,
         "pair": _pair(result.pair),
-        "left_entity": selectors.canonical_of(result.pair.left_id),
-        "right_entity": selectors.canonical_of(result.pair.right_id),
+        "left_entity": selectors.canonical_get(viewer=actor, entity_id=result.pair.left_id),
+        "right_entity": selectors.canonical_get(viewer=actor, entity_id=result.pair.right_id),
     }
 
 
@@ -152,7 +92,10 @@ def entity(
     the addresses, phones, vehicles and accounts its records link it to; the events its records link
     it to, newest first, a page at a time."""
     view = selectors.entity_get(
-        viewer(request), entity_id, justification=justification, events_page=max(1, events_page)
+        viewer=viewer(request),
+        entity_id=entity_id,
+        justification=justification,
+        events_page=max(1, events_page),
     )
     return {
         "id": view.canonical_id,

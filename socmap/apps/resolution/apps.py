@@ -25,6 +25,6 @@ class ResolutionConfig(AppConfig):
                 "Match decisions made by analysts",
                 "Decisions on possible duplicate people recorded by the organisation's users by the date",
                 "count",
-                selectors.measure_match_decisions,
+                selectors.judgement_count,
             )
         )

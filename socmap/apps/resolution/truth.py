@@ -20,7 +20,7 @@ from socmap.errors import InvalidInput
 MAX_BYTES = 2 << 30
 
 
-def load_truth(path: Path, *, job: reads.SystemJob) -> dict[str, str]:
+def truth_load(*, path: Path, job: reads.SystemJob) -> dict[str, str]:
     """Record entity id -> true identity, from either shape. Errors name the file and the line.
 
     Matching a region's truth to stored records reads every person record: a system ``job``."""

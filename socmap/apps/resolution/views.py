@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.services import require_role
-from socmap.apps.core.views import apply_errors, page_number
+from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.resolution import selectors, services
 from socmap.apps.resolution.forms import JudgeForm, RunForm, UndoForm
-from socmap.apps.resolution.models import PairState, RunStatus
+from socmap.apps.resolution.models import PairState
 from socmap.apps.resolution.tasks import run_resolution
 from socmap.errors import Conflict, SocmapError
 
@@ -35,16 +35,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", PairState.PENDING)
     if state not in PairState.values:
         state = PairState.PENDING
-    counts = selectors.queue_counts(user)
+    counts = selectors.pair_counts(viewer=user)
     return render(
         request,
         "resolution/queue.html",
         {
-            "page": selectors.queue_page(user, state=state, page=page_number(request)),
+            "page": selectors.pair_queue_page(viewer=user, state=state, page=page_number(request)),
             "state": state,
             "tabs": [(value, label, counts[value]) for value, label in PairState.choices],
             "counts": counts,
-            "last_run": selectors.run_list().first(),
+            "last_run": selectors.run_latest(viewer=user),
         },
     )
 
@@ -54,12 +54,12 @@ def next_pair(request: HttpRequest) -> HttpResponse:
     """The most uncertain pending pair this session has not skipped."""
     _judge_allowed(request)
     skipped = request.session.get(SKIPPED, [])
-    pair = selectors.queue(viewer(request), exclude=skipped).first()
+    pair = selectors.pair_next(viewer=viewer(request), skipped=skipped)
     if pair is None:
         if skipped:
             messages.info(request, f"Only skipped pairs are left ({len(skipped)}); they are shown again now.")
             request.session[SKIPPED] = []
-            pair = selectors.queue(viewer(request)).first()
+            pair = selectors.pair_next(viewer=viewer(request))
         if pair is None:
             messages.success(request, "No pairs are waiting for review.")
             return redirect("resolution:queue")
@@ -85,7 +85,7 @@ def pair_review(request: HttpRequest, pair_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.judge(
+            result = services.judgement_decide(
                 actor=user,
                 pair_id=pair_id,
                 decision=form.cleaned_data["decision"],
@@ -105,7 +105,7 @@ def pair_review(request: HttpRequest, pair_id: int) -> HttpResponse:
             return redirect("resolution:next")
     if form.is_bound and form.errors and status == 200:
         status = 400
-    view = selectors.pair_get(user, pair_id, justification=current_purpose(request))
+    view = selectors.pair_get(viewer=user, pair_id=pair_id, justification=current_purpose(request))
     return render(
         request,
         "resolution/pair.html",
@@ -114,7 +114,7 @@ def pair_review(request: HttpRequest, pair_id: int) -> HttpResponse:
             "form": form,
             "version": view.pair.version,
             "spec": json.dumps(view.waterfall) if view.waterfall else "",
-            "remaining": selectors.queue(user).count(),
+            "remaining": selectors.pair_remaining(viewer=user),
         },
         status=status,
     )
@@ -125,8 +125,8 @@ def pair_review(request: HttpRequest, pair_id: int) -> HttpResponse:
 def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = None) -> HttpResponse:
     user = viewer(request)
     view = selectors.entity_get(
-        user,
-        entity_id,
+        viewer=user,
+        entity_id=entity_id,
         justification=current_purpose(request),
         history_page=page_number(request),
         events_page=page_number(request, "events_page"),
@@ -151,7 +151,7 @@ def entity_undo(request: HttpRequest, entity_id: str) -> HttpResponseBase:
     form = UndoForm(request.POST)
     if form.is_valid():
         try:
-            services.undo(
+            services.judgement_undo(
                 actor=user,
                 judgement_id=form.cleaned_data["judgement"],
                 reason=form.cleaned_data["reason"],
@@ -172,17 +172,17 @@ def runs(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if selectors.run_list().filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        if selectors.run_busy(viewer=user):
             form.add_error(None, "A resolution run is already in progress: wait for it to finish.")
         else:
             run_resolution.enqueue(user.pk, form.cleaned_data["kind"], form.cleaned_data["retrain"])
             messages.success(request, "Resolution run started. This page shows it when it finishes.")
             return redirect("resolution:runs")
-    running = selectors.run_list().filter(status=RunStatus.RUNNING).exists()
+    running = selectors.run_busy(viewer=user, queued=False)
     template = "resolution/_runs_table.html" if request.headers.get("HX-Request") else "resolution/runs.html"
     return render(
         request,
         template,
-        {"runs": selectors.run_list()[:50], "form": form, "running": running},
+        {"runs": selectors.run_list(viewer=user), "form": form, "running": running},
         status=400 if form.errors else 200,
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from socmap.apps.assessment import selectors as assessment
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Role, User
-from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
+from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
 from socmap.apps.tasking import selectors, services
 from socmap.apps.tasking.forms import (
     ActionForm,

@@ -12,8 +12,8 @@ from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.intel.reads import system_job
 from socmap.apps.resolution.models import Pair, PairState, ResolutionRun
-from socmap.apps.resolution.services import evaluate_against
-from socmap.apps.resolution.truth import load_truth
+from socmap.apps.resolution.services import quality_measure
+from socmap.apps.resolution.truth import truth_load
 from socmap.cli import app
 from socmap.errors import InvalidInput
 
@@ -27,10 +27,10 @@ def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp
     run = ResolutionRun.objects.get()
     assert run.status == "done" and f"{run.auto_matched:,} merged by the model" in ran.output
     job = system_job("test evaluation")
-    truth = load_truth(region / "truth" / "records.csv", job=job)
+    truth = truth_load(path=region / "truth" / "records.csv", job=job)
     assert len(truth) > 0.9 * run.records
 
-    quality = evaluate_against(truth)
+    quality = quality_measure(truth=truth)
     e = quality.evaluation
     # Judged pair by pair against the truth, the model's own merges are right at the rate the
     # cluster-level evaluation reports for the clusters they make.
@@ -61,10 +61,10 @@ def test_model_merges_are_as_correct_as_the_evaluation_reports(region: Path, tmp
     simple = tmp_path / "truth.csv"
     pending = Pair.objects.filter(state=PairState.PENDING).values_list("left_id", flat=True)[:3]
     simple.write_text("entity_id,true_id\n" + "".join(f"{e},{e}\n" for e in pending))
-    assert set(load_truth(simple, job=job)) == set(pending)
+    assert set(truth_load(path=simple, job=job)) == set(pending)
     bad = tmp_path / "other.csv"
     bad.write_text("name,dob\nA,1990\n")
     with pytest.raises(InvalidInput, match="expected columns entity_id,true_id"):
-        load_truth(bad, job=job)
+        truth_load(path=bad, job=job)
     refused = CliRunner().invoke(app, ["resolve", "evaluate", "--truth", str(bad)])
     assert refused.exit_code != 0 and "other.csv" in refused.output

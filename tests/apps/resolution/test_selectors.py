@@ -74,8 +74,8 @@ def test_a_person_page_lists_associates_as_links_not_as_the_persons_values(resol
     props = {prop for prop, _ in view.values}
     assert props and not any(p.startswith(("person ", "associate ")) for p in props)
     associates = [r for r in view.related if r.schema == "AssociateOf"]
-    assert selectors.canonical_of(link.target_entity_id) in {
-        selectors.canonical_of(r.entity.id) for r in associates
+    assert selectors.canonical_get(viewer=None, entity_id=link.target_entity_id) in {
+        selectors.canonical_get(viewer=None, entity_id=r.entity.id) for r in associates
     }
     assert not any(r.entity.schema in selectors.event_schemata() for r in view.related)
     lines = [(r.schema, " ".join(r.entity.caption.lower().replace(",", " ").split())) for r in view.related]
@@ -136,7 +136,9 @@ def test_the_pair_page_labels_an_associates_values_by_the_link(resolved: Resolut
     )
     pair = Pair.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids)).first()
     assert pair is not None
-    view = selectors.pair_get(User.objects.get(username="analyst"), pair.pk, justification="test")
+    view = selectors.pair_get(
+        viewer=User.objects.get(username="analyst"), pair_id=pair.pk, justification="test"
+    )
     props = {row.prop for row in view.rows}
     assert any(p.startswith("associate ") for p in props), props
     assert not any(p.startswith("person ") for p in props)
@@ -147,7 +149,7 @@ def test_the_merge_history_comes_a_page_at_a_time(resolved: ResolutionRun) -> No
     pair = Pair.objects.select_related("left").first()
     assert pair is not None
     before = selectors.entity_get(
-        User.objects.get(username="analyst"), pair.left_id, justification="test"
+        viewer=User.objects.get(username="analyst"), entity_id=pair.left_id, justification="test"
     ).history.total
     for _ in range(HISTORY_PAGE + 5):
         Judgement.objects.create(

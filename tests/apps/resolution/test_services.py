@@ -60,14 +60,18 @@ def test_a_run_merges_sure_pairs_queues_uncertain_ones_and_records_the_model(res
     # Every stored pair explains itself: the prior and the steps add up to its match weight.
     pair = queued.first()
     assert pair is not None
-    why = selectors.explanation(pair)
+    why = selectors.pair_explain(pair=pair)
     steps = why["steps"]
     assert {s["name"] for s in steps} >= {"first_name", "birth_date"} and all(s["level"] for s in steps)
     total = why["prior_weight"] + sum(s["weight"] for s in steps)
     assert total == pytest.approx(pair.match_weight, abs=0.05)
     # Clusters follow the model's merges, and the run is audited as a combination.
     left, right = model_merges.values_list("left_id", "right_id").first()  # type: ignore[misc]
-    assert selectors.canonical_of(left) == selectors.canonical_of(right) == min(selectors.members_of(left))
+    assert (
+        selectors.canonical_get(viewer=None, entity_id=left)
+        == selectors.canonical_get(viewer=None, entity_id=right)
+        == min(selectors.member_ids(viewer=None, entity_id=left))
+    )
     assert AuditEvent.objects.filter(
         action=AuditAction.COMBINATION, object_type="resolution.resolutionrun"
     ).exists()
@@ -83,30 +87,38 @@ def test_a_wrong_merge_is_split_by_a_no_match_and_undo_restores_the_earlier_stat
     a, b = two_people()
     before = snapshot()
 
-    merged = services.merge(actor=analyst, left_id=a, right_id=b, reason="Same custody photo")
-    assert selectors.canonical_of(a) == selectors.canonical_of(b)
+    merged = services.person_merge(actor=analyst, left_id=a, right_id=b, reason="Same custody photo")
+    assert selectors.canonical_get(viewer=None, entity_id=a) == selectors.canonical_get(
+        viewer=None, entity_id=b
+    )
     assert merged.pair.state == PairState.MATCH and merged.pair.decided_by_user
 
     # The supervisor says they are different people: the cluster splits.
     with pytest.raises(InvalidInput) as no_reason:
-        services.judge(actor=supervisor, pair_id=merged.pair.pk, decision=Decision.NO_MATCH, reason="")
+        services.judgement_decide(
+            actor=supervisor, pair_id=merged.pair.pk, decision=Decision.NO_MATCH, reason=""
+        )
     assert "reason" in no_reason.value.fields
-    split = services.judge(
+    split = services.judgement_decide(
         actor=supervisor,
         pair_id=merged.pair.pk,
         decision=Decision.NO_MATCH,
         reason="Different dates of birth on custody records",
         seen_version=merged.pair.version,
     )
-    assert selectors.canonical_of(a) != selectors.canonical_of(b)
+    assert selectors.canonical_get(viewer=None, entity_id=a) != selectors.canonical_get(
+        viewer=None, entity_id=b
+    )
     assert split.pair.state == PairState.NO_MATCH
 
     # Undo the no-match, then the merge: exactly the state before, with every step kept.
-    services.undo(
+    services.judgement_undo(
         actor=analyst, judgement_id=split.judgement.pk, reason="Supervisor's note was on another pair"
     )
-    assert selectors.canonical_of(a) == selectors.canonical_of(b)
-    services.undo(actor=analyst, judgement_id=merged.judgement.pk, reason="Photo match was wrong")
+    assert selectors.canonical_get(viewer=None, entity_id=a) == selectors.canonical_get(
+        viewer=None, entity_id=b
+    )
+    services.judgement_undo(actor=analyst, judgement_id=merged.judgement.pk, reason="Photo match was wrong")
     after = snapshot()
     assert after[0] == before[0]
     restored_pairs = {pk: v for pk, v in after[1].items() if pk in before[1]}
@@ -124,19 +136,25 @@ def test_a_no_match_is_never_overridden_by_a_chain_of_matches(resolved: Resoluti
     analyst = User.objects.get(username="analyst")
     a, b = two_people()
     c, _ = two_people(exclude={a, b})
-    services.merge(actor=analyst, left_id=a, right_id=b, reason="Same phone")
-    services.merge(actor=analyst, left_id=b, right_id=c, reason="Same address")
-    assert selectors.canonical_of(a) == selectors.canonical_of(c)
-    no = services.merge(actor=analyst, left_id=a, right_id=c, reason="x")  # creates the pair a–c as a match
-    services.judge(
+    services.person_merge(actor=analyst, left_id=a, right_id=b, reason="Same phone")
+    services.person_merge(actor=analyst, left_id=b, right_id=c, reason="Same address")
+    assert selectors.canonical_get(viewer=None, entity_id=a) == selectors.canonical_get(
+        viewer=None, entity_id=c
+    )
+    no = services.person_merge(
+        actor=analyst, left_id=a, right_id=c, reason="x"
+    )  # creates the pair a–c as a match
+    services.judgement_decide(
         actor=analyst,
         pair_id=no.pair.pk,
         decision=Decision.NO_MATCH,
         reason="Twins",
         seen_version=no.pair.version,
     )
-    assert selectors.canonical_of(a) != selectors.canonical_of(c)
-    view = selectors.entity_get(analyst, a, justification="test")
+    assert selectors.canonical_get(viewer=None, entity_id=a) != selectors.canonical_get(
+        viewer=None, entity_id=c
+    )
+    view = selectors.entity_get(viewer=analyst, entity_id=a, justification="test")
     assert view.conflicts, "the split is shown as a conflict on the entity page"
 
 
@@ -147,10 +165,10 @@ def test_two_users_judging_at_once_the_second_sees_the_first_decision(resolved: 
     pair = Pair.objects.filter(state=PairState.PENDING).order_by("uncertainty").first()
     assert pair is not None
     seen = pair.version
-    services.judge(actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=seen)
+    services.judgement_decide(actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=seen)
     count = Judgement.objects.count()
     with pytest.raises(Conflict) as clash:
-        services.judge(
+        services.judgement_decide(
             actor=supervisor, pair_id=pair.pk, decision=Decision.NO_MATCH, reason="No", seen_version=seen
         )
     assert "already decided this pair: same person" in clash.value.message
@@ -168,7 +186,7 @@ def test_judging_a_pair_whose_record_was_erased_is_refused_clearly(resolved: Res
     intel_services.record_erase(actor=admin, record=record, justification="Retention period ended")
     count = Judgement.objects.count()
     with pytest.raises(NotVisible) as gone:
-        services.judge(actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=0)
+        services.judgement_decide(actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=0)
     assert "no longer exists" in gone.value.message
     assert Judgement.objects.count() == count
 
@@ -190,7 +208,9 @@ def test_only_analysts_and_supervisors_judge(resolved: ResolutionRun) -> None:
     pair = Pair.objects.filter(state=PairState.PENDING).first()
     assert pair is not None
     with pytest.raises(NotAllowed):
-        services.judge(actor=User.objects.get(username="lro"), pair_id=pair.pk, decision=Decision.MATCH)
+        services.judgement_decide(
+            actor=User.objects.get(username="lro"), pair_id=pair.pk, decision=Decision.MATCH
+        )
 
 
 @pytest.mark.django_db
@@ -233,14 +253,23 @@ def test_a_later_run_merges_an_undecided_pair_it_now_scores_above_the_threshold_
     analyst = User.objects.get(username="analyst")
     pending = list(Pair.objects.filter(state=PairState.PENDING).order_by("-probability")[:50])
     undecided = pending[0]
-    people = {selectors.canonical_of(undecided.left_id), selectors.canonical_of(undecided.right_id)}
+    people = {
+        selectors.canonical_get(viewer=None, entity_id=undecided.left_id),
+        selectors.canonical_get(viewer=None, entity_id=undecided.right_id),
+    }
     # A pair of other people: a no-match touching the first pair's people would rightly block it.
     decided = next(
         p
         for p in pending[1:]
-        if not people & {selectors.canonical_of(p.left_id), selectors.canonical_of(p.right_id)}
+        if not people
+        & {
+            selectors.canonical_get(viewer=None, entity_id=p.left_id),
+            selectors.canonical_get(viewer=None, entity_id=p.right_id),
+        }
     )
-    services.judge(actor=analyst, pair_id=decided.pk, decision=Decision.NO_MATCH, reason="Different tattoos")
+    services.judgement_decide(
+        actor=analyst, pair_id=decided.pk, decision=Decision.NO_MATCH, reason="Different tattoos"
+    )
     upper = min(undecided.probability, decided.probability) - 1e-6
     with override_settings(SOCMAP_RESOLVE_UPPER=upper, SOCMAP_RESOLVE_LOWER=min(0.5, upper / 2)):
         run = services.resolution_run(actor=None, kind="full")
@@ -249,7 +278,9 @@ def test_a_later_run_merges_an_undecided_pair_it_now_scores_above_the_threshold_
     decided.refresh_from_db()
     assert undecided.state == PairState.MATCH and not undecided.decided_by_user
     assert undecided.judgement is not None and undecided.judgement.run_id == run.pk
-    assert selectors.canonical_of(undecided.left_id) == selectors.canonical_of(undecided.right_id)
+    assert selectors.canonical_get(viewer=None, entity_id=undecided.left_id) == selectors.canonical_get(
+        viewer=None, entity_id=undecided.right_id
+    )
     assert decided.state == PairState.NO_MATCH and decided.decided_by_user
 
 
@@ -267,7 +298,9 @@ def test_a_record_with_only_a_name_is_attached_to_the_one_person_of_that_name(
         # It rests on the name alone: every other comparison was missing on one side.
         others = {k: v for k, v in pair.explanation.items() if k.startswith("gamma_") and "name" not in k}
         assert others and all(v == -1 for v in others.values())
-        assert selectors.canonical_of(judgement.left_id) == selectors.canonical_of(judgement.right_id)
+        assert selectors.canonical_get(viewer=None, entity_id=judgement.left_id) == selectors.canonical_get(
+            viewer=None, entity_id=judgement.right_id
+        )
         # One side was a person of its own: an attachment never joins two people.
         lone = [
             e

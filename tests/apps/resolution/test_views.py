@@ -36,7 +36,7 @@ def test_an_analyst_reviews_a_pair_side_by_side_and_decides(resolved: Resolution
     spec = json.loads(page.context["spec"])
     assert (
         spec["mark"]["type"] == "bar"
-        and len(spec["data"]["values"]) == len(selectors.explanation(first)["steps"]) + 2
+        and len(spec["data"]["values"]) == len(selectors.pair_explain(pair=first)["steps"]) + 2
     )
     consulted = AuditEvent.objects.filter(action=AuditAction.CONSULTATION, object_type="intel.recordentity")
     assert {e.object_id for e in consulted} >= {first.left_id, first.right_id}
@@ -61,12 +61,13 @@ def test_the_entity_page_shows_records_history_and_undoes_a_merge(resolved: Reso
     pair = next(
         p
         for p in Pair.objects.filter(state=PairState.PENDING).order_by("uncertainty", "id")
-        if selectors.canonical_of(p.left_id) != selectors.canonical_of(p.right_id)
+        if selectors.canonical_get(viewer=None, entity_id=p.left_id)
+        != selectors.canonical_get(viewer=None, entity_id=p.right_id)
     )
-    result = services.judge(
+    result = services.judgement_decide(
         actor=analyst, pair_id=pair.pk, decision=Decision.MATCH, seen_version=pair.version
     )
-    entity_id = selectors.canonical_of(pair.left_id)
+    entity_id = selectors.canonical_get(viewer=None, entity_id=pair.left_id)
     page = client.get(f"/entities/{pair.right_id}/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -79,7 +80,9 @@ def test_the_entity_page_shows_records_history_and_undoes_a_merge(resolved: Reso
         f"/entities/{entity_id}/undo/", {"judgement": result.judgement.pk, "reason": "Wrong person"}
     )
     assert undone.status_code == 302
-    assert selectors.canonical_of(pair.left_id) != selectors.canonical_of(pair.right_id)
+    assert selectors.canonical_get(viewer=None, entity_id=pair.left_id) != selectors.canonical_get(
+        viewer=None, entity_id=pair.right_id
+    )
     assert Pair.objects.get(pk=pair.pk).state == PairState.PENDING
 
 
@@ -92,14 +95,16 @@ def test_a_partner_sees_only_its_own_records_of_a_merged_person(resolved: Resolu
     ours = RecordEntity.objects.filter(schema="Person", record__source__name="intel-gloucestershire").first()
     assert theirs is not None and ours is not None
     # The model resolves across every organisation's records (the analyst could not see the council's).
-    left, right = services.ordered(theirs.id, ours.id)
+    left, right = services.pair_key(theirs.id, ours.id)
     judgement = Judgement.objects.create(
         left_id=left, right_id=right, decision=Decision.MATCH, model_version="test", probability=0.999
     )
     merged = Pair.objects.create(left_id=left, right_id=right, probability=0.999, judgement=judgement)
-    services.refresh_pair_states([(left, right)])
-    services.recluster([left, right])
-    assert selectors.canonical_of(theirs.id) == selectors.canonical_of(ours.id)
+    services.pair_states_refresh(keys=[(left, right)])
+    services.cluster_refresh(seed_ids=[left, right])
+    assert selectors.canonical_get(viewer=None, entity_id=theirs.id) == selectors.canonical_get(
+        viewer=None, entity_id=ours.id
+    )
 
     client = signed_in(partner)
     page = client.get(f"/entities/{theirs.id}/")
@@ -115,7 +120,7 @@ def test_a_partner_sees_only_its_own_records_of_a_merged_person(resolved: Resolu
     assert client.get(f"/api/v1/resolution/entities/{ours.id}").status_code == 404
     api = client.get(f"/api/v1/resolution/entities/{theirs.id}").json()
     assert api["records"] == [theirs.record_id]
-    assert selectors.display_id(partner, ours.id) == theirs.id
+    assert selectors.display_id_get(viewer=partner, entity_id=ours.id) == theirs.id
 
     # Reviewing is for analysts: the queue, pairs and judging are refused to partners.
     assert client.get("/review/").status_code == 403

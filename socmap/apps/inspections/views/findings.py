@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.views import apply_errors, justified_csv_export, page_number
+from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import FindingEventForm, FindingFilterForm, LinkActionForm, WithdrawForm
 from socmap.apps.inspections.models import Finding

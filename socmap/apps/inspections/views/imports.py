@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import ImportForm
 from socmap.apps.inspections.services import OUTCOME_WORDS, outcome_summary

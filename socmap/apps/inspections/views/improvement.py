@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core import selectors as core_selectors
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.views import apply_errors, justified_csv_export
+from socmap.apps.core.web import apply_errors, justified_csv_export
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import ActionForm, ActionUpdateForm, EvidenceForm
 from socmap.errors import InvalidInput, SocmapError

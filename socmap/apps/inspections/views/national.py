@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Role
-from socmap.apps.core.views import apply_errors, page_number
+from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.inspections import selectors, services
 from socmap.apps.inspections.forms import WithdrawForm
 from socmap.apps.inspections.services import MANAGERS

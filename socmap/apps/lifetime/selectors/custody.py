@@ -47,19 +47,19 @@ def coming_out(
         plans = plans.filter(owner__slug=force)
     members = {p.pk: (p.title, person_entities(p)) for p in plans.select_related("individual")[:2000]}
     everyone_ids = [p.entity_id for p in periods] + [e for _, ids in members.values() for e in ids]
-    canon = resolution.canonical_ids(everyone_ids)
+    canon = resolution.canonical_map(viewer=viewer, entity_ids=everyone_ids)
     managed: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for plan_id, (title, ids) in members.items():
         for key in {canon.get(e, e) for e in ids}:
             managed[key].append((plan_id, title))
     chosen = [p for p in periods if everyone or canon.get(p.entity_id, p.entity_id) in managed]
-    labels = resolution.person_labels(viewer, [p.entity_id for p in chosen])
+    labels = resolution.person_label_map(viewer=viewer, entity_ids=[p.entity_id for p in chosen])
     in_force = list(
         OrderRecord.objects.filter(status__in=IN_FORCE)
         .filter(visible_filter(viewer))
         .values_list("entity_id", "kind")
     )
-    canon.update(resolution.canonical_ids([e for e, _ in in_force]))
+    canon.update(resolution.canonical_map(viewer=viewer, entity_ids=[e for e, _ in in_force]))
     orders: dict[str, list[str]] = defaultdict(list)
     cat = catalogue()
     for entity_id, kind in in_force:

@@ -157,8 +157,8 @@ def _people(viewer: User, plan: Plan) -> tuple[list[tuple[str, str, str]], dict[
         members = network.ocg_members(ocg_ids=[plan.ocg_id]).get(plan.ocg_id, [])
     else:
         members = [(e, "priority individual") for e in person_entities(plan)]
-    clusters = resolution.person_clusters([e for e, _ in members])
-    labels = resolution.person_labels(viewer, [e for e, _ in members], clusters=clusters)
+    clusters = resolution.person_cluster_map(viewer=viewer, entity_ids=[e for e, _ in members])
+    labels = resolution.person_label_map(viewer=viewer, entity_ids=[e for e, _ in members], clusters=clusters)
     out, seen = [], set()
     records: dict[str, str] = {}
     for entity_id, role in members:

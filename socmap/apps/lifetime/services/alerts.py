@@ -57,8 +57,8 @@ def _releases(plans: list[Plan], today: date) -> tuple[list[lifetime.ReleaseDate
     if not periods:
         return [], {}
     members = {plan.pk: person_entities(plan) for plan in plans}
-    canon = resolution.canonical_ids(
-        {e for ms in members.values() for e in ms} | {p.entity_id for p in periods}
+    canon = resolution.canonical_map(
+        viewer=None, entity_ids={e for ms in members.values() for e in ms} | {p.entity_id for p in periods}
     )
     managed: dict[str, set[int]] = defaultdict(set)
     for plan_id, ids in members.items():

@@ -93,7 +93,7 @@ def text(value: str, field: str, label: str, problems: dict[str, list[str]], *, 
 
 def person_entities(plan: Plan) -> list[str]:
     """The record entities of the people a plan manages: a group's current members, or the
-    individual. Visibility is applied by the caller (``resolution.person_labels``)."""
+    individual. Visibility is applied by the caller (``resolution.person_label_map``)."""
     if plan.ocg_id:
         return [e for e, _ in network.ocg_members(ocg_ids=[plan.ocg_id]).get(plan.ocg_id, [])]
     return [plan.individual.entity_id] if plan.individual is not None else []
@@ -105,7 +105,7 @@ def managed_person(actor: User, plan: Plan, entity_id: str, problems: dict[str, 
         problems.setdefault("entity_id", []).append("Choose the person")
         return ""
     members = person_entities(plan)
-    labels = resolution.person_labels(actor, members)
+    labels = resolution.person_label_map(viewer=actor, entity_ids=members)
     shown = dict(labels.values())
     by_member = {e: labels[e] for e in members if e in labels}
     if entity_id in by_member:

@@ -75,7 +75,7 @@ class OrderInput:
 def release_of(entity_ids: list[str]) -> date | None:
     """The person's latest release from custody (actual, else expected) known to socmap, for the
     orders that run from release (a system read: the date is used for a rule, never shown)."""
-    canon = resolution.canonical_ids(entity_ids)
+    canon = resolution.canonical_map(viewer=None, entity_ids=entity_ids)
     keys = {canon.get(e, e) for e in entity_ids}
     found: date | None = None
     for entity_id, released, expected in CustodyPeriod.objects.filter(entity_id__in=entity_ids).values_list(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.lifetime import selectors, services
 from socmap.apps.lifetime.forms import OrderForm, OrderStepForm, PowerForm, PowerUpdateForm
 from socmap.apps.lifetime.models import OrderStatus

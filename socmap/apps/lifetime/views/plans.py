@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from socmap.apps.core import clock
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.purpose import current_purpose, purpose_required
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.lifetime import selectors, services
 from socmap.apps.lifetime.forms import (
     ActionForm,

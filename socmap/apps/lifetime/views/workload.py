@@ -13,7 +13,7 @@ from socmap.apps.core import selectors as core
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Role
 from socmap.apps.core.purpose import purpose_required
-from socmap.apps.core.views import apply_errors, page_number
+from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.lifetime import selectors, services
 from socmap.apps.lifetime.forms import TrainingForm
 from socmap.apps.lifetime.views.common import default_force, force_choices, name

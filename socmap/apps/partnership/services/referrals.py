@@ -41,9 +41,9 @@ class ReferralInput:
 def _links(actor: User, data: ReferralInput, problems: dict[str, list[str]]) -> None:
     """The person, threat and group must be ones the referrer may see (refusals are logged)."""
     if data.entity_id:
-        from socmap.apps.resolution.selectors import visible_members
+        from socmap.apps.resolution.selectors import member_list
 
-        if not visible_members(actor, data.entity_id):
+        if not member_list(viewer=actor, entity_id=data.entity_id):
             problems["entity_id"] = ["No such person in intelligence you may see"]
     if data.threat_id is not None:
         from socmap.apps.assessment.selectors import threat_find

@@ -1,0 +1,236 @@
+"""A canonical entity as the viewer may see it: its visible records, every value, the events its
+records link it to, what else they link it to, and its merge history.
+
+Records hidden from the viewer leave no trace: no count, no id, no value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from socmap.apps.core.models import User
+from socmap.apps.core.pagination import Page, paginate
+from socmap.apps.intel import reads
+from socmap.apps.resolution.models import Judgement, Pair, PairState
+from socmap.apps.resolution.selectors.caches import canonical_map, cluster_build, component_find, member_list
+from socmap.apps.resolution.selectors.judgements import both_visible
+from socmap.apps.resolution.selectors.values import (
+    PARTIES,
+    FoldedValue,
+    Value,
+    event_schemata,
+    fold,
+    prop_rank,
+    value_map,
+    value_rank,
+)
+from socmap.engines import resolve
+from socmap.model.types import collapse
+
+HISTORY_PAGE = 20
+PENDING_SHOWN = 10
+EVENTS_PAGE = 50
+#: The property that says what an event was, first present wins; the description follows it.
+EVENT_SUMMARY = ("offence", "theme", "category", "concern", "amount", "location", "reference")
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    judgement: Judgement
+    pair: Pair | None
+    other_id: str
+    standing: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event the entity's records link it to (an arrest, a report, a sighting), as one row."""
+
+    entity_id: str
+    schema: str
+    date: str
+    time: str
+    summary: str
+    description: str
+    reference: str
+    source: str
+    grading: str
+    handling: str
+    conditions: str
+    record_id: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """What the records link the entity to, once per link kind and name: thirteen records giving the
+    same address make one line, linked to the first of them."""
+
+    schema: str  # the link's
+    entity: reads.EntityRow
+    records: int
+
+
+@dataclass(frozen=True)
+class EntityView:
+    entity: reads.Entity
+    canonical_id: str
+    members: tuple[reads.Entity, ...]
+    conditions: tuple[str, ...]
+    values: tuple[tuple[str, tuple[Value, ...]], ...]
+    history: Page[HistoryItem]
+    events: Page[EventRow]
+    conflicts: tuple[resolve.ClusterConflict, ...]
+    pending: Page[Pair]  # the most likely first; the review queue has them all
+    related: tuple[Related, ...] = field(default_factory=tuple)
+
+    @property
+    def caption(self) -> str:
+        names = [m.caption for m in self.members if m.caption]
+        return max(set(names), key=names.count) if names else self.entity.caption
+
+    @property
+    def folded(self) -> tuple[tuple[str, tuple[FoldedValue, ...]], ...]:
+        """Every value, with values repeated across records shown once (the page's table)."""
+        return tuple((prop, fold(values)) for prop, values in self.values)
+
+
+def event_list(*, viewer: User, entity_ids: list[str]) -> list[EventRow]:
+    """Events linked from these entities in their own records, visible to the viewer, newest first."""
+    event_ids = {
+        link.target_entity_id
+        for link in reads.link_rows(viewer=viewer, from_entities=entity_ids, target_schemas=event_schemata())
+    }
+    props: dict[str, dict[str, str]] = defaultdict(dict)
+    first: dict[str, reads.StatementRow] = {}
+    for st in reads.statement_rows(viewer=viewer, entity_ids=sorted(event_ids)):
+        props[st.entity_id].setdefault(st.prop, st.value)
+        first.setdefault(st.entity_id, st)
+    sources = reads.record_sources(viewer=viewer, ids={st.record_id for st in first.values()})
+    rows = []
+    for entity_id, values in props.items():
+        st = first[entity_id]
+        summary = next((values[p] for p in EVENT_SUMMARY if values.get(p)), "")
+        description = values.get("description", "")
+        rows.append(
+            EventRow(
+                entity_id=entity_id,
+                schema=st.schema,
+                date=values.get("date", ""),
+                time=values.get("time", ""),
+                summary=summary,
+                description="" if description == summary else description,
+                reference=values.get("reference", ""),
+                source=sources.get(st.record_id, ""),
+                grading=st.grading,
+                handling=st.handling,
+                conditions=st.conditions,
+                record_id=st.record_id,
+            )
+        )
+    rows.sort(key=lambda r: (r.date, r.time, r.entity_id), reverse=True)
+    return rows
+
+
+def entity_get(
+    *, viewer: User, entity_id: str, justification: str, history_page: int = 1, events_page: int = 1
+) -> EntityView:
+    """A canonical entity as the viewer may see it: its visible records, every value, the events its
+    records link it to and its merge history (a page of each, newest first: a person of many records
+    has hundreds of decisions, a vehicle thousands of sightings)."""
+    entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
+    members = member_list(viewer=viewer, entity_id=entity.id)
+    ids = [m.id for m in members]
+    values = value_map(viewer=viewer, entity_ids=ids, parties=False, events=False)
+    merged: dict[str, list[Value]] = defaultdict(list)
+    for by_prop in values.values():
+        for prop, items in by_prop.items():
+            merged[prop].extend(items)
+    ordered_values = tuple(
+        (prop, tuple(sorted(merged[prop], key=value_rank))) for prop in sorted(merged, key=prop_rank)
+    )
+    pairs = {
+        (p.left_id, p.right_id): p
+        for p in Pair.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
+        .filter(both_visible(viewer))
+        .select_related("left", "right")
+    }
+    history = _history(ids, pairs)
+    visible_ids = set(ids) | {p.left_id for p in pairs.values()} | {p.right_id for p in pairs.values()}
+    conflicts = tuple(
+        c for c in _component_conflicts(ids) if c.record_id_a in visible_ids and c.record_id_b in visible_ids
+    )
+    pending = sorted(
+        (p for p in pairs.values() if p.state == PairState.PENDING),
+        key=lambda p: (-(p.probability or 0.0), p.pk),
+    )
+    return EntityView(
+        entity=entity,
+        canonical_id=ids[0] if ids else entity.id,
+        members=tuple(members),
+        conditions=tuple(dict.fromkeys(conditions + tuple(m.conditions for m in members if m.conditions))),
+        values=ordered_values,
+        history=paginate(history, page=history_page, per_page=HISTORY_PAGE),
+        events=paginate(event_list(viewer=viewer, entity_ids=ids), page=events_page, per_page=EVENTS_PAGE),
+        conflicts=conflicts,
+        pending=paginate(pending, per_page=PENDING_SHOWN),
+        related=_related(viewer, ids),
+    )
+
+
+def _history(ids: list[str], pairs: dict[tuple[str, str], Pair]) -> list[HistoryItem]:
+    """Judgements on the records' pairs, newest first; ``pairs`` are those the viewer may see."""
+    history = []
+    for j in (
+        Judgement.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
+        .select_related("user")
+        .order_by("-id")
+    ):
+        pair = pairs.get((j.left_id, j.right_id))
+        if pair is None:
+            continue  # the other record is hidden from this viewer, or erased
+        other = j.right_id if j.left_id in ids else j.left_id
+        history.append(HistoryItem(j, pair, other, pair.judgement_id == j.id))
+    return history
+
+
+def _component_conflicts(ids: list[str]) -> tuple[resolve.ClusterConflict, ...]:
+    members = sorted(component_find(seed_ids=ids))
+    pairs = Pair.objects.filter(left_id__in=members, right_id__in=members)
+    return cluster_build(ids=members, pairs=pairs).conflicts
+
+
+def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
+    """Addresses, phones, vehicles and people the visible records link to, visible links only (events
+    have their own table)."""
+    links = sorted(
+        reads.link_rows(viewer=viewer, touching=ids, exclude_target_schemas=event_schemata()),
+        key=lambda link: link.id,
+    )
+    mine = set(ids)
+    other_ids = {
+        link.target_entity_id if link.source_entity_id in mine else link.source_entity_id for link in links
+    }
+    entities = {e.id: e for e in reads.entity_rows(viewer=viewer, ids=sorted(other_ids - mine))}
+    ends = [
+        (link, entities[link.target_entity_id if link.source_entity_id in mine else link.source_entity_id])
+        for link in links
+        if (link.target_entity_id if link.source_entity_id in mine else link.source_entity_id) in entities
+    ]
+    canonical = canonical_map(
+        viewer=viewer, entity_ids=[other.id for _, other in ends if other.schema in PARTIES]
+    )
+    seen: dict[tuple[str, str], tuple[str, reads.EntityRow, set[int]]] = {}
+    for link, other in ends:
+        if other.schema in PARTIES:
+            key = (link.schema, canonical.get(other.id, other.id))
+        else:
+            key = (
+                link.schema,
+                f"{other.schema}|{collapse((other.caption or other.key).lower().replace(',', ' '))}",
+            )
+        seen.setdefault(key, (link.schema, other, set()))[2].add(link.record_id)
+    related = (Related(schema, other, len(records)) for schema, other, records in seen.values())
+    return tuple(sorted(related, key=lambda r: (r.schema, r.entity.caption.lower(), r.entity.id)))

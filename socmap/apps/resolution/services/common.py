@@ -1,0 +1,78 @@
+"""What resolution's services share: who may judge, the engine's configuration, the judgement rows
+written in bulk with their links in the hash chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from socmap.apps.core.bulk import WRITE_BATCH, executemany
+from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_extend
+from socmap.apps.core.models import Role
+from socmap.apps.resolution.models import Judgement
+from socmap.engines import resolve
+from socmap.errors import ConfigurationError
+
+Progress = Callable[[str], None]
+JUDGES = (Role.ANALYST, Role.SUPERVISOR)
+#: Object schemas resolved by normalised identifier (no model): the engine's kind for each.
+OBJECT_KINDS = {"Phone": "phone", "Vehicle": "vehicle", "BankAccount": "account", "Company": "company"}
+BATCH = WRITE_BATCH
+# Model judgements inserted in bulk, each with its link in the judgements' hash chain.
+JUDGEMENT_COLUMNS = (
+    "left_id",
+    "right_id",
+    "decision",
+    "model_version",
+    "probability",
+    "reason",
+    "run_id",
+    "created_at",
+    "chain_seq",
+    "chain_prev",
+    "chain_hash",
+)
+
+
+def config_get() -> resolve.ResolveConfig:
+    """Thresholds come from settings (``SOCMAP_RESOLVE_UPPER`` / ``_LOWER``); defaults are the engine's."""
+    default = resolve.ResolveConfig()
+    upper = float(getattr(settings, "SOCMAP_RESOLVE_UPPER", default.upper_threshold))
+    lower = float(getattr(settings, "SOCMAP_RESOLVE_LOWER", default.lower_threshold))
+    if not 0.0 < lower < upper <= 1.0:
+        raise ConfigurationError(
+            f"SOCMAP_RESOLVE_LOWER ({lower}) must be above 0 and below SOCMAP_RESOLVE_UPPER ({upper}), "
+            "which must be at most 1"
+        )
+    return resolve.ResolveConfig(upper_threshold=upper, lower_threshold=lower)
+
+
+def model_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """A pair's two record ids in the order it is stored (smaller first)."""
+    return (a, b) if a < b else (b, a)
+
+
+def executemany_batched(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    executemany(cursor, sql, rows, BATCH)
+
+
+def model_judgements_insert(rows: list[tuple[Any, ...]]) -> None:
+    """Insert model judgements ``(left, right, decision, model version, probability, reason, run,
+    created)``, each chained to the last (plain executemany: a large run makes hundreds of thousands)."""
+    with connection.cursor() as cursor:
+        executemany_batched(
+            cursor,
+            f"INSERT INTO {Judgement._meta.db_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
+            f"VALUES ({', '.join(['%s'] * len(JUDGEMENT_COLUMNS))})",
+            chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows),
+        )

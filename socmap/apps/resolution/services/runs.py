@@ -1,0 +1,383 @@
+"""Resolution runs: score person records, store model judgements for pairs above the upper threshold
+and review pairs between the thresholds, attach lone name-only records, rebuild memberships.
+
+The engine (``socmap.engines.resolve``) scores and clusters; this module decides what is stored.
+Decisions already made (by users or earlier runs) are kept, never overridden.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from socmap.apps.core.models import User
+from socmap.apps.core.services import require_role, run_finished
+from socmap.apps.intel import reads
+from socmap.apps.resolution.models import (
+    Decision,
+    Judgement,
+    Pair,
+    PairState,
+    ResolutionRun,
+    RunKind,
+    RunStatus,
+)
+from socmap.apps.resolution.selectors.caches import cluster_build
+from socmap.apps.resolution.services.caches import objects_rebuild, pair_states_refresh, people_rebuild
+from socmap.apps.resolution.services.common import (
+    BATCH,
+    JUDGES,
+    Progress,
+    config_get,
+    executemany_batched,
+    model_dir,
+    model_judgements_insert,
+    pair_key,
+)
+from socmap.engines import resolve
+from socmap.errors import InvalidModel, SocmapError
+
+
+def resolution_run(
+    *,
+    actor: User | None,
+    kind: str = RunKind.FULL,
+    retrain: bool = False,
+    progress: Progress | None = None,
+) -> ResolutionRun:
+    """Score person records, store model judgements and review pairs, rebuild memberships.
+
+    ``full`` scores every pair (training a model first when there is none or ``retrain``);
+    ``incremental`` scores only records new since the last completed run against the rest, with the
+    saved model. Decisions already made (by users or earlier runs) are kept, never overridden.
+    """
+    if actor is not None:
+        require_role(actor, *JUDGES, action="run entity resolution")
+    cfg = config_get()
+    say = progress or (lambda _msg: None)
+    previous = ResolutionRun.objects.filter(status=RunStatus.DONE).order_by("-id").first()
+    if kind == RunKind.INCREMENTAL and previous is None:
+        kind = RunKind.FULL  # nothing to be incremental to
+    run = ResolutionRun.objects.create(
+        kind=kind,
+        status=RunStatus.RUNNING,
+        upper_threshold=cfg.upper_threshold,
+        lower_threshold=cfg.lower_threshold,
+        created_by=actor,
+    )
+    started = time.perf_counter()
+    try:
+        job = reads.system_job(f"entity resolution run {run.pk}", actor=actor)
+        watermark = reads.record_watermark(viewer=job)
+        say("Reading person records")
+        frame = pd.DataFrame(reads.person_rows(viewer=job))
+        run.records = len(frame)
+        if len(frame) >= 2:
+            model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
+            run.model_path, run.model_version = str(path), _version(model)
+            scored = _score(run, previous, frame, model, cfg, watermark, say, job)
+            run.candidate_pairs = scored.candidate_pairs
+            say(f"Storing {len(scored.pairs):,} scored pairs")
+            run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job)
+            attached = _attach_by_name(run, scored.pairs, model, cfg, job)
+            run.auto_matched += len(attached)
+            run.queued = len(queued - attached)
+        say("Resolving phones, vehicles, accounts and companies by identifier")
+        run.objects_merged = objects_rebuild(job=job)
+        say("Rebuilding canonical people")
+        people_rebuild(job=job)
+        run.record_watermark = watermark
+        run.status = RunStatus.DONE
+    except SocmapError as exc:
+        run.status, run.message = RunStatus.FAILED, str(exc)
+    run_finished(
+        run,
+        actor=actor,
+        started=started,
+        justification="Entity resolution run",
+        detail={
+            "kind": run.kind,
+            "records": run.records,
+            "auto_matched": run.auto_matched,
+            "queued": run.queued,
+            "model_version": run.model_version,
+        },
+    )
+    return run
+
+
+def _version(model: resolve.ResolverModel) -> str:
+    meta = model.metadata
+    return f"{meta.get('engine_version', '?')}/{meta.get('config_hash', '?')}/{meta.get('created_at', '?')}"[
+        :80
+    ]
+
+
+def _model_for(
+    previous: ResolutionRun | None,
+    frame: pd.DataFrame,
+    cfg: resolve.ResolveConfig,
+    *,
+    retrain: bool,
+    say: Progress,
+) -> tuple[resolve.ResolverModel, Path]:
+    """The saved model of the last run, else the configured one, else a newly trained one.
+
+    A corrupt model file is refused, never silently replaced.
+    """
+    if previous and previous.model_path and not retrain:
+        path = Path(previous.model_path)
+        if path.exists():
+            try:
+                return resolve.ResolverModel.load(str(path)), path
+            except InvalidModel as exc:
+                raise InvalidModel(
+                    f"The saved model {path.name} cannot be used ({exc}). Retrain with "
+                    "'socmap resolve run --retrain'."
+                ) from exc
+    shipped = getattr(settings, "SOCMAP_RESOLVE_MODEL", "")
+    if shipped and not retrain:
+        try:
+            return resolve.ResolverModel.load(str(shipped)), Path(shipped)
+        except InvalidModel as exc:
+            raise InvalidModel(f"SOCMAP_RESOLVE_MODEL {shipped} cannot be used: {exc}") from exc
+    say(f"Training the person model on {len(frame):,} records")
+    model = resolve.train(frame, cfg)
+    path = (
+        model_dir() / f"person-{timezone.now():%Y%m%dT%H%M%S}-{model.metadata.get('config_hash', 'x')}.json"
+    )
+    model.save(str(path))
+    return model, path
+
+
+def _score(
+    run: ResolutionRun,
+    previous: ResolutionRun | None,
+    frame: pd.DataFrame,
+    model: resolve.ResolverModel,
+    cfg: resolve.ResolveConfig,
+    watermark: int,
+    say: Progress,
+    job: reads.SystemJob,
+) -> resolve.ScoredPairs:
+    if run.kind == RunKind.INCREMENTAL and previous is not None:
+        new_ids = set(
+            reads.entity_ids(
+                viewer=job,
+                schemas={"Person"},
+                records_after=previous.record_watermark,
+                records_upto=watermark,
+            )
+        )
+        is_new = frame["record_id"].isin(new_ids)
+        run.new_records = int(is_new.sum())
+        if run.new_records == 0:
+            return resolve.ScoredPairs(
+                pairs=pd.DataFrame(
+                    columns=["record_id_l", "record_id_r", "match_probability", "match_weight"]
+                ),
+                run=resolve.RunInfo("", "", "", 0, 0.0),
+                model_created_at="",
+                blocking_rules=(),
+                candidate_pairs=0,
+                kept_above=cfg.keep_above,
+            )
+        say(f"Scoring {run.new_records:,} new records against {int((~is_new).sum()):,}")
+        return resolve.score_new(frame[is_new], frame[~is_new], model, cfg)
+    run.new_records = len(frame)
+    say(f"Scoring every candidate pair among {len(frame):,} records")
+    return resolve.score_pairs(frame, model, cfg)
+
+
+def compact_scores(pairs: pd.DataFrame) -> list[str]:
+    """Each pair's comparison levels and weights as stored on it (JSON): enough to explain it later.
+
+    The words of the waterfall come from the model at display time (``selectors.pair_explain``), so
+    hundreds of thousands of pairs are not each explained up front.
+    """
+    columns = [c for c in pairs.columns if c.startswith(("gamma_", "mw_"))]
+    narrow = pairs[columns].copy()
+    for column in columns:
+        if column.startswith("gamma_"):
+            narrow[column] = narrow[column].fillna(0).astype(int)
+        else:
+            narrow[column] = narrow[column].astype(float).fillna(0.0).round(3)
+    return [json.dumps(row, separators=(",", ":")) for row in narrow.to_dict("records")]
+
+
+def _store_scored(
+    run: ResolutionRun,
+    pairs: pd.DataFrame,
+    model: resolve.ResolverModel,
+    cfg: resolve.ResolveConfig,
+    job: reads.SystemJob,
+) -> tuple[int, set[tuple[str, str]]]:
+    """Upsert pairs in the review band and above; add a model judgement where nobody has decided yet.
+
+    Returns how many the model merged and the new pairs it queued for review.
+
+    Written with plain executemany: a large run keeps hundreds of thousands of pairs, and the ORM's
+    per-field work would dominate the run.
+    """
+    kept = pairs[pairs["match_probability"] >= cfg.lower_threshold] if len(pairs) else pairs
+    if len(kept) == 0:
+        return 0, set()
+    existing = {
+        (left, right): pk
+        for pk, left, right in Pair.objects.values_list("id", "left_id", "right_id").iterator(
+            chunk_size=BATCH
+        )
+    }
+    judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
+    # Records erased while the run was scoring have no pair any more.
+    live = set(reads.entity_ids(viewer=job, schemas={"Person"}))
+    version = _version(model)
+    now = timezone.now()
+    scores = compact_scores(kept)
+    lefts = kept["record_id_l"].astype(str).tolist()
+    rights = kept["record_id_r"].astype(str).tolist()
+    probabilities = kept["match_probability"].astype(float).tolist()
+    weights = kept["match_weight"].astype(float).tolist()
+    new_rows: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    model_judgements: list[tuple[Any, ...]] = []
+    recheck: list[tuple[str, str]] = []
+    queued: set[tuple[str, str]] = set()
+    for index, (a, b) in enumerate(zip(lefts, rights, strict=True)):
+        key = pair_key(a, b)
+        if key[0] not in live or key[1] not in live:
+            continue
+        p, score = probabilities[index], scores[index]
+        if key in existing:
+            updates.append((p, weights[index], abs(p - 0.5), score, run.pk, existing[key]))
+            # A pair nobody has decided that a newer model now scores above the threshold is
+            # merged like a new one; a decision already made, by anyone, stands.
+            if key not in judged and p >= cfg.upper_threshold:
+                model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
+                recheck.append(key)
+            continue
+        state = PairState.PENDING
+        if key in judged:
+            recheck.append(key)
+        elif p >= cfg.upper_threshold:
+            model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
+            state = PairState.MATCH
+        else:
+            queued.add(key)
+        new_rows.append(
+            (key[0], key[1], p, weights[index], abs(p - 0.5), score, state, False, 0, run.pk, now)
+        )
+    _write_scored(run, new_rows, updates, model_judgements)
+    pair_states_refresh(keys=recheck)
+    return len(model_judgements), queued
+
+
+def _write_scored(
+    run: ResolutionRun,
+    new_rows: list[tuple[Any, ...]],
+    updates: list[tuple[Any, ...]],
+    model_judgements: list[tuple[Any, ...]],
+) -> None:
+    """Insert the model's judgements, then the new pairs (each pointing at its judgement), then
+    update the rescored pairs: one transaction, plain executemany."""
+    pair_table = Pair._meta.db_table
+    jsonb = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    # Table names are the models' own; every value is a parameter.
+    with transaction.atomic(), connection.cursor() as cursor:
+        model_judgements_insert(model_judgements)
+        # The model's judgements stand on the pairs about to be written.
+        made = {
+            (left, right): pk
+            for pk, left, right in Judgement.objects.filter(run=run)
+            .values_list("id", "left_id", "right_id")
+            .iterator(chunk_size=BATCH)
+        }
+        executemany_batched(
+            cursor,
+            f"INSERT INTO {pair_table} (left_id, right_id, probability, match_weight, uncertainty, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
+            "explanation, state, decided_by_user, version, run_id, updated_at, judgement_id) "
+            f"VALUES (%s, %s, %s, %s, %s, {jsonb}, %s, %s, %s, %s, %s, %s)",
+            [(*row, made.get((row[0], row[1]))) for row in new_rows],
+        )
+        executemany_batched(
+            cursor,
+            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
+            f"explanation = {jsonb}, run_id = %s WHERE id = %s",
+            updates,
+        )
+
+
+ATTACH_REASON = "Attached by name: the one person of this name, and nothing else on this record to compare"
+
+
+def _attach_by_name(
+    run: ResolutionRun,
+    pairs: pd.DataFrame,
+    model: resolve.ResolverModel,
+    cfg: resolve.ResolveConfig,
+    job: reads.SystemJob,
+) -> set[tuple[str, str]]:
+    """Model judgements for the name-only pairs the engine's rule attaches (``cluster_scored``).
+
+    A record that holds nothing but a name (a safeguarding referral, a legacy nominal) scores
+    below the upper threshold with anyone, however unusual the name, and stayed a person of its
+    own: on the small demo, three "John Shah" on one group page. From ``cfg.attach_threshold`` a
+    name-only pair now attaches such a lone record to the single person its name points to, never
+    when it points to two, and never joining two people. Each attachment is a model judgement with
+    its reason, so it shows in the history and an analyst can undo it or say no-match. Pairs anyone
+    has judged are left alone. Returns the pairs judged.
+    """
+    if not len(pairs) or "name_only" not in pairs.columns:
+        return set()
+    p = pairs["match_probability"].astype(float)
+    weak = pairs[pairs["name_only"].astype(bool) & (p >= cfg.attach_threshold) & (p < cfg.upper_threshold)]
+    if not len(weak):
+        return set()
+    stored = set(
+        Pair.objects.filter(state=PairState.PENDING)
+        .values_list("left_id", "right_id")
+        .iterator(chunk_size=BATCH)
+    )
+    judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
+    candidates: dict[tuple[str, str], float] = {}
+    for a, b, prob in zip(weak["record_id_l"], weak["record_id_r"], weak["match_probability"], strict=True):
+        key = pair_key(str(a), str(b))
+        if key in stored and key not in judged:
+            candidates[key] = max(float(prob), candidates.get(key, 0.0))
+    if not candidates:
+        return set()
+    ids = sorted(reads.entity_ids(viewer=job, schemas={"Person"}))
+    before = cluster_build(ids=ids, pairs=Pair.objects.all())
+    after = cluster_build(
+        ids=ids, pairs=Pair.objects.all(), attach=[(a, b, w) for (a, b), w in candidates.items()]
+    )
+    size = Counter(before.cluster_of.values())
+    chosen: dict[str, tuple[tuple[str, str], float]] = {}
+    for (a, b), prob in candidates.items():
+        for lone, other in ((a, b), (b, a)):
+            moved = size[before.cluster_of[lone]] == 1 and size[before.cluster_of[other]] > 1
+            if (
+                moved
+                and after.cluster_of[lone] == after.cluster_of[other]
+                and prob > chosen.get(lone, ((a, b), 0.0))[1]
+            ):
+                chosen[lone] = ((a, b), prob)
+    if not chosen:
+        return set()
+    version, now = _version(model), timezone.now()
+    rows = [
+        (a, b, Decision.MATCH, version, prob, ATTACH_REASON, run.pk, now) for (a, b), prob in chosen.values()
+    ]
+    with transaction.atomic():
+        model_judgements_insert(rows)
+    keys = {key for key, _ in chosen.values()}
+    pair_states_refresh(keys=keys)
+    return keys
