@@ -27,12 +27,13 @@ serve: install
 	$(BIN)/socmap serve
 
 lint: install
-	@echo "== Lint: ruff, mypy, import contracts, bandit =="
+	@echo "== Lint: ruff, mypy, import contracts, bandit, dead code =="
 	$(BIN)/ruff check .
 	$(BIN)/mypy socmap
 	$(BIN)/lint-imports
 	@# Bandit warns of every reviewed "# nosec" that other checks pass over too: those lines are left out.
 	set -o pipefail; $(BIN)/bandit -q -c pyproject.toml -r . 2>&1 | { grep -v "nosec encountered" || true; }
+	$(BIN)/vulture
 
 # Browser tests drive Debian's Chromium; install it when missing (the machine's user is root).
 chromium:

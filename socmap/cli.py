@@ -735,7 +735,7 @@ def network_run(
         None, "--config", help="A network configuration YAML instead of socmap/model/network.yaml"
     ),
     linkmap: Path | None = typer.Option(
-        None, "--linkmap", help="A link mapping YAML instead of socmap/apps/network/linkmap.yaml"
+        None, "--linkmap", help="A link mapping YAML instead of socmap/model/linkmap.yaml"
     ),
 ) -> None:
     """Analyse the whole network: communities, centrality, proposed OCGs and Priority Individuals."""

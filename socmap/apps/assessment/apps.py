@@ -8,11 +8,13 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from socmap.apps.assessment import selectors, worklist
+        from socmap.apps.assessment.panels import ocg_threat_panel
 
         worklist.register()  # the home page's work list
         from socmap.apps.core.measures import Measure, register_measure
         from socmap.apps.core.models import Role
         from socmap.apps.core.navigation import NavItem, register_nav
+        from socmap.apps.core.panels import Panel, register_panel
 
         register_nav(
             NavItem(
@@ -31,3 +33,5 @@ class AssessmentConfig(AppConfig):
                 selectors.measure_assessments_approved,
             )
         )
+        # The group page (network) does not know assessment: the threat line is a panel on it.
+        register_panel(Panel("ocg", "assessment/_ocg_threat_panel.html", ocg_threat_panel, order=10))

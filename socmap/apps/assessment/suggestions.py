@@ -158,6 +158,31 @@ def suggest(
                 4,
                 f"{facts.themes['firearms']} events of its members involve firearms or weapons",
             )
+    _reach_and_links(out, model, threat, facts, record_sources)
+    _recency_and_grading(out, model, facts, record_sources, today)
+    if facts.subject and not facts.complete:
+        for item in out.values():
+            item["reasons"].append(
+                "Some members are not shared with you: the figures count only those you may see"
+            )
+    return out
+
+
+def suggestions_for(
+    *, viewer: User, threat: Threat, model: assess.ScoringModel, justification: str
+) -> dict[str, dict[str, Any]]:
+    return suggest(model, threat, facts_for(viewer=viewer, threat=threat, justification=justification))
+
+
+def _reach_and_links(
+    out: dict[str, dict[str, Any]],
+    model: assess.ScoringModel,
+    threat: Threat,
+    facts: Facts,
+    record_sources: list[dict[str, str]],
+) -> None:
+    """Scale and reach from the members and the forces holding their records; vulnerability from
+    safeguarding referrals; financial harm from payments and accounts."""
     if facts.subject and facts.members:
         reach = (
             4 if len(facts.forces) >= 3 else 3 if len(facts.forces) == 2 else 2 if facts.members >= 10 else 1
@@ -188,6 +213,16 @@ def suggest(
             2,
             f"{payments} payment or account links in {facts.subject}'s network",
         )
+
+
+def _recency_and_grading(
+    out: dict[str, dict[str, Any]],
+    model: assess.ScoringModel,
+    facts: Facts,
+    record_sources: list[dict[str, str]],
+    today: date,
+) -> None:
+    """Likelihood from the latest linked activity; confidence from the gradings of linking records."""
     if facts.latest is not None:
         days = (today - facts.latest).days
         value = 4 if days <= 90 else 3 if days <= 180 else 2 if days <= 365 else 1
@@ -212,15 +247,3 @@ def suggest(
             f"{good} of {total} linking records are graded 1A, 1B, 2A or 2B ({share:.0%})",
             record_sources,
         )
-    if facts.subject and not facts.complete:
-        for item in out.values():
-            item["reasons"].append(
-                "Some members are not shared with you: the figures count only those you may see"
-            )
-    return out
-
-
-def suggestions_for(
-    *, viewer: User, threat: Threat, model: assess.ScoringModel, justification: str
-) -> dict[str, dict[str, Any]]:
-    return suggest(model, threat, facts_for(viewer=viewer, threat=threat, justification=justification))

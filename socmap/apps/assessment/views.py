@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from socmap.apps.assessment import selectors, services
 from socmap.apps.assessment.forms import AssessmentForm, DecisionForm, ThreatFilterForm, ThreatForm
 from socmap.apps.assessment.models import Status, ThreatKind
+from socmap.apps.core import selectors as core_selectors
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.models import Compartment, Role, User
+from socmap.apps.core.models import Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
 from socmap.apps.network import selectors as network
@@ -133,7 +134,7 @@ def _threat_form(user: User, data: Any = None, initial: dict[str, Any] | None = 
             for p in people
             if p.individual.pk not in taken_people
         ],
-        compartments=[(c.slug, c.name) for c in Compartment.objects.order_by("name")],
+        compartments=[(c.slug, c.name) for c in core_selectors.compartment_list()],
     )  # fmt: skip
 
 
@@ -155,9 +156,7 @@ def threat_new(request: HttpRequest) -> HttpResponse:
             compartment = (
                 services.AS_SUBJECT
                 if data["compartment"] == services.AS_SUBJECT
-                else Compartment.objects.filter(slug=data["compartment"]).first()
-                if data["compartment"]
-                else None
+                else core_selectors.compartment_find(slug=data["compartment"])
             )
             threat = services.threat_create(
                 actor=user,

@@ -36,11 +36,6 @@ def reset_request_context(token: contextvars.Token[RequestContext | None]) -> No
     _context.reset(token)
 
 
-def current_request_id() -> str:
-    ctx = _context.get()
-    return ctx.request_id if ctx else ""
-
-
 def current_request() -> Any:
     ctx = _context.get()
     return ctx.request if ctx else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -43,12 +43,6 @@ def clock_set(at: datetime | date | None) -> None:
     global _fixed
     with _lock:
         _fixed = None if at is None else _moment(at)
-
-
-def clock_advance(*, days: int = 0, hours: int = 0) -> datetime:
-    """Move a set clock (or the real time, which then stays fixed) forward."""
-    clock_set(now() + timedelta(days=days, hours=hours))
-    return now()
 
 
 @contextmanager

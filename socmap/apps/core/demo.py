@@ -101,6 +101,50 @@ def _agreement(provider: Organisation, recipient: Organisation, title: str, **kw
 
 
 @transaction.atomic
+def _police_agreements(
+    forces: list[Organisation],
+    rocu: Organisation,
+    *,
+    valid_from: date,
+    compartments: list[Compartment],
+    approved_by: User,
+) -> None:
+    """Every force shares with the ROCU and the ROCU with it (compartments too); forces with each other."""
+    police_conditions = "Police use only. Do not disclose further without the owner's consent."
+    for force in forces:
+        _agreement(
+            force,
+            rocu,
+            "Regional intelligence sharing",
+            valid_from=valid_from,
+            includes_general=True,
+            compartments=compartments,
+            conditions=police_conditions,
+            approved_by=approved_by,
+        )
+        _agreement(
+            rocu,
+            force,
+            "Regional intelligence sharing",
+            valid_from=valid_from,
+            includes_general=True,
+            compartments=compartments,
+            conditions=police_conditions,
+            approved_by=approved_by,
+        )
+        for other in forces:
+            if other != force:
+                _agreement(
+                    force,
+                    other,
+                    "South West force-to-force sharing",
+                    valid_from=valid_from,
+                    includes_general=True,
+                    conditions=police_conditions,
+                    approved_by=approved_by,
+                )
+
+
 def build_demo_organisations() -> list[DemoLogin]:
     """Create the region's organisations, compartments, agreements and one user per role."""
     forces = [_org(name, "force", code=code) for name, code in FORCES]
@@ -115,39 +159,7 @@ def build_demo_organisations() -> list[DemoLogin]:
     today = timezone.localdate()
     start = date(today.year - 1, 4, 1)
     all_comps = list(comps.values())
-    police_conditions = "Police use only. Do not disclose further without the owner's consent."
-    for force in forces:
-        _agreement(
-            force,
-            rocu,
-            "Regional intelligence sharing",
-            valid_from=start,
-            includes_general=True,
-            compartments=all_comps,
-            conditions=police_conditions,
-            approved_by=admin,
-        )
-        _agreement(
-            rocu,
-            force,
-            "Regional intelligence sharing",
-            valid_from=start,
-            includes_general=True,
-            compartments=all_comps,
-            conditions=police_conditions,
-            approved_by=admin,
-        )
-        for other in forces:
-            if other != force:
-                _agreement(
-                    force,
-                    other,
-                    "South West force-to-force sharing",
-                    valid_from=start,
-                    includes_general=True,
-                    conditions=police_conditions,
-                    approved_by=admin,
-                )
+    _police_agreements(forces, rocu, valid_from=start, compartments=all_comps, approved_by=admin)
     glos = next(f for f in forces if f.code == "GL")
     _agreement(
         glos,

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from socmap.errors import NotAllowed
+from socmap.model.loader import load_model
 
 
 class OrganisationKind(models.TextChoices):
@@ -161,11 +162,15 @@ class SharingAgreement(models.Model):
         return f"{self.provider} → {self.recipient}: {self.title}"
 
 
-class Handling(models.TextChoices):
-    """3x5x2 handling codes. The vocabulary lives in socmap/model/handling.yaml."""
+def _handling_choices() -> list[tuple[str, tuple[str, str]]]:
+    """The handling codes as ``gradings.yaml`` declares them: ("P", "P – lawful sharing permitted")."""
+    codes = load_model().gradings.handling
+    return [(code, (code, f"{code} – {label[:1].lower()}{label[1:]}")) for code, label in codes.items()]
 
-    P = "P", "P – lawful sharing permitted"
-    C = "C", "C – lawful sharing permitted with conditions"
+
+#: 3x5x2 handling codes, declared once in ``socmap/model/gradings.yaml`` (codes and their words);
+#: the rules name the codes they apply to (``Handling.C`` needs its conditions).
+Handling = models.TextChoices("Handling", _handling_choices())  # type: ignore[call-overload]
 
 
 class Governed(models.Model):

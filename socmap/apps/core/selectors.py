@@ -16,6 +16,7 @@ from socmap.apps.core.models import (
     ApiToken,
     AuditAction,
     AuditEvent,
+    Compartment,
     Document,
     Organisation,
     OrganisationKind,
@@ -69,13 +70,6 @@ def organisation_ids(*, kinds: Iterable[str]) -> set[int]:
     return set(Organisation.objects.filter(kind__in=list(kinds)).values_list("id", flat=True))
 
 
-def organisation_get(*, viewer: User, slug: str) -> Organisation:
-    org = organisation_list(viewer=viewer).filter(slug=slug).first()
-    if org is None:
-        raise refuse(viewer, "No such organisation", object_type="core.organisation", object_id=slug)
-    return org
-
-
 def agreement_list(*, viewer: User) -> QuerySet[SharingAgreement]:
     """Agreements the viewer's organisation gives or receives: administrators included, since being
     one is no reason to know what other organisations share."""
@@ -83,12 +77,6 @@ def agreement_list(*, viewer: User) -> QuerySet[SharingAgreement]:
         "compartments"
     )
     return qs.filter(Q(provider_id=viewer.organisation_id) | Q(recipient_id=viewer.organisation_id))
-
-
-def user_list(*, viewer: User) -> QuerySet[User]:
-    if not viewer.has_role(Role.ADMINISTRATOR):
-        raise _deny(viewer, "list users")
-    return User.objects.select_related("organisation").prefetch_related("role_grants").order_by("username")
 
 
 def document_list(
@@ -277,3 +265,13 @@ def user_choices(*, viewer: User, organisation_ids: list[int], roles: tuple[str,
     if roles:
         qs = qs.filter(role_grants__role__in=roles).distinct()
     return qs.order_by("organisation__name", "last_name", "first_name", "username")
+
+
+def compartment_list() -> list[Compartment]:
+    """Every compartment, by name (names only: choosing one on a form; who is in it is not shown)."""
+    return list(Compartment.objects.order_by("name"))
+
+
+def compartment_find(*, slug: str) -> Compartment | None:
+    """The compartment of this slug, or None when there is none (the form then says so)."""
+    return Compartment.objects.filter(slug=slug).first() if slug else None

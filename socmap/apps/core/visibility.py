@@ -24,7 +24,6 @@ from django.utils import timezone
 from socmap.apps.core import clock
 from socmap.apps.core.models import SharingAgreement
 
-GENERAL = "general"
 G = TypeVar("G", bound=Any)
 
 

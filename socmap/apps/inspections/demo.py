@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,8 +83,19 @@ Recommendation
 
 @transaction.atomic
 def build_demo_inspections() -> None:
+    """The 2025 regional SOC inspection with its grades, findings imported from inspectorate pages,
+    and Gloucestershire's improvement plan answering them (once)."""
     glos = Organisation.objects.get(name="Gloucestershire Constabulary")
     lead = User.objects.get(username="improvement")
+    seed = _demo_findings(glos, lead)
+    if ImprovementPlan.objects.filter(owner=glos).exists():
+        return
+    plan, lro, recs = _demo_plan(glos, lead, seed)
+    _demo_delivery_actions(glos, lead, plan, lro, recs)
+
+
+def _demo_findings(glos: Organisation, lead: User) -> Any:
+    """The inspection, its grades and the findings imported from pages; returns the seed page's import."""
     inspection = services.inspection_create(
         actor=None,
         title="An inspection of the South West region's response to serious and organised crime",
@@ -111,8 +123,11 @@ def build_demo_inspections() -> None:
         )
     for i, page in enumerate(MADE_UP_NATIONAL, start=1):
         services.finding_import(actor=lead, data=page, source=f"demo-national-{i}.txt")
-    if ImprovementPlan.objects.filter(owner=glos).exists():
-        return
+    return seed
+
+
+def _demo_plan(glos: Organisation, lead: User, seed: Any) -> tuple[Any, User, dict[int | None, Finding]]:
+    """The improvement plan and its first actions, on the seed page's recommendations."""
     plan = services.plan_create(
         actor=lead,
         title="Gloucestershire Rapid Improvement Plan (GRIP) – demo",
@@ -123,8 +138,6 @@ def build_demo_inspections() -> None:
     analyst = User.objects.get(username="analyst")
     lro = User.objects.get(username="lro")
     partner = User.objects.get(username="partner")
-    investigators = Finding.objects.get(subject=glos, reference="90001")
-    rocu = Finding.objects.get(subject=glos, reference="90002")
     recs = {f.number: f for f in Finding.objects.filter(parent=seed.finding)}
     a1 = services.action_create(
         actor=lead,
@@ -174,6 +187,16 @@ def build_demo_inspections() -> None:
         url="https://www.college.police.uk/app",
         note="Guidance used for partner powers.",
     )
+    return plan, lro, recs
+
+
+def _demo_delivery_actions(
+    glos: Organisation, lead: User, plan: Any, lro: User, recs: dict[int | None, Finding]
+) -> None:
+    """Actions on the inspection's other findings: investigators moved, ROCU capabilities bid for."""
+    today = timezone.localdate()
+    investigators = Finding.objects.get(subject=glos, reference="90001")
+    rocu = Finding.objects.get(subject=glos, reference="90002")
     a4 = services.action_create(
         actor=lead,
         plan=plan,

@@ -38,11 +38,3 @@ class SearchForm(forms.Form):
         if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             raise forms.ValidationError("Enter a date of birth like 1990-03-27, 1990-03 or 1990")
         return value
-
-
-class JustifiedForm(forms.Form):
-    justification = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason",
-        error_messages={"required": "Enter a reason"},
-    )

@@ -242,26 +242,7 @@ def _store_prepared(
         counts.records_new += len(fresh)
         counts.records_seen += len(chunk.records) - len(fresh)
         counts.statements_new += _store_entities(chunk, pks, set(fresh), batch, now)
-        quarantined = [
-            QuarantinedRow(
-                batch=batch,
-                source=source,
-                owner_id=source.owner_id,
-                handling=source.handling,
-                conditions=source.conditions,
-                compartment_id=source.compartment_id,
-                **q,
-            )
-            for q in chunk.quarantined
-        ]
-        known_rows = set(
-            QuarantinedRow.objects.filter(batch=batch, row__in=[q.row for q in quarantined]).values_list(
-                "row", flat=True
-            )
-        )
-        added = [q for q in quarantined if q.row not in known_rows]
-        QuarantinedRow.objects.bulk_create(added, batch_size=500)
-        counts.quarantined += len(added)
+        counts.quarantined += _store_quarantined(chunk, batch, source)
         counts.rows += chunk.rows
         Batch.objects.filter(pk=batch.pk).update(
             rows_done=counts.rows,
@@ -270,6 +251,30 @@ def _store_prepared(
             statements_new=counts.statements_new,
             quarantined=counts.quarantined,
         )
+
+
+def _store_quarantined(chunk: store.Prepared, batch: Batch, source: Source) -> int:
+    """Keep the chunk's rows that failed mapping, with their reasons, once each; returns how many."""
+    quarantined = [
+        QuarantinedRow(
+            batch=batch,
+            source=source,
+            owner_id=source.owner_id,
+            handling=source.handling,
+            conditions=source.conditions,
+            compartment_id=source.compartment_id,
+            **q,
+        )
+        for q in chunk.quarantined
+    ]
+    known_rows = set(
+        QuarantinedRow.objects.filter(batch=batch, row__in=[q.row for q in quarantined]).values_list(
+            "row", flat=True
+        )
+    )
+    added = [q for q in quarantined if q.row not in known_rows]
+    QuarantinedRow.objects.bulk_create(added, batch_size=500)
+    return len(added)
 
 
 def _seen_again(pks: list[int], first: dict[str, tuple[Any, ...]], batch: Batch, now: datetime) -> None:
@@ -423,25 +428,6 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
             },
         )
     return batch
-
-
-def record_withdraw(*, actor: User, record: Record, justification: str) -> Record:
-    """Withdraw a record: it stays, marked, and no longer counts as current intelligence."""
-    if record.owner_id != actor.organisation_id:
-        raise NotVisible("No such record")
-    if not justification.strip():
-        raise InvalidInput("Say why the record is withdrawn", fields={"justification": ["Enter a reason"]})
-    with transaction.atomic():
-        record.withdrawn_at = timezone.now()
-        record.save(update_fields=["withdrawn_at"])
-        audit_record(
-            AuditAction.ALTERATION,
-            actor=actor,
-            obj=record,
-            justification=justification,
-            detail={"withdrawn": True},
-        )
-    return record
 
 
 def record_erase(*, actor: User, record: Record, justification: str) -> Record:

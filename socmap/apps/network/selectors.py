@@ -14,8 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Organisation, User
+from socmap.apps.core.models import Organisation, User
 from socmap.apps.core.models import Role as UserRole
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.refusal import refuse
@@ -324,17 +323,6 @@ def lros() -> QuerySet[User]:
 def measure_ocgs_adopted(organisation_id: int, as_of: object) -> int:
     """Groups adopted with the organisation as lead force by the date (a live measure)."""
     return OCG.objects.filter(lead_force_id=organisation_id, adopted_at__lte=as_of).count()
-
-
-def audit_graph_view(viewer: User, what: str, justification: str, graph: netgraph.ViewGraph) -> None:
-    audit_record(
-        AuditAction.CONSULTATION,
-        actor=viewer,
-        object_type="network",
-        object_id=what[:80],
-        justification=justification,
-        detail={"nodes": len(graph.nodes), "links": len(graph.edges)},
-    )
 
 
 def subject_people(

@@ -10,7 +10,7 @@ recorded as not found. Called inside the run's transaction, so its audit entry c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from socmap.apps.network.models import (
     OCG,
@@ -54,31 +54,12 @@ def subgroups_sync(
         assert match.proposal_key is not None
         sub = wanted[match.proposal_key]
         if match.kind == "new":
-            child = OCG.objects.create(
-                owner_id=ocg.owner_id,
-                compartment_id=ocg.compartment_id,
-                handling=ocg.handling,
-                conditions=ocg.conditions,
-                name="",
-                theme=ocg.theme,
-                explanation=sub.explanation,
-                proposed_by=run,
-                last_run=run,
-                parent=ocg,
-            )
-            number = OCG.objects.filter(parent=ocg).count()
-            child.name = f"{ocg.name}, sub-group {number}"[:200]
-            child.save(update_fields=["name"])
+            child = _subgroup_new(run=run, ocg=ocg, explanation=sub.explanation, now=now)
             joined, left = sorted(sub.members), []
-            OCGEvent.objects.create(ocg=child, at=now, status=OCGStatus.PROPOSED, note=sub.explanation)
         else:
             assert match.group_id is not None
             child = live[match.group_id]
-            current = {canon(m.entity_id): m for m in child.members.all() if m.left_on is None}
-            for key in sorted(match.left):
-                member = current[key]
-                member.left_on, member.left_run = today, run
-                member.save(update_fields=["left_on", "left_run"])
+            _members_leave(child, match.left, canon=canon, run=run, today=today)
             joined, left = sorted(match.joined), sorted(match.left)
             child.last_run = run
             if child.status == OCGStatus.PROPOSED:
@@ -108,3 +89,35 @@ def subgroups_sync(
             joined=joined,
             left=left,
         )
+
+
+def _subgroup_new(*, run: AnalysisRun, ocg: OCG, explanation: str, now: dt.datetime) -> OCG:
+    """A new sub-group of ``ocg``, with its parent's marking, named after it and numbered."""
+    child = OCG.objects.create(
+        owner_id=ocg.owner_id,
+        compartment_id=ocg.compartment_id,
+        handling=ocg.handling,
+        conditions=ocg.conditions,
+        name="",
+        theme=ocg.theme,
+        explanation=explanation,
+        proposed_by=run,
+        last_run=run,
+        parent=ocg,
+    )
+    number = OCG.objects.filter(parent=ocg).count()
+    child.name = f"{ocg.name}, sub-group {number}"[:200]
+    child.save(update_fields=["name"])
+    OCGEvent.objects.create(ocg=child, at=now, status=OCGStatus.PROPOSED, note=explanation)
+    return child
+
+
+def _members_leave(
+    child: OCG, keys: Iterable[str], *, canon: Callable[[str], str], run: AnalysisRun, today: dt.date
+) -> None:
+    """Mark the sub-group's live members of these canonical keys as having left, by this run."""
+    current = {canon(m.entity_id): m for m in child.members.all() if m.left_on is None}
+    for key in sorted(keys):
+        member = current[key]
+        member.left_on, member.left_run = today, run
+        member.save(update_fields=["left_on", "left_run"])

@@ -9,18 +9,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from socmap.apps.core import selectors as core_selectors
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.forms import JustificationForm
-from socmap.apps.core.models import Compartment, Role, User
+from socmap.apps.core.models import Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.services import require_role
-from socmap.apps.core.visibility import decide
 from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
 from socmap.apps.network import exports, selectors, services
 from socmap.apps.network import graph as netgraph
@@ -29,8 +28,6 @@ from socmap.apps.network.models import Role as MemberRole
 from socmap.apps.network.tasks import run_analysis
 from socmap.errors import InvalidInput, SocmapError
 from socmap.model.ids import short_entity_id
-
-KIND_ORDER = ("person", "phone", "vehicle", "address", "account", "company")
 
 
 def _forces() -> list[tuple[str, str]]:
@@ -104,7 +101,7 @@ def _adopt_form(data: Any = None) -> AdoptForm:
         data,
         forces=_forces(),
         lros=[(str(u.pk), f"{u.get_full_name() or u.username}, {u.organisation}") for u in selectors.lros()],
-        compartments=[(c.slug, c.name) for c in Compartment.objects.order_by("name")],
+        compartments=[(c.slug, c.name) for c in core_selectors.compartment_list()],
     )
 
 
@@ -136,11 +133,7 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
                 elif action == "adopt":
                     lead = next((o for o in selectors.lead_forces() if o.slug == data["lead_force"]), None)
                     lro = next((u for u in selectors.lros() if str(u.pk) == data["lro"]), None)
-                    compartment = (
-                        Compartment.objects.filter(slug=data["compartment"]).first()
-                        if data["compartment"]
-                        else None
-                    )
+                    compartment = core_selectors.compartment_find(slug=data["compartment"])
                     ocg = services.ocg_adopt(
                         actor=user, ocg=ocg, lead_force=lead, lro=lro, compartment=compartment
                     )
@@ -154,16 +147,6 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
                 return redirect("network:ocg_detail", ocg_id=ocg.pk)
     view = selectors.ocg_get(viewer=user, ocg_id=ocg_id, justification=current_purpose(request))
     errors = any(f.errors for f in (assess_form, adopt_form, archive_form))
-    # The group's threat assessment, when there is one the viewer may see (the threat page checks
-    # again); no trace of one they may not.
-    try:
-        threat = view.ocg.threat  # reverse one-to-one from the assessment app
-    except ObjectDoesNotExist:
-        threat = None
-    # A group has one threat record: it is offered for assessment only while it has none.
-    assessable = threat is None
-    if threat is not None and not decide(user, threat).visible:
-        threat = None
     return render(
         request,
         "network/ocg_detail.html",
@@ -178,8 +161,6 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
             "formats": exports.FORMATS,
             "roles": MemberRole.choices,
             "errors": errors,
-            "threat": threat,
-            "assessable": assessable,
         },
         status=400 if errors else 200,
     )
@@ -203,7 +184,7 @@ def _explorer_filters(form: ExplorerForm) -> netgraph.Filters:
 @purpose_required
 def explorer(request: HttpRequest, entity_id: str) -> HttpResponse:
     user = viewer(request)
-    netgraph.visible_entity(user, entity_id)
+    selectors.entity_check(viewer=user, entity_id=entity_id)
     form = _explorer_form(request)
     graph = None
     if not form.is_bound or form.is_valid():
@@ -281,7 +262,7 @@ def ocg_export(request: HttpRequest, ocg_id: int, fmt: str) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def explorer_export(request: HttpRequest, entity_id: str, fmt: str) -> HttpResponseBase:
     user = viewer(request)
-    netgraph.visible_entity(user, entity_id)
+    selectors.entity_check(viewer=user, entity_id=entity_id)
     form = _explorer_form(request)
     filters = _explorer_filters(form) if form.is_bound and form.is_valid() else netgraph.Filters()
     return _justified_download(

@@ -4,7 +4,8 @@ two meetings, and safeguarding referrals in every state. Built through the servi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -85,42 +86,8 @@ def _agreements(police_lead: User, council_lead: User, council_other: User) -> N
     services.renewal_reminders()
 
 
-def _board(chair: User) -> None:
-    glos = _org(GLOS)
-    board = services.board_create(
-        actor=None,
-        name=BOARD,
-        chair=glos,
-        purpose="Senior leaders of the partnership engage routinely on SOC",
-        since=clock.today() - timedelta(days=365),
-    )
-    members = [
-        "South West Regional Organised Crime Unit",
-        COUNCIL,
-        "Gloucestershire Hospitals NHS Foundation Trust",
-        "Cheltenham Borough Homes",
-        "Gloucestershire Fire and Rescue Service",
-        "Office of the Police and Crime Commissioner for Gloucestershire",
-    ]
-    for name in members:
-        services.member_add(
-            actor=None, board=board, organisation=_org(name), since=clock.today() - timedelta(days=365)
-        )
-    today = clock.today()
-    earlier = services.meeting_record(
-        actor=None,
-        board=board,
-        held_on=today - timedelta(days=100),
-        title="Quarterly board",
-        agenda="1. Local profile\n2. County lines\n3. MASH",
-    )
-    latest = services.meeting_record(
-        actor=None,
-        board=board,
-        held_on=today - timedelta(days=7),
-        title="Quarterly board",
-        agenda="1. Board pack\n2. Cuckooing\n3. Actions",
-    )
+def _board_meetings(earlier: Any, latest: Any, today: date) -> None:
+    """Who attended the two meetings, what they decided and the actions they set (one done)."""
     people = [
         (earlier, GLOS, "Ch Supt Mark Davies", "chief_officer"),
         (earlier, COUNCIL, "Gareth Lloyd", "manager"),
@@ -168,6 +135,45 @@ def _board(chair: User) -> None:
             today + timedelta(days=45),
         ),
     )
+
+
+def _board(chair: User) -> None:
+    glos = _org(GLOS)
+    board = services.board_create(
+        actor=None,
+        name=BOARD,
+        chair=glos,
+        purpose="Senior leaders of the partnership engage routinely on SOC",
+        since=clock.today() - timedelta(days=365),
+    )
+    members = [
+        "South West Regional Organised Crime Unit",
+        COUNCIL,
+        "Gloucestershire Hospitals NHS Foundation Trust",
+        "Cheltenham Borough Homes",
+        "Gloucestershire Fire and Rescue Service",
+        "Office of the Police and Crime Commissioner for Gloucestershire",
+    ]
+    for name in members:
+        services.member_add(
+            actor=None, board=board, organisation=_org(name), since=clock.today() - timedelta(days=365)
+        )
+    today = clock.today()
+    earlier = services.meeting_record(
+        actor=None,
+        board=board,
+        held_on=today - timedelta(days=100),
+        title="Quarterly board",
+        agenda="1. Local profile\n2. County lines\n3. MASH",
+    )
+    latest = services.meeting_record(
+        actor=None,
+        board=board,
+        held_on=today - timedelta(days=7),
+        title="Quarterly board",
+        agenda="1. Board pack\n2. Cuckooing\n3. Actions",
+    )
+    _board_meetings(earlier, latest, today)
     assert chair is not None
 
 

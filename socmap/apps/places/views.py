@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Organisation, User
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.places import charts, selectors, services
 from socmap.apps.places.forms import ActivityForm, MeasureForm, OperationForm
 from socmap.apps.places.models import Operation, PhaseKind

@@ -13,8 +13,8 @@ def review_item(viewer: Any) -> dict[str, Any]:
     from socmap.apps.resolution import selectors
     from socmap.apps.resolution.models import PairState
 
-    waiting = selectors.queue_counts(viewer).get(PairState.PENDING, 0)
-    last = selectors.run_list().order_by("-id").first()
+    waiting = selectors.pair_counts(viewer=viewer).get(PairState.PENDING, 0)
+    last = selectors.run_latest(viewer=viewer)
     note = ""
     if last is not None:
         when = formats.date_format(timezone.localtime(last.created_at), "j M Y, H:i")

@@ -9,6 +9,7 @@ nothing.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -70,6 +71,45 @@ def _threats(org: Organisation, *, shared_only: bool = False) -> list[Threat]:
     if shared_only:
         qs = qs.filter(compartment__isnull=True)
     return list(qs.order_by(F("compartment").asc(nulls_first=True), "-score", "id"))
+
+
+def _demo_meeting(tasking: User, period: TaskingPeriod, first_run: Any) -> None:
+    """The regional TTCG on the first allocation: a bid funded over the model, a note, an action."""
+    meeting = services.meeting_create(
+        actor=tasking,
+        level=MeetingLevel.REGIONAL,
+        title=f"Regional TTCG, {timezone.localdate():%B %Y}",
+        held_on=timezone.localdate(),
+        period=period,
+        chair="Helen Moore, regional tasking manager",
+        attendees="SOC leads of Avon and Somerset, Devon and Cornwall, Dorset, Gloucestershire and Wiltshire",
+    )
+    unfunded = [
+        d.bid for d in first_run.decisions.filter(funded=False).select_related("bid").order_by("-value")
+    ]
+    if unfunded:
+        services.decision_record(
+            actor=tasking,
+            meeting=meeting,
+            kind=DecisionKind.FUND,
+            bid=unfunded[0],
+            text="Fund: risk to life identified since the bid was made; the TCG accepts the displacement",
+            owner="ROCU detective inspector",
+        )
+    services.decision_record(
+        actor=tasking,
+        meeting=meeting,
+        kind=DecisionKind.NOTE,
+        text="Forces bidding against the same group agree one lead force before the next TTCG",
+        owner="Force SOC leads",
+    )
+    services.action_record(
+        actor=tasking,
+        meeting=meeting,
+        text="Deconflict the two bids against the Birmingham line into Gloucester",
+        owner="Gloucestershire and Avon and Somerset SOC leads",
+        due_on=timezone.localdate() + timedelta(days=14),
+    )
 
 
 @transaction.atomic
@@ -138,41 +178,7 @@ def build_demo_tasking() -> int:
             )
         )
     first_run = services.allocation_run(actor=tasking, period=period, time_limit=5)
-    meeting = services.meeting_create(
-        actor=tasking,
-        level=MeetingLevel.REGIONAL,
-        title=f"Regional TTCG, {timezone.localdate():%B %Y}",
-        held_on=timezone.localdate(),
-        period=period,
-        chair="Helen Moore, regional tasking manager",
-        attendees="SOC leads of Avon and Somerset, Devon and Cornwall, Dorset, Gloucestershire and Wiltshire",
-    )
-    unfunded = [
-        d.bid for d in first_run.decisions.filter(funded=False).select_related("bid").order_by("-value")
-    ]
-    if unfunded:
-        services.decision_record(
-            actor=tasking,
-            meeting=meeting,
-            kind=DecisionKind.FUND,
-            bid=unfunded[0],
-            text="Fund: risk to life identified since the bid was made; the TCG accepts the displacement",
-            owner="ROCU detective inspector",
-        )
-    services.decision_record(
-        actor=tasking,
-        meeting=meeting,
-        kind=DecisionKind.NOTE,
-        text="Forces bidding against the same group agree one lead force before the next TTCG",
-        owner="Force SOC leads",
-    )
-    services.action_record(
-        actor=tasking,
-        meeting=meeting,
-        text="Deconflict the two bids against the Birmingham line into Gloucester",
-        owner="Gloucestershire and Avon and Somerset SOC leads",
-        due_on=timezone.localdate() + timedelta(days=14),
-    )
+    _demo_meeting(tasking, period, first_run)
     run = services.allocation_run(actor=tasking, period=period, time_limit=5)
     if run.status == "done":
         services.run_publish(actor=tasking, run=run)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.workforce import alerts as workforce_alerts
 from socmap.apps.workforce import capability as cap
 from socmap.apps.workforce import selectors, services

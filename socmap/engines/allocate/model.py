@@ -107,9 +107,6 @@ class Built:
         return h
 
 
-GROUPS = ("override", "floor", "maxmin", "duplicate", "capacity")
-
-
 def enforced(name: str, keep: set[str] | None) -> bool:
     """Whether a row belongs to a kept group (``keep`` None keeps all). Capacity is kept per capability."""
     if keep is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from socmap.model.types import (
     POSTCODE_IN_TEXT,
@@ -343,11 +343,3 @@ def apply(name: str, arg: object, values: list[str]) -> list[str]:
     for v in values:
         out.extend(fn(v, arg))
     return out
-
-
-def parse_timestamp(text: str) -> datetime | None:
-    """A datetime from an ISO string, or ``None``."""
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None

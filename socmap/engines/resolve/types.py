@@ -263,12 +263,6 @@ class ClusterResult:
     conflicts: tuple[ClusterConflict, ...]
     run: RunInfo
 
-    def as_frame(self) -> pd.DataFrame:
-        """Two columns: ``record_id``, ``cluster_id``."""
-        return pd.DataFrame(
-            {"record_id": list(self.cluster_of.keys()), "cluster_id": list(self.cluster_of.values())}
-        )
-
 
 @dataclass(frozen=True)
 class Evaluation:

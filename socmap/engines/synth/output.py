@@ -24,8 +24,6 @@ FIXED_MOMENT = dt.datetime(2025, 1, 1, 0, 0, 0)
 ZIP_MOMENT = (2025, 1, 1, 0, 0, 0)
 PROGRESS_EVERY = 20_000
 
-MALFORMED_KINDS = ("wrong_column_count", "impossible_date", "broken_quote", "invalid_json")
-
 
 def sha256_of(path: pathlib.Path) -> str:
     """The SHA-256 of a file, read in chunks."""

@@ -55,13 +55,6 @@ class Phone:
     number: str  # national format, 11 digits: 07xxxxxxxxx
     holders: list[tuple[int, int, int]] = field(default_factory=list)  # person, first day, last day
 
-    def holder_at(self, day: int) -> int:
-        """The person using the number on a day, or -1 if nobody was."""
-        for person, start, end in self.holders:
-            if start <= day <= end:
-                return person
-        return -1
-
 
 @dataclass(slots=True)
 class Vehicle:

@@ -128,7 +128,9 @@ def test_an_error_while_mapping_refuses_the_batch_and_stores_nothing(
     def broken(items: Any, ctx: store.Context) -> store.Prepared:
         raise InvalidInput(f"{FILE}: the file changed while it was read")
 
+    # Mapping fails wherever it runs: in this process, or in the child processes of the pipeline.
     monkeypatch.setattr(store, "prepare", broken)
+    monkeypatch.setattr(store.preparing, "prepare", broken)
     with pytest.raises(InvalidInput, match="changed while"):
         build_demo_intel(folder=region, only={SOURCE})
     batch = Batch.objects.get(source__name=SOURCE)

@@ -23,7 +23,7 @@ def region_inputs(
     objects = pd.read_csv(truth / "objects.csv", dtype=str, keep_default_na=False)
     links = pd.read_csv(truth / "links.csv", dtype=str, keep_default_na=False)
     # Known offenders as the police know them: the planted offenders, and anyone arrested with
-    # someone (the app marks both ends of a co-arrest the same way, socmap/apps/network/linkmap.yaml).
+    # someone (the app marks both ends of a co-arrest the same way, socmap/model/linkmap.yaml).
     arrested = links[links["link_type"].isin(["co_arrest", "co_arrested"])]
     known = set(arrested["from_id"]) | set(arrested["to_id"])
     nodes = pd.concat(

@@ -75,6 +75,7 @@ def orders_considered_per_group(organisation_id: int, as_of: datetime) -> float 
 
 
 def powers_used(organisation_id: int, as_of: datetime) -> int:
+    """Partners' powers used under the organisation's plans by ``as_of``."""
     return PowerUse.objects.filter(owner_id=organisation_id, created_at__lte=as_of).count()
 
 
@@ -117,6 +118,14 @@ def measures() -> list[Measure]:
             "has considered (used, or not used with the reason)",
             "count",
             orders_considered_per_group,
+        ),
+        Measure(
+            "lifetime-partner-powers-used",
+            "Partners' powers used",
+            "Enforcement powers of partner organisations used (or asked for) under the organisation's "
+            "4P plans by the day",
+            "count",
+            powers_used,
         ),
     ]
     for impact, label in Impact.choices:

@@ -25,8 +25,6 @@ from socmap.apps.network import selectors as network
 from socmap.engines.lifetime import long_date
 from socmap.errors import Conflict
 
-RECORDERS = (Role.LRO, Role.SUPERVISOR, Role.ANALYST)
-
 
 @dataclass(frozen=True)
 class DisruptionInput:

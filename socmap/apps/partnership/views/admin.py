@@ -16,7 +16,7 @@ from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Compartment, Organisation, Role
 from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import require_role
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.partnership import services
 from socmap.apps.partnership.forms import (
     CompartmentForm,

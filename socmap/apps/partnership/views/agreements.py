@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Compartment
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.partnership import services
 from socmap.apps.partnership.forms import ProposalForm, ReasonForm, RenewForm
 from socmap.apps.partnership.selectors import agreements as selectors

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.partnership import services
 from socmap.apps.partnership.forms import AttendanceForm, BoardActionForm, DecisionForm, MeetingForm
 from socmap.apps.partnership.selectors import board as selectors

@@ -34,6 +34,24 @@ class Prepared:
     bids: dict[str, Bid]  # engine key -> bid
 
 
+def _duplicates(bids: list[Bid], keyed: dict[str, Bid], funded_by_tcg: set[str]) -> set[tuple[str, str]]:
+    """Pairs of bids for the same capability against the same threat or people: at most one is funded."""
+    pairs: set[tuple[str, str]] = set()
+    for b in bids:
+        for w in b.warnings or []:
+            other = str(w.get("bid") or "")
+            if (
+                w.get("kind") in ("same_threat", "shared_people")
+                and w.get("same_capability")
+                and other in keyed
+            ):
+                a, c = sorted((str(b.pk), other))
+                # The TCG funding both is a joint operation, not a duplication.
+                if not (a in funded_by_tcg and c in funded_by_tcg):
+                    pairs.add((a, c))
+    return pairs
+
+
 def problem_for(period: TaskingPeriod) -> Prepared:
     """The period's live bids, the register's capacity, the live overrides and the fairness rule."""
     register = register_current()
@@ -90,19 +108,7 @@ def problem_for(period: TaskingPeriod) -> Prepared:
         if str(o.bid_id) in keyed
     )
     funded_by_tcg = {o.bid for o in overrides if o.fund}
-    pairs: set[tuple[str, str]] = set()
-    for b in bids:
-        for w in b.warnings or []:
-            other = str(w.get("bid") or "")
-            if (
-                w.get("kind") in ("same_threat", "shared_people")
-                and w.get("same_capability")
-                and other in keyed
-            ):
-                a, c = sorted((str(b.pk), other))
-                # The TCG funding both is a joint operation, not a duplication.
-                if not (a in funded_by_tcg and c in funded_by_tcg):
-                    pairs.add((a, c))
+    pairs = _duplicates(bids, keyed, funded_by_tcg)
     present = {codes.get(b.owner_id) for b in bids}
     forces_used = tuple(o.code for o in forces if o.kind == "force" or o.code in present)
     fairness = allocate.Fairness(

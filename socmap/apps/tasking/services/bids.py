@@ -146,6 +146,18 @@ def _threat_for(actor: User, threat_id: int | None, problems: dict[str, list[str
     return threat
 
 
+def _check_aims(data: BidInput, problems: dict[str, list[str]]) -> None:
+    """Add to ``problems`` what is wrong with what the bid aims at: outcome, impact, 4P strand."""
+    if not data.outcome.strip():
+        problems["outcome"] = ["Say what outcome you expect"]
+    elif len(data.outcome) > MAX_TEXT:
+        problems["outcome"] = [f"Keep it under {MAX_TEXT} characters"]
+    if data.impact not in Impact.values:
+        problems["impact"] = ["Choose the disruption the bid aims at: major, moderate or minor"]
+    if data.four_p not in FourP.values:
+        problems["four_p"] = ["Choose Pursue, Prevent, Protect or Prepare"]
+
+
 def bid_check(*, actor: User, period: TaskingPeriod, data: BidInput) -> tuple[Any, dict[str, Any]]:
     """Check a bid; returns the threat and the cleaned values, or raises naming every field at fault."""
     problems: dict[str, list[str]] = {}
@@ -215,14 +227,7 @@ def bid_check(*, actor: User, period: TaskingPeriod, data: BidInput) -> tuple[An
                 problems["effort"] = [
                     f"{need:g} {cap.unit} is more than {cap.label} has in the whole window ({sum(window):g})"
                 ]
-    if not data.outcome.strip():
-        problems["outcome"] = ["Say what outcome you expect"]
-    elif len(data.outcome) > MAX_TEXT:
-        problems["outcome"] = [f"Keep it under {MAX_TEXT} characters"]
-    if data.impact not in Impact.values:
-        problems["impact"] = ["Choose the disruption the bid aims at: major, moderate or minor"]
-    if data.four_p not in FourP.values:
-        problems["four_p"] = ["Choose Pursue, Prevent, Protect or Prepare"]
+    _check_aims(data, problems)
     if problems:
         first_problem = next(iter(problems.values()))[0]
         raise InvalidInput(f"The bid cannot be made: {first_problem}", fields=problems)

@@ -1,266 +1,36 @@
-"""Every write of the assessment app: threats and the assessment workflow, each with its audit entry.
+"""The assessment workflow: start a draft, save it, submit it (scored and fixed), approve or return it.
 
-Workflow: an assessor starts a draft (version n), saves it as often as needed, and submits it; the
-score is computed and fixed on submission. A supervisor of the owning organisation, never the
-assessor, approves it (the re-assessment date follows from its band) or returns it with a comment.
-A submitted or approved version never changes: re-assessing starts version n + 1 from its values.
-"""
+A submitted or approved version never changes: re-assessing starts version n + 1 from its values."""
 
 from __future__ import annotations
 
 import calendar
-import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from socmap.apps.assessment.models import (
     Assessment,
-    AssessmentEvent,
     EventKind,
-    Level,
-    ScoringModelVersion,
     Status,
     Threat,
-    ThreatKind,
 )
+from socmap.apps.assessment.services.common import ASSESSORS, CONFIDENCE, MAX_TEXT, SOURCE_KINDS, event_record
+from socmap.apps.assessment.services.scoring import model_current, model_register, stored_model
+from socmap.apps.assessment.services.threats import threat_refresh
 from socmap.apps.assessment.sources import visible_sources
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.models import AuditAction, Compartment, Handling, Role, User
+from socmap.apps.core.models import AuditAction, Role, User
 from socmap.apps.core.refusal import refuse
 from socmap.apps.core.services import require_role
 from socmap.apps.core.visibility import decide
 from socmap.apps.network import services as network_services
-from socmap.apps.network.models import OCG, PriorityIndividual, Theme
 from socmap.engines import assess
 from socmap.errors import Conflict, InvalidInput, NotAllowed, NotVisible
-from socmap.model.ids import short_entity_id
-
-ASSESSORS = (Role.ANALYST, Role.SUPERVISOR, Role.TASKING)
-CONFIDENCE = {"high": "High", "medium": "Medium", "low": "Low"}
-SOURCE_KINDS = ("record", "entity", "ocg", "individual", "document", "threat")
-MAX_TEXT = 5000
-
-
-# --------------------------------------------------------------------------- scoring models
-
-
-def model_path() -> Path:
-    """The scoring model new assessments use: ``SOCMAP_ASSESS_MODEL`` or the one socmap ships."""
-    return Path(getattr(settings, "SOCMAP_ASSESS_MODEL", "") or assess.DEFAULT_MODEL)
-
-
-@functools.lru_cache(maxsize=8)
-def _load(path: str, mtime: float) -> assess.ScoringModel:
-    return assess.load_scoring_model(path)
-
-
-def model_current() -> assess.ScoringModel:
-    """The current scoring model, read once per file change."""
-    path = model_path()
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    return _load(str(path), mtime)
-
-
-@functools.lru_cache(maxsize=32)
-def model_of(text: str, name: str) -> assess.ScoringModel:
-    """A stored model version, parsed from the text kept with it."""
-    return assess.parse_scoring_model(text, file=name)
-
-
-def stored_model(version: ScoringModelVersion) -> assess.ScoringModel:
-    return model_of(version.text, f"{version.name}-v{version.version}.yaml")
-
-
-def model_register(model: assess.ScoringModel) -> ScoringModelVersion:
-    """Keep the model file a score is made with. A changed file must carry a new version number."""
-    found = ScoringModelVersion.objects.filter(sha256=model.sha256).first()
-    if found is not None:
-        return found
-    clash = ScoringModelVersion.objects.filter(name=model.name, version=model.version).first()
-    if clash is not None:
-        raise Conflict(
-            f"{model.file}: {model.label} is already recorded with different content; a changed model "
-            "needs a new version number, so that old scores keep the model they were made with",
-            fields={"model": ["Raise the version number of the changed model"]},
-        )
-    try:
-        with transaction.atomic():
-            return ScoringModelVersion.objects.create(
-                name=model.name,
-                version=model.version,
-                sha256=model.sha256,
-                title=model.title,
-                text=model.text,
-            )
-    except IntegrityError:  # registered at the same moment by another request
-        return ScoringModelVersion.objects.get(sha256=model.sha256)
-
-
-# --------------------------------------------------------------------------- threats
-
-
-def _event(
-    threat: Threat, kind: str, actor: User, *, assessment: Assessment | None = None, **kw: Any
-) -> None:
-    AssessmentEvent.objects.create(
-        threat=threat, assessment=assessment, kind=kind, actor=actor, at=timezone.now(), **kw
-    )
-
-
-AS_SUBJECT = "as-subject"  # a threat on a group or person takes its subject's compartment
-
-
-def threat_create(
-    *,
-    actor: User,
-    kind: str,
-    title: str = "",
-    theme: str = "",
-    level: str = Level.FORCE,
-    description: str = "",
-    ocg: OCG | None = None,
-    individual: PriorityIndividual | None = None,
-    handling: str = "",
-    conditions: str = "",
-    compartment: Compartment | str | None = AS_SUBJECT,
-) -> Threat:
-    """Record a threat to assess, owned by the actor's organisation.
-
-    A group's or a Priority Individual's threat is never seen more widely than its subject: left
-    unset (``handling=""``, ``compartment=AS_SUBJECT``) it takes the subject's marking; a marking
-    at least as strict (handling C for a P subject, a compartment for a subject in none) is kept;
-    a wider one is refused, naming the field, never silently replaced.
-    """
-    require_role(actor, *ASSESSORS, action="record threats")
-    if actor.organisation_id is None:
-        raise NotAllowed("You belong to no organisation, so you cannot record threats")
-    problems: dict[str, list[str]] = {}
-    if kind not in ThreatKind.values:
-        problems["kind"] = [f"Choose what is assessed: {', '.join(ThreatKind.values)}"]
-    subject: OCG | PriorityIndividual | None = ocg if kind == ThreatKind.OCG else individual
-    if kind == ThreatKind.OCG and ocg is None:
-        problems["ocg"] = ["Choose the organised crime group"]
-    if kind == ThreatKind.INDIVIDUAL and individual is None:
-        problems["individual"] = ["Choose the Priority Individual"]
-    if subject is not None and not decide(actor, subject).visible:
-        raise NotVisible("No such group" if kind == ThreatKind.OCG else "No such Priority Individual")
-    if isinstance(subject, OCG):
-        title = title.strip() or subject.name
-        theme = theme or subject.theme
-    elif isinstance(subject, PriorityIndividual):
-        title = title.strip() or f"Priority Individual {short_entity_id(subject.entity_id)}"
-    if subject is not None:
-        handling, conditions, chosen = _subject_marking(subject, handling, conditions, compartment, problems)
-    else:
-        handling = handling or Handling.P
-        chosen = None if isinstance(compartment, str) else compartment
-    if not title.strip():
-        problems["title"] = ["Give the threat a title"]
-    elif len(title.strip()) > 200:
-        problems["title"] = ["Use 200 characters or fewer"]
-    if theme not in Theme.values:
-        problems["theme"] = ["Choose the theme"]
-    if level not in Level.values:
-        problems["level"] = ["Choose force or regional level"]
-    if handling not in Handling.values:
-        problems["handling"] = ["Choose handling code P or C"]
-    if handling == Handling.C and not conditions.strip():
-        problems["conditions"] = ["Handling code C needs its conditions"]
-    if problems:
-        raise InvalidInput("The threat could not be recorded", fields=problems)
-    with transaction.atomic():
-        if isinstance(subject, OCG) and Threat.objects.filter(ocg=subject).exists():
-            raise Conflict(
-                "This group already has a threat record: re-assess it there",
-                fields={"ocg": ["Already recorded"]},
-            )
-        if isinstance(subject, PriorityIndividual) and Threat.objects.filter(individual=subject).exists():
-            raise Conflict(
-                "This Priority Individual already has a threat record",
-                fields={"individual": ["Already recorded"]},
-            )
-        threat = Threat.objects.create(
-            owner_id=actor.organisation_id,
-            handling=handling,
-            conditions=conditions.strip(),
-            compartment=chosen,
-            kind=kind,
-            ocg=ocg if kind == ThreatKind.OCG else None,
-            individual=individual if kind == ThreatKind.INDIVIDUAL else None,
-            title=title.strip(),
-            description=description.strip()[:MAX_TEXT],
-            theme=theme,
-            level=level,
-            created_by=actor,
-        )
-        _event(threat, EventKind.CREATED, actor)
-        audit_record(AuditAction.COLLECTION, actor=actor, obj=threat, detail={"kind": kind, "theme": theme})
-    return threat
-
-
-def _subject_marking(
-    subject: OCG | PriorityIndividual,
-    handling: str,
-    conditions: str,
-    compartment: Compartment | str | None,
-    problems: dict[str, list[str]],
-) -> tuple[str, str, Compartment | None]:
-    """The marking of a threat on ``subject``: the subject's, or a stricter one chosen; a wider one
-    is a problem for the field, in words."""
-    what = "group" if isinstance(subject, OCG) else "Priority Individual"
-    chosen = subject.compartment if isinstance(compartment, str) else compartment
-    if chosen != subject.compartment and subject.compartment is not None:
-        problems["compartment"] = [
-            f"This {what} is in the {subject.compartment.name} compartment: its threat must be too"
-        ]
-    handling = handling or subject.handling
-    if handling == Handling.P and subject.handling == Handling.C:
-        problems["handling"] = [f"This {what} is handled C (with conditions): its threat cannot be handled P"]
-    if handling == Handling.C:
-        conditions = conditions.strip() or subject.conditions
-    return handling, conditions, chosen
-
-
-def threat_refresh(threat: Threat) -> None:
-    """Keep the threat's copy of its standing score in step with its assessments (every service that
-    changes an assessment calls it in the same transaction)."""
-    versions = list(threat.assessments.order_by("-number"))
-    latest = versions[0] if versions else None
-    approved = next((a for a in versions if a.status == Status.APPROVED), None)
-    scored = approved or next((a for a in versions if a.status == Status.SUBMITTED), None)
-    threat.latest = latest
-    threat.status = latest.status if latest else Status.DRAFT
-    threat.scored = scored
-    threat.score = scored.score if scored else None
-    threat.band = scored.band if scored else ""
-    threat.band_label = scored.band_label if scored else ""
-    threat.tier = scored.tier if scored else None
-    threat.approved_at = approved.decided_at if approved else None
-    threat.due_on = approved.due_on if approved else None
-    threat.save(
-        update_fields=[
-            "latest",
-            "status",
-            "scored",
-            "score",
-            "band",
-            "band_label",
-            "tier",
-            "approved_at",
-            "due_on",
-        ]
-    )
-
 
 # --------------------------------------------------------------------------- assessments
 
@@ -311,7 +81,7 @@ def assessment_start(*, actor: User, threat: Threat, justification: str = "") ->
             suggestions=suggestions,
             assessor=actor,
         )
-        _event(
+        event_record(
             locked,
             EventKind.STARTED,
             actor,
@@ -469,7 +239,7 @@ def assessment_save(*, actor: User, assessment: Assessment, data: AssessmentInpu
         locked.confidence, locked.summary = data.confidence, data.summary.strip()
         locked.save(update_fields=["values", "rationales", "sources", "confidence", "summary", "updated_at"])
         if changes:
-            _event(locked.threat, EventKind.SAVED, actor, assessment=locked, changes=changes)
+            event_record(locked.threat, EventKind.SAVED, actor, assessment=locked, changes=changes)
             audit_record(
                 AuditAction.ALTERATION,
                 actor=actor,
@@ -519,7 +289,7 @@ def assessment_submit(*, actor: User, assessment: Assessment, data: AssessmentIn
             update_fields=["status", "submitted_at", "score", "band", "band_label", "tier", "explanation"]
         )
         comment = f"Score {result.score} ({result.band.label}, tier {result.band.tier})"
-        _event(locked.threat, EventKind.SUBMITTED, actor, assessment=locked, comment=comment)
+        event_record(locked.threat, EventKind.SUBMITTED, actor, assessment=locked, comment=comment)
         audit_record(
             AuditAction.ALTERATION,
             actor=actor,
@@ -591,7 +361,7 @@ def assessment_approve(*, actor: User, assessment: Assessment, comment: str = ""
         note = (
             f"Re-assessment due {locked.due_on:%d %B %Y} ({band.label}: every {band.reassess_months} months)"
         )
-        _event(
+        event_record(
             locked.threat,
             EventKind.APPROVED,
             actor,
@@ -635,7 +405,7 @@ def assessment_return(*, actor: User, assessment: Assessment, comment: str) -> A
         locked.status, locked.supervisor, locked.decided_at = Status.RETURNED, actor, timezone.now()
         locked.decision_comment = comment.strip()[:MAX_TEXT]
         locked.save(update_fields=["status", "supervisor", "decided_at", "decision_comment"])
-        _event(locked.threat, EventKind.RETURNED, actor, assessment=locked, comment=comment.strip())
+        event_record(locked.threat, EventKind.RETURNED, actor, assessment=locked, comment=comment.strip())
         audit_record(AuditAction.ALTERATION, actor=actor, obj=locked, justification=comment.strip())
         threat_refresh(locked.threat)
     return locked

@@ -1,23 +1,4 @@
-"""Storing mapped rows in bulk: the hot path of ingest, split in two halves that can run side by side.
-
-``prepare`` turns a chunk of the engine's results into plain tuples (ids, search keys, statement
-rows): pure Python, no database, so it can run in the process that maps the file. ``write`` stores a
-prepared chunk in one transaction: records first (their database ids are needed by everything
-else), then entities, statements and links.
-
-Why it is shaped like this (measured on the synthetic region, see ``bench/ingest.py``):
-
-- A record that did not exist before this chunk cannot have statements, entities or links yet (they
-  are written in the same transaction as the record, and ids are hashes of the record key), so
-  their rows go straight in, without the existence query each statement used to cost. Only rows
-  of records seen before (a newer extract, a resumed batch) are checked and skipped when held.
-- On PostgreSQL rows go in with ``COPY``; records get their ids from the sequence first, so they can
-  be copied too. A chunk's commit does not wait for the WAL flush (``synchronous_commit off``):
-  a crash can lose the last chunks committed, which the resumable batch stores again, and the
-  batch's final commit, which is synchronous, makes all of them durable.
-- ``pipeline`` maps and prepares in child processes while this one writes, with bounded queues
-  between them: the cores share the work and memory stays bounded by the queues' few chunks.
-"""
+"""Preparing mapped rows for storage: ids, search keys and rows as plain tuples, in child processes."""
 
 from __future__ import annotations
 
@@ -36,9 +17,7 @@ from datetime import date
 from typing import Any
 
 import jellyfish
-from django.db import connection
 
-from socmap.apps.core.bulk import IN_LIST, chunks, executemany
 from socmap.apps.core.models import Handling
 from socmap.engines import ingest
 
@@ -139,6 +118,31 @@ def search_keys(entity: Any, linked_postcode: str) -> tuple[str, str, str, str, 
     return ((name or ident)[:300], name.lower()[:300], "", "", "", "", ident[:100])
 
 
+def _lived_at(item: Any) -> dict[str, str]:
+    """Entity key -> the postcode of the address the record says it lives at (a search key)."""
+    postcodes: dict[str, str] = {}
+    if item.links:
+        by_key = {e.key: e for e in item.entities}
+        for link in item.links:
+            target = by_key.get(link.target)
+            if link.schema == "LivesAt" and target is not None and target.properties.get("postcode"):
+                postcodes.setdefault(link.source, target.properties["postcode"][0].value)
+    return postcodes
+
+
+def _link_rows(
+    item: Any, keys: set[str], tail: tuple[Any, ...], links: dict[tuple[str, str], tuple[Any, ...]]
+) -> None:
+    """Add the record's links between its own entities to ``links``; ``tail``: grading, times, marking."""
+    key = item.record_key
+    for link in item.links:
+        if link.source not in keys or link.target not in keys:
+            continue
+        tag = link_tag(link.source, link.target, link.schema)
+        props = json.dumps({p: [v.value for v in vs] for p, vs in link.properties.items()})
+        links[(key, tag)] = (tag, key, link.schema, link.source, link.target, props, *tail)
+
+
 def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
     """Plain rows for a chunk of ``MappedRecord`` and ``QuarantinedRow`` results, de-duplicated by id."""
     out = Prepared()
@@ -174,13 +178,7 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
         )
         vis = (ctx.owner_id, handling, conditions, ctx.compartment_id)
         keys = {e.key for e in item.entities}
-        postcodes: dict[str, str] = {}
-        if item.links:
-            by_key = {e.key: e for e in item.entities}
-            for link in item.links:
-                target = by_key.get(link.target)
-                if link.schema == "LivesAt" and target is not None and target.properties.get("postcode"):
-                    postcodes.setdefault(link.source, target.properties["postcode"][0].value)
+        postcodes = _lived_at(item)
         for draft in item.entities:
             entities[(key, draft.key)] = (
                 key,
@@ -208,23 +206,7 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
                         stamp,
                         *vis,
                     )
-        for link in item.links:
-            if link.source not in keys or link.target not in keys:
-                continue
-            tag = link_tag(link.source, link.target, link.schema)
-            props = json.dumps({p: [v.value for v in vs] for p, vs in link.properties.items()})
-            links[(key, tag)] = (
-                tag,
-                key,
-                link.schema,
-                link.source,
-                link.target,
-                props,
-                grading,
-                stamp,
-                stamp,
-                *vis,
-            )
+        _link_rows(item, keys, (grading, stamp, stamp, *vis), links)
     out.entities = list(entities.values())
     out.statements = list(statements.values())
     out.links = list(links.values())
@@ -372,247 +354,3 @@ def lanes() -> int:
     against 396 s with one. One core: none, the file is mapped in this process."""
     cores = os.cpu_count() or 1
     return 0 if cores == 1 else min(cores - 1, 4)
-
-
-# ---- writing a prepared chunk ----
-
-GOVERNED = ["owner_id", "handling", "conditions", "compartment_id"]
-RECORD_COLUMNS = [
-    "record_key",
-    "row",
-    "raw",
-    "source_evaluation",
-    "intelligence_assessment",
-    "grading_scheme",
-    "original_grading",
-    "observed_on",
-    "handling",
-    "conditions",
-    # then, added by write:
-    "source_id",
-    "batch_id",
-    "last_batch_id",
-    "raw_versions",
-    "first_seen",
-    "last_seen",
-    "owner_id",
-    "compartment_id",
-]
-ENTITY_COLUMNS = [
-    "id",
-    "record_id",
-    "key",
-    "schema",
-    "caption",
-    "name_norm",
-    "surname_code",
-    "forename_code",
-    "birth_date",
-    "postcode",
-    "identifier",
-    *GOVERNED,
-]
-STATEMENT_COLUMNS = [
-    "key",  # the primary key is numbered by the database
-    "record_id",
-    "entity_id",
-    "schema",
-    "prop",
-    "value",
-    "original",
-    "grading",
-    "batch_id",
-    "first_seen",
-    "last_seen",
-    *GOVERNED,
-]
-LINK_COLUMNS = [
-    "id",
-    "record_id",
-    "schema",
-    "source_entity_id",
-    "target_entity_id",
-    "properties",
-    "grading",
-    "first_seen",
-    "last_seen",
-    *GOVERNED,
-]
-
-
-def _q(name: str) -> str:
-    return str(connection.ops.quote_name(name))
-
-
-def _copy(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """PostgreSQL: COPY rows straight into a table (rows known to be new)."""
-    cols = ", ".join(_q(c) for c in columns)
-    with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {_q(table)} ({cols}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def insert_new(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows that cannot be held yet (rows of records created in this transaction)."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        _copy(table, columns, rows)
-        return
-    insert_missing(table, columns, rows)
-
-
-def insert_missing(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows, skipping ids already stored (deterministic ids: a conflict is a value held)."""
-    if not rows:
-        return
-    cols = ", ".join(_q(c) for c in columns)
-    if connection.vendor == "postgresql":
-        staging = _q(f"staging_{table}")
-        with connection.cursor() as wrapper:
-            cursor = wrapper.cursor
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "  # noqa: S608 - names are ours  # nosec B608
-                f"AS SELECT {cols} FROM {_q(table)} WITH NO DATA"
-            )
-            with cursor.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {_q(table)} ({cols}) SELECT {cols} FROM {staging} ON CONFLICT DO NOTHING"  # noqa: S608  # nosec B608 # names are ours
-            )
-            cursor.execute(f"TRUNCATE {staging}")
-        return
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 - names are ours  # nosec B608
-    with connection.cursor() as cursor:
-        executemany(cursor, sql, rows, 1000)
-
-
-def select_in(sql: str, head: list[Any], values: list[Any], step: int = IN_LIST) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` (whose last condition is ``IN ({marks})``) for many values, a slice at a time."""
-    out: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(sql.replace("IN ({marks})", "= ANY(%s)"), [*head, list(values)])
-            return list(cursor.fetchall())
-        for part in chunks(values, step):
-            cursor.execute(sql.format(marks=", ".join(["%s"] * len(part))), [*head, *part])
-            out.extend(cursor.fetchall())
-    return out
-
-
-def new_record_ids(count: int) -> list[int] | None:
-    """PostgreSQL: ``count`` ids from the record table's sequence, so records can be copied in.
-
-    SQLite has no sequence to draw from: ``None``, and records are inserted then looked up.
-    """
-    if connection.vendor != "postgresql" or not count:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            ["intel_record", count],
-        )
-        return [r[0] for r in cursor.fetchall()]
-
-
-def synchronous_commit_off() -> None:
-    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk (see above)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-@dataclass
-class Placed:
-    """A chunk's rows with their ids in place: rows of records created by the chunk, which go
-    straight in, and rows of records held before, which are checked first."""
-
-    entities: list[tuple[Any, ...]] = field(default_factory=list)
-    statements: list[tuple[Any, ...]] = field(default_factory=list)
-    links: list[tuple[Any, ...]] = field(default_factory=list)
-    old_entities: list[tuple[Any, ...]] = field(default_factory=list)
-    old_statements: list[tuple[Any, ...]] = field(default_factory=list)
-    old_links: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-def place(chunk: Prepared, pks: dict[str, int], fresh: set[str], held: dict[tuple[int, str], str]) -> Placed:
-    """Put record and entity ids into a prepared chunk's rows (in ``ENTITY_COLUMNS`` and the other
-    column orders). ``held`` gives the ids of entities stored before, by (record id, entity key):
-    an entity keeps the id it was stored with, whatever way ids were made then."""
-    out = Placed()
-    ids: dict[tuple[str, str], str] = {}
-    for row in chunk.entities:
-        record_key, key = row[0], row[1]
-        pk = pks[record_key]
-        eid = ids[(record_key, key)] = held.get((pk, key)) or entity_id(pk, key)
-        (out.entities if record_key in fresh else out.old_entities).append((eid, pk, *row[1:]))
-    for row in chunk.statements:
-        record_key = row[1]
-        target = out.statements if record_key in fresh else out.old_statements
-        target.append((row[0], pks[record_key], ids[(record_key, row[2])], *row[3:]))
-    for row in chunk.links:
-        record_key = row[1]
-        pk = pks[record_key]
-        target = out.links if record_key in fresh else out.old_links
-        target.append(
-            (link_id(pk, row[0]), pk, row[2], ids[(record_key, row[3])], ids[(record_key, row[4])], *row[5:])
-        )
-    return out
-
-
-# ---- the foreign keys the bulk tables keep without constraints (see models.py) ----
-
-ORPHANS = {
-    "entity without its record": (
-        "intel_recordentity c LEFT JOIN intel_record p ON p.id = c.record_id WHERE p.id IS NULL"
-    ),
-    "statement without its record": (
-        "intel_statement c LEFT JOIN intel_record p ON p.id = c.record_id WHERE p.id IS NULL"
-    ),
-    "statement without its entity, or of another record's entity": (
-        "intel_statement c LEFT JOIN intel_recordentity p ON p.id = c.entity_id "
-        "WHERE p.id IS NULL OR p.record_id <> c.record_id"
-    ),
-    "statement without its batch": (
-        "intel_statement c LEFT JOIN intel_batch p ON p.id = c.batch_id WHERE p.id IS NULL"
-    ),
-    "link without its record": (
-        "intel_recordlink c LEFT JOIN intel_record p ON p.id = c.record_id WHERE p.id IS NULL"
-    ),
-    "link without one of its entities": (
-        "intel_recordlink c LEFT JOIN intel_recordentity s ON s.id = c.source_entity_id "
-        "LEFT JOIN intel_recordentity t ON t.id = c.target_entity_id WHERE s.id IS NULL OR t.id IS NULL"
-    ),
-    "record without its batch": (
-        "intel_record c LEFT JOIN intel_batch p ON p.id = c.batch_id "
-        "LEFT JOIN intel_batch q ON q.id = c.last_batch_id WHERE p.id IS NULL OR q.id IS NULL"
-    ),
-    **{
-        f"{table[6:]} without its {what}": (
-            f"{table} c LEFT JOIN {parent} p ON p.id = c.{column} "
-            f"WHERE c.{column} IS NOT NULL AND p.id IS NULL"
-        )
-        for table in ("intel_record", "intel_recordentity", "intel_statement", "intel_recordlink")
-        for what, parent, column in (
-            ("owner", "core_organisation", "owner_id"),
-            ("compartment", "core_compartment", "compartment_id"),
-        )
-    },
-}
-
-
-def orphans() -> dict[str, int]:
-    """Rows of the bulk tables whose parent is missing, by kind: empty when all is well.
-
-    A full scan of each table: for tests and occasional checks, not for the hot path.
-    """
-    found: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for kind, query in ORPHANS.items():
-            cursor.execute(f"SELECT COUNT(*) FROM {query}")  # noqa: S608 - our own fixed queries  # nosec B608
-            (count,) = cursor.fetchone()
-            if count:
-                found[kind] = int(count)
-    return found
