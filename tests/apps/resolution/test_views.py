@@ -60,7 +60,7 @@ def test_the_entity_page_shows_records_history_and_undoes_a_merge(resolved: Reso
     client = signed_in(analyst)
     pair = next(
         p
-        for p in Pair.objects.filter(state=PairState.PENDING).order_by("uncertainty", "id")
+        for p in selectors.pair_queue(viewer=analyst)  # pending pairs whose two records the analyst may see
         if selectors.canonical_get(viewer=None, entity_id=p.left_id)
         != selectors.canonical_get(viewer=None, entity_id=p.right_id)
     )
