@@ -385,3 +385,10 @@ PIP3  # unused variable (socmap/apps/workforce/models.py:38)
 PIP4  # unused variable (socmap/apps/workforce/models.py:39)
 tasking_hours  # unused variable (socmap/apps/workforce/models.py:80)
 member_leave  # unused function (socmap/apps/workforce/services.py:207)
+
+# The local profile (added in this session): fields read by ninja, forms and templates by name.
+built_by  # unused variable (socmap/apps/profile/models.py:123)
+built_at  # unused variable (socmap/apps/profile/models.py:124)
+signed_off  # unused variable (socmap/apps/profile/schemas.py:30)
+_.validateLink  # unused attribute (socmap/engines/render/narrative.py:19)
+_._is_exact_match  # unused attribute (socmap/engines/resolve/person.py:134)

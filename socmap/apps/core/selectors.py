@@ -70,6 +70,13 @@ def organisation_ids(*, kinds: Iterable[str]) -> set[int]:
     return set(Organisation.objects.filter(kind__in=list(kinds)).values_list("id", flat=True))
 
 
+def organisation_get(*, viewer: User, slug: str) -> Organisation:
+    org = organisation_list(viewer=viewer).filter(slug=slug).first()
+    if org is None:
+        raise refuse(viewer, "No such organisation", object_type="core.organisation", object_id=slug)
+    return org
+
+
 def agreement_list(*, viewer: User) -> QuerySet[SharingAgreement]:
     """Agreements the viewer's organisation gives or receives: administrators included, since being
     one is no reason to know what other organisations share."""

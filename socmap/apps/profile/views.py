@@ -14,7 +14,7 @@ from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import OrganisationKind
 from socmap.apps.core.refusal import refusal_settle
 from socmap.apps.core.selectors import organisation_list
-from socmap.apps.core.views import apply_errors, page_number
+from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.profile import selectors, services
 from socmap.apps.profile.documents import document_html, prepared
 from socmap.apps.profile.forms import CommentForm, ProfileForm, TextForm, WithdrawForm
