@@ -6,7 +6,7 @@ from ninja.files import UploadedFile
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.schemas import ErrorOut
-from socmap.apps.intel import selectors, services
+from socmap.apps.intel import ftm, selectors, services
 from socmap.apps.intel.models import Batch
 from socmap.apps.intel.schemas import BatchOut, HitOut, RecordOut
 from socmap.apps.intel.tasks import ingest_batch
@@ -143,9 +143,14 @@ def record_get(request: HttpRequest, record_id: int, justification: str = "API r
     response={200: None, 400: ErrorOut, 404: ErrorOut},
     operation_id="intel_source_export_ftm",
 )
-def source_export_ftm(request: HttpRequest, source: str, justification: str) -> StreamingHttpResponse:
-    """The source's entities and links as FollowTheMoney JSON lines (a disclosure, audited)."""
-    lines = selectors.ftm_export(viewer=viewer(request), source_name=source, justification=justification)
+def source_export_ftm(
+    request: HttpRequest, source: str, justification: str, cleaned: bool = False
+) -> StreamingHttpResponse:
+    """The source's entities and links as FollowTheMoney JSON lines (a disclosure, audited): each
+    with the FtM id it arrived with and its values as received (``cleaned``: socmap's cleaned forms)."""
+    lines = ftm.source_export(
+        viewer=viewer(request), source_name=source, justification=justification, cleaned=cleaned
+    )
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
     response["Content-Disposition"] = f'attachment; filename="{source}.ftm.json"'
     return response

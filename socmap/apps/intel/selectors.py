@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import jellyfish
@@ -267,72 +265,6 @@ def measure_records_90_days(organisation_id: int, as_of: object) -> int:
         first_seen__lte=as_of,
         first_seen__gt=as_of - timedelta(days=90),  # type: ignore[operator]
     ).count()
-
-
-def ftm_export(
-    *, viewer: User, source_name: str, justification: str, limit: int = 1_000_000
-) -> Iterator[str]:
-    """A source's entities and links, as the viewer may see them, as FollowTheMoney JSON lines.
-
-    Exporting is a disclosure: audited with its justification before any line leaves.
-    """
-    from socmap.apps.core.services import export_audited
-    from socmap.engines.ingest import CanonicalEntity, FtmStatement, export_ftm
-    from socmap.model.loader import load_model
-
-    source = source_get(viewer=viewer, name=source_name)
-    entities = filter_visible(
-        RecordEntity.objects.filter(record__source=source, record__erased_at__isnull=True), viewer
-    ).select_related("record")
-    links = filter_visible(
-        RecordLink.objects.filter(record__source=source, record__erased_at__isnull=True), viewer
-    )
-    count = entities.count() + links.count()
-    if count > limit:
-        raise InvalidInput(
-            f"{count} entities match; the export limit is {limit}", fields={"source": ["Too large"]}
-        )
-    export_audited(actor=viewer, what=f"ftm:{source.name}", justification=justification, count=count)
-
-    def canonical() -> Iterator[CanonicalEntity]:
-        for entity in entities.prefetch_related("statements").iterator(chunk_size=2000):
-            yield CanonicalEntity(
-                id=entity.pk,
-                schema=entity.schema,
-                statements=tuple(
-                    FtmStatement(
-                        prop=s.prop,
-                        value=s.value,
-                        original=s.original,
-                        source=source.name,
-                        record=entity.record.record_key,
-                        grading=s.grading,
-                    )
-                    for s in entity.statements.all()
-                ),
-            )
-        schemata = load_model().schemata
-        for link in links.select_related("record").iterator(chunk_size=2000):
-            edge = schemata[link.schema].edge if link.schema in schemata else None
-            if edge is None:
-                continue
-            ends = ((edge.source, link.source_entity_id), (edge.target, link.target_entity_id))
-            yield CanonicalEntity(
-                id=link.pk,
-                schema=link.schema,
-                statements=tuple(
-                    FtmStatement(
-                        prop=prop,
-                        value=value,
-                        source=source.name,
-                        record=link.record.record_key,
-                        grading=link.grading,
-                    )
-                    for prop, value in ends
-                ),
-            )
-
-    return (json.dumps(item, ensure_ascii=False) + "\n" for item in export_ftm(canonical()))
 
 
 @dataclass(frozen=True)

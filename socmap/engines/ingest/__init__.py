@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from socmap.engines.ingest import ftm
 from socmap.engines.ingest.mapper import RawRow, map_row
 from socmap.engines.ingest.mapping import load_mapping
 from socmap.engines.ingest.types import (
@@ -52,6 +53,7 @@ __all__ = [
     "Value",
     "export_ftm",
     "file_sha256",
+    "ftm",
     "load_mapping",
     "read_source",
 ]
@@ -129,11 +131,12 @@ def _striped(items: Iterator[_T], stripe: tuple[int, int, int] | None) -> Iterat
 def _map_ftm(
     mapping: SourceMapping, model: Model, row: RawRow, obj: dict[str, Any] | None, *, file: str, today: date
 ) -> MappedRecord | QuarantinedRow:
-    """One FollowTheMoney entity -> one record with one entity (or one link and its two ends)."""
+    """One FollowTheMoney entity -> one record holding it whole (see ``ftm``): nothing is dropped,
+    and only a line that is not an FtM entity at all is quarantined."""
     from followthemoney import model as ftm_model
 
+    from socmap.engines.ingest import ftm
     from socmap.engines.ingest.mapper import _Problems
-    from socmap.model.types import DATE_TYPES, VALUE_TYPES, validate_date
 
     problems = _Problems(file, row.row, row.line)
     for fld, msg in row.errors:
@@ -143,93 +146,34 @@ def _map_ftm(
         problems.error("schema", f"the schema is a FollowTheMoney schema name, not {obj.get('schema')!r}")
     if obj is None or not named:
         return QuarantinedRow(row.row, row.text, row.values, tuple(problems.errors), row.line)
-    try:
-        proxy = ftm_model.get_proxy(obj)
-    except Exception as exc:  # followthemoney raises InvalidData and others for a bad entity
-        problems.error("schema", f"not a FollowTheMoney entity: {exc}")
-        return QuarantinedRow(row.row, row.text, row.values, tuple(problems.errors), row.line)
-    if not proxy.id:
-        problems.error("id", "missing record id")
-    ours = _ftm_schema(model, proxy.schema)
-    if ours is None:
-        problems.error("schema", f"FollowTheMoney schema {proxy.schema.name} has no socmap equivalent")
-        return QuarantinedRow(
-            row.row, row.text, row.values, tuple(problems.errors), row.line, str(proxy.id or "")
-        )
-    props: dict[str, tuple[Value, ...]] = {}
-    ends: dict[str, str] = {}
-    # Each FtM property fills one of ours: the schema's own first (Person.full_name before
-    # Thing.name), then the first declared (idNumber -> pnc_id, not every identifier).
-    parent = model.schemata.get(ours.parent)
-    inherited = set(parent.properties) if parent else set()
-    order = sorted(ours.properties.items(), key=lambda kv: kv[0] in inherited)
-    used: set[str] = set()
-    for pname, prop in order:
-        if not prop.ftm or prop.ftm in used:
-            continue
-        used.add(prop.ftm)
-        values = proxy.get(prop.ftm, quiet=True)
-        if not values:
-            continue
-        if prop.type == "entity":
-            ends[pname] = values[0]
-            continue
-        vt = VALUE_TYPES[prop.type]
-        out = []
-        for v in values:
-            try:
-                cleaned = vt.clean(v)
-            except ValueError as exc:
-                (problems.error if prop.type in DATE_TYPES else problems.warn)(prop.ftm, str(exc))
-                if prop.type not in DATE_TYPES:
-                    out.append(Value(v.strip(), v))
-                continue
-            problem = validate_date(cleaned, today=today) if prop.type == "date" else vt.validate(cleaned)
-            if problem:
-                (problems.error if prop.type in DATE_TYPES else problems.warn)(prop.ftm, problem)
-                if prop.type in DATE_TYPES:
-                    continue
-            out.append(Value(cleaned, v))
-        if out:
-            props[pname] = tuple(out)
-    grading = mapping.grading.default or Grading("2", "C", "P", original="", scheme="3x5x2")
-    entities: list[EntityDraft] = []
-    links: list[LinkDraft] = []
-    if ours.edge is not None:
-        src, tgt = ends.get(ours.edge.source), ends.get(ours.edge.target)
-        if not src or not tgt:
-            problems.error(ours.edge.source if not src else ours.edge.target, "link without both ends")
-        else:
-            # The ends are other FtM entities, by id: stubs keyed by that id let the app join them.
-            for key, pname in ((src, ours.edge.source), (tgt, ours.edge.target)):
-                entities.append(EntityDraft(key, ours.properties[pname].range[0], {}))
-            links.append(LinkDraft(ours.name, src, tgt, props))
+    key = str(obj.get("id") or "")
+    schema = ftm_model.get(str(obj.get("schema") or "")) if isinstance(obj.get("schema"), str) else None
+    if schema is None:
+        problems.error("schema", f"{obj.get('schema')!r} is not a FollowTheMoney schema")
     else:
-        entities.append(EntityDraft(str(proxy.id), ours.name, props))
-    if problems.errors:
-        return QuarantinedRow(
-            row.row, row.text, row.values, tuple(problems.errors), row.line, str(proxy.id or "")
-        )
+        try:
+            ftm_model.get_proxy(obj, cleaned=False)
+        except Exception as exc:  # followthemoney raises InvalidData and others for a bad entity
+            problems.error("properties", f"not a FollowTheMoney entity: {exc}")
+    if not key:
+        problems.error("id", "missing record id")
+    if problems.errors or schema is None:
+        return QuarantinedRow(row.row, row.text, row.values, tuple(problems.errors), row.line, key)
+    entities, links, warnings = ftm.map_entity(model, schema, obj)
+    for fld, msg in warnings:
+        problems.warn(fld, msg)
     return MappedRecord(
         row=row.row,
-        record_key=str(proxy.id),
-        raw=row.values or {},
-        grading=grading,
-        entities=tuple(entities),
-        links=tuple(links),
+        record_key=key,
+        raw=ftm.canonical_raw(obj),
+        grading=mapping.grading.default or ftm.DEFAULT_GRADING,
+        entities=entities,
+        links=links,
         observed_on=None,
         warnings=tuple(problems.warnings),
         line=row.line,
+        exact=True,
     )
-
-
-def _ftm_schema(model: Model, schema: Any) -> Any:
-    """Our concrete schema for a FollowTheMoney schema, walking up its parents."""
-    for s in [schema, *schema.schemata]:
-        ours = model.by_ftm(s.name)
-        if ours is not None:
-            return ours
-    return None
 
 
 def export_ftm(

@@ -66,6 +66,9 @@ class MappedRecord:
     # Values that failed cleaning in a non-essential field: kept as received, with the reason.
     warnings: tuple[RowError, ...] = ()
     line: int = 0  # physical line (CSV/JSON lines) or sheet row (XLSX) where the row starts
+    # A statement is known by its value as received, not its cleaned form: "NDR" and "Ndr" are two
+    # (FollowTheMoney streams, which must come back byte for byte).
+    exact: bool = False
 
 
 @dataclass(frozen=True)

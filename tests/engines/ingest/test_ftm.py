@@ -1,9 +1,11 @@
-"""FollowTheMoney in and out: entity streams map to our schemata; canonical entities export to FtM."""
+"""FollowTheMoney in and out: every entity kept whole, schemata chosen by FtM's names; exports back."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from followthemoney import model as ftm_model
 
 from socmap.engines.ingest import (
     CanonicalEntity,
@@ -11,9 +13,11 @@ from socmap.engines.ingest import (
     MappedRecord,
     QuarantinedRow,
     export_ftm,
+    ftm,
     load_mapping,
     read_source,
 )
+from socmap.model.loader import load_model
 
 MAPPING = 'source: ftm_test\nformat: ftm\ngrading:\n  default: "3x5x2: 2 C P"\n'
 
@@ -40,27 +44,83 @@ def test_export_uses_ftm_names_and_unknown_link_for_links_without_one() -> None:
     assert "ph" not in out  # FtM has no phone entity
 
 
-def test_an_ftm_stream_maps_entities_links_and_bad_lines(tmp_path: Path) -> None:
+def test_the_schema_is_chosen_by_ftm_name_then_parents_never_by_declaration_order() -> None:
+    model = load_model()
+    chosen = {name: ftm.socmap_schema(model, ftm_model.get(name)).name for name in (
+        "Payment", "Ownership", "Organization", "PublicBody", "Company", "Vessel", "Associate",
+        "UnknownLink", "Sanction", "LegalEntity", "Family",
+    )}  # fmt: skip
+    assert chosen == {
+        "Payment": "Payment",
+        "Ownership": "Ownership",
+        "Organization": "Organization",
+        "PublicBody": "Organization",
+        "Company": "Company",
+        "Vessel": "Vehicle",
+        "Associate": "Associate",
+        "UnknownLink": "UnknownLink",
+        "Sanction": "UnknownEntity",
+        "LegalEntity": "LegalEntity",
+        "Family": "Family",
+    }
+
+
+def test_an_ftm_stream_keeps_every_entity_and_value_as_received(tmp_path: Path) -> None:
     mapping_path = tmp_path / "ftm.yaml"
     mapping_path.write_text(MAPPING, encoding="utf-8")
     lines = [
-        {"id": "p1", "schema": "Person", "properties": {"name": ["JO BLOGGS"], "birthDate": ["1990-01-01"]}},
+        {"id": "p1", "schema": "Person", "properties": {"name": ["JO BLOGGS"], "country": ["gb"]}},
         {"id": "v1", "schema": "Vehicle", "properties": {"registrationNumber": ["ab12 cde"]}},
         {"id": "f1", "schema": "Family", "properties": {"person": ["p1"], "relative": ["p2"]}},
         {"id": "p3", "schema": "Person", "properties": {"birthDate": ["2999-01-01"]}},
+        {
+            "id": "o1",
+            "schema": "Organization",
+            "properties": {"name": ["NDR"], "sourceUrl": ["https://x.org"]},
+        },
+        {"id": "s1", "schema": "Sanction", "properties": {"entity": ["p1"], "program": ["EU 269/2014"]}},
+        {"id": "w1", "schema": "Whatever", "properties": {}},
     ]
     data = tmp_path / "entities.ftm.json"
     data.write_text("\n".join(json.dumps(x) for x in lines) + '\n{"id": "cut', encoding="utf-8")
     results = list(read_source(data, load_mapping(mapping_path)))
-    assert [type(r).__name__ for r in results] == ["MappedRecord"] * 3 + ["QuarantinedRow"] * 2
-    person, vehicle, family = (r for r in results if isinstance(r, MappedRecord))
-    assert person.entities[0].schema == "Person"
-    assert person.entities[0].properties["full_name"][0].value == "Jo Bloggs"
-    assert vehicle.entities[0].properties["registration"][0].value == "AB12CDE"
+    assert [type(r).__name__ for r in results] == ["MappedRecord"] * 6 + ["QuarantinedRow"] * 2
+    person, vehicle, family, future, org, sanction = (r for r in results if isinstance(r, MappedRecord))
+    assert all(r.exact for r in (person, vehicle, family, future, org, sanction))
+    p = person.entities[0]
+    assert (p.key, p.schema) == (ftm.FTM_KEY, "Person")
+    assert [(v.value, v.original) for v in p.properties["full_name"]] == [("Jo Bloggs", "JO BLOGGS")]
+    assert [v.original for v in p.properties["ftm:country"]] == ["gb"]
+    assert vehicle.entities[0].properties["registration"][0].original == "ab12 cde"
+    assert future.entities[0].properties["birth_date"][0].original == "2999-01-01"  # kept, not quarantined
     assert family.links[0].schema == "Family" and (family.links[0].source, family.links[0].target) == (
         "p1",
         "p2",
     )
-    future, cut = (r for r in results if isinstance(r, QuarantinedRow))
-    assert "in the future" in future.errors[0].message
+    assert [v.original for v in family.entities[0].properties["person"]] == ["p1"]
+    assert org.entities[0].schema == "Organization" and "ftm:sourceUrl" in org.entities[0].properties
+    assert sanction.entities[0].schema == "UnknownEntity"
+    assert sanction.entities[0].properties["ftm:schema"][0].original == "Sanction"
+    whatever, cut = (r for r in results if isinstance(r, QuarantinedRow))
+    assert "not a FollowTheMoney schema" in whatever.errors[0].message
     assert "invalid JSON" in cut.errors[0].message
+
+
+def test_an_entity_goes_back_with_its_id_schema_and_values_as_received() -> None:
+    model = load_model()
+    statements = [
+        FtmStatement("name", "E.on Ag", "E.ON AG"),
+        FtmStatement("ftm:schema", "PublicBody", "PublicBody"),
+        FtmStatement("ftm:sourceUrl", "https://x.org", "https://x.org"),
+        FtmStatement("ftm:inventedHere", "kept", "kept"),
+    ]
+    out = ftm.entity_to_ftm(model, "abc", "Organization", statements, socmap={"id": "000000000001.$ftm"})
+    assert out == {
+        "id": "abc",
+        "schema": "PublicBody",
+        "properties": {"name": ["E.ON AG"], "sourceUrl": ["https://x.org"], "inventedHere": ["kept"]},
+        "socmap": {"id": "000000000001.$ftm"},
+    }
+    cleaned = ftm.entity_to_ftm(model, "abc", "Organization", statements, cleaned=True)
+    assert cleaned is not None and cleaned["properties"]["name"] == ["E.on Ag"]
+    assert ftm_model.get_proxy(out).schema.name == "PublicBody"

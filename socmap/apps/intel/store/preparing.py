@@ -190,7 +190,8 @@ def prepare(items: Iterable[Any], ctx: Context) -> Prepared:
             prefix = f"{source}|{key}|{draft.key}|"
             for prop, values in draft.properties.items():
                 for value in values:
-                    text = f"{prefix}{prop}|{value.value}"
+                    said = value.original if item.exact else value.value
+                    text = f"{prefix}{prop}|{said}"
                     sid = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
                     statements[sid] = (
                         sid,
