@@ -15,6 +15,7 @@ from socmap.apps.core.auth import api_auth
 from socmap.apps.core.refusal import refusal_settle, request_where
 from socmap.apps.inspections.api import router as inspections_router
 from socmap.apps.intel.api import router as intel_router
+from socmap.apps.intel.source_api import router as intel_source_router
 from socmap.apps.lifetime.api import router as lifetime_router
 from socmap.apps.network.api import router as network_router
 from socmap.apps.partnership.api import router as partnership_router
@@ -114,6 +115,7 @@ api.add_router("/", core_public)
 api.add_router("/", core_router)
 api.add_router("/", inspections_router)
 api.add_router("/", intel_router)
+api.add_router("/", intel_source_router)
 api.add_router("/", resolution_router)
 api.add_router("/", network_router)
 api.add_router("/", assessment_router)

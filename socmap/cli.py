@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from socmap.console import escape, plain
@@ -28,49 +27,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+from socmap.cli_support import (  # noqa: E402 - shared with the apps' command modules
+    _acting_as,
+    _django,
+    console,
+    err,
+    guarded,
+)
+
 T = TypeVar("T")
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
-    import django
-
-    django.setup()
-
-
-def guarded(fn: Callable[[], T]) -> T:
-    """Run a command body; a SocmapError or bad configuration ends it with one clear line."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        return fn()
-    except (SocmapError, ImproperlyConfigured) as exc:
-        _settle_refusal(exc)
-        err.print(f"[bold red]socmap:[/] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(code=2) from exc
-
-
-def _settle_refusal(exc: BaseException) -> None:
-    """A refusal on the command line is logged like one on a page (once, with the ``--as`` user)."""
-    if "django" in sys.modules and getattr(exc, "code", "") in ("not_found", "not_allowed"):
-        from django.apps import apps as django_apps
-
-        if django_apps.ready:
-            from socmap.apps.core.refusal import refusal_settle
-
-            refusal_settle(exc)
-
-
-def _acting_as(username: str) -> Any:
-    """The active user a command runs as (``--as``); refusals in this run are logged against them."""
-    from socmap.apps.core.refusal import set_command_line_actor
-    from socmap.apps.core.selectors import active_user
-
-    actor = active_user(username=username)
-    set_command_line_actor(actor)
-    return actor
 
 
 def _manage(*args: str) -> None:
@@ -1405,9 +1370,11 @@ def worker() -> None:
     guarded(run)
 
 
+from socmap.apps.intel.cli import sources_app  # noqa: E402 - after the helpers it uses
 from socmap.cli_workforce import workforce_app  # noqa: E402  (it uses the helpers above)
 
 app.add_typer(workforce_app, name="workforce")
+app.add_typer(sources_app, name="sources")
 
 
 def main() -> None:

@@ -107,6 +107,8 @@ PAGES: dict[str, Case] = {
     "intel:batch_detail": _c("/ingest/batches/{batch}/", "batch"),
     "intel:quarantine_list": _c("/ingest/quarantine/"),
     "intel:quarantine_detail": _c("/ingest/quarantine/{row}/", "row"),
+    "intel:source_list": _c("/sources/"),
+    "intel:source_mapping": _c("/sources/{source}/mapping/", "source"),
     "resolution:queue": _c("/review/"),
     "resolution:next": _c("/review/next/"),
     "resolution:pair": _c("/review/pairs/{pair}/", "pair"),
@@ -173,6 +175,10 @@ OPERATIONS: dict[str, Case] = {
     "intel_source_export_ftm": _c(
         f"{API}/intel/sources/{{source}}/export.ftm?justification=matrix", "source"
     ),
+    "intel_source_list": _c(f"{API}/intel/sources"),
+    "intel_source_get": _c(f"{API}/intel/sources/{{source}}", "source"),
+    "intel_source_register": _c(f"{API}/intel/sources", "", "POST"),
+    "intel_source_mapping_upload": _c(f"{API}/intel/sources/{{source}}/mapping", "source", "POST"),
     "resolution_queue": _c(f"{API}/resolution/queue"),
     "resolution_judge": _c(f"{API}/resolution/pairs/{{pair}}/judgements", "pair", "POST"),
     "resolution_undo": _c(f"{API}/resolution/judgements/{{judgement}}/undo", "pair", "POST"),

@@ -38,3 +38,46 @@ class SearchForm(forms.Form):
         if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             raise forms.ValidationError("Enter a date of birth like 1990-03-27, 1990-03 or 1990")
         return value
+
+
+class SourceForm(forms.Form):
+    name = forms.SlugField(
+        max_length=80, help_text="Short name used by commands, e.g. intel-dorset", label="Name"
+    )
+    title = forms.CharField(max_length=200, label="Title")
+    kind = forms.ChoiceField(label="Kind of source")
+    handling = forms.ChoiceField(label="Handling")
+    conditions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Handling conditions"
+    )
+    retention_days = forms.IntegerField(
+        min_value=1, max_value=36_500, initial=6 * 365, label="Keep records for (days)"
+    )
+    mapping_name = forms.ChoiceField(
+        label="Mapping", help_text="A FollowTheMoney source needs no mapping: ftm.yaml"
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], handlings: list[tuple[str, str]],
+                 mappings: list[str], **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        for name, choices in (
+            ("kind", kinds),
+            ("handling", handlings),
+            ("mapping_name", [(m, m) for m in mappings]),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+
+class MappingUploadForm(forms.Form):
+    mapping = forms.FileField(
+        required=False,
+        label="Mapping file (YAML)",
+        help_text="Checked now: file, line and reason for each problem",
+    )
+    sample = forms.FileField(
+        required=False,
+        label="Sample extract",
+        help_text="The first rows are mapped to preview; nothing is stored",
+    )

@@ -74,7 +74,9 @@ class Source(Governed):
     name = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
-    mapping_name = models.CharField(max_length=120, help_text="Mapping file under socmap/mappings/")
+    mapping_name = models.CharField(
+        max_length=120, help_text="An uploaded mapping, or a mapping file under socmap/mappings/"
+    )
     default_grading = models.CharField(max_length=20, default="2B")
     retention_days = models.PositiveIntegerField(default=6 * 365)
     max_upload_bytes = models.PositiveBigIntegerField(
@@ -89,6 +91,28 @@ class Source(Governed):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MappingFile(models.Model):
+    """A source mapping uploaded through the service (CLI, API or page), validated when it came.
+
+    A source names its mapping by ``Source.mapping_name``: one of these by name, else a mapping
+    shipped under socmap/mappings/.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    file_name = models.CharField(max_length=255)
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class BatchStatus(models.TextChoices):

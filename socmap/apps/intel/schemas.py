@@ -57,3 +57,49 @@ class RecordOut(Schema):
     conditions: list[str]
     observed_on: date | None
     statements: list[StatementOut]
+
+
+class SourceIn(Schema):
+    name: str
+    title: str
+    kind: str = "other"
+    handling: str = "P"
+    conditions: str = ""
+    retention_days: int = 6 * 365
+    mapping_name: str = ""  # empty: a FollowTheMoney source, which needs no mapping
+
+
+class SourceOut(Schema):
+    name: str
+    title: str
+    kind: str
+    kind_label: str
+    owner: str
+    handling: str
+    handling_label: str
+    retention_days: int
+    mapping_name: str
+
+
+class PreviewEntityOut(Schema):
+    key: str
+    schema_name: str
+    values: list[tuple[str, str]]
+
+
+class PreviewRowOut(Schema):
+    row: int
+    line: int
+    record_key: str
+    quarantined: bool
+    reasons: list[str]
+    warnings: list[str]
+    entities: list[PreviewEntityOut]
+    links: list[str]
+
+
+class MappingOut(Schema):
+    source: str
+    mapping_name: str
+    saved: bool
+    preview: list[PreviewRowOut]

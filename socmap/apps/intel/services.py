@@ -36,28 +36,17 @@ from socmap.apps.intel.models import (
     Source,
     Statement,
 )
+from socmap.apps.intel.sources import FTM_MAPPING, mapping_load
 from socmap.engines import ingest
 from socmap.errors import Conflict, InvalidInput, NotVisible, SocmapError
 
 log = logging.getLogger("socmap.ingest")
-MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 CHUNK = 2000
 # Files at least this long are mapped in a child process while this one writes (store.pipeline).
 PARALLEL_ROWS = 5_000
 PARALLEL_BYTES = 2 << 20  # the same for a workbook, whose rows are not counted beforehand
 Progress = Callable[[int, int | None], None]
 INGESTERS = (Role.ANALYST, Role.INTELLIGENCE_OFFICER, Role.ADMINISTRATOR, Role.PARTNER)
-
-
-def mapping_path(name: str) -> Path:
-    path = (MAPPINGS_DIR / name).resolve()
-    if path.parent != MAPPINGS_DIR.resolve() or path.suffix not in (".yaml", ".yml"):
-        raise InvalidInput(f"No mapping called {name!r}", fields={"mapping_name": ["Unknown mapping"]})
-    if not path.is_file():
-        raise InvalidInput(
-            f"No mapping called {name!r} in socmap/mappings", fields={"mapping_name": ["Unknown"]}
-        )
-    return path
 
 
 def source_register(
@@ -74,7 +63,7 @@ def source_register(
     retention_days: int = 6 * 365,
 ) -> Source:
     """Register a source; its mapping is loaded and validated now, so a bad one is refused at once."""
-    ingest.load_mapping(mapping_path(mapping_name))
+    mapping_load(mapping_name or FTM_MAPPING)
     if actor is not None:
         require_role(actor, Role.ADMINISTRATOR, Role.ANALYST, action="register sources")
     with transaction.atomic():
@@ -85,7 +74,7 @@ def source_register(
             name=name,
             title=title,
             kind=kind,
-            mapping_name=mapping_name,
+            mapping_name=mapping_name or FTM_MAPPING,
             handling=handling,
             conditions=conditions,
             compartment=compartment,
@@ -371,7 +360,7 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
     now = timezone.now()
     counts = Counts()
     try:
-        mapping = ingest.load_mapping(mapping_path(source.mapping_name))
+        mapping = mapping_load(source.mapping_name)
         total = _estimate_rows(path)
         Batch.objects.filter(pk=batch.pk).update(rows_total=total)
         long_file = total >= PARALLEL_ROWS if total is not None else path.stat().st_size >= PARALLEL_BYTES
@@ -462,7 +451,7 @@ def quarantine_resubmit(*, actor: User, row: QuarantinedRow, fixed: dict[str, st
     if row.status != QuarantineStatus.OPEN:
         raise Conflict("This row was already dealt with")
     batch = row.batch
-    mapping = ingest.load_mapping(mapping_path(batch.source.mapping_name))
+    mapping = mapping_load(batch.source.mapping_name)
     items = list(resubmit.map_fixed_row(mapping, batch, row, fixed))
     if not items or isinstance(items[0], ingest.QuarantinedRow):
         errors = items[0].errors if items else ()
@@ -491,8 +480,6 @@ def quarantine_resubmit(*, actor: User, row: QuarantinedRow, fixed: dict[str, st
 
 
 def sources_ensure(specs: Iterable[dict[str, Any]]) -> list[Source]:
-    out = []
-    for spec in specs:
-        found = Source.objects.filter(name=spec["name"]).first()
-        out.append(found or source_register(actor=None, **spec))
-    return out
+    specs = list(specs)
+    held = {s.name: s for s in Source.objects.filter(name__in=[spec["name"] for spec in specs])}
+    return [held.get(spec["name"]) or source_register(actor=None, **spec) for spec in specs]

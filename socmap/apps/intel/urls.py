@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socmap.apps.intel import views
+from socmap.apps.intel import source_views, views
 
 app_name = "intel"
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("ingest/", views.batch_list, name="batch_list"),
     path("ingest/batches/<int:batch_id>/", views.batch_detail, name="batch_detail"),
     path("ingest/quarantine/", views.quarantine_list, name="quarantine_list"),
+    path("sources/", source_views.source_list, name="source_list"),
+    path("sources/<slug:name>/mapping/", source_views.source_mapping, name="source_mapping"),
     path("ingest/quarantine/<int:row_id>/", views.quarantine_detail, name="quarantine_detail"),
 ]

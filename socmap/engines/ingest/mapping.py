@@ -84,14 +84,20 @@ def parse_grading_text(model: Model, text: str) -> Grading:
     return grade(model, m.group(1).lower(), m.group(2), m.group(3), m.group(4))
 
 
-def load_mapping(path: Path, *, model: Model | None = None) -> SourceMapping:
-    """Load and validate the mapping at ``path``; ``InvalidMapping`` names file, line and key."""
+def load_mapping(path: Path, *, model: Model | None = None, text: str | None = None) -> SourceMapping:
+    """Load and validate the mapping at ``path``; ``InvalidMapping`` names file, line and key.
+
+    ``text``: the mapping's text, held elsewhere (an uploaded mapping); ``path`` then only names it.
+    """
     model = model or load_model()
     file = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidMapping(f"{file}: cannot be read: {exc}") from exc
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidMapping(f"{file}: cannot be read: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise InvalidMapping(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     try:
         data = yaml_lines.load(text)
     except yaml.YAMLError as exc:

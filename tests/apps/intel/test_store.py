@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import Organisation, User
-from socmap.apps.intel import services, store
+from socmap.apps.intel import services, sources, store
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.intel.models import (
     Batch,
@@ -43,7 +43,7 @@ def in_child(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def expected(batch: Batch, region: Path) -> store.Prepared:
     """What mapping and preparing the file in this process gives, in one chunk."""
     source = batch.source
-    mapping = ingest.load_mapping(services.mapping_path(source.mapping_name))
+    mapping = sources.mapping_load(source.mapping_name)
     results = ingest.read_source(region / FILE, mapping, source_name=batch.file_name)
     return store.prepare(list(results), services._context(batch, source, timezone.now()))
 
