@@ -206,3 +206,19 @@ def test_a_changed_value_adds_exactly_one_statement(
     batch = _ingest(ftm_source, analyst, _write(tmp_path / "two.ftm.json", payment(after)))
     assert (batch.statements_new, Statement.objects.count()) == (1, held + 1)
     assert Statement.objects.filter(original=after).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_record_page_shows_what_socmap_does_not_model(
+    ftm_source: Source, analyst: User, tmp_path: Path
+) -> None:
+    from tests.conftest import signed_in
+
+    sent = [
+        {"id": "san1", "schema": "Sanction", "properties": {"program": ["EU 269/2014"], "reason": ["x <b>"]}}
+    ]
+    _ingest(ftm_source, analyst, _write(tmp_path / "in.ftm.json", sent))
+    record = Record.objects.get(record_key="san1")
+    html = signed_in(analyst).get(f"/records/{record.pk}/").content.decode()
+    assert "FollowTheMoney, kept as received" in html and "EU 269/2014" in html and "Sanction" in html
+    assert "x &lt;b&gt;" in html  # text from data is never markup
