@@ -128,6 +128,12 @@ def map_entity(
                     entities.append(EntityDraft(key, ours.properties[pname].range[0], {}))
             if src[0].original != tgt[0].original:
                 links.append(LinkDraft(ours.name, src[0].original, tgt[0].original, {}))
+    for value in props.get(f"{UNMODELLED}addressEntity", []):
+        # An address given as an entity of its own is a link in socmap's network.
+        if value.original != FTM_KEY and all(e.key != value.original for e in entities[1:]):
+            entities.append(EntityDraft(value.original, "Address", {}))
+        schema = "LivesAt" if ours.name == "Person" else "UnknownLink"
+        links.append(LinkDraft(schema, FTM_KEY, value.original, {}))
     return tuple(entities), tuple(links), problems
 
 

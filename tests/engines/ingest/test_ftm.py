@@ -124,3 +124,12 @@ def test_an_entity_goes_back_with_its_id_schema_and_values_as_received() -> None
     cleaned = ftm.entity_to_ftm(model, "abc", "Organization", statements, cleaned=True)
     assert cleaned is not None and cleaned["properties"]["name"] == ["E.on Ag"]
     assert ftm_model.get_proxy(out).schema.name == "PublicBody"
+
+
+def test_an_address_entity_becomes_a_link_to_the_address() -> None:
+    model = load_model()
+    obj = {"id": "p1", "schema": "Person", "properties": {"name": ["Jo"], "addressEntity": ["addr1"]}}
+    entities, links, _ = ftm.map_entity(model, ftm_model.get("Person"), obj)
+    assert [(e.key, e.schema) for e in entities] == [(ftm.FTM_KEY, "Person"), ("addr1", "Address")]
+    assert [(link.schema, link.source, link.target) for link in links] == [("LivesAt", ftm.FTM_KEY, "addr1")]
+    assert entities[0].properties["ftm:addressEntity"][0].original == "addr1"  # and kept as received
