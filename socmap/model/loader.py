@@ -176,7 +176,7 @@ def _load_schemata(schema_dir: Path) -> tuple[dict[str, Schema], list[str]]:
                 prop = edge_body.get(end)
                 if not prop:
                     raise _fail(file, f"{name}.edge.{end}", f"edge without {end}")
-                if prop not in inherited or inherited[prop].type != "entity":
+                if not isinstance(prop, str) or prop not in inherited or inherited[prop].type != "entity":
                     raise _fail(file, f"{name}.edge.{end}", f"{prop!r} is not an entity property")
             edge = Edge(
                 str(edge_body["source"]), str(edge_body["target"]), bool(edge_body.get("directed", True))
