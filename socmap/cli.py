@@ -27,13 +27,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-from socmap.cli_support import (  # noqa: E402 - shared with the apps' command modules
-    _acting_as,
-    _django,
-    console,
-    err,
-    guarded,
-)
+# Shared with the apps' command modules; named again so modules that import them from here still can.
+from socmap.cli_support import _acting_as as _acting_as  # noqa: E402
+from socmap.cli_support import _django as _django  # noqa: E402
+from socmap.cli_support import _settle_refusal as _settle_refusal  # noqa: E402
+from socmap.cli_support import console as console  # noqa: E402
+from socmap.cli_support import err as err  # noqa: E402
+from socmap.cli_support import guarded as guarded  # noqa: E402
 
 T = TypeVar("T")
 
