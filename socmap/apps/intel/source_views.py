@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import Handling
 from socmap.apps.core.services import require_role
-from socmap.apps.core.views import apply_errors
+from socmap.apps.core.web import apply_errors
 from socmap.apps.intel import selectors, services, sources
 from socmap.apps.intel.forms import MappingUploadForm, SourceForm
 from socmap.apps.intel.models import SourceKind
