@@ -146,7 +146,7 @@ def serve(
         # SIGINT or SIGHUP, with everything they started (see socmap/supervise.py).
         from socmap import supervise
 
-        worker_cmd = [sys.executable, "-m", "socmap.cli", "worker"]
+        worker_cmd = [sys.executable, "-m", "socmap", "worker"]
         code = supervise.run([cmd, worker_cmd], env)
         if code:
             raise typer.Exit(code=code)

@@ -18,7 +18,7 @@ def _socmap(args: list[str], tmp_path: Path, **env: str) -> subprocess.Completed
     }
     clean.update({"SOCMAP_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "socmap.settings", **env})
     return subprocess.run(
-        [sys.executable, "-m", "socmap.cli", *args],
+        [sys.executable, "-m", "socmap", *args],
         capture_output=True,
         text=True,
         env=clean,

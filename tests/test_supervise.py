@@ -61,7 +61,7 @@ def test_a_signal_stops_the_web_server_and_the_worker(tmp_path: Path, sig: signa
     env.pop("DATABASE_URL", None)
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     env["SOCMAP_VAR_DIR"] = str(tmp_path)
-    socmap = [sys.executable, "-m", "socmap.cli"]
+    socmap = [sys.executable, "-m", "socmap"]
     subprocess.run([*socmap, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     port = _free_port()
     log = (tmp_path / "serve.log").open("wb")

@@ -109,7 +109,7 @@ def _query(env: dict[str, str], sql: str) -> list[tuple[Any, ...]]:
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "socmap.cli", "worker"],
+        [sys.executable, "-m", "socmap", "worker"],
         env=env, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
@@ -128,7 +128,7 @@ def _wait(what: str, check: Any, timeout: float = 300) -> Any:
 def test_a_worker_killed_mid_ingest_leaves_a_job_the_next_worker_finishes_exactly(tmp_path: Path) -> None:
     region = tmp_path / "region"
     subprocess.run(
-        [sys.executable, "-m", "socmap.cli", "synth", "--out", str(region), "--seed", "7", "--size", "15000"],
+        [sys.executable, "-m", "socmap", "synth", "--out", str(region), "--seed", "7", "--size", "15000"],
         check=True, capture_output=True, cwd=REPO,
     )
     clean_gen = _scratch_env(tmp_path, "clean")
