@@ -23,36 +23,14 @@ orphans  # unused function (socmap/apps/intel/store.py:604)  -- the store's cons
 modified  # unused variable (socmap/apps/resolution/selectors/judgements.py:105)  -- part of the model cache's key (the file's modification time)
 training_list  # unused function (socmap/apps/workforce/selectors.py:44)  -- workforce training records, for the workforce register being built
 
-# Being built in this session: the partnership app and core's administration services (their pages
-# and views come with them); the entries go when those land. A signal handler's argument (supervise).
-user_roles_set  # unused function (socmap/apps/core/administration.py:89)
-user_set_active  # unused function (socmap/apps/core/administration.py:125)
-user_totp_reset  # unused function (socmap/apps/core/administration.py:147)
-organisation_update  # unused function (socmap/apps/core/administration.py:163)
-compartment_update  # unused function (socmap/apps/core/administration.py:211)
-token_revoke_for  # unused function (socmap/apps/core/administration.py:240)
-_awaiting_panel  # unused function (socmap/apps/partnership/registry.py:9)
-agreement_get  # unused function (socmap/apps/partnership/selectors/agreements.py:96)
-leads  # unused function (socmap/apps/partnership/selectors/agreements.py:129)
-board_list  # unused function (socmap/apps/partnership/selectors/board.py:27)
-board_find  # unused function (socmap/apps/partnership/selectors/board.py:31)
-meeting_find  # unused function (socmap/apps/partnership/selectors/board.py:38)
-meetings  # unused variable (socmap/apps/partnership/selectors/board.py:82)
-partner_attendance  # unused variable (socmap/apps/partnership/selectors/board.py:83)
-senior_attendance  # unused variable (socmap/apps/partnership/selectors/board.py:84)
-actions_due  # unused variable (socmap/apps/partnership/selectors/board.py:85)
-actions_done  # unused variable (socmap/apps/partnership/selectors/board.py:86)
-median_or_none  # unused function (socmap/apps/partnership/selectors/board.py:144)
-made_on  # unused variable (socmap/apps/partnership/selectors/pack.py:19)
-disruption_total  # unused variable (socmap/apps/partnership/selectors/pack.py:22)
-board_pack  # unused function (socmap/apps/partnership/selectors/pack.py:28)
-due_date  # unused function (socmap/apps/partnership/selectors/referrals.py:28)
-referral_get  # unused function (socmap/apps/partnership/selectors/referrals.py:57)
-arrangements  # unused function (socmap/apps/partnership/selectors/referrals.py:66)
-_.completion_note  # unused attribute (socmap/apps/partnership/services/board.py:256)
-_.outcome_by  # unused attribute (socmap/apps/partnership/services/referrals.py:162)
-_.outcome_note  # unused attribute (socmap/apps/partnership/services/referrals.py:162)
-signum  # unused variable (socmap/supervise.py:65)
+compartment_update  # unused function (socmap/apps/core/administration.py:211)  -- renaming a compartment, tested; its administration page is not built yet
+partner_attendance  # unused variable (socmap/apps/partnership/selectors/board.py:83)  -- a board quarter's figures, read by the board and pack templates and the API schema
+senior_attendance  # unused variable (socmap/apps/partnership/selectors/board.py:84)  -- as above
+actions_due  # unused variable (socmap/apps/partnership/selectors/board.py:85)  -- as above
+actions_done  # unused variable (socmap/apps/partnership/selectors/board.py:86)  -- as above
+uploaded_at  # unused variable (socmap/apps/intel/models.py:109)  -- when a mapping file arrived (auto_now_add): a model field the ORM fills, kept as its record
+handling_label  # unused variable (socmap/apps/intel/schemas.py:79)  -- an API schema field, filled by ninja from the object by name
+signum  # unused variable (socmap/supervise.py:65)  -- a signal handler's argument
 
 # Model fields set by services before save(update_fields=...): the ORM writes them by name.
 _.superseded_at  # unused attribute (socmap/apps/assessment/services.py:589)

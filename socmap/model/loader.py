@@ -89,13 +89,6 @@ class Model:
     def get(self, name: str) -> Schema | None:
         return self.schemata.get(name)
 
-    def by_ftm(self, ftm_name: str) -> Schema | None:
-        """The concrete schema whose FollowTheMoney name is ``ftm_name`` (first declared wins)."""
-        for schema in self.schemata.values():
-            if schema.ftm == ftm_name and not schema.abstract:
-                return schema
-        return None
-
 
 def _read_yaml(path: Path) -> Any:
     try:

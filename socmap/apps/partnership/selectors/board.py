@@ -3,7 +3,6 @@ board pack shows each member only the priorities and disruption figures it may s
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -140,6 +139,3 @@ def measure_actions_completed(organisation_id: int, as_of: datetime) -> int:
         .count()
     )
 
-
-def median_or_none(values: list[int]) -> float | None:
-    return float(statistics.median(values)) if values else None
