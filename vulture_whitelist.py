@@ -28,7 +28,7 @@ partner_attendance  # unused variable (socmap/apps/partnership/selectors/board.p
 senior_attendance  # unused variable (socmap/apps/partnership/selectors/board.py:84)  -- as above
 actions_due  # unused variable (socmap/apps/partnership/selectors/board.py:85)  -- as above
 actions_done  # unused variable (socmap/apps/partnership/selectors/board.py:86)  -- as above
-uploaded_at  # unused variable (socmap/apps/intel/models.py:109)  -- when a mapping file arrived (auto_now_add): a model field the ORM fills, kept as its record
+uploaded_at  # unused variable (socmap/apps/intel/models.py:109)  -- when a mapping file was last stored (auto_now): a model field the ORM fills, kept as its record
 handling_label  # unused variable (socmap/apps/intel/schemas.py:79)  -- an API schema field, filled by ninja from the object by name
 signum  # unused variable (socmap/supervise.py:65)  -- a signal handler's argument
 
