@@ -40,21 +40,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from socmap.engines.resolve.types import PERSON_PROPS
 from socmap.engines.synth.truth_keys import truth_field
 
-# Person statement property -> resolver column, as socmap.apps.intel.selectors.PERSON_PROPS.
-PERSON_PROPS = {
-    "first_name": "first_name",
-    "middle_names": "middle_names",
-    "last_name": "last_name",
-    "full_name": "full_name",
-    "alias": "aliases",
-    "nickname": "nickname",
-    "birth_date": "birth_date",
-    "pnc_id": "pnc_id",
-    "custody_number": "custody_number",
-    "ni_number": "ni_number",
-}
 #: What ``--no-identifiers`` removes: names, dates of birth and addresses stay.
 IDENTIFIER_COLUMNS = ("pnc_id", "custody_number", "ni_number", "phone")
 LINKED = {"LivesAt": ("address", ("full", "line1")), "UsesPhone": ("phone", ("number",))}

@@ -76,6 +76,21 @@ INPUT_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: Person statement properties the engine compares, by the input column it expects each in (the
+#: store's reads and the benchmarks build the frame with it).
+PERSON_PROPS = {
+    "first_name": "first_name",
+    "middle_names": "middle_names",
+    "last_name": "last_name",
+    "full_name": "full_name",
+    "alias": "aliases",
+    "nickname": "nickname",
+    "birth_date": "birth_date",
+    "pnc_id": "pnc_id",
+    "custody_number": "custody_number",
+    "ni_number": "ni_number",
+}
+
 @dataclass(frozen=True)
 class ResolveConfig:
     """How to train and score.

@@ -40,6 +40,7 @@ from socmap.apps.core.visibility import consult, decide
 from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
 from socmap.apps.intel.reads.counts import RecordCount, record_counts
 from socmap.apps.intel.reads.rule import STREAM, Reader, SystemJob, _rule, _scoped, system_job
+from socmap.engines.resolve.types import PERSON_PROPS
 from socmap.errors import InvalidInput
 
 #: The model instances ``entity_list`` and ``entity_open`` return, for type hints in other apps.
@@ -373,19 +374,6 @@ def link_rows(
 
 # --------------------------------------------------------------------------------------- resolution
 
-#: Person properties the resolution engine compares, by the column it expects them in.
-PERSON_PROPS = {
-    "first_name": "first_name",
-    "middle_names": "middle_names",
-    "last_name": "last_name",
-    "full_name": "full_name",
-    "alias": "aliases",
-    "nickname": "nickname",
-    "birth_date": "birth_date",
-    "pnc_id": "pnc_id",
-    "custody_number": "custody_number",
-    "ni_number": "ni_number",
-}
 
 
 def person_rows(*, viewer: Reader, owner_ids: list[int] | None = None) -> list[dict[str, object]]:
