@@ -150,6 +150,8 @@ def _map_ftm(
     schema = ftm_model.get(str(obj.get("schema") or "")) if isinstance(obj.get("schema"), str) else None
     if schema is None:
         problems.error("schema", f"{obj.get('schema')!r} is not a FollowTheMoney schema")
+    elif not isinstance(obj.get("properties") or {}, dict):
+        problems.error("properties", "properties must be an object of property names to values")
     else:
         try:
             ftm_model.get_proxy(obj, cleaned=False)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from socmap.engines.ingest import MappedRecord, QuarantinedRow, load_mapping, read_source
@@ -72,6 +72,8 @@ LINE = st.one_of(ENTITY.map(json.dumps), st.sampled_from(["{", "[]", "null", '"P
 
 
 @given(lines=st.lists(LINE, min_size=1, max_size=10))
+# A line whose properties are not an object (once crashed the reader):
+@example(lines=['{"schema": "Person", "id": 1, "caption": "", "properties": [0]}'])
 @settings(max_examples=200)
 def test_every_ftm_line_is_a_record_or_quarantined(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
