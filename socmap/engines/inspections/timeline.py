@@ -217,7 +217,7 @@ class TimelineReader:
                         "duplicate-tag",
                         f"[{kind}] inside an open [{kind}] was ignored",
                         offset=m.start(),
-                        excerpt_of=m.group(0),
+                        text=self._in_context(m),
                     )
                     return
                 b.missing_close.append(f"[/{b.cur.kind}]")
@@ -246,8 +246,24 @@ class TimelineReader:
             "orphan-close-tag",
             f"{m.group(0)} with nothing open to close was ignored",
             offset=m.start(),
-            excerpt_of=m.group(0),
+            text=self._in_context(m),
         )
+
+    def _in_context(self, m: re.Match[str]) -> str:
+        """An ignored tag with the text touching it: "awa[/comment]iting-review".
+
+        The text on either side is joined as if the tag were not there ("awaiting-review"), so the
+        fragments as written are kept here, where the reader sees what was ignored and where.
+        """
+        doc = self.doc
+        left, right = m.start(), m.end()
+        # Bounded, so a hostile page of one endless "word" cannot make every diagnostic as long.
+        floor, ceiling = max(0, left - 200), min(len(doc), right + 200)
+        while left > floor and not doc[left - 1].isspace():
+            left -= 1
+        while right < ceiling and not doc[right].isspace():
+            right += 1
+        return doc[left:right]
 
     def _implicit_block(self, m: re.Match[str]) -> _Block:
         """A [status] or [comment] outside any [on]: its date is whatever was written just before."""
