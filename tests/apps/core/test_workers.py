@@ -125,13 +125,6 @@ def _wait(what: str, check: Any, timeout: float = 300) -> Any:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=False,
-    reason="known defect on PostgreSQL: the resumed ingest stores the same counts as a clean run but "
-    "different entity, statement and link digests (SQLite equal); not yet traced to the kill or to "
-    "the parallel lanes",
-)
 def test_a_worker_killed_mid_ingest_leaves_a_job_the_next_worker_finishes_exactly(tmp_path: Path) -> None:
     region = tmp_path / "region"
     subprocess.run(

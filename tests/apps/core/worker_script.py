@@ -1,8 +1,8 @@
 """Run in a process of its own by the worker tests, against a database of its own:
 
-    python -m tests.apps.core.worker_script setup REGION [--now]   migrate, a source, a batch of ANPR
-                                                                    rows queued (--now: ingested here)
-    python -m tests.apps.core.worker_script digest                  what the statement store holds, as JSON
+python -m tests.apps.core.worker_script setup REGION [--now]   migrate, a source, a batch of ANPR
+                                                                rows queued (--now: ingested here)
+python -m tests.apps.core.worker_script digest                  what the statement store holds, as JSON
 """
 
 from __future__ import annotations
@@ -52,13 +52,26 @@ def setup(region: Path, now: bool) -> None:
 
 
 def digest() -> dict[str, object]:
-    """Counts and content digests that do not depend on when or by which run rows were stored."""
+    """Counts and content digests that do not depend on when or by which run rows were stored.
+
+    Entity and link ids begin with their record's number, which is storage's to choose: on
+    PostgreSQL a transaction cut short by a kill still uses up the numbers it drew, so a resumed run
+    numbers later records higher than a clean one. Ids are compared with that number replaced by the
+    record's key in its source, which is the same in every run.
+    """
     from socmap.apps.intel.models import Batch, QuarantinedRow, Record, RecordEntity, RecordLink, Statement
 
     def sha(rows: object) -> str:
         return hashlib.sha256(json.dumps(sorted(rows), sort_keys=True, default=str).encode()).hexdigest()  # type: ignore[call-overload]
 
+    keys = dict(Record.objects.values_list("pk", "record_key"))
+
+    def named(stored_id: str) -> str:  # "000000001234.person" -> "<record key>.person"
+        return f"{keys[int(stored_id[:12])]}{stored_id[12:]}"
+
     statements = Statement.objects.values_list("key", "entity_id", "prop", "value", "original", "grading")
+    entities = RecordEntity.objects.values_list("id", "schema", "caption")
+    links = RecordLink.objects.values_list("id", "schema")
     return {
         "records": Record.objects.count(),
         "entities": RecordEntity.objects.count(),
@@ -67,9 +80,9 @@ def digest() -> dict[str, object]:
         "quarantined": QuarantinedRow.objects.count(),
         "batches": sorted(Batch.objects.values_list("status", "rows_done")),
         "record_digest": sha(list(Record.objects.values_list("record_key", "row", "raw", "raw_versions"))),
-        "entity_digest": sha(list(RecordEntity.objects.values_list("id", "schema", "caption"))),
-        "statement_digest": sha([list(s) for s in statements]),
-        "link_digest": sha(list(RecordLink.objects.values_list("id", "schema"))),
+        "entity_digest": sha([(named(i), *rest) for i, *rest in entities]),
+        "statement_digest": sha([(k, named(e), *rest) for k, e, *rest in statements]),
+        "link_digest": sha([(named(i), *rest) for i, *rest in links]),
     }
 
 
