@@ -116,6 +116,7 @@ PAGES: dict[str, Case] = {
     "resolution:runs": _c("/review/runs/"),
     "resolution:entity": _c("/entities/{entity}/", "entity"),
     "resolution:undo": _c("/entities/{entity}/undo/", "entity", "POST"),
+    "resolution:entity_export": _c("/entities/{entity}/export/ftm/", "entity", "POST", canonical="on", **WHY),
     "network:ocg_list": _c("/groups/"),
     "network:national_return": _c("/groups/return/", "", "POST", **WHY),
     "network:ocg_detail": _c("/groups/{ocg}/", "ocg"),
@@ -183,6 +184,9 @@ OPERATIONS: dict[str, Case] = {
     "resolution_judge": _c(f"{API}/resolution/pairs/{{pair}}/judgements", "pair", "POST"),
     "resolution_undo": _c(f"{API}/resolution/judgements/{{judgement}}/undo", "pair", "POST"),
     "resolution_entity": _c(f"{API}/resolution/entities/{{entity}}", "entity"),
+    "resolution_entity_export_ftm": _c(
+        f"{API}/resolution/entities/{{entity}}/export.ftm", "entity", "POST", canonical=True, **WHY
+    ),
     "network_ocg_list": _c(f"{API}/network/groups"),
     "network_ocg_graph": _c(f"{API}/network/groups/{{ocg}}/network", "ocg"),
     "network_neighbourhood_get": _c(f"{API}/network/entities/{{entity}}?purpose=matrix", "entity"),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import User
 from socmap.apps.core.schemas import ErrorOut
 from socmap.apps.core.services import require_role
-from socmap.apps.resolution import selectors, services
+from socmap.apps.intel.ftm_web import FtmExportIn
+from socmap.apps.resolution import ftm, selectors, services
 from socmap.apps.resolution.models import Pair
 from socmap.apps.resolution.schemas import EntityOut, JudgementIn, JudgementOut, PairOut, UndoIn
 
@@ -133,3 +134,22 @@ def entity(
         ],
         "events_total": view.events.total,
     }
+
+
+@router.post(
+    "/resolution/entities/{entity_id}/export.ftm",
+    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    operation_id="resolution_entity_export_ftm",
+)
+def entity_export_ftm(request: HttpRequest, entity_id: str, payload: FtmExportIn) -> HttpResponse:
+    """A person as FollowTheMoney JSON lines (a disclosure, audited): every record of them the caller
+    may see with the FtM id and values it came with, what they link to and the links; ``canonical``:
+    the resolved person too, naming the records it merges as ``referents``."""
+    lines = ftm.person_export(
+        viewer=viewer(request),
+        entity_id=entity_id,
+        justification=payload.justification,
+        canonical=payload.canonical,
+        cleaned=payload.cleaned,
+    )
+    return HttpResponse("".join(lines), content_type="application/x-ndjson")

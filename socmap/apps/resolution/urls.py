@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socmap.apps.resolution import views
+from socmap.apps.resolution import views, views_ftm
 
 app_name = "resolution"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("review/runs/", views.runs, name="runs"),
     path("entities/<str:entity_id>/", views.entity, name="entity"),
     path("entities/<str:entity_id>/undo/", views.entity_undo, name="undo"),
+    path("entities/<str:entity_id>/export/ftm/", views_ftm.entity_export, name="entity_export"),
 ]

@@ -17,8 +17,10 @@ as statements; socmap's link schemata also get a network link between stubs keye
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from socmap.engines.ingest.types import EntityDraft, FtmStatement, Grading, LinkDraft, Value
@@ -32,6 +34,20 @@ FALLBACK = "UnknownEntity"
 SOCMAP_KEY = "socmap"  # top-level key of an exported entity: socmap's own ids (not an FtM property)
 
 DEFAULT_GRADING = Grading("2", "C", "P", original="", scheme="3x5x2")
+#: What FtM accepts as an entity id (``followthemoney.types.registry.entity``).
+FTM_ID = re.compile(r"^[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?$")
+
+
+def ftm_id(socmap_id: str) -> str:
+    """The FtM id of a socmap entity or link: its own id when FtM accepts it (``000000000063.subject``),
+    else that id with each other character as ``-`` and a short hash of it, so no two ids meet
+    (``000000000063.payer_person`` -> ``000000000063.payer-person-1c4e0b9a``). Stable: the same
+    socmap id always gives the same FtM id."""
+    if FTM_ID.match(socmap_id):
+        return socmap_id
+    safe = re.sub(r"[^0-9a-zA-Z.\-]", "-", socmap_id).strip(".-")
+    digest = hashlib.sha1(socmap_id.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{safe}-{digest}" if safe else f"socmap-{digest}"
 
 
 def socmap_schema(model: Model, ftm_schema: Any) -> Schema:
@@ -117,21 +133,27 @@ def map_entity(
             if got not in props.setdefault(key, []):
                 props[key].append(got)
     entities = [EntityDraft(FTM_KEY, ours.name, {k: tuple(v) for k, v in props.items()})]
+    stubs: dict[str, str] = {}  # FtM id -> socmap schema of the stub keyed by it
+    for fname in raw_props:
+        fprop = ftm_schema.properties.get(fname)
+        if fprop is None or fprop.type.name != "entity":
+            continue
+        pname = names.get(fname)
+        kind = ours.properties[pname].range[0] if pname and ours.properties[pname].range else FALLBACK
+        for value in props.get(pname or f"{UNMODELLED}{fname}", []):
+            if value.original != FTM_KEY:
+                # A stub keyed by the FtM id named, so what names an entity can be found from it
+                # (a person's payments, sanctions, ownerships); resolution and exports join them.
+                stubs.setdefault(value.original, "Address" if fname == "addressEntity" else kind)
+    entities.extend(EntityDraft(key, schema, {}) for key, schema in stubs.items())
     links: list[LinkDraft] = []
     if ours.edge is not None:
-        src = props.get(ours.edge.source)
-        tgt = props.get(ours.edge.target)
-        if src and tgt:
-            # Stubs keyed by the ends' FtM ids, so the network sees the link (resolution joins them).
-            for key, pname in ((src[0].original, ours.edge.source), (tgt[0].original, ours.edge.target)):
-                if key != FTM_KEY and all(e.key != key for e in entities):
-                    entities.append(EntityDraft(key, ours.properties[pname].range[0], {}))
-            if src[0].original != tgt[0].original:
-                links.append(LinkDraft(ours.name, src[0].original, tgt[0].original, {}))
+        for src in props.get(ours.edge.source, []):
+            for tgt in props.get(ours.edge.target, []):
+                if src.original != tgt.original:
+                    links.append(LinkDraft(ours.name, src.original, tgt.original, {}))
     for value in props.get(f"{UNMODELLED}addressEntity", []):
         # An address given as an entity of its own is a link in socmap's network.
-        if value.original != FTM_KEY and all(e.key != value.original for e in entities[1:]):
-            entities.append(EntityDraft(value.original, "Address", {}))
         schema = "LivesAt" if ours.name == "Person" else "UnknownLink"
         links.append(LinkDraft(schema, FTM_KEY, value.original, {}))
     return tuple(entities), tuple(links), problems
@@ -181,4 +203,54 @@ def entity_to_ftm(
     }
     if socmap:
         out[SOCMAP_KEY] = dict(socmap)
+    return out
+
+
+def merge_entities(
+    entity_id: str, entities: Sequence[Mapping[str, Any]], *, caption: str = ""
+) -> dict[str, Any] | None:
+    """One canonical FtM entity standing for several (the records resolution joined), as
+    OpenSanctions writes one: FtM's common schema of theirs, the union of their values as they are
+    given, and ``referents`` naming every id it merges (theirs, and those they name themselves).
+    ``datasets`` are joined, ``first_seen`` is the earliest, ``last_seen``/``last_change`` the latest.
+    ``None`` when there is nothing to merge."""
+    from followthemoney import model as ftm_model
+    from followthemoney.exc import InvalidData
+
+    schemata = [ftm_model.get(str(e.get("schema") or "")) for e in entities]
+    known = [s for s in schemata if s is not None]
+    if not known:
+        return None
+    schema = known[0]
+    for other in known[1:]:
+        try:
+            schema = ftm_model.common_schema(schema, other)
+        except InvalidData:  # two schemata FtM cannot join (a Person and a Company): keep the first
+            continue
+    props: dict[str, list[str]] = {}
+    referents: set[str] = set()
+    datasets: set[str] = set()
+    for entity in entities:
+        referents.add(str(entity.get("id") or ""))
+        referents.update(str(r) for r in entity.get("referents") or ())
+        datasets.update(str(d) for d in entity.get("datasets") or ())
+        for name, values in (entity.get("properties") or {}).items():
+            if name not in schema.properties:
+                continue
+            held = props.setdefault(name, [])
+            held.extend(v for v in values if v not in held)
+    referents.discard("")
+    referents.discard(entity_id)
+    out: dict[str, Any] = {"id": entity_id, "schema": schema.name, "properties": props}
+    out["referents"] = sorted(referents)
+    if datasets:
+        out["datasets"] = sorted(datasets)
+    for key, pick in (("first_seen", min), ("last_seen", max), ("last_change", max)):
+        seen = [str(e[key]) for e in entities if e.get(key)]
+        if seen:
+            out[key] = pick(seen)
+    if caption:
+        out["caption"] = caption
+    if any(e.get("target") is True for e in entities):
+        out["target"] = True
     return out
