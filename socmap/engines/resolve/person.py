@@ -467,13 +467,18 @@ def _count_blocked(
     distinct pairs without holding them in a set: at 418,000 records that set (20 million
     pairs of 40-character ids) cost gigabytes.
     """
-    total = 0
+    counts = count_blocked_sql(left, right, rules, dedupe)
+    return sum(int(con.execute(sql).fetchall()[0][0]) for sql in counts)
+
+
+def count_blocked_sql(left: str, right: str, rules: tuple[str, ...], dedupe: bool) -> list[str]:
+    """One count per rule of the pairs no earlier rule produced (plain SQL: DuckDB and Spark)."""
+    out = []
     for i, rule in enumerate(rules):
         earlier = " OR ".join(f"coalesce(({r}), false)" for r in rules[:i]) or "false"
         cond = f"({rule}) AND NOT ({earlier})" + (" AND l.record_id < r.record_id" if dedupe else "")
-        sql = f"SELECT count(*) FROM {left} AS l JOIN {right} AS r ON {cond}"  # noqa: S608 - our own rules  # nosec B608
-        total += int(con.execute(sql).fetchall()[0][0])
-    return total
+        out.append(f"SELECT count(*) FROM {left} AS l JOIN {right} AS r ON {cond}")  # noqa: S608 - our own rules  # nosec B608
+    return out
 
 
 def blocked_pairs_sql(left: str, right: str, rules: tuple[str, ...], *, dedupe: bool) -> str:
@@ -536,8 +541,12 @@ def blocking_recall(
 def score_pairs(
     records: pd.DataFrame, model: ResolverModel, config: ResolveConfig | None = None
 ) -> ScoredPairs:
-    """Score every candidate pair within ``records`` with a trained model."""
+    """Score every candidate pair within ``records`` with a trained model (on ``config.backend``)."""
     config = config or ResolveConfig()
+    if config.backend == "spark":
+        from socmap.engines.resolve import spark
+
+        return spark.score_pairs(records, model, config)
     started = time.perf_counter()
     prepared = prepare_records(records)
     rules = _rules(config)
@@ -575,6 +584,10 @@ def score_new(
     existing table (Splink's ``predict_between``) and to itself (``predict_within``).
     """
     config = config or ResolveConfig()
+    if config.backend == "spark":
+        from socmap.engines.resolve import spark
+
+        return spark.score_new(new_records, existing_records, model, config)
     started = time.perf_counter()
     new = prepare_records(new_records)
     existing = prepare_records(existing_records)

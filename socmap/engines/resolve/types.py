@@ -46,11 +46,18 @@ from typing import Any
 
 import pandas as pd
 
+from socmap.errors import ConfigurationError
+
 ENGINE_NAME = "socmap.engines.resolve"
 ENGINE_VERSION = "1.2.0"
 #: Version of the saved model file layout; a file of another version is refused.
 MODEL_FORMAT = "socmap.resolve.person-model"
 MODEL_FORMAT_VERSION = 1
+
+#: Where pairs may be scored (``ResolveConfig.backend``).
+BACKENDS = ("duckdb", "spark")
+#: Configuration that says where, not how: left out of ``config_hash``.
+BACKEND_FIELDS = ("backend", "spark_master", "spark_workdir", "spark_partitions")
 
 INPUT_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -164,6 +171,26 @@ class ResolveConfig:
     #: true pair) can leave them out: as Python strings they took over 8 GB; ``explain`` then
     #: shows levels and weights without the values.
     retain_values: bool = True
+    #: Where candidate pairs are scored: ``duckdb`` (in this process) or ``spark`` (Splink's
+    #: Spark backend, ``spark.py``; needs the ``spark`` extra). Training stays on DuckDB, on
+    #: samples, whichever scores (docs/adr/0018).
+    backend: str = "duckdb"
+    #: The Spark master for ``backend="spark"``: ``local[2]`` (in-process, two threads),
+    #: ``spark://host:7077``, ``yarn``, ``k8s://...``.
+    spark_master: str = "local[2]"
+    #: Where the records go to Spark and the pairs come back, as Parquet files: a local folder
+    #: in local mode; on a cluster, storage the driver and every executor reach (``hdfs://``,
+    #: ``s3a://`` or a shared mount). None: a temporary folder, removed after the run.
+    spark_workdir: str | None = None
+    #: Shuffle partitions of the Spark jobs (Spark's default of 200 is for large clusters; a
+    #: small region on two threads spends most of its time scheduling empty tasks).
+    spark_partitions: int = 8
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ConfigurationError(
+                f"The resolution backend {self.backend!r} is not one of {', '.join(BACKENDS)}."
+            )
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form of the configuration."""
@@ -173,8 +200,13 @@ class ResolveConfig:
 
     @property
     def config_hash(self) -> str:
-        """Stable short hash of the configuration, recorded in every result."""
-        text = json.dumps(self.as_dict(), sort_keys=True)
+        """Stable short hash of the configuration, recorded in every result.
+
+        Where the pairs are scored is left out: both backends give the same pairs
+        (tests/engines/resolve/test_spark.py), so a model or run is the same whichever scored it.
+        """
+        body = {k: v for k, v in self.as_dict().items() if k not in BACKEND_FIELDS}
+        text = json.dumps(body, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -48,7 +48,15 @@ def config_get() -> resolve.ResolveConfig:
             f"SOCMAP_RESOLVE_LOWER ({lower}) must be above 0 and below SOCMAP_RESOLVE_UPPER ({upper}), "
             "which must be at most 1"
         )
-    return resolve.ResolveConfig(upper_threshold=upper, lower_threshold=lower)
+    return resolve.ResolveConfig(
+        upper_threshold=upper,
+        lower_threshold=lower,
+        # Where pairs are scored (SOCMAP_RESOLVE_BACKEND, ADR 0018); the engine refuses other names.
+        backend=str(getattr(settings, "SOCMAP_RESOLVE_BACKEND", default.backend)),
+        spark_master=str(getattr(settings, "SOCMAP_SPARK_MASTER", default.spark_master)),
+        spark_workdir=getattr(settings, "SOCMAP_SPARK_WORKDIR", "") or None,
+        spark_partitions=int(getattr(settings, "SOCMAP_SPARK_PARTITIONS", default.spark_partitions)),
+    )
 
 
 def model_dir() -> Path:
