@@ -3,6 +3,7 @@
     .venv/bin/python bench/resolve_synth.py --size small              # through the database
     .venv/bin/python bench/resolve_synth.py --size large              # straight from the files
     .venv/bin/python bench/resolve_synth.py --size medium --via engine --region /tmp/medium
+    .venv/bin/python bench/resolve_synth.py --size medium --via engine --backend both   # Spark beside DuckDB
 
 ``--via db`` (default for small and medium) ingests every file into a fresh SQLite database with
 ``build_demo_intel`` and reads the person frame back with ``reads.person_rows``: the real path.
@@ -254,6 +255,55 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _score_on_backends(resolve: Any, frame: Any, model: Any, config: Any, args: Any) -> Any:
+    """Score on each backend asked for, one JSON line each; with both, how far they agree.
+
+    Returns DuckDB's pairs when it ran (the rest of the bench goes on with them), else Spark's.
+    """
+    backends = ("duckdb", "spark") if args.backend == "both" else (args.backend,)
+    results = {}
+    for backend in backends:
+        at = dataclasses.replace(config, backend=backend, spark_master=args.spark_master)
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        results[backend] = resolve.score_pairs(frame, model, at)
+        line = {
+            "bench": "resolve_synth",
+            "stage": "score",
+            "size": args.size,
+            "backend": backend,
+            **({"spark_master": args.spark_master} if backend == "spark" else {}),
+            "person_records": len(frame),
+            "candidate_pairs": results[backend].candidate_pairs,
+            "kept_pairs": len(results[backend].pairs),
+            "score_seconds": round(time.perf_counter() - started, 1),
+            # The Spark JVM's CPU is not this process's: only the driver's side is counted.
+            "score_cpu_seconds": round(_cpu_seconds() - cpu, 1),
+            "load_average": _load(),
+        }
+        print(json.dumps(line), flush=True)
+    if len(results) == 2:
+        duck, spark = results["duckdb"], results["spark"]
+        both = duck.pairs.merge(spark.pairs, on=["record_id_l", "record_id_r"], suffixes=("_d", "_s"))
+        same = (both["match_probability_d"] - both["match_probability_s"]).abs() <= 1e-6
+        people = resolve.evaluate(
+            resolve.cluster_scored(frame["record_id"], spark, config).cluster_of,
+            resolve.cluster_scored(frame["record_id"], duck, config).cluster_of,
+        )
+        print(
+            json.dumps(
+                {
+                    "bench": "resolve_synth",
+                    "stage": "backend_agreement",
+                    "size": args.size,
+                    "pairs_same_probability": round(float(same.sum()) / max(len(duck.pairs), 1), 6),
+                    "people_pairwise_f1": round(people.pairwise_f1, 6),
+                }
+            ),
+            flush=True,
+        )
+    return results["duckdb"] if "duckdb" in results else results["spark"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="small")
@@ -267,6 +317,13 @@ def main() -> None:
         action="store_true",
         help="remove every identifier (PNC id, custody and NI numbers, phone) from every record",
     )
+    parser.add_argument(
+        "--backend",
+        choices=("duckdb", "spark", "both"),
+        default="duckdb",
+        help="where pairs are scored; both: Spark's time and agreement printed beside DuckDB's",
+    )
+    parser.add_argument("--spark-master", default="local[2]", help="Spark master for --backend spark/both")
     args = parser.parse_args()
     via = args.via or ("engine" if args.size == "large" else "db")
     tmp = tempfile.mkdtemp()
@@ -317,7 +374,7 @@ def main() -> None:
     frame = resolve.prepare_records(frame)  # once, not in each of train, score and blocking recall
     model = resolve.train(frame, config)
     t1 = time.perf_counter()
-    scored = resolve.score_pairs(frame, model, config)
+    scored = _score_on_backends(resolve, frame, model, config, args)
     t2 = time.perf_counter()
     pairs = scored.pairs
     # The operating point the model chooses from its own estimated precision, unless --threshold.

@@ -86,9 +86,11 @@ def session(config: ResolveConfig) -> Any:
             "SOCMAP_RESOLVE_BACKEND=spark needs PySpark: install socmap with its 'spark' extra "
             "(pip install 'socmap[spark]')."
         ) from exc
+    builder = SparkSession.builder
+    if config.spark_master:  # empty: spark-submit's --master (or spark-defaults.conf) decides
+        builder = builder.master(config.spark_master)
     builder = (
-        SparkSession.builder.master(config.spark_master)
-        .appName("socmap-resolve")
+        builder.appName("socmap-resolve")
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", str(config.spark_partitions))
         .config("spark.default.parallelism", str(config.spark_partitions))
@@ -111,7 +113,9 @@ def session(config: ResolveConfig) -> Any:
 def _workdir(config: ResolveConfig) -> Iterator[tuple[pafs.FileSystem, str, str]]:
     """(filesystem, path, URI) of a folder of this run's files, removed afterwards."""
     base = config.spark_workdir or tempfile.mkdtemp(prefix="socmap-spark-")
-    fs, root = pafs.FileSystem.from_uri(base if "://" in base else f"file://{base}")
+    # Spark's Hadoop names S3 s3a://, Arrow s3://: the same bucket.
+    arrow_uri = base.replace("s3a://", "s3://", 1) if "://" in base else f"file://{base}"
+    fs, root = pafs.FileSystem.from_uri(arrow_uri)
     name = f"run-{uuid.uuid4().hex[:12]}"
     path = f"{root.rstrip('/')}/{name}"
     fs.create_dir(path, recursive=True)

@@ -176,7 +176,7 @@ class ResolveConfig:
     #: samples, whichever scores (docs/adr/0018).
     backend: str = "duckdb"
     #: The Spark master for ``backend="spark"``: ``local[2]`` (in-process, two threads),
-    #: ``spark://host:7077``, ``yarn``, ``k8s://...``.
+    #: ``spark://host:7077``, ``yarn``, ``k8s://...``; empty: the one ``spark-submit`` was given.
     spark_master: str = "local[2]"
     #: Where the records go to Spark and the pairs come back, as Parquet files: a local folder
     #: in local mode; on a cluster, storage the driver and every executor reach (``hdfs://``,
