@@ -273,6 +273,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads above that size are received into this folder, not the system's temporary one: a file cut
+# off by a server killed mid-request is then found and removed by the next worker (core/workers.py).
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "receiving")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# A partial upload (being received, or being copied into the ingest folder) not written to for this
+# many seconds was cut off: workers remove it.
+SOCMAP_UPLOAD_STALE_SECONDS = env.int("SOCMAP_UPLOAD_STALE_SECONDS", default=3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SOCMAP_UPLOAD_MAX_BYTES = env.int("SOCMAP_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 # Partnership: days before an agreement's end date that its leads are reminded to renew it, and days
@@ -325,6 +332,18 @@ SOCMAP_RESOLVE_UPPER = env.float("SOCMAP_RESOLVE_UPPER", default=0.99)
 SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
 # A person model file to start from before any run has trained one (e.g. one trained on a whole region).
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
+# Where resolution scores candidate pairs: "duckdb" (in the process that runs it) or "spark" (Splink's
+# Spark backend; install the 'spark' extra). Same model file, rules and thresholds either way (ADR 0018).
+SOCMAP_RESOLVE_BACKEND = env.str("SOCMAP_RESOLVE_BACKEND", default="duckdb")
+# The Spark master: local[2] runs Spark inside the resolving process on two threads; spark://host:7077,
+# yarn or k8s://... send the work to a cluster (README: "Resolution on Spark").
+SOCMAP_SPARK_MASTER = env.str("SOCMAP_SPARK_MASTER", default="local[2]")
+# Folder the records go to Spark in and the scored pairs come back in, as Parquet. On a cluster it
+# must be storage every executor and this process reach (hdfs://, s3a:// or a shared mount); empty:
+# a temporary folder (local mode only).
+SOCMAP_SPARK_WORKDIR = env.str("SOCMAP_SPARK_WORKDIR", default="")
+# Shuffle partitions of Spark's joins: a few per core of the cluster.
+SOCMAP_SPARK_PARTITIONS = env.int("SOCMAP_SPARK_PARTITIONS", default=8)
 # The threat scoring model new assessments use (empty: the one socmap ships, morile-v1.yaml).
 SOCMAP_ASSESS_MODEL = env.str("SOCMAP_ASSESS_MODEL", default="")
 # The region's capability register for tasking: rules of use, and the capacity the workforce register
