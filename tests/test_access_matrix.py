@@ -93,7 +93,7 @@ PAGES: dict[str, Case] = {
     "inspections:finding_link": _c("/inspections/findings/{finding}/link/", "", "POST"),
     "inspections:finding_withdraw": _c("/inspections/findings/{finding}/withdraw/", "finding", "POST"),
     "inspections:national_list": _c("/inspections/national/"),
-    "inspections:national_detail": _c("/inspections/national/{missing}/"),
+    "inspections:national_detail": _c("/inspections/national/{national}/"),
     "inspections:national_track": _c("/inspections/national/{missing}/track/", "", "POST"),
     "inspections:national_withdraw": _c("/inspections/national/{missing}/withdraw/", "", "POST"),
     "inspections:board": _c("/improvement/"),
@@ -139,7 +139,7 @@ PAGES: dict[str, Case] = {
     "tasking:bids": _c("/tasking/bids/"),
     "tasking:bid_new": _c("/tasking/bids/new/"),
     "tasking:bid_export": _c("/tasking/bids/export/", "", "POST", **WHY),
-    "tasking:bid": _c("/tasking/bids/{missing}/"),
+    "tasking:bid": _c("/tasking/bids/{bid}/", "bid"),
     "tasking:allocate": _c("/tasking/allocate/"),
     "tasking:run": _c("/tasking/runs/{missing}/"),
     "tasking:fairness": _c("/tasking/fairness/"),
@@ -167,7 +167,7 @@ OPERATIONS: dict[str, Case] = {
     "inspections_action_list": _c(f"{API}/improvement/actions"),
     "inspections_finding_withdraw": _c(f"{API}/inspections/findings/{{finding}}/withdraw", "finding", "POST"),
     "inspections_national_list": _c(f"{API}/inspections/national"),
-    "inspections_national_get": _c(f"{API}/inspections/national/{{missing}}"),
+    "inspections_national_get": _c(f"{API}/inspections/national/{{national}}"),
     "inspections_national_withdraw": _c(f"{API}/inspections/national/{{missing}}/withdraw", "", "POST"),
     "intel_batch_create": _c(f"{API}/intel/ingest", "", "POST"),
     "intel_batch_get": _c(f"{API}/intel/batches/{{batch}}", "batch"),
@@ -206,7 +206,7 @@ OPERATIONS: dict[str, Case] = {
     "tasking_capability_list": _c(f"{API}/tasking/capabilities"),
     "tasking_bid_list": _c(f"{API}/tasking/bids"),
     "tasking_bid_create": _c(f"{API}/tasking/bids", "", "POST"),
-    "tasking_bid_get": _c(f"{API}/tasking/bids/{{missing}}"),
+    "tasking_bid_get": _c(f"{API}/tasking/bids/{{bid}}", "bid"),
     "tasking_override_create": _c(f"{API}/tasking/bids/{{missing}}/override", "", "POST"),
     "tasking_allocation_run": _c(f"{API}/tasking/allocate", "", "POST"),
     "tasking_run_get": _c(f"{API}/tasking/runs/{{missing}}"),
@@ -216,28 +216,28 @@ OPERATIONS: dict[str, Case] = {
 }
 
 
-# Lifetime management: objects by an id that exists nowhere (refused either way), lists and forms.
+# Lifetime management: the world's plan and what it holds, lists and forms.
 LIFETIME_PAGES = {
     "lifetime:workload": _c("/lifetime/"),
     "lifetime:force": _c("/lifetime/force/"),
     "lifetime:plan_list": _c("/lifetime/plans/"),
     "lifetime:plan_start": _c("/lifetime/plans/start/"),
-    "lifetime:plan": _c("/lifetime/plans/{missing}/"),
-    "lifetime:plan_assign": _c("/lifetime/plans/{missing}/assign/"),
-    "lifetime:action_new": _c("/lifetime/plans/{missing}/actions/new/"),
-    "lifetime:considerations": _c("/lifetime/plans/{missing}/considerations/"),
-    "lifetime:review": _c("/lifetime/plans/{missing}/review/"),
-    "lifetime:custody_new": _c("/lifetime/plans/{missing}/custody/new/"),
-    "lifetime:order_new": _c("/lifetime/plans/{missing}/orders/new/"),
-    "lifetime:power_new": _c("/lifetime/plans/{missing}/powers/new/"),
-    "lifetime:disruption_new": _c("/lifetime/plans/{missing}/disruptions/new/"),
-    "lifetime:timeline_svg": _c("/lifetime/plans/{missing}/timeline.svg"),
-    "lifetime:action": _c("/lifetime/actions/{missing}/"),
-    "lifetime:order": _c("/lifetime/orders/{missing}/"),
-    "lifetime:power": _c("/lifetime/powers/{missing}/"),
-    "lifetime:custody": _c("/lifetime/custody/{missing}/"),
+    "lifetime:plan": _c("/lifetime/plans/{plan}/", "plan"),
+    "lifetime:plan_assign": _c("/lifetime/plans/{plan}/assign/", "plan"),
+    "lifetime:action_new": _c("/lifetime/plans/{plan}/actions/new/", "plan"),
+    "lifetime:considerations": _c("/lifetime/plans/{plan}/considerations/", "plan"),
+    "lifetime:review": _c("/lifetime/plans/{plan}/review/", "plan"),
+    "lifetime:custody_new": _c("/lifetime/plans/{plan}/custody/new/", "plan"),
+    "lifetime:order_new": _c("/lifetime/plans/{plan}/orders/new/", "plan"),
+    "lifetime:power_new": _c("/lifetime/plans/{plan}/powers/new/", "plan"),
+    "lifetime:disruption_new": _c("/lifetime/plans/{plan}/disruptions/new/", "plan"),
+    "lifetime:timeline_svg": _c("/lifetime/plans/{plan}/timeline.svg", "plan"),
+    "lifetime:action": _c("/lifetime/actions/{plan_action}/", "plan_action"),
+    "lifetime:order": _c("/lifetime/orders/{order}/", "order"),
+    "lifetime:power": _c("/lifetime/powers/{power}/", "power"),
+    "lifetime:custody": _c("/lifetime/custody/{custody}/", "custody"),
     "lifetime:disruption_list": _c("/lifetime/disruptions/"),
-    "lifetime:disruption": _c("/lifetime/disruptions/{missing}/"),
+    "lifetime:disruption": _c("/lifetime/disruptions/{disruption}/", "disruption"),
     "lifetime:return": _c("/lifetime/return/"),
     "lifetime:return_export": _c("/lifetime/return/export/"),
     "lifetime:return_svg": _c("/lifetime/return/chart.svg"),
@@ -247,25 +247,25 @@ LIFETIME_PAGES = {
     "lifetime:training": _c("/lifetime/training/"),
 }
 LIFETIME_OPERATIONS = {
-    "lifetime_action_create": _c("/api/v1/lifetime/plans/{missing}/actions", "", "POST"),
-    "lifetime_action_update": _c("/api/v1/lifetime/actions/{missing}", "", "PATCH"),
+    "lifetime_action_create": _c("/api/v1/lifetime/plans/{plan}/actions", "", "POST"),
+    "lifetime_action_update": _c("/api/v1/lifetime/actions/{plan_action}", "", "PATCH"),
     "lifetime_catalogue_get": _c("/api/v1/lifetime/catalogue"),
     "lifetime_consideration_record": _c("/api/v1/lifetime/plans/{missing}/considerations", "", "POST"),
     "lifetime_custody_enter": _c("/api/v1/lifetime/plans/{missing}/custody", "", "POST"),
     "lifetime_disruption_list": _c("/api/v1/lifetime/disruptions"),
     "lifetime_disruption_record": _c("/api/v1/lifetime/plans/{missing}/disruptions", "", "POST"),
-    "lifetime_disruption_validate": _c("/api/v1/lifetime/disruptions/{missing}/validation", "", "POST"),
+    "lifetime_disruption_validate": _c("/api/v1/lifetime/disruptions/{disruption}/validation", "", "POST"),
     "lifetime_force_workload_get": _c("/api/v1/lifetime/workload/gloucestershire-constabulary"),
     "lifetime_notification_list": _c("/api/v1/lifetime/notifications"),
     "lifetime_notification_read": _c("/api/v1/lifetime/notifications/{missing}/read", "", "POST"),
     "lifetime_order_record": _c("/api/v1/lifetime/plans/{missing}/orders", "", "POST"),
-    "lifetime_order_step": _c("/api/v1/lifetime/orders/{missing}/steps", "", "POST"),
+    "lifetime_order_step": _c("/api/v1/lifetime/orders/{order}/steps", "", "POST"),
     "lifetime_plan_assign": _c("/api/v1/lifetime/plans/{missing}/assign", "", "POST"),
-    "lifetime_plan_get": _c("/api/v1/lifetime/plans/{missing}"),
+    "lifetime_plan_get": _c("/api/v1/lifetime/plans/{plan}", "plan"),
     "lifetime_plan_list": _c("/api/v1/lifetime/plans"),
     "lifetime_plan_open": _c("/api/v1/lifetime/plans", "", "POST"),
     "lifetime_power_record": _c("/api/v1/lifetime/plans/{missing}/powers", "", "POST"),
-    "lifetime_power_update": _c("/api/v1/lifetime/powers/{missing}", "", "PATCH"),
+    "lifetime_power_update": _c("/api/v1/lifetime/powers/{power}", "", "PATCH"),
     "lifetime_release_list": _c("/api/v1/lifetime/release"),
     "lifetime_return_export": _c("/api/v1/lifetime/return/export", "", "POST"),
     "lifetime_return_get": _c("/api/v1/lifetime/return"),
@@ -410,15 +410,15 @@ OPERATIONS |= WORKFORCE_OPERATIONS
 PLACES_PAGES = {
     "places:operation_list": _c("/places/"),
     "places:operation_new": _c("/places/new/"),
-    "places:operation": _c("/places/{missing}/"),
-    "places:activity_new": _c("/places/{missing}/activities/new/"),
-    "places:measure_new": _c("/places/{missing}/measures/new/"),
-    "places:chart_svg": _c("/places/{missing}/chart.svg"),
+    "places:operation": _c("/places/{operation}/", "operation"),
+    "places:activity_new": _c("/places/{operation}/activities/new/", "operation"),
+    "places:measure_new": _c("/places/{operation}/measures/new/", "operation"),
+    "places:chart_svg": _c("/places/{operation}/chart.svg", "operation"),
 }
 PLACES_OPERATIONS = {
     "places_operation_list": _c(f"{API}/places/operations"),
     "places_operation_create": _c(f"{API}/places/operations", "", "POST"),
-    "places_operation_get": _c(f"{API}/places/operations/{{missing}}"),
+    "places_operation_get": _c(f"{API}/places/operations/{{operation}}", "operation"),
     "places_activity_create": _c(f"{API}/places/operations/{{missing}}/activities", "", "POST"),
     "places_measure_enter": _c(f"{API}/places/operations/{{missing}}/measures", "", "POST"),
 }
@@ -506,6 +506,7 @@ def _world(tmp_path: Any) -> World:
             *("document", "ocg", "threat", "finding", "action", "source", "person"),
             *("agreement", "board", "referral"),
             "profile",
+            *("plan", "plan_action", "order", "power", "custody", "disruption", "operation", "bid"),
         )
     }
     doc = factories.document(owner, title=mark["document"], compartment=slavery)
@@ -619,6 +620,10 @@ def _world(tmp_path: Any) -> World:
     partnership = _partnership_world(avon, owner, slavery, mark)
     targets |= partnership
     ids |= {k: str(v.pk) for k, v in partnership.items()}
+    response = _response_world(avon, owner, slavery, mark, ocg=ocg, threat=threat, entity=left)
+    targets |= response
+    ids |= {k: str(v.pk) for k, v in response.items()}
+    ids |= {"national": str(_national_finding().pk)}
     ids |= {"owner_user": str(owner.pk)}
     return World(targets, ids, mark, users, tokens)
 
@@ -683,6 +688,88 @@ def _partnership_world(
         "board_action": action,
         "referral": referral,
     }
+
+
+def _response_world(
+    avon: Organisation,
+    owner: User,
+    slavery: Compartment,
+    mark: dict[str, str],
+    *,
+    ocg: Any,
+    threat: Any,
+    entity: Any,
+) -> dict[str, Any]:
+    """A 4P plan of the world's group with one of each thing it holds, a Clear, Hold, Build operation
+    against the group and a tasking bid on the threat: all Avon's, in the compartment."""
+    from socmap.apps.lifetime.models import (
+        CustodyPeriod,
+        CustodySource,
+        Disruption,
+        OrderRecord,
+        OrderStatus,
+        Plan,
+        PlanAction,
+        PowerUse,
+    )
+    from socmap.apps.places.models import AreaPart, Operation, Phase, PhaseKind
+    from socmap.apps.tasking.models import Bid, TaskingPeriod
+    from socmap.apps.tasking.register import monday
+
+    now, today = timezone.now(), timezone.localdate()
+    held = {"owner": avon, "compartment": slavery}
+    council = Organisation.objects.get(name="Cheltenham Borough Council")
+    plan = Plan.objects.create(**held, ocg=ocg, title=mark["plan"], lro=owner, opened_by=owner, opened_at=now)
+    action = PlanAction.objects.create(
+        **held, plan=plan, p="pursue", title=mark["plan_action"], owner_person=owner, due_on=today,
+        created_by=owner,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    order = OrderRecord.objects.create(
+        **held, plan=plan, kind="scpo", entity_id=entity.pk, person_label=mark["order"],
+        status=OrderStatus.values[0], conditions_text=mark["order"], created_by=owner, created_at=now,
+        updated_at=now,
+    )  # fmt: skip
+    power = PowerUse.objects.create(
+        **held, plan=plan, power="closure_order", partner=council, person_label=mark["power"],
+        requested_on=today, outcome=mark["power"], created_by=owner, created_at=now,
+    )  # fmt: skip
+    custody = CustodyPeriod.objects.create(
+        **held, entity_id=entity.pk, person_label=mark["custody"], source=CustodySource.ENTERED,
+        establishment=mark["custody"], entered_by=owner, updated_at=now,
+    )  # fmt: skip
+    disruption = Disruption.objects.create(
+        **held, plan=plan, on=today, p="pursue", activity="arrest", description=mark["disruption"],
+        impact="moderate", evidence=mark["disruption"], rationale=mark["disruption"], recorded_by=owner,
+        recorded_at=now,
+    )  # fmt: skip
+    operation = Operation.objects.create(**held, name=mark["operation"], created_by=owner, created_at=now)
+    operation.targets.add(ocg)
+    AreaPart.objects.create(operation=operation, code="BA1 1")
+    for n, kind in enumerate(PhaseKind.values):
+        start = today - timedelta(days=90 * (3 - n))
+        Phase.objects.create(
+            operation=operation, kind=kind, starts_on=start, ends_on=start + timedelta(days=89)
+        )
+    period = TaskingPeriod.objects.create(name="Matrix period", starts_on=monday(today), weeks=26)
+    bid = Bid.objects.create(
+        **held, reference="MATRIX-1", period=period, threat=threat, capability="covert_surveillance",
+        first_week=period.starts_on, last_week=period.starts_on, weeks=1, effort=1, outcome=mark["bid"],
+        impact="moderate", score=1, submitted_by=owner, submitted_at=now,
+    )  # fmt: skip
+    return {
+        "plan": plan, "plan_action": action, "order": order, "power": power, "custody": custody,
+        "disruption": disruption, "operation": operation, "bid": bid,
+    }  # fmt: skip
+
+
+def _national_finding() -> Any:
+    """A national recommendation: the inspectorate's, public, so every role may read it."""
+    from socmap.apps.inspections.models import NationalFinding
+
+    return NationalFinding.objects.create(
+        kind="recommendation", reference="MATRIX-N1", title="All forces should", text="All forces should."
+    )
 
 
 def _profile(owner: Organisation, compartment: Compartment, by: User, marker: str) -> tuple[Any, Any]:
