@@ -120,11 +120,13 @@ PAGES: dict[str, Case] = {
     "network:ocg_list": _c("/groups/"),
     "network:national_return": _c("/groups/return/", "", "POST", **WHY),
     "network:ocg_detail": _c("/groups/{ocg}/", "ocg"),
-    "network:ocg_export": _c("/groups/{ocg}/export/i2/", "ocg", "POST", **WHY),
+    "network:ocg_export": _c("/groups/{ocg}/export/ftm/", "ocg", "POST", canonical="on", **WHY),
     "network:runs": _c("/network/runs/"),
     "network:individuals": _c("/network/individuals/"),
     "network:explorer": _c("/network/entities/{entity}/", "entity"),
-    "network:explorer_export": _c("/network/entities/{entity}/export/graphml/", "entity", "POST", **WHY),
+    "network:explorer_export": _c(
+        "/network/entities/{entity}/export/ftm/", "entity", "POST", canonical="on", **WHY
+    ),
     "assessment:priorities": _c("/threats/"),
     "assessment:priorities_force": _c("/threats/force/"),
     "assessment:overdue": _c("/threats/overdue/"),
@@ -191,6 +193,9 @@ OPERATIONS: dict[str, Case] = {
     "network_ocg_graph": _c(f"{API}/network/groups/{{ocg}}/network", "ocg"),
     "network_neighbourhood_get": _c(f"{API}/network/entities/{{entity}}?purpose=matrix", "entity"),
     "network_ocg_export": _c(f"{API}/network/groups/{{ocg}}/export/i2", "ocg", "POST", **WHY),
+    "network_neighbourhood_export": _c(
+        f"{API}/network/entities/{{entity}}/export/ftm", "entity", "POST", canonical=True, **WHY
+    ),
     "assessment_model_get": _c(f"{API}/assessment/model"),
     "assessment_threat_list": _c(f"{API}/assessment/threats"),
     "assessment_threat_create": _c(f"{API}/assessment/threats", "", "POST"),

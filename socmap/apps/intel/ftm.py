@@ -133,13 +133,7 @@ def entity_dict(
     )
     if out is None:
         return None
-    schema = model.schemata[entity.schema]
-    if (
-        "name" not in out["properties"]
-        and entity.caption
-        and "name" in {p.ftm for p in schema.properties.values()}
-    ):
-        out["properties"]["name"] = [entity.caption]  # FtM requires a name; socmap's caption is one
+    engine.name_if_required(out, entity.caption)
     out[engine.SOCMAP_KEY] = ids
     return out
 
@@ -197,14 +191,12 @@ def _links(
     """socmap-native links as FtM link schemata between the ids their ends went out under; a link to
     an entity FtM has none for puts its value on the entity at the other end (``CARRIED``)."""
 
-    from followthemoney.types import registry
-
     def carried(entity_id: str) -> list[str]:
         """The cleaned values (E.164 for a phone) FtM accepts: FtM drops the others when read."""
         entity = entities.get(entity_id)
         prop = CARRIED.get(entity.schema) if entity is not None else None
         values = [s.value for s in said.get(entity_id, ()) if prop and s.prop == prop[0]]
-        return [v for v in values if registry.phone.clean(v) is not None]
+        return [v for v in values if engine.accepts("phone", v)]
 
     for link in sorted(links, key=lambda x: x.pk):
         ends = (link.source_entity_id, link.target_entity_id)

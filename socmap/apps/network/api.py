@@ -57,6 +57,14 @@ class NeighbourhoodFilter(Schema):
 
 class ExportIn(Schema):
     justification: str
+    canonical: bool = False  # FtM: the resolved entities too, naming the records they merge
+
+
+class NeighbourhoodExportIn(ExportIn):
+    hops: int = 1
+    link_types: list[str] = []
+    since: date | None = None
+    min_grading: str = ""
 
 
 def _graph(g: netgraph.ViewGraph) -> dict[str, object]:
@@ -136,5 +144,35 @@ def ocg_export(request: HttpRequest, ocg_id: int, fmt: str, payload: ExportIn) -
         what=f"ocg:{ocg_id}",
         justification=payload.justification,
         group=selectors.ocg_card(viewer=user, ocg_id=ocg_id),
+        canonical=payload.canonical,
+    )
+    return HttpResponse(body, content_type=exports.FORMATS[fmt][1])
+
+
+@router.post(
+    "/network/entities/{entity_id}/export/{fmt}",
+    response={200: None, 400: ErrorOut, 404: ErrorOut},
+    operation_id="network_neighbourhood_export",
+)
+def neighbourhood_export(
+    request: HttpRequest, entity_id: str, fmt: str, payload: NeighbourhoodExportIn
+) -> HttpResponse:
+    """The network around an entity, as the explorer draws it with these filters, in one format
+    (``graphml``, ``i2``, ``ftm``): a disclosure, audited."""
+    user = viewer(request)
+    selectors.entity_check(viewer=user, entity_id=entity_id)
+    filters = netgraph.Filters(
+        hops=payload.hops,
+        link_types=tuple(payload.link_types),
+        since=payload.since,
+        min_grading=payload.min_grading,
+    )
+    body = exports.graph_export(
+        viewer=user,
+        graph=netgraph.neighbourhood(user, entity_id, filters),
+        fmt=fmt,
+        what=f"entity:{entity_id}",
+        justification=payload.justification,
+        canonical=payload.canonical,
     )
     return HttpResponse(body, content_type=exports.FORMATS[fmt][1])

@@ -6,18 +6,18 @@ leaves; an empty selection is refused with a clear message and nothing is writte
 from __future__ import annotations
 
 import io
-import itertools
-import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from xml.sax.saxutils import escape, quoteattr  # nosec B406 # escapes text written into GraphML; nothing is parsed
 
 from socmap.apps.core.exports import csv_lines, csv_text
 from socmap.apps.core.models import User
 from socmap.apps.core.services import export_audited
+from socmap.apps.intel import ftm as intel_ftm
 from socmap.apps.network import selectors
-from socmap.apps.network.graph import ViewGraph
-from socmap.engines.ingest import CanonicalEntity, FtmStatement, export_ftm
+from socmap.apps.network.graph import Canon, ViewGraph
+from socmap.apps.resolution import ftm as resolution_ftm
+from socmap.engines.ingest import ftm as ftm_engine
 from socmap.errors import InvalidInput
 
 FORMATS = {
@@ -52,8 +52,10 @@ def graph_export(
     what: str,
     justification: str,
     group: selectors.GroupCard | None = None,
+    canonical: bool = False,
 ) -> bytes:
-    """One network in one format, after auditing the disclosure (a group's FtM names the group)."""
+    """One network in one format, after auditing the disclosure (a group's FtM names the group;
+    ``canonical``: FtM with the resolved entities too, naming the records they merge)."""
     if fmt not in FORMATS:
         raise InvalidInput(
             f"Unknown export format {fmt!r}; use {', '.join(FORMATS)}", fields={"format": ["Unknown"]}
@@ -64,13 +66,17 @@ def graph_export(
         what=f"network-{fmt}:{what}",
         justification=justification,
         count=len(graph.nodes) + len(graph.edges),
-        detail={"nodes": len(graph.nodes), "links": len(graph.edges)},
+        detail={
+            "nodes": len(graph.nodes),
+            "links": len(graph.edges),
+            "canonical": canonical and fmt == "ftm",
+        },
     )
     if fmt == "graphml":
         return "".join(graphml(graph)).encode()
     if fmt == "i2":
         return i2_bundle(graph)
-    return "".join(ftm_lines(graph, group)).encode()
+    return "".join(ftm_lines(graph, group, viewer=viewer, canonical=canonical)).encode()
 
 
 def graphml(graph: ViewGraph) -> Iterator[str]:
@@ -170,9 +176,13 @@ def i2_bundle(graph: ViewGraph) -> bytes:
     return out.getvalue()
 
 
-def ftm_group(group: selectors.GroupCard, graph: ViewGraph) -> Iterator[dict[str, object]]:
+def ftm_group(
+    group: selectors.GroupCard, graph: ViewGraph, ids: Mapping[str, str] | None = None
+) -> Iterator[dict[str, object]]:
     """The group as an FtM ``Organization``, its members' ``Membership`` of it, and, for a sub-group,
-    its own ``Membership`` of the group it is part of (FtM has no parent-group property)."""
+    its own ``Membership`` of the group it is part of (FtM has no parent-group property). A member
+    is named by ``ids`` (node id -> the FtM id it went out under: its canonical entity's, or its
+    record's), else by its socmap id."""
     cards = [group, group.parent] if group.parent else [group]
     for card in cards:
         props: dict[str, list[str]] = {"name": [card.name], "topics": ["crime"]}
@@ -187,39 +197,40 @@ def ftm_group(group: selectors.GroupCard, graph: ViewGraph) -> Iterator[dict[str
         }
     for node in graph.nodes:
         if node.kind == "person" and node.role:
+            member = (ids or {}).get(node.id) or ftm_engine.ftm_id(node.id)
             yield {
-                "id": f"{group.id}-member-{node.id}",
+                "id": ftm_engine.ftm_id(f"{group.id}-member-{node.id}"),
                 "schema": "Membership",
-                "properties": {"member": [node.id], "organization": [group.id], "role": [node.role]},
+                "properties": {"member": [member], "organization": [group.id], "role": [node.role]},
             }
 
 
-def ftm_lines(graph: ViewGraph, group: selectors.GroupCard | None = None) -> Iterator[str]:
-    from socmap.model.loader import load_model
-
-    schemata = load_model().schemata
-
-    def entities() -> Iterator[CanonicalEntity]:
-        for node in graph.nodes:
-            schema, prop = SCHEMA_OF.get(node.kind, ("Person", "full_name"))
-            yield CanonicalEntity(
-                id=node.id, schema=schema, statements=(FtmStatement(prop=prop, value=node.label),)
-            )
-        for edge in graph.edges:
-            spec = schemata.get(edge.schema)
-            if spec is None or spec.edge is None:
-                continue
-            yield CanonicalEntity(
-                id=edge.link_id,
-                schema=edge.schema,
-                statements=(
-                    FtmStatement(prop=spec.edge.source, value=edge.source, grading=edge.grading),
-                    FtmStatement(prop=spec.edge.target, value=edge.target, grading=edge.grading),
-                ),
-            )
-
-    items = itertools.chain(export_ftm(entities()), ftm_group(group, graph) if group else ())
-    return (json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+def ftm_lines(
+    graph: ViewGraph, group: selectors.GroupCard | None = None, *, viewer: User, canonical: bool = False
+) -> Iterator[str]:
+    """The network as FtM: every record the viewer may see of every entity drawn, each as it came
+    (with the FtM id it arrived with, or socmap's), every link drawn as its FtM link schema with
+    its properties, what the FtM entities name, and, if ``canonical``, one entity per person (and per
+    object drawn from several records) merging its records, naming them as ``referents``."""
+    canon = Canon(viewer)
+    clusters = {node.id: sorted(canon.members(node.key)) for node in graph.nodes}
+    bundle = intel_ftm.bundle_get(
+        viewer=viewer,
+        entity_ids=sorted({m for members in clusters.values() for m in members}),
+        link_ids=[edge.link_id for edge in graph.edges],
+    )
+    items: list[dict[str, object]] = list(bundle.entities)
+    ids = {node.id: bundle.ids[node.id] for node in graph.nodes if node.id in bundle.ids}
+    if canonical:
+        merged = {n.id: clusters[n.id] for n in graph.nodes if n.kind == "person" or len(clusters[n.id]) > 1}
+        made = resolution_ftm.canonical_entities(
+            bundle, merged, captions={n.id: n.label for n in graph.nodes}
+        )
+        items[:0] = made
+        ids |= {str(item[ftm_engine.SOCMAP_KEY]["entity"]): str(item["id"]) for item in made}
+    if group:
+        items.extend(ftm_group(group, graph, ids))
+    return intel_ftm.ftm_lines(items)
 
 
 RETURN_COLUMNS = [

@@ -21,6 +21,7 @@ from socmap.apps.core.models import Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.services import require_role
 from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
+from socmap.apps.intel.ftm_web import FtmExportForm
 from socmap.apps.network import exports, selectors, services
 from socmap.apps.network import graph as netgraph
 from socmap.apps.network.forms import AdoptForm, ArchiveForm, AssessForm, ExplorerForm, OCGFilterForm
@@ -213,15 +214,17 @@ def explorer(request: HttpRequest, entity_id: str) -> HttpResponse:
 
 
 def _justified_download(
-    request: HttpRequest, *, what: str, fmt: str, filename: str, body: Callable[[str], bytes]
+    request: HttpRequest, *, what: str, fmt: str, filename: str, body: Callable[[str, bool], bytes]
 ) -> HttpResponseBase:
+    """Ask why, then export: ``body(justification, canonical)``; FtM may add the resolved entities."""
     if fmt not in exports.FORMATS:
         raise InvalidInput(f"Unknown export format {fmt!r}")
     label, content_type, extension = exports.FORMATS[fmt]
-    form = JustificationForm(request.POST or None)
+    form_class = FtmExportForm if fmt == "ftm" else JustificationForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            content = body(form.cleaned_data["justification"])
+            content = body(form.cleaned_data["justification"], bool(form.cleaned_data.get("canonical")))
         except SocmapError as exc:
             apply_errors(form, exc)
         else:
@@ -247,13 +250,14 @@ def ocg_export(request: HttpRequest, ocg_id: int, fmt: str) -> HttpResponseBase:
         what=f"the network of {ocg.reference or ocg.name}",
         fmt=fmt,
         filename=f"socmap-{name}",
-        body=lambda why: exports.graph_export(
+        body=lambda why, canonical: exports.graph_export(
             viewer=user,
             graph=selectors.ocg_graph(viewer=user, ocg_id=ocg.pk),
             fmt=fmt,
             what=f"ocg:{ocg.pk}",
             justification=why,
             group=selectors.ocg_card(viewer=user, ocg_id=ocg.pk),
+            canonical=canonical,
         ),
     )
 
@@ -270,12 +274,13 @@ def explorer_export(request: HttpRequest, entity_id: str, fmt: str) -> HttpRespo
         what="the network around this entity",
         fmt=fmt,
         filename=f"socmap-network-{short_entity_id(entity_id)}",
-        body=lambda why: exports.graph_export(
+        body=lambda why, canonical: exports.graph_export(
             viewer=user,
             graph=netgraph.neighbourhood(user, entity_id, filters),
             fmt=fmt,
             what=f"entity:{entity_id}",
             justification=why,
+            canonical=canonical,
         ),
     )
 

@@ -206,6 +206,24 @@ def entity_to_ftm(
     return out
 
 
+def accepts(type_name: str, value: str) -> bool:
+    """Whether FtM keeps this value of this type (``phone``, ``date``...) when it reads it."""
+    from followthemoney.types import registry
+
+    return registry.get(type_name).clean(value) is not None
+
+
+def name_if_required(entity: dict[str, Any], caption: str) -> None:
+    """Give an entity of a schema FtM requires a name of (Person, Company, Event) socmap's caption of
+    it as its name, when it has none of its own."""
+    from followthemoney import model as ftm_model
+
+    schema = ftm_model.get(str(entity.get("schema") or ""))
+    props = entity.setdefault("properties", {})
+    if schema is not None and caption and "name" in schema.required and not props.get("name"):
+        props["name"] = [caption]
+
+
 def merge_entities(
     entity_id: str, entities: Sequence[Mapping[str, Any]], *, caption: str = ""
 ) -> dict[str, Any] | None:
