@@ -25,14 +25,6 @@ FORMATS = {
     "i2": ("i2 Analyst's Notebook import (CSV and import specification)", "application/zip", "zip"),
     "ftm": ("FollowTheMoney entities", "application/x-ndjson", "ftm.json"),
 }
-SCHEMA_OF = {
-    "person": ("Person", "full_name"),
-    "address": ("Address", "full"),
-    "vehicle": ("Vehicle", "registration"),
-    "account": ("BankAccount", "account_number"),
-    "company": ("Company", "name"),
-    "phone": ("Phone", "number"),
-}
 
 
 def _refuse_empty(graph: ViewGraph, what: str) -> None:
