@@ -99,3 +99,10 @@ def test_error_pages_are_styled(analyst: object) -> None:
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "govuk-heading-l" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_answer_says_how_long_the_server_took(analyst: object) -> None:
+    response = signed_in(analyst).get("/")
+    name, _, duration = response["Server-Timing"].partition(";dur=")
+    assert name == "app" and 0 < float(duration) < 60_000
