@@ -226,7 +226,7 @@ def demo(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from socmap.apps.assessment.demo import build_demo_assessment
-        from socmap.apps.core.demo import build_demo_organisations
+        from socmap.apps.core.demo import build_demo_organisations, demo_logins
         from socmap.apps.inspections.demo import build_demo_inspections
         from socmap.apps.intel.demo import build_demo_intel, generate_region
         from socmap.apps.lifetime.demo import build_demo_lifetime
@@ -304,7 +304,7 @@ def demo(
             with log.step("The SOC local profile: issued, partner and draft") as n:
                 n["profiles"] = build_demo_profile()
         log.total("Demo region built")
-        return logins
+        return demo_logins() or logins
 
     logins = guarded(run)
     table = Table(title="Demo logins (synthetic data only)")

@@ -206,6 +206,25 @@ def build_demo_organisations() -> list[DemoLogin]:
     return logins
 
 
+def demo_logins() -> list[DemoLogin]:
+    """Every login of the built demo: the personas first, then the users each app's demo added (the
+    council's information-sharing lead, lifetime management officers, the head of crime…)."""
+    personas = [u[0] for u in DEMO_USERS]
+    users = {u.username: u for u in User.objects.filter(is_active=True, organisation__isnull=False)
+             .select_related("organisation").order_by("organisation__name", "username")}  # fmt: skip
+    ordered = [users[name] for name in personas if name in users]
+    ordered += [u for name, u in users.items() if name not in personas]
+    return [
+        DemoLogin(
+            u.username,
+            ", ".join(Role(r).label for r in sorted(u.role_set()) if r in Role.values),
+            u.organisation.name if u.organisation else "",
+            DEMO_PASSWORD,
+        )
+        for u in ordered
+    ]
+
+
 def _user(spec: tuple[str, str, str, str, str, str]) -> User:
     username, first, last, org_name, role, title = spec
     existing = User.objects.filter(username=username).first()

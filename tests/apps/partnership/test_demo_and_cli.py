@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from socmap.apps.core.demo import build_demo_organisations
+from socmap.apps.core.demo import build_demo_organisations, demo_logins
 from socmap.apps.core.models import AuditEvent, User
 from socmap.apps.partnership.demo import build_demo_partnership
 from socmap.apps.partnership.models import Board, Referral
@@ -32,6 +32,10 @@ def test_the_demo_has_agreements_at_every_stage_a_board_and_referrals_in_every_s
     states = {(r.outcome == "", r.referred_on) for r in Referral.objects.all()}
     assert len(states) == 7 and Referral.objects.filter(outcome="").count() == 2
     assert AuditEvent.objects.filter(justification="renewal reminder").count() == 1
+    logins = demo_logins()  # what `socmap demo` prints: the personas first, then what apps added
+    assert logins[0].username == "analyst"
+    lead = next(login for login in logins if login.username == "council.lead")
+    assert (lead.role, lead.organisation) == ("Partner", "Cheltenham Borough Council")
 
 
 @pytest.mark.django_db
