@@ -13,7 +13,7 @@ class IntelConfig(AppConfig):
 
         worklist.register()  # the home page's work list
 
-        register_nav(NavItem("Search", "intel:search", order=10))
+        register_nav(NavItem("Search", "resolution:search", order=10))
         register_nav(NavItem("Ingest", "intel:batch_list", order=20))
         register_measure(
             Measure(

@@ -5,7 +5,7 @@ from socmap.apps.intel import source_views, views
 app_name = "intel"
 
 urlpatterns = [
-    path("search/", views.search, name="search"),
+    path("search/records/", views.search, name="search"),
     path("records/<int:record_id>/", views.record_detail, name="record_detail"),
     path("ingest/", views.batch_list, name="batch_list"),
     path("ingest/batches/<int:batch_id>/", views.batch_detail, name="batch_detail"),

@@ -5,14 +5,22 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
+from socmap.apps.core.audit import audit_record
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.models import User
+from socmap.apps.core.models import AuditAction, User
 from socmap.apps.core.schemas import ErrorOut
 from socmap.apps.core.services import require_role
 from socmap.apps.intel.ftm_web import FtmExportIn
-from socmap.apps.resolution import ftm, selectors, services
+from socmap.apps.resolution import ftm, search, selectors, services
 from socmap.apps.resolution.models import Pair
-from socmap.apps.resolution.schemas import EntityOut, JudgementIn, JudgementOut, PairOut, UndoIn
+from socmap.apps.resolution.schemas import (
+    EntityOut,
+    JudgementIn,
+    JudgementOut,
+    PairOut,
+    PersonHitOut,
+    UndoIn,
+)
 
 router = Router(tags=["resolution"])
 
@@ -153,3 +161,46 @@ def entity_export_ftm(request: HttpRequest, entity_id: str, payload: FtmExportIn
         cleaned=payload.cleaned,
     )
     return HttpResponse("".join(lines), content_type="application/x-ndjson")
+
+
+@router.get(
+    "/resolution/people",
+    response={200: list[PersonHitOut], 400: ErrorOut},
+    operation_id="resolution_people_search",
+)
+def people(
+    request: HttpRequest,
+    name: str = "",
+    birth_date: str = "",
+    postcode: str = "",
+    phone: str = "",
+    vrm: str = "",
+    justification: str = "API search",
+) -> list[dict[str, object]]:
+    """People, not records: one per resolved person, the best first (a logged consultation). Dates
+    of birth as typed in the UK (15/09/1957, 15 Sep 1957, Sept 1957, 1957)."""
+    user = viewer(request)
+    query = search.PeopleQuery(name=name, birth_date=birth_date, postcode=postcode, phone=phone, vrm=vrm)
+    hits = search.people_search(viewer=user, query=query)
+    audit_record(
+        AuditAction.CONSULTATION,
+        actor=user,
+        object_type="search",
+        object_id="person",
+        object_repr=query.words[:300],
+        justification=justification,
+        detail={"results": len(hits), "of": "people"},
+    )
+    return [
+        {
+            "id": h.id,
+            "name": h.name,
+            "other_names": list(h.other_names),
+            "birth_dates": list(h.birth_dates),
+            "postcodes": list(h.postcodes),
+            "records": h.records,
+            "sources": list(h.sources),
+            "score": round(h.score, 3),
+        }
+        for h in hits
+    ]

@@ -67,3 +67,16 @@ class EntityOut(Schema):
     values: list[ValueOut]
     events: list[EventOut]
     events_total: int
+
+
+class PersonHitOut(Schema):
+    """A person the search found, as the caller may see them (their visible records only)."""
+
+    id: str
+    name: str
+    other_names: list[str]
+    birth_dates: list[str]
+    postcodes: list[str]
+    records: int
+    sources: list[str]
+    score: float

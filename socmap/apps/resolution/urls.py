@@ -1,10 +1,11 @@
 from django.urls import path
 
-from socmap.apps.resolution import views, views_ftm
+from socmap.apps.resolution import views, views_ftm, views_search
 
 app_name = "resolution"
 
 urlpatterns = [
+    path("search/", views_search.people, name="search"),
     path("review/", views.queue, name="queue"),
     path("review/next/", views.next_pair, name="next"),
     path("review/pairs/<int:pair_id>/", views.pair_review, name="pair"),

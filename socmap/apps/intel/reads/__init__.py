@@ -39,6 +39,7 @@ from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide
 from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
 from socmap.apps.intel.reads.counts import RecordCount, record_counts
+from socmap.apps.intel.reads.people import PersonCandidate, person_candidates, record_reported
 from socmap.apps.intel.reads.rule import STREAM, Reader, SystemJob, _rule, _scoped, system_job
 from socmap.engines.resolve.types import PERSON_PROPS
 from socmap.errors import InvalidInput
@@ -375,7 +376,6 @@ def link_rows(
 # --------------------------------------------------------------------------------------- resolution
 
 
-
 def person_rows(*, viewer: Reader, owner_ids: list[int] | None = None) -> list[dict[str, object]]:
     """Every person the reader may see, as rows for the entity-resolution engine.
 
@@ -420,6 +420,7 @@ __all__ = [
     "EntityOrigin",
     "EntityRow",
     "LinkRow",
+    "PersonCandidate",
     "Reader",
     "RecordCount",
     "StatementRow",
@@ -434,8 +435,10 @@ __all__ = [
     "entity_origins",
     "entity_rows",
     "link_rows",
+    "person_candidates",
     "person_rows",
     "record_counts",
+    "record_reported",
     "record_sources",
     "record_watermark",
     "records_visible",
