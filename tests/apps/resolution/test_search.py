@@ -57,7 +57,8 @@ def _ingest(
         mapping_name="safeguarding.yaml",
     )
     lines = [
-        f'SR-{start + n},Council,03/01/2024,GP,Adult,{fore},{sur},{dob},"{n} Lane, Gloucester",{pc},,Neglect,,,None,\n'
+        f'SR-{start + n},Council,03/01/2024,GP,Adult,{fore},{sur},{dob},"{n} Lane, Gloucester",{pc},'
+        ",Neglect,,,None,\n"
         for n, (fore, sur, dob, pc) in enumerate(rows)
     ]
     path = tmp_path / f"{name}.csv"

@@ -69,5 +69,5 @@ def record_reported(*, viewer: Reader, ids: Collection[int]) -> dict[int, date]:
     out: dict[int, date] = {}
     for part in chunks(sorted(ids), IN_LIST):
         rows = Record.objects.filter(_rule(viewer), id__in=part).exclude(observed_on=None)
-        out.update(rows.values_list("id", "observed_on"))
+        out.update((pk, day) for pk, day in rows.values_list("id", "observed_on") if day is not None)
     return out
