@@ -14,6 +14,11 @@ class NetworkConfig(AppConfig):
         worklist.register()  # the home page's work list
 
         register_nav(NavItem("Groups", "network:ocg_list", order=30))
+        # Groups and roles on resolution's person page (resolution is below this app).
+        from socmap.apps.core.panels import Panel, register_panel
+        from socmap.apps.network.person_panel import person_groups_panel
+
+        register_panel(Panel("person", "network/_person_groups.html", person_groups_panel, order=10))
         register_measure(
             Measure(
                 "ocgs-adopted",

@@ -13,6 +13,7 @@ from socmap.apps.intel.models import RecordEntity, RecordLink
 from socmap.apps.resolution import selectors
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
 from socmap.apps.resolution.selectors import HISTORY_PAGE, PENDING_SHOWN, Value, fold
+from socmap.apps.resolution.selectors.person import pending_people
 from tests.conftest import signed_in
 
 
@@ -106,14 +107,20 @@ def test_a_person_page_shows_the_events_of_its_records_as_rows(resolved: Resolut
 
 
 @pytest.mark.django_db
-def test_a_person_page_shows_only_the_likeliest_pending_matches(resolved: ResolutionRun) -> None:
+def test_a_person_page_shows_only_the_likeliest_pending_matches_once_per_person(
+    resolved: ResolutionRun,
+) -> None:
     subject = associate_link().source_entity_id
-    others = (
-        RecordEntity.objects.filter(schema="Person", record__source__name="prison")
-        .exclude(pk__in=[subject])
-        .values_list("pk", flat=True)[: PENDING_SHOWN + 3]
-    )
-    for n, other in enumerate(others):
+    mine = set(selectors.member_ids(viewer=None, entity_id=subject))
+    people: dict[str, list[str]] = {}  # another person -> their prison records
+    for pk in RecordEntity.objects.filter(schema="Person", record__source__name="prison").values_list(
+        "pk", flat=True
+    ):
+        if pk not in mine:
+            people.setdefault(selectors.canonical_get(viewer=None, entity_id=pk), []).append(pk)
+    several = next(records for records in people.values() if len(records) > 1)
+    others = [records[0] for records in people.values() if records is not several][: PENDING_SHOWN + 3]
+    for n, other in enumerate([*others, *several]):
         left, right = sorted((subject, other))
         Pair.objects.update_or_create(
             left_id=left, right_id=right, defaults={"probability": 0.5 + n / 100, "state": PairState.PENDING}
@@ -121,9 +128,28 @@ def test_a_person_page_shows_only_the_likeliest_pending_matches(resolved: Resolu
     client = signed_in(User.objects.get(username="analyst"))
     page = client.get(f"/entities/{subject}/")
     pending = page.context["view"].pending
-    assert pending.total >= PENDING_SHOWN + 3 and len(pending.items) == PENDING_SHOWN
+    assert pending.total >= PENDING_SHOWN + 4 and len(pending.items) == PENDING_SHOWN
     probabilities = [p.probability for p in pending.items]
     assert probabilities == sorted(probabilities, reverse=True)
+    # Each person waits once; the person of several records once for all their pairs, at their likeliest.
+    waiting = sorted(
+        Pair.objects.filter(
+            Q(left_id__in=mine) | Q(right_id__in=mine), state=PairState.PENDING
+        ).select_related("left__record__source", "right__record__source"),
+        key=lambda p: (-(p.probability or 0.0), p.pk),
+    )
+    everyone = pending_people(viewer=User.objects.get(username="analyst"), pending=waiting, ids=sorted(mine))
+    assert len(everyone) == pending.total
+    whose = [
+        selectors.canonical_get(
+            viewer=None, entity_id=p.pair.right_id if p.pair.left_id in mine else p.pair.left_id
+        )
+        for p in everyone
+    ]
+    assert len(whose) == len(set(whose))
+    (theirs,) = [p for p in everyone if {p.pair.left_id, p.pair.right_id} & set(several)]
+    assert theirs.pairs == len(several)
+    assert theirs.probability == pytest.approx(0.5 + (len(others) + len(several) - 1) / 100)
     assert "The review queue</a> has them all" in page.content.decode()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q
 
@@ -17,6 +18,18 @@ from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Pair, PairState
 from socmap.apps.resolution.selectors.caches import canonical_map, cluster_build, component_find, member_list
 from socmap.apps.resolution.selectors.judgements import both_visible
+from socmap.apps.resolution.selectors.person import (
+    HistoryWords,
+    PendingPerson,
+    Shown,
+    Summary,
+    history_words,
+    pending_people,
+    person_names,
+    record_words,
+    shown,
+    summary_build,
+)
 from socmap.apps.resolution.selectors.values import (
     PARTIES,
     FoldedValue,
@@ -44,6 +57,13 @@ class HistoryItem:
     other_id: str
     standing: bool
 
+    @property
+    def words(self) -> str:
+        """The two records in words, never a blank: a record without a name by its source and reference."""
+        if self.pair is None:
+            return "Two records"
+        return f"{record_words(self.pair.left)} and {record_words(self.pair.right)}"
+
 
 @dataclass(frozen=True)
 class EventRow:
@@ -66,11 +86,18 @@ class EventRow:
 @dataclass(frozen=True)
 class Related:
     """What the records link the entity to, once per link kind and name: thirteen records giving the
-    same address make one line, linked to the first of them."""
+    same address make one line, linked to the first of them. A person is named as resolution knows
+    them (their records' name), never by the label one record gives them ("coaccused1")."""
 
     schema: str  # the link's
     entity: reads.EntityRow
     records: int
+    name: str = ""
+    opens: str = ""  # the id the viewer opens it by
+
+    @property
+    def label(self) -> str:
+        return self.name or self.entity.caption or "an unnamed person"
 
 
 @dataclass(frozen=True)
@@ -80,11 +107,15 @@ class EntityView:
     members: tuple[reads.Entity, ...]
     conditions: tuple[str, ...]
     values: tuple[tuple[str, tuple[Value, ...]], ...]
-    history: Page[HistoryItem]
+    history: Page[HistoryItem]  # the model's decisions, newest first
     events: Page[EventRow]
     conflicts: tuple[resolve.ClusterConflict, ...]
-    pending: Page[Pair]  # the most likely first; the review queue has them all
+    pending: Page[PendingPerson]  # the most likely first, once per person; the review queue has them all
     related: tuple[Related, ...] = field(default_factory=tuple)
+    summary: Summary | None = None
+    history_words: HistoryWords | None = None
+    reported: dict[int, date] = field(default_factory=dict)
+    people_history: tuple[HistoryItem, ...] = ()  # decisions people made, newest first
 
     @property
     def caption(self) -> str:
@@ -93,8 +124,13 @@ class EntityView:
 
     @property
     def folded(self) -> tuple[tuple[str, tuple[FoldedValue, ...]], ...]:
-        """Every value, with values repeated across records shown once (the page's table)."""
+        """Every value, with values repeated across records shown once."""
         return tuple((prop, fold(values)) for prop, values in self.values)
+
+    @property
+    def table(self) -> tuple[tuple[str, tuple[Shown, ...]], ...]:
+        """Every value shown once, with the day it was last reported (the page's table)."""
+        return tuple((prop, shown(values, self.reported)) for prop, values in self.values)
 
 
 def event_list(*, viewer: User, entity_ids: list[str]) -> list[EventRow]:
@@ -155,7 +191,7 @@ def entity_get(
         (p.left_id, p.right_id): p
         for p in Pair.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
         .filter(both_visible(viewer))
-        .select_related("left", "right")
+        .select_related("left__record__source", "right__record__source")
     }
     history = _history(ids, pairs)
     visible_ids = set(ids) | {p.left_id for p in pairs.values()} | {p.right_id for p in pairs.values()}
@@ -166,17 +202,29 @@ def entity_get(
         (p for p in pairs.values() if p.state == PairState.PENDING),
         key=lambda p: (-(p.probability or 0.0), p.pk),
     )
+    reported = reads.record_reported(
+        viewer=viewer,
+        ids={v.record_id for _, vs in ordered_values for v in vs} | {m.record_id for m in members},
+    )
     return EntityView(
         entity=entity,
         canonical_id=ids[0] if ids else entity.id,
         members=tuple(members),
         conditions=tuple(dict.fromkeys(conditions + tuple(m.conditions for m in members if m.conditions))),
         values=ordered_values,
-        history=paginate(history, page=history_page, per_page=HISTORY_PAGE),
+        history=paginate(
+            [h for h in history if h.judgement.by_model], page=history_page, per_page=HISTORY_PAGE
+        ),
+        people_history=tuple(h for h in history if not h.judgement.by_model),
         events=paginate(event_list(viewer=viewer, entity_ids=ids), page=events_page, per_page=EVENTS_PAGE),
         conflicts=conflicts,
-        pending=paginate(pending, per_page=PENDING_SHOWN),
+        pending=paginate(pending_people(viewer=viewer, pending=pending, ids=ids), per_page=PENDING_SHOWN),
         related=_related(viewer, ids),
+        summary=summary_build(dict(ordered_values), members, reported),
+        history_words=history_words(
+            [(h.judgement.decision, not h.judgement.by_model, h.judgement.created_at.date()) for h in history]
+        ),
+        reported=reported,
     )
 
 
@@ -232,5 +280,9 @@ def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
                 f"{other.schema}|{collapse((other.caption or other.key).lower().replace(',', ' '))}",
             )
         seen.setdefault(key, (link.schema, other, set()))[2].add(link.record_id)
-    related = (Related(schema, other, len(records)) for schema, other, records in seen.values())
-    return tuple(sorted(related, key=lambda r: (r.schema, r.entity.caption.lower(), r.entity.id)))
+    names = person_names(viewer=viewer, entity_ids=[o.id for _, o, _ in seen.values() if o.schema in PARTIES])
+    related = []
+    for schema, other, records in seen.values():
+        opens, name = names.get(other.id, (other.id, ""))
+        related.append(Related(schema, other, len(records), name=name, opens=opens))
+    return tuple(sorted(related, key=lambda r: (r.schema, r.label.lower(), r.entity.id)))
