@@ -280,9 +280,19 @@ def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
                 f"{other.schema}|{collapse((other.caption or other.key).lower().replace(',', ' '))}",
             )
         seen.setdefault(key, (link.schema, other, set()))[2].add(link.record_id)
-    names = person_names(viewer=viewer, entity_ids=[o.id for _, o, _ in seen.values() if o.schema in PARTIES])
+    parties = [o.id for _, o, _ in seen.values() if o.schema in PARTIES]
+    names = person_names(viewer=viewer, entity_ids=parties)
+    known_by = _known_by(viewer, [e for e in parties if e not in names])
     related = []
     for schema, other, records in seen.values():
-        opens, name = names.get(other.id, (other.id, ""))
+        opens, name = names.get(other.id, (other.id, known_by.get(other.id, "")))
         related.append(Related(schema, other, len(records), name=name, opens=opens))
     return tuple(sorted(related, key=lambda r: (r.schema, r.label.lower(), r.entity.id)))
+
+
+def _known_by(viewer: User, ids: list[str]) -> dict[str, str]:
+    """People no visible record names, in words by what their record does give: "custody number 7"."""
+    out: dict[str, str] = {}
+    for st in reads.statement_rows(viewer=viewer, entity_ids=ids):
+        out.setdefault(st.entity_id, f"a person of {st.prop.replace('_', ' ')} {st.value}")
+    return out

@@ -1,0 +1,81 @@
+"""The person page answers "who is this": a summary of what the records say with the date each value
+was last reported, linked people by their resolved name (never a record's own label), and the merge
+history in words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from socmap.apps.core.models import User
+from socmap.apps.intel.models import Record, RecordEntity, RecordLink
+from socmap.apps.resolution import selectors
+from socmap.apps.resolution.models import ResolutionRun
+from tests.conftest import signed_in
+
+
+def _busiest_custody_subject() -> str:
+    """The custody subject with co-accused whose person has the most records."""
+    links = RecordLink.objects.filter(schema="CoArrestedWith").values_list("source_entity_id", flat=True)[
+        :200
+    ]
+    assert links, "the small region's custody records name co-accused"
+    return max(links, key=lambda e: (len(selectors.member_ids(viewer=None, entity_id=e)), e))
+
+
+@pytest.mark.django_db
+def test_co_accused_are_named_as_resolution_knows_them_never_by_a_records_label(
+    resolved: ResolutionRun,
+) -> None:
+    analyst = User.objects.get(username="analyst")
+    subject = _busiest_custody_subject()
+    view = selectors.entity_get(viewer=analyst, entity_id=subject, justification="test")
+    co = [r for r in view.related if r.schema == "CoArrestedWith"]
+    assert co
+    keys = set(RecordEntity.objects.filter(key__startswith="coaccused").values_list("key", flat=True))
+    for r in co:
+        assert r.label not in keys and not re.fullmatch(r"[a-z]+\d+", r.label), r.label
+        others = selectors.member_list(viewer=analyst, entity_id=r.entity.id)
+        named = [m.caption for m in others if m.caption]
+        if named:
+            assert r.label in named  # the name the person's own records give
+    html = signed_in(analyst).get(f"/entities/{subject}/").content.decode()
+    assert not any(re.search(rf"\b{k}\b", html) for k in keys)
+
+
+@pytest.mark.django_db
+def test_last_reported_is_the_day_the_source_reported_not_the_loading_day(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    subject = _busiest_custody_subject()
+    view = selectors.entity_get(viewer=analyst, entity_id=subject, justification="test")
+    records = {r.pk: r for r in Record.objects.filter(pk__in=[m.record_id for m in view.members])}
+    observed = {r.observed_on for r in records.values() if r.observed_on}
+    loaded = {r.first_seen.date() for r in records.values()}
+    assert observed and not observed & loaded  # the synthetic region reports 2019-2024; loaded today
+    assert view.summary is not None and view.summary.last_reported == max(observed)
+    for _, items in view.table:
+        for item in items:
+            assert item.reported is None or item.reported in observed
+    birth = next(row for row in view.summary.rows if row.label == "Date of birth")
+    assert birth.values[0].reported in observed
+    page = signed_in(analyst).get(f"/entities/{subject}/").content.decode()
+    assert f"Last reported: {max(observed).day} {max(observed):%B %Y}" in page
+    assert "Last seen" not in page
+
+
+@pytest.mark.django_db
+def test_the_merge_history_is_told_in_words(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    subject = _busiest_custody_subject()
+    view = selectors.entity_get(viewer=analyst, entity_id=subject, justification="test")
+    assert view.history_words is not None
+    assert view.history_words.by_model == view.history.total
+    if view.history.total:
+        assert view.history_words.sentences[0].startswith("The matching model found")
+    page = signed_in(analyst).get(f"/entities/{subject}/").content.decode()
+    versions = {resolved.model_version} - {""}
+    assert not any(v in page for v in versions)
+    assert "( )" not in page and " and ." not in page and "() and" not in page
+    for item in view.history.items:
+        assert item.words and not item.words.startswith(" ")
