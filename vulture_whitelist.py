@@ -370,3 +370,7 @@ built_at  # unused variable (socmap/apps/profile/models.py:124)
 signed_off  # unused variable (socmap/apps/profile/schemas.py:30)
 _.validateLink  # unused attribute (socmap/engines/render/narrative.py:19)
 _._is_exact_match  # unused attribute (socmap/engines/resolve/person.py:134)
+
+# People search and the person page (issue 23): fields read by the templates by name.
+people_history  # unused variable (socmap/apps/resolution/selectors/entities.py:118)  -- the person page's timeline of people's decisions (resolution/entity.html)
+last_reported  # unused variable (socmap/apps/resolution/selectors/person.py:63)  -- the person page's "Last reported" line (resolution/entity.html)

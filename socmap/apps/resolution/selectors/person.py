@@ -175,7 +175,6 @@ class HistoryWords:
     """The merge history in a few sentences; the decisions themselves are listed below it."""
 
     sentences: tuple[str, ...]
-    by_people: int
     by_model: int
 
 
@@ -200,7 +199,7 @@ def history_words(judgements: Sequence[tuple[str, bool, date]]) -> HistoryWords:
         sentences.append(f"People made {decisions} ({parts}), the last on {_day(people[0][1])}.")
     if not sentences:
         sentences.append("No decisions about these records yet.")
-    return HistoryWords(tuple(sentences), len(people), len(model))
+    return HistoryWords(tuple(sentences), len(model))
 
 
 def _count(n: int, word: str) -> str:
