@@ -59,3 +59,21 @@ def codes_in(text: str) -> list[str]:
         if code in text and re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text):
             found.append(code)
     return found
+
+
+INTERNAL_LABEL = re.compile(r"^[a-z]+\d+$")
+
+
+def internal_labels() -> frozenset[str]:
+    """The labels a source mapping gives the entities of a record ("coaccused1", "associate2"): a
+    record's own names for its parts, which a page must never show in place of a person's name."""
+    from socmap.apps.intel.models import RecordEntity
+
+    keys = RecordEntity.objects.values_list("key", flat=True).distinct()
+    return frozenset(k for k in keys if INTERNAL_LABEL.match(k))
+
+
+def labels_in(text: str, labels: frozenset[str]) -> list[str]:
+    """The internal labels that appear in the text as whole words; not as the end of an entity's id
+    as people read it ("63.subject1", see ``socmap.model.ids``), which is an id and not a name."""
+    return sorted(k for k in labels if k in text and re.search(rf"(?<![\w.-]){re.escape(k)}(?![\w-])", text))

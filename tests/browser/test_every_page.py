@@ -9,12 +9,13 @@ reaches as each demo login (tests/browser/demo_pages.py); the first test prints 
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.codes import codes_in, known_codes
+from tests.browser.codes import codes_in, internal_labels, known_codes, labels_in
 from tests.browser.demo_pages import World, open_as
 
 # The mark makes pytest-django create the test database; the world itself is committed once per module.
@@ -160,10 +161,13 @@ TABLES_OVERFLOW = """() => [...document.querySelectorAll('.socmap-scroll')]
 
 
 def test_no_page_shows_a_code_and_every_table_fits_at_1280(browser: Any, world: World) -> None:
-    """Words, not codes: no stored code (a status, link type, schema or role) in any page's visible
-    text; and at 1280 px every table fits the page without scrolling (at 375 px a wide table scrolls
-    in its own box and the page does not: the reflow check above)."""
+    """Words, not codes: no stored code (a status, link type, schema or role) and no record's own
+    label for one of its entities ("coaccused1") in any page's visible text; and at 1280 px every
+    table fits the page without scrolling (at 375 px a wide table scrolls in its own box and the
+    page does not: the reflow check above)."""
     assert {"phone_contact", "co_arrested", "intelligence_officer", "CoArrestedWith"} <= known_codes()
+    labels = internal_labels()
+    assert "coaccused1" in labels  # the demo's custody records name their co-accused so
     problems: dict[str, list[str]] = {}
     by_login: dict[str, list[Any]] = {}
     for p in world.pages:
@@ -174,10 +178,44 @@ def test_no_page_shows_a_code_and_every_table_fits_at_1280(browser: Any, world: 
             for demo in pages:
                 page.goto(world.base + demo.url)
                 _ready(page)
-                found = [f"shows the code {c!r}" for c in codes_in(page.inner_text("body"))]
+                text = page.inner_text("body")
+                found = [f"shows the code {c!r}" for c in codes_in(text)]
+                found += [f"shows the record's label {k!r}" for k in labels_in(text, labels)]
                 found += page.evaluate(TABLES_OVERFLOW)
                 if found:
                     problems[f"{demo.url} (as {login or 'signed out'})"] = found
         finally:
             page.context.close()
     assert not problems, f"{len(problems)} of {len(world.pages)} pages:\n{_report(problems)}"
+
+
+def _most_recorded_person() -> str:
+    """The canonical id of the demo's person with the most records."""
+    from django.db.models import Count
+
+    from socmap.apps.resolution.models import Membership
+
+    top = Membership.objects.filter(schema="Person").values("canonical_id").annotate(n=Count("entity_id"))
+    best = top.order_by("-n", "canonical_id").first()
+    assert best is not None and best["n"] > 2, "the demo resolves people across records"
+    return str(best["canonical_id"])
+
+
+def test_the_most_recorded_persons_page_says_who_they_are_above_the_fold(browser: Any, world: World) -> None:
+    """At 1280 x 800 the person page's summary (names, date of birth, where they are known from, last
+    reported) is on the first screen, and no record's label stands in for a person's name."""
+    person = _most_recorded_person()
+    page = open_as(browser, world, "analyst", 1280, 800)
+    try:
+        page.goto(f"{world.base}/entities/{person}/")
+        _ready(page)
+        summary = page.locator("#person-summary")
+        box = summary.bounding_box()
+        assert box is not None and box["y"] >= 0
+        assert box["y"] + box["height"] <= 800, f"the summary ends at {box['y'] + box['height']:.0f}px"
+        text = summary.inner_text()
+        assert "Names" in text and "Date of birth" in text and "Last reported" in text
+        assert re.search(r"In \d+ records from \d+ source", text), text
+        assert not labels_in(page.inner_text("body"), internal_labels())
+    finally:
+        page.context.close()
