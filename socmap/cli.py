@@ -93,10 +93,31 @@ def _report_roles() -> bool:
     return not problems
 
 
+def _report_server() -> bool:
+    """Whether PostgreSQL's settings meet what socmap requires; advice printed beside them."""
+    from django.db import connection
+
+    from socmap.apps.core.dbserver import settings_check
+
+    if connection.vendor != "postgresql":
+        return True
+    verdicts = settings_check(connection=connection)
+    for v in verdicts:
+        if v.ok:
+            console.print(f"[green]OK[/] {v.name} = {escape(v.value)}", highlight=False)
+        else:
+            kind = "[red]Required[/]" if v.required else "[yellow]Advice[/]"
+            (err if v.required else console).print(
+                f"{kind} {v.name} = {escape(v.value)}: want {v.wanted}, because {v.why}", highlight=False
+            )
+    return all(v.ok for v in verdicts if v.required)
+
+
 @app.command()
 def check() -> None:
-    """Check the configuration, the database connection, and that the application's database role
-    cannot truncate the audit log or the judgements or switch their triggers off (exit 1 if it can)."""
+    """Check the configuration, the database connection, that the application's database role
+    cannot truncate the audit log or the judgements or switch their triggers off, and PostgreSQL's
+    settings (docs/postgresql.md): exit 1 when something required is not met."""
 
     def run() -> bool:
         _django()
@@ -105,7 +126,8 @@ def check() -> None:
 
         connection.ensure_connection()
         console.print(f"[green]OK[/] {connection.vendor} database reachable")
-        return _report_roles()
+        roles_ok = _report_roles()
+        return _report_server() and roles_ok
 
     if not guarded(run):
         raise typer.Exit(code=1)
