@@ -32,6 +32,13 @@ UNMODELLED = "ftm:"  # prefix of a property socmap does not model, kept under Ft
 SCHEMA_PROP = "ftm:schema"  # the FtM schema, when socmap's schema names another
 FALLBACK = "UnknownEntity"
 SOCMAP_KEY = "socmap"  # top-level key of an exported entity: socmap's own ids (not an FtM property)
+#: Prefix of a statement holding a top-level key of an FtM entity other than its id, schema and
+#: properties (``datasets``, ``referents``, ``first_seen``, ``target``, ``caption``...). The name says
+#: the value's shape, so it comes back as it came: ``ftm:@first_seen`` a text, ``ftm:@datasets[]``
+#: one item of a list of texts, ``ftm:@target=`` any other JSON value (as JSON text).
+TOP = "ftm:@"
+ENVELOPE = frozenset({"id", "schema", "properties", SOCMAP_KEY})
+PROP_CHARS = 60  # the longest statement property the store holds
 
 DEFAULT_GRADING = Grading("2", "C", "P", original="", scheme="3x5x2")
 #: What FtM accepts as an entity id (``followthemoney.types.registry.entity``).
@@ -101,11 +108,55 @@ def canonical_raw(obj: Mapping[str, Any]) -> dict[str, Any]:
     """What a record keeps of an FtM entity: id, schema and properties (values in a stable order),
     so an export of it read back is the same record, not a new version of it."""
     props = obj.get("properties") or {}
-    return {
+    out: dict[str, Any] = {
         "id": str(obj.get("id") or ""),
         "schema": str(obj.get("schema") or ""),
         "properties": {k: sorted(str(v) for v in vs) for k, vs in sorted(props.items()) if vs},
     }
+    for key, value in sorted(obj.items()):
+        if key in ENVELOPE or value == []:
+            continue
+        texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        out[key] = sorted(set(value)) if texts else value
+    return out
+
+
+def top_level(obj: Mapping[str, Any]) -> dict[str, list[Value]]:
+    """The statements of an FtM entity's top-level keys other than id, schema and properties, each
+    under a name saying its shape (``TOP``); a key too long for a name goes whole, as JSON."""
+    out: dict[str, list[Value]] = {}
+    for key, value in obj.items():
+        if key in ENVELOPE:
+            continue
+        if len(f"{TOP}{key}[]") > PROP_CHARS:
+            items, prop = [json.dumps({key: value}, ensure_ascii=False, sort_keys=True)], f"{TOP}="
+        elif isinstance(value, str):
+            items, prop = [value], f"{TOP}{key}"
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            items, prop = list(value), f"{TOP}{key}[]"
+        else:
+            items, prop = [json.dumps(value, ensure_ascii=False, sort_keys=True)], f"{TOP}{key}="
+        for item in items:
+            if Value(item, item) not in out.setdefault(prop, []):
+                out[prop].append(Value(item, item))
+    return out
+
+
+def _put_top_level(out: dict[str, Any], statements: Iterable[FtmStatement]) -> None:
+    """Top-level keys back from their statements: a list whole, a single value the latest given
+    (statements come oldest first: a changed ``last_seen`` is a newer statement)."""
+    for st in statements:
+        name, said = st.prop[len(TOP) :], st.original or st.value
+        if name == "=":
+            out.update(json.loads(said))
+        elif name.endswith("[]"):
+            held = out.setdefault(name[:-2], [])
+            if said not in held:
+                held.append(said)
+        elif name.endswith("="):
+            out[name[:-1]] = json.loads(said)
+        else:
+            out[name] = said
 
 
 def map_entity(
@@ -118,6 +169,7 @@ def map_entity(
     props: dict[str, list[Value]] = {}
     if (ours.ftm or "") != ftm_schema.name:
         props[SCHEMA_PROP] = [Value(ftm_schema.name, ftm_schema.name)]
+    props.update(top_level(obj))
     raw_props = obj.get("properties") or {}
     for fname, values in raw_props.items():
         if not isinstance(values, list):
@@ -184,7 +236,7 @@ def entity_to_ftm(
         return None
     props: dict[str, list[str]] = {}
     for st in statements:
-        if st.prop == SCHEMA_PROP:
+        if st.prop == SCHEMA_PROP or st.prop.startswith(TOP):
             continue
         if st.prop.startswith(UNMODELLED):
             name = st.prop[len(UNMODELLED) :]  # kept as it came, whether FtM knows it or not
@@ -201,6 +253,7 @@ def entity_to_ftm(
         "schema": schema.name,
         "properties": {k: v for k, v in props.items() if v},
     }
+    _put_top_level(out, (st for st in statements if st.prop.startswith(TOP)))
     if socmap:
         out[SOCMAP_KEY] = dict(socmap)
     return out
