@@ -39,6 +39,7 @@ SOCMAP_KEY = "socmap"  # top-level key of an exported entity: socmap's own ids (
 TOP = "ftm:@"
 ENVELOPE = frozenset({"id", "schema", "properties", SOCMAP_KEY})
 PROP_CHARS = 60  # the longest statement property the store holds
+KEY_CHARS = 80  # the longest entity key the store holds: a longer FtM id keys no stub (nor link)
 
 DEFAULT_GRADING = Grading("2", "C", "P", original="", scheme="3x5x2")
 #: What FtM accepts as an entity id (``followthemoney.types.registry.entity``).
@@ -193,7 +194,7 @@ def map_entity(
         pname = names.get(fname)
         kind = ours.properties[pname].range[0] if pname and ours.properties[pname].range else FALLBACK
         for value in props.get(pname or f"{UNMODELLED}{fname}", []):
-            if value.original != FTM_KEY:
+            if value.original != FTM_KEY and len(value.original) <= KEY_CHARS:
                 # A stub keyed by the FtM id named, so what names an entity can be found from it
                 # (a person's payments, sanctions, ownerships); resolution and exports join them.
                 stubs.setdefault(value.original, "Address" if fname == "addressEntity" else kind)
@@ -202,9 +203,11 @@ def map_entity(
     if ours.edge is not None:
         for src in props.get(ours.edge.source, []):
             for tgt in props.get(ours.edge.target, []):
-                if src.original != tgt.original:
+                if src.original != tgt.original and src.original in stubs and tgt.original in stubs:
                     links.append(LinkDraft(ours.name, src.original, tgt.original, {}))
     for value in props.get(f"{UNMODELLED}addressEntity", []):
+        if value.original not in stubs:
+            continue  # an id too long to key a stub: kept as a statement only
         # An address given as an entity of its own is a link in socmap's network.
         schema = "LivesAt" if ours.name == "Person" else "UnknownLink"
         links.append(LinkDraft(schema, FTM_KEY, value.original, {}))

@@ -133,3 +133,36 @@ def test_an_address_entity_becomes_a_link_to_the_address() -> None:
     assert [(e.key, e.schema) for e in entities] == [(ftm.FTM_KEY, "Person"), ("addr1", "Address")]
     assert [(link.schema, link.source, link.target) for link in links] == [("LivesAt", ftm.FTM_KEY, "addr1")]
     assert entities[0].properties["ftm:addressEntity"][0].original == "addr1"  # and kept as received
+
+
+def test_every_entity_reference_gets_a_stub_but_an_id_too_long_to_key_one_stays_a_statement() -> None:
+    model = load_model()
+    aleph = "a" * 40 + "." + "b" * 40  # Aleph's namespaced ids: 81 characters
+    obj = {"id": "pay1", "schema": "Payment", "properties": {"payer": ["c1", aleph], "beneficiary": ["p1"]}}
+    entities, links, _ = ftm.map_entity(model, ftm_model.get("Payment"), obj)
+    assert {(e.key, e.schema) for e in entities[1:]} == {("c1", "LegalEntity"), ("p1", "LegalEntity")}
+    assert {v.original for v in entities[0].properties["payer"]} == {"c1", aleph}  # kept as received
+    owned = {"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1", "p2", aleph], "asset": ["c1"]}}
+    _, links, _ = ftm.map_entity(model, ftm_model.get("Ownership"), owned)
+    assert sorted((link.source, link.target) for link in links) == [("p1", "c1"), ("p2", "c1")]
+
+
+def test_top_level_keys_become_statements_named_by_their_shape_and_come_back_exactly() -> None:
+    model = load_model()
+    obj = {
+        "id": "p1", "schema": "Person", "properties": {"name": ["Jo"]},
+        "datasets": ["b", "a"], "last_seen": "2024-01-01", "target": False, "context": {"n": [1, "x"]},
+        "socmap": {"id": "not kept"},
+    }  # fmt: skip
+    entities, _, _ = ftm.map_entity(model, ftm_model.get("Person"), obj)
+    props = entities[0].properties
+    assert [v.original for v in props["ftm:@datasets[]"]] == ["b", "a"]
+    assert props["ftm:@target="][0].original == "false" and "ftm:@socmap=" not in props
+    said = [FtmStatement(p, v.value, v.original) for p, vs in props.items() for v in vs]
+    out = ftm.entity_to_ftm(model, "p1", "Person", said)
+    assert out is not None
+    assert {k: v for k, v in out.items() if k != "datasets"} == {
+        k: v for k, v in obj.items() if k not in ("socmap", "datasets")
+    }
+    assert sorted(out["datasets"]) == ["a", "b"]
+    assert ftm.canonical_raw(obj) == ftm.canonical_raw(out)  # read back, the same record
