@@ -131,3 +131,27 @@ def test_a_person_export_carries_the_keys_and_the_canonical_entity_joins_them(
     again = ingest(world.analyst, world.police, write_stream(tmp_path / "person.ftm.json", theirs))
     assert (again.records_new, again.statements_new, again.quarantined) == (0, 0, 0)
     assert Statement.objects.count() == statements
+
+
+@pytest.mark.django_db
+def test_the_record_page_shows_the_top_level_keys_in_words(
+    ftm_source: Source, analyst: User, tmp_path: Path
+) -> None:
+    from tests.conftest import signed_in
+
+    sent = [
+        {
+            "id": "p1",
+            "schema": "Person",
+            "properties": {"name": ["Jo"]},
+            "datasets": ["gb_<leak>"],
+            "last_seen": "2024",
+        }
+    ]
+    ingest(analyst, ftm_source, write_stream(tmp_path / "in.ftm.json", sent))
+    record = Record.objects.get(record_key="p1")
+    html = signed_in(analyst).get(f"/records/{record.pk}/").content.decode()
+    assert (
+        "Datasets <strong" in html and "Last seen <strong" in html and "FollowTheMoney entity field" in html
+    )
+    assert "gb_&lt;leak&gt;" in html and "@datasets" not in html
