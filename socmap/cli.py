@@ -1373,6 +1373,7 @@ def worker() -> None:
         from socmap.apps.core.workers import (
             Presence,
             recover_in_background,
+            uploads_sweep,
             worker_identity,
             workers_recover,
         )
@@ -1383,6 +1384,8 @@ def worker() -> None:
         try:
             for job in workers_recover():
                 console.print(f"Job {job} was left running by a worker that is gone: queued again")
+            for name in uploads_sweep():
+                console.print(f"Partial upload {name} was cut off when its server stopped: removed")
             recover_in_background(stop)
             _manage("db_worker", "--worker-id", worker_id)
         finally:

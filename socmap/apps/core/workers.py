@@ -10,6 +10,11 @@ machine, its process no longer there) and puts them back in the queue. Jobs are 
 again (an ingest finds the rows it already stored), so the next claim finishes the work without
 losing or duplicating anything; the claim itself is a locked update, so two workers never take the
 same job.
+
+A server killed in the middle of an upload leaves the part it had received (Django's temporary file
+under ``FILE_UPLOAD_TEMP_DIR``, or the ``.part`` copy being written into the ingest folder); no batch
+points at it, since a batch is created only for a whole file. Workers remove such partial files once
+nothing has written to them for ``SOCMAP_UPLOAD_STALE_SECONDS`` (``uploads_sweep``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import logging
 import os
 import socket
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
@@ -111,6 +118,27 @@ def workers_recover() -> list[str]:
     return requeued
 
 
+def uploads_sweep() -> list[str]:
+    """Remove partial uploads untouched for ``SOCMAP_UPLOAD_STALE_SECONDS``; returns their names."""
+    from django.conf import settings
+
+    stale_before = time.time() - float(settings.SOCMAP_UPLOAD_STALE_SECONDS)
+    media = Path(settings.MEDIA_ROOT)
+    receiving = Path(settings.FILE_UPLOAD_TEMP_DIR) if settings.FILE_UPLOAD_TEMP_DIR else None
+    partial = [*(receiving.glob("*") if receiving else []), *(media / "ingest").glob("*.part")]
+    removed = []
+    for path in partial:
+        try:
+            if path.is_file() and path.stat().st_mtime < stale_before:
+                path.unlink()
+                removed.append(path.name)
+        except FileNotFoundError:  # finished or removed meanwhile
+            continue
+    for name in removed:
+        logger.warning("Partial upload %s was cut off (its server stopped): removed", name)
+    return removed
+
+
 def recover_in_background(stop: threading.Event, every: float = RECOVER_EVERY) -> threading.Thread:
     """Look for abandoned jobs every ``every`` seconds until ``stop`` is set (another worker may die)."""
 
@@ -120,6 +148,7 @@ def recover_in_background(stop: threading.Event, every: float = RECOVER_EVERY) -
         while not stop.wait(every):
             try:
                 workers_recover()
+                uploads_sweep()
             except Exception:  # a failed look is tried again next time; the worker keeps working
                 logger.exception("Looking for abandoned jobs failed")
             finally:

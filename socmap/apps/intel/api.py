@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -45,12 +46,15 @@ def batch_create(
     src = selectors.source_get(viewer=user, name=source)
     if file.size is None or file.size == 0:
         raise InvalidInput(f"{file.name} is empty", fields={"file": ["The file is empty"]})
-    start = services.batch_create(
-        actor=user, source=src, path=services.upload_store(file), file_name=file.name or "upload"
-    )
+    path = services.upload_store(file)
+    # The batch and its ingest job are committed together: a server killed between the two would
+    # otherwise leave a batch queued with no job to run it.
+    with transaction.atomic():
+        start = services.batch_create(actor=user, source=src, path=path, file_name=file.name or "upload")
+        if not start.duplicate:
+            ingest_batch.enqueue(start.batch.pk)
     if start.duplicate:
         return Status(200, _batch(start.batch, duplicate=True))
-    ingest_batch.enqueue(start.batch.pk)
     start.batch.refresh_from_db()
     return Status(202, _batch(start.batch))
 

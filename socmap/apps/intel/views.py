@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -75,9 +76,13 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                     fields={"file": [f"{upload.name} is larger than the {limit} MB limit"]},
                 )
             source = selectors.source_get(viewer=user, name=form.cleaned_data["source"])
-            start = services.batch_create(
-                actor=user, source=source, path=services.upload_store(upload), file_name=upload.name
-            )
+            path = services.upload_store(upload)
+            # The batch and its ingest job are committed together (a server killed between the
+            # two would leave a batch queued with no job to run it).
+            with transaction.atomic():
+                start = services.batch_create(actor=user, source=source, path=path, file_name=upload.name)
+                if not start.duplicate:
+                    ingest_batch.enqueue(start.batch.pk)
         except SocmapError as exc:
             apply_errors(form, exc)
         else:
@@ -87,8 +92,6 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                     f"{upload.name} was already ingested on "
                     f"{start.batch.created_at:%d %B %Y}: nothing new to add",
                 )
-            else:
-                ingest_batch.enqueue(start.batch.pk)
             return redirect("intel:batch_detail", batch_id=start.batch.pk)
     return render(
         request,
