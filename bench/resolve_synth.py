@@ -39,10 +39,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+# The repository, not this folder: bench/profile.py would stand in for the standard library's profile
+# module, which PySpark imports (through cProfile) for --backend spark.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from socmap.engines.resolve.types import PERSON_PROPS
-from socmap.engines.synth.truth_keys import truth_field
+from socmap.engines.resolve.types import PERSON_PROPS  # noqa: E402 - after the path is set
+from socmap.engines.synth.truth_keys import truth_field  # noqa: E402 - after the path is set
 
 #: What ``--no-identifiers`` removes: names, dates of birth and addresses stay.
 IDENTIFIER_COLUMNS = ("pnc_id", "custody_number", "ni_number", "phone")
