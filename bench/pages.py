@@ -87,6 +87,10 @@ def subjects(username: str) -> dict[str, str]:
     urls = {
         "home": "/",
         "search_name": "/search/?name=smith",
+        # People search (ADR 16): two typos, and a date of birth as UK users type it.
+        "search_typos": "/search/?name=Jonh+Smiht",
+        "search_birth_date": "/search/?birth_date=15%2F09%2F1957",
+        "search_records": "/search/records/?name=smith",
         "review_queue": "/review/",
         "group_list": "/groups/",
         "national_return": "/groups/return/",
