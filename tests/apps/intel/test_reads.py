@@ -61,6 +61,9 @@ READS: dict[str, Callable[[World, reads.Reader], set[str]]] = {
         w, (_entity_records(w)[s.entity_id] for s in reads.statement_values(viewer=v, prop="last_name"))
     ),
     "link_rows": lambda w, v: _keys(w, (r.record_id for r in reads.link_rows(viewer=v))),
+    "record_ids": lambda w, v: _keys(
+        w, (i for ids in reads.record_ids(viewer=v, by=("source",)).values() for i in ids)
+    ),
     "link_rows touching": lambda w, v: _keys(
         w, (r.record_id for r in reads.link_rows(viewer=v, touching=w.alan.values()))
     ),
@@ -178,3 +181,25 @@ def test_records_are_counted_by_postcode_district_and_month_as_the_viewer_may_se
 @pytest.mark.django_db
 def test_the_watermark_is_the_newest_record(world: World) -> None:
     assert reads.record_watermark(viewer=reads.system_job("test")) == max(world.record_key)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(SEES))
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"by": ("source",)},
+        {"by": ("owner", "postcode_district")},
+        {"by": ("postcode_district", "month")},
+        {"by": ("month",), "districts": {"GL51"}},
+        {"by": ("month",), "sectors": {"GL50 4"}},
+    ],
+)
+def test_record_ids_are_exactly_the_records_counted(world: World, kind: str, args: dict[str, Any]) -> None:
+    """A profile's lineage names the records behind each count: the same records, group by group."""
+    viewer = world.viewers[kind]
+    counted = {c.group: c.records for c in reads.record_counts(viewer=viewer, **args)}
+    ids = reads.record_ids(viewer=viewer, **args)
+    assert {group: len(found) for group, found in ids.items()} == counted
+    assert all(found == sorted(set(found)) for found in ids.values())
+    assert _keys(world, (i for found in ids.values() for i in found)) <= SEES[kind]

@@ -38,7 +38,7 @@ from socmap.apps.core.models import User
 from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide
 from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
-from socmap.apps.intel.reads.counts import RecordCount, record_counts
+from socmap.apps.intel.reads.counts import RecordCount, record_counts, record_ids
 from socmap.apps.intel.reads.people import PersonCandidate, person_candidates, record_reported
 from socmap.apps.intel.reads.rule import STREAM, Reader, SystemJob, _rule, _scoped, system_job
 from socmap.engines.resolve.types import PERSON_PROPS
@@ -438,6 +438,7 @@ __all__ = [
     "person_candidates",
     "person_rows",
     "record_counts",
+    "record_ids",
     "record_reported",
     "record_sources",
     "record_watermark",
