@@ -367,6 +367,7 @@ PROFILE_PAGES = {
     "profile:issue": _c("/profile/{profile}/issue/", "profile", "POST"),
     "profile:version": _c("/profile/versions/{version}/", "profile"),
     "profile:document": _c("/profile/versions/{version}/document/", "profile"),
+    "profile:figure": _c("/profile/versions/{version}/figures/threats_by_theme.total/", "profile"),
     "profile:pdf": _c("/profile/versions/{version}/profile.pdf", "profile"),
     "profile:withdraw": _c("/profile/versions/{version}/withdraw/", "profile", "POST", reason="matrix"),
 }

@@ -19,6 +19,7 @@ from socmap.apps.core.selectors import organisation_ids, organisation_names
 from socmap.apps.intel import reads
 from socmap.apps.lifetime.selectors import disruptions as lifetime
 from socmap.apps.network import selectors as network
+from socmap.apps.profile.gather_partners import partnership_gather
 from socmap.apps.tasking import selectors as tasking
 from socmap.engines.render.profile_content import Facts, Item
 
@@ -162,30 +163,23 @@ def _bids(viewer: User, force: Organisation) -> list[Item] | None:
 
 
 def _records(viewer: User, force: Organisation, window: tuple[date, date], facts: Facts) -> None:
+    """Records by district, source and partner, as the ids of the records: each count's lineage."""
     start, end = window
-    by_district = reads.record_counts(
-        viewer=viewer,
-        by=("owner", "postcode_district"),
-        source_kinds={"intelligence"},
-        observed_from=start,
-        observed_to=end,
+    dates: dict[str, Any] = {"observed_from": start, "observed_to": end}
+    by_district = reads.record_ids(
+        viewer=viewer, by=("owner", "postcode_district"), source_kinds={"intelligence"}, **dates
     )
-    facts.intel_by_district = {r.group[1]: r.records for r in by_district if r.group[0] == force.name}
-    safeguarding = reads.record_counts(
-        viewer=viewer,
-        by=("postcode_district",),
-        source_kinds={"safeguarding"},
-        observed_from=start,
-        observed_to=end,
+    facts.intel_by_district = {g[1]: ids for g, ids in by_district.items() if g[0] == force.name}
+    safeguarding = reads.record_ids(
+        viewer=viewer, by=("postcode_district",), source_kinds={"safeguarding"}, **dates
     )
-    facts.safeguarding_by_district = {r.group[0]: r.records for r in safeguarding}
-    by_source = reads.record_counts(
-        viewer=viewer, by=("owner", "source"), observed_from=start, observed_to=end
-    )
-    facts.records_by_source = {r.group[1]: r.records for r in by_source if r.group[0] == force.name}
+    facts.safeguarding_by_district = {g[0]: ids for g, ids in safeguarding.items()}
+    by_source = reads.record_ids(viewer=viewer, by=("owner", "source"), **dates)
+    facts.records_by_source = {g[1]: ids for g, ids in by_source.items() if g[0] == force.name}
     partners = set(organisation_names(ids=organisation_ids(kinds=[OrganisationKind.PARTNER])).values())
-    by_owner = reads.record_counts(viewer=viewer, by=("owner",), observed_from=start, observed_to=end)
-    facts.partner_records = {r.group[0]: r.records for r in by_owner if r.group[0] in partners}
+    facts.partners = sorted(partners)
+    by_owner = reads.record_ids(viewer=viewer, by=("owner",), **dates)
+    facts.partner_records = {g[0]: ids for g, ids in by_owner.items() if g[0] in partners}
 
 
 def _centroids() -> dict[str, tuple[float, float]]:
@@ -207,4 +201,5 @@ def facts_gather(*, viewer: User, force: Organisation, as_of: date) -> Facts:
     facts.disruptions = _disruptions(viewer, force, window)
     facts.bids = _bids(viewer, force)
     _records(viewer, force, window, facts)
+    partnership_gather(viewer=viewer, force=force, as_of=as_of, window=window, facts=facts)
     return facts

@@ -12,6 +12,7 @@ urlpatterns = [
     path("profile/<int:profile_id>/build/", views.build, name="build"),
     path("profile/<int:profile_id>/issue/", views.issue, name="issue"),
     path("profile/versions/<int:version_id>/", views.version_detail, name="version"),
+    path("profile/versions/<int:version_id>/figures/<str:key>/", views.figure_detail, name="figure"),
     path("profile/versions/<int:version_id>/document/", views.version_document, name="document"),
     path("profile/versions/<int:version_id>/profile.pdf", views.version_pdf, name="pdf"),
     path("profile/versions/<int:version_id>/withdraw/", views.version_withdraw, name="withdraw"),

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from socmap.apps.core.auth import viewer
 from socmap.apps.core.models import OrganisationKind
+from socmap.apps.core.pagination import paginate
 from socmap.apps.core.refusal import refusal_settle
 from socmap.apps.core.selectors import organisation_list
 from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.profile import selectors, services
-from socmap.apps.profile.documents import document_html, prepared
+from socmap.apps.profile.documents import document_html, figure_inputs, prepared
 from socmap.apps.profile.forms import CommentForm, ProfileForm, TextForm, WithdrawForm
 from socmap.errors import SocmapError
 
@@ -171,6 +172,28 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
             "access": access,
             "withdraw": WithdrawForm(),
             "can_issue": access.full and services.may_issue(user, version.profile),
+        },
+    )
+
+
+@login_required
+def figure_detail(request: HttpRequest, version_id: int, key: str) -> HttpResponse:
+    """Every input of one figure of a version, a page at a time: the records and items behind it."""
+    user = viewer(request)
+    version = selectors.version_get(viewer=user, version_id=version_id)
+    inputs = figure_inputs(version, key)
+    if inputs is None:
+        raise selectors.section_refused(user, version.profile, f"figure {key}")
+    services.version_disclosed(actor=user, version=version, form=f"lineage of {key}")
+    figure = version.content["figures"][key]
+    return render(
+        request,
+        "profile/figure_detail.html",
+        {
+            "version": version,
+            "key": key,
+            "figure": figure,
+            "page": paginate(inputs, page=page_number(request), per_page=100),
         },
     )
 

@@ -21,6 +21,8 @@ def bar_spec(rows: list[dict[str, Any]], *, x: str, y: str, title: str, colour: 
             sums[r.get(x)] = sums.get(r.get(x), 0.0) + float(r.get(y) or 0)
         top = max(sums.values(), default=1.0)
     ticks = max(1, min(int(top), 5))
+    # Short labels stand level (a slanted "2026 Q1" reads, and extracts from the PDF, in pieces).
+    angle = 0 if all(len(str(r.get(x, ""))) <= 8 for r in rows) else -30
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,
@@ -29,7 +31,7 @@ def bar_spec(rows: list[dict[str, Any]], *, x: str, y: str, title: str, colour: 
         "data": {"values": rows},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": x, "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": -30}},
+            "x": {"field": x, "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": angle}},
             "y": {
                 "field": y,
                 "type": "quantitative",

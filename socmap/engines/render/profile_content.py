@@ -34,11 +34,14 @@ class Item:
     handling: str
     compartment_id: int | None
     attrs: dict[str, Any] = field(default_factory=dict)
+    link: str = ""  # where the item's page is in socmap, when it has one
 
     def lineage(self, named: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "id": self.id, "ref": self.ref}
         if named:
             out["name"] = self.name
+        if self.link:
+            out["link"] = self.link
         return out
 
 
@@ -52,12 +55,18 @@ class Facts:
     individuals: list[Item] = field(default_factory=list)
     disruptions: list[Item] = field(default_factory=list)
     bids: list[Item] | None = None  # None: not recorded (tasking not in use)
-    places: list[Item] | None = None
-    contributions: list[Item] | None = None
-    intel_by_district: dict[str, int] = field(default_factory=dict)
-    safeguarding_by_district: dict[str, int] = field(default_factory=dict)
-    records_by_source: dict[str, int] = field(default_factory=dict)
-    partner_records: dict[str, int] = field(default_factory=dict)
+    places: list[Item] | None = None  # None: not recorded (no place-based work the audience sees)
+    activities: list[Item] = field(default_factory=list)
+    place_records: dict[int, dict[str, list[int]]] = field(default_factory=dict)  # op -> before/since
+    referrals: list[Item] | None = None
+    agreements: list[Item] | None = None
+    board_actions: list[Item] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)  # names of the partner agencies
+    # Records by group, as the ids of the records (their lineage), not only how many.
+    intel_by_district: dict[str, list[int]] = field(default_factory=dict)
+    safeguarding_by_district: dict[str, list[int]] = field(default_factory=dict)
+    records_by_source: dict[str, list[int]] = field(default_factory=dict)
+    partner_records: dict[str, list[int]] = field(default_factory=dict)
     centroids: dict[str, tuple[float, float]] = field(default_factory=dict)
     window: tuple[date, date] | None = None
 
@@ -76,15 +85,21 @@ class _Builder:
         *,
         value: int | None = None,
         query: str = "",
+        records: list[int] | None = None,
     ) -> dict[str, Any]:
+        """A number with its lineage: the items it counts, or the records (by id) it counts."""
         found = items or []
-        self.figures[key] = {
+        fig: dict[str, Any] = {
             "label": label,
             "value": len(found) if value is None else value,
             "inputs": [i.lineage(self.named) for i in sorted(found, key=lambda i: (i.kind, i.id))],
             "query": query,
         }
-        return {"figure": key, "text": str(self.figures[key]["value"])}
+        if records is not None:
+            fig["records"] = sorted(set(records))
+            fig["value"] = len(fig["records"])
+        self.figures[key] = fig
+        return {"figure": key, "text": str(fig["value"])}
 
     def count_table(
         self,
@@ -109,22 +124,28 @@ class _Builder:
         )
         return {"type": "table", "caption": caption, "head": [head, "Number"], "rows": rows}
 
-    def counts_table(
-        self, measure: str, caption: str, head: str, counts: dict[str, int], query: str
+    def records_table(
+        self, measure: str, caption: str, head: str, groups: dict[str, list[int]], query: str
     ) -> dict[str, Any]:
+        """Records counted by group, each number's lineage the records themselves. The total counts
+        each record once, though a record mentioning two districts is in both rows."""
         rows = [
             [
                 {"text": k},
                 self.figure(
-                    f"{measure}.{_slug(k)}", f"{caption}: {k}", value=v, query=f"{query}; {head.lower()} {k}"
+                    f"{measure}.{_slug(k)}",
+                    f"{caption}: {k}",
+                    records=ids,
+                    query=f"{query}; {head.lower()} {k}",
                 ),
             ]
-            for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for k, ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
+        every = [i for ids in groups.values() for i in ids]
         rows.append(
             [
                 {"text": "Total", "strong": True},
-                self.figure(f"{measure}.total", f"{caption}: total", value=sum(counts.values()), query=query),
+                self.figure(f"{measure}.total", f"{caption}: total", records=every, query=query),
             ]
         )
         return {"type": "table", "caption": caption, "head": [head, "Number"], "rows": rows}
@@ -187,10 +208,11 @@ def _threats_by_theme(b: _Builder, spec: SectionSpec) -> list[dict[str, Any]]:
 
 
 def _by_area(
-    b: _Builder, spec: SectionSpec, measure: str, counts: dict[str, int], what: str
+    b: _Builder, spec: SectionSpec, measure: str, ids: dict[str, list[int]], what: str
 ) -> list[dict[str, Any]]:
     query = f"{what} visible to the audience, owned by {b.facts.force}, {_window_words(b.facts)}"
-    blocks = [b.counts_table(measure, f"{what.capitalize()} by postcode district", "District", counts, query)]
+    blocks = [b.records_table(measure, f"{what.capitalize()} by postcode district", "District", ids, query)]
+    counts = {district: len(found) for district, found in ids.items()}
     if measure in spec.maps and counts:
         title = f"{what.capitalize()} by postcode district"
         blocks.append(
@@ -382,10 +404,10 @@ def _measure_blocks(b: _Builder, spec: SectionSpec, measure: str) -> list[dict[s
         return _groups_listed(b, spec)
     if measure == "vulnerabilities":
         return _vulnerabilities(b, spec)
-    if measure == "vulnerable_places":
-        return _not_recorded_or(b, f.places, measure, "Places under Clear, Hold, Build", "phase")
-    if measure == "partner_contributions":
-        return _not_recorded_or(b, f.contributions, measure, "Partners' contributions", "status")
+    from socmap.engines.render import profile_partners  # it builds on this module's builder
+
+    if measure in profile_partners.MEASURES:
+        return profile_partners.MEASURES[measure](b, spec)
     if measure == "tasking_bids":
         return _not_recorded_or(b, f.bids, measure, "Bids for regional capabilities", "status")
     if measure == "intelligence_gaps":
@@ -394,7 +416,7 @@ def _measure_blocks(b: _Builder, spec: SectionSpec, measure: str) -> list[dict[s
         return _disruptions(b, spec)
     if measure == "partner_records":
         return [
-            b.counts_table(
+            b.records_table(
                 measure,
                 "Records contributed by partners",
                 "Partner",
@@ -404,7 +426,7 @@ def _measure_blocks(b: _Builder, spec: SectionSpec, measure: str) -> list[dict[s
         ]
     if measure == "sources_used":
         return [
-            b.counts_table(
+            b.records_table(
                 measure,
                 "Records read, by source",
                 "Source",

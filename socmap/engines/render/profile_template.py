@@ -28,7 +28,9 @@ MEASURES: dict[str, str] = {
     "vulnerable_places": "Places under Clear, Hold, Build",
     "intelligence_gaps": "Gaps: groups not yet assessed, re-assessments overdue, low confidence",
     "partner_records": "Records contributed by partners",
-    "partner_contributions": "Partners' contributions to the profile",
+    "partner_contributions": "Partners' contributions by organisation and kind",
+    "information_sharing": "Information-sharing agreements by organisation and stage",
+    "safeguarding_referrals": "Safeguarding referrals by concern, outcome and quarter",
     "disruptions_by_p": "Validated disruptions by P and impact",
     "tasking_bids": "Bids for regional capabilities",
     "sources_used": "Records read, by source",
@@ -38,6 +40,7 @@ CHARTS: dict[str, str] = {
     "threats_by_theme": "threats_by_theme",
     "groups_by_band": "groups_by_band",
     "disruptions_by_p": "disruptions_by_p",
+    "safeguarding_referrals": "safeguarding_referrals",
 }
 MAPS: dict[str, str] = {"threats_by_area": "threats_by_area", "safeguarding_by_area": "safeguarding_by_area"}
 #: Who may own a section: the profile's force, or the profile's partner of a kind.

@@ -138,4 +138,3 @@ def measure_actions_completed(organisation_id: int, as_of: datetime) -> int:
         .distinct()
         .count()
     )
-
