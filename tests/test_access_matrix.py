@@ -369,6 +369,7 @@ PROFILE_PAGES = {
     "profile:document": _c("/profile/versions/{version}/document/", "profile"),
     "profile:figure": _c("/profile/versions/{version}/figures/threats_by_theme.total/", "profile"),
     "profile:pdf": _c("/profile/versions/{version}/profile.pdf", "profile"),
+    "profile:docx": _c("/profile/versions/{version}/profile.docx", "profile"),
     "profile:withdraw": _c("/profile/versions/{version}/withdraw/", "profile", "POST", reason="matrix"),
 }
 PAGES |= PROFILE_PAGES
@@ -790,8 +791,10 @@ def _profile(owner: Organisation, compartment: Compartment, by: User, marker: st
         template_name=template.name, template_version=template.version, template_text=template.text,
         created_by=by,
     )  # fmt: skip
+    figure = {"label": "Assessed threats by theme: total", "value": 0, "inputs": [], "query": ""}
     content = {"title": marker, "marking": "OFFICIAL-SENSITIVE", "force": owner.name, "sections": [],
-               "figures": {}, "template": {"name": template.name, "version": template.version}}  # fmt: skip
+               "figures": {"threats_by_theme.total": figure},
+               "template": {"name": template.name, "version": template.version}}  # fmt: skip
     version = ProfileVersion.objects.create(
         profile=profile, number=1, status=VersionStatus.ISSUED, as_of=profile.as_of, content=content,
         built_by=by, built_at=timezone.now(), issued_at=timezone.now(),

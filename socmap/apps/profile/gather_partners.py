@@ -59,7 +59,11 @@ def _places(viewer: User, force: Organisation, as_of: date, facts: Facts) -> Non
     facts.places, facts.activities = [], []
     for op in ops:
         phase, spans = _phase_on(op, as_of)
-        governance: dict[str, Any] = {"owner_id": op.owner_id, "handling": op.handling, "compartment_id": op.compartment_id}
+        governance: dict[str, Any] = {
+            "owner_id": op.owner_id,
+            "handling": op.handling,
+            "compartment_id": op.compartment_id,
+        }
         link = reverse("places:operation", args=[op.pk])
         areas = [f"{a.code} {a.label}".strip() for a in op.area.all()]
         facts.places.append(

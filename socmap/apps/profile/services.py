@@ -32,6 +32,7 @@ from socmap.apps.profile.models import (
 from socmap.engines import render
 from socmap.engines.render.narrative import narrative_html
 from socmap.engines.render.profile_content import content_build, content_diff, trends_mark
+from socmap.engines.render.profile_docx import profile_docx
 from socmap.engines.render.profile_template import ProfileTemplate, template_load, template_read
 from socmap.errors import Conflict, InvalidInput
 
@@ -424,6 +425,23 @@ def version_pdf(*, actor: User, version: ProfileVersion, html: str) -> bytes:
     pdf = render.html_to_pdf(html, tagged=True)
     version_disclosed(actor=actor, version=version, form="pdf", size=len(pdf))
     return pdf
+
+
+def version_docx(*, actor: User, version: ProfileVersion) -> bytes:
+    """The version as a Word document, from its frozen content; its download logged as a disclosure."""
+    content = version.content
+    who = f"partner version for {version.audience.name}" if version.audience else "restricted full version"
+    state = "" if version.status == VersionStatus.ISSUED else f" ({version.get_status_display().lower()})"
+    meta = (
+        f"{content.get('force', '')}. Version {version.number}{state}, figures as of "
+        f"{version.as_of:%-d %B %Y}. Template {content.get('template', {}).get('name', '')} "
+        f"version {content.get('template', {}).get('version', '')}."
+    )
+    data = profile_docx(
+        content, heading=f"{content.get('marking', '')}: {who}", meta=meta, diff=version.diff or []
+    )
+    version_disclosed(actor=actor, version=version, form="docx", size=len(data))
+    return data
 
 
 def version_preview(

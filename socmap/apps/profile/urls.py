@@ -15,5 +15,6 @@ urlpatterns = [
     path("profile/versions/<int:version_id>/figures/<str:key>/", views.figure_detail, name="figure"),
     path("profile/versions/<int:version_id>/document/", views.version_document, name="document"),
     path("profile/versions/<int:version_id>/profile.pdf", views.version_pdf, name="pdf"),
+    path("profile/versions/<int:version_id>/profile.docx", views.version_docx, name="docx"),
     path("profile/versions/<int:version_id>/withdraw/", views.version_withdraw, name="withdraw"),
 ]

@@ -21,6 +21,8 @@ from socmap.apps.profile.documents import document_html, figure_inputs, prepared
 from socmap.apps.profile.forms import CommentForm, ProfileForm, TextForm, WithdrawForm
 from socmap.errors import SocmapError
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 @login_required
 def profile_list(request: HttpRequest) -> HttpResponse:
@@ -215,6 +217,19 @@ def version_pdf(request: HttpRequest, version_id: int) -> HttpResponse:
     who = version.audience.slug if version.audience else "full"
     response["Content-Disposition"] = (
         f'attachment; filename="socmap-profile-{version.profile_id}-v{version.number}-{who}.pdf"'
+    )
+    return response
+
+
+@login_required
+def version_docx(request: HttpRequest, version_id: int) -> HttpResponse:
+    user = viewer(request)
+    version = selectors.version_get(viewer=user, version_id=version_id)
+    data = services.version_docx(actor=user, version=version)
+    response = HttpResponse(data, content_type=DOCX)
+    who = version.audience.slug if version.audience else "full"
+    response["Content-Disposition"] = (
+        f'attachment; filename="socmap-profile-{version.profile_id}-v{version.number}-{who}.docx"'
     )
     return response
 

@@ -106,6 +106,12 @@ def test_issue_waits_for_the_council_sign_off_then_the_council_downloads_only_it
     assert council.get(f"/profile/versions/{full.pk}/profile.pdf").status_code == 404
     pdf = council.get(f"/profile/versions/{mine.pk}/profile.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert council.get(f"/profile/versions/{full.pk}/profile.docx").status_code == 404
+    docx = council.get(f"/profile/versions/{mine.pk}/profile.docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")  # a DOCX is a zip
+    assert docx["Content-Type"].endswith("wordprocessingml.document")
+    assert council.get(f"/profile/versions/{mine.pk}/figures/threats_by_theme.total/").status_code == 200
+    assert council.get(f"/profile/versions/{full.pk}/figures/threats_by_theme.total/").status_code == 404
     page = council.get(f"/profile/versions/{mine.pk}/").content.decode()
-    assert HIDDEN not in page
-    assert AuditEvent.objects.filter(action=AuditAction.DISCLOSURE, actor=world.council_user).count() == 2
+    assert HIDDEN not in page and f"/profile/versions/{mine.pk}/profile.docx" in page
+    assert AuditEvent.objects.filter(action=AuditAction.DISCLOSURE, actor=world.council_user).count() == 4

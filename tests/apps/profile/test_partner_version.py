@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from socmap.apps.assessment.models import Threat
-from socmap.apps.core.models import SharingAgreement
+from socmap.apps.core.models import AuditAction, AuditEvent, SharingAgreement
 from socmap.apps.core.visibility import organisation_sees
 from socmap.apps.intel.models import Record
 from socmap.apps.network.models import OCG
@@ -196,3 +196,37 @@ def test_every_number_printed_in_the_partner_pdf_is_accounted_for(
     allowed = figures | narrative | refs | dates | pages | phases
     stray = [n for n in map(int, re.findall(r"\b\d+\b", text)) if n not in allowed]
     assert not stray, f"numbers in the partner PDF that no visible figure accounts for: {stray}"
+
+
+def _docx_text(data: bytes) -> tuple[str, list[str], str]:
+    """(every paragraph and table cell, the level-1 headings, the page header) of a DOCX."""
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    paragraphs = [p.text for p in doc.paragraphs]
+    headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    return "\n".join(paragraphs + cells), headings, doc.sections[0].header.paragraphs[0].text
+
+
+def test_the_partner_docx_has_every_heading_the_marking_and_nothing_hidden(
+    world: World, partners: Partners
+) -> None:
+    _, council = _issue(world)
+    text, headings, header = _docx_text(services.version_docx(actor=world.council_user, version=council))
+    assert header == "OFFICIAL-SENSITIVE: partner version for Cheltenham Borough Council"
+    titles = [f"{i}. {s['title']}" for i, s in enumerate(council.content["sections"], start=1)]
+    assert headings[: len(titles)] == titles and "Lineage of the figures" in headings
+    assert HIDDEN not in text and "restricted assessment" not in text and world.nhs.name not in text
+    for ref in (f"SR{partners.referral_hidden.pk}", f"OP{partners.operation_hidden.pk}",
+                f"SA{partners.agreement_hidden.pk}", f"BA{partners.action_hidden.pk}",
+                *(f"R{r}" for r in partners.records_hidden)):  # fmt: skip
+        assert not re.search(rf"\b{ref}\b", text), f"{ref} is in the council's DOCX"
+    for obj in world.groups.values():
+        assert obj.name not in text
+    assert "Council on partners_data." in text and f"SR{partners.referral_seen.pk}" in text
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DISCLOSURE, actor=world.council_user, detail__format="docx"
+    ).exists()
