@@ -376,3 +376,8 @@ people_history  # unused variable (socmap/apps/resolution/selectors/entities.py:
 last_reported  # unused variable (socmap/apps/resolution/selectors/person.py:63)  -- the person page's "Last reported" line (resolution/entity.html)
 wait_time  # unused variable (bench/load.py:113)  -- locust reads a user class's think time by this name
 on_start  # unused method (bench/load.py:115)  -- locust calls it by name when each simulated user starts
+
+# The local profile's DOCX: properties python-docx writes into the document when set.
+alignment  # unused attribute (socmap/engines/render/profile_docx.py:48)  -- python-docx property: the paragraph's alignment in the file
+italic  # unused attribute (socmap/engines/render/profile_docx.py:102)  -- python-docx property: the run is italic in the file
+space_after  # unused attribute (socmap/engines/render/profile_docx.py:134)  -- python-docx property: spacing after the paragraph in the file
