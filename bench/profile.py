@@ -1,5 +1,5 @@
 """The SOC local profile end to end on a demo region already built: gather the data, compute every
-figure, chart and map, lay out the HTML and the PDF, for the full version and for the council's.
+figure, chart and map, lay out the HTML, the PDF and the DOCX, for the full version and for the council's.
 
     .venv/bin/socmap demo                       # once (or with DATABASE_URL / --size medium)
     .venv/bin/python bench/profile.py [--force gloucestershire-constabulary] [--as analyst]
@@ -52,6 +52,8 @@ def main() -> None:
         t3 = time.perf_counter()
         pdf = services.version_pdf(actor=user, version=version, html=html)
         t4 = time.perf_counter()
+        docx = services.version_docx(actor=user, version=version)
+        t5 = time.perf_counter()
         with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
             fh.write(pdf)
             fh.flush()
@@ -62,6 +64,8 @@ def main() -> None:
             "bench": "profile", "version": audience.name if audience else "full",
             "gather_and_compute_seconds": round(t2 - t1, 2),
             "html_seconds": round(t3 - t2, 2), "pdf_seconds": round(t4 - t3, 2), "pdf_bytes": len(pdf),
+            "docx_seconds": round(t5 - t4, 2), "docx_bytes": len(docx),
+            "records_in_lineage": sum(len(f.get("records", [])) for f in version.content["figures"].values()),
             "pages": pages, "figures": len(version.content["figures"]), "load": os.getloadavg()[0],
         }))  # fmt: skip
     total = time.perf_counter() - started
