@@ -1,6 +1,6 @@
 # socmap: two commands set up everything on a fresh machine.
 #   make demo   install into .venv, build the South West demo region on SQLite, serve on 127.0.0.1:8000
-#   make test   install, lint, and run the whole suite on SQLite, then on PostgreSQL when it answers
+#   make test   install, lint, and run the whole suite on SQLite and, alongside it, on PostgreSQL when it answers
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -54,8 +54,26 @@ test-postgres: install chromium
 		echo "== PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped =="; \
 	fi
 
-test: lint test-sqlite test-postgres
-	@echo "== make test: all runs passed =="
+# Both databases at once, one run a core: the PostgreSQL run in the background (its log printed when
+# it ends), SQLite in the foreground; each with a var folder of its own. Fails if either fails.
+test: lint chromium
+	@mkdir -p var; pg=""; \
+	if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Tests on PostgreSQL ($(PG_URL)) alongside, log in var/test-postgres.log =="; \
+		( SOCMAP_VAR_DIR=$(CURDIR)/var/test-postgres DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) \
+			> var/test-postgres.log 2>&1; echo $$? > var/test-postgres.rc ) & pg=$$!; \
+	else \
+		echo "== PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped =="; \
+	fi; \
+	echo "== Tests on SQLite (with browser tests) =="; \
+	SOCMAP_VAR_DIR=$(CURDIR)/var/test-sqlite env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS); sqlite=$$?; \
+	postgres=0; \
+	if [ -n "$$pg" ]; then \
+		wait $$pg; echo "== Tests on PostgreSQL: the run's output =="; cat var/test-postgres.log; \
+		postgres=$$(cat var/test-postgres.rc); \
+	fi; \
+	echo "== SQLite exit $$sqlite, PostgreSQL exit $$postgres =="; \
+	test "$$sqlite" = 0 && test "$$postgres" = 0 && echo "== make test: all runs passed =="
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
