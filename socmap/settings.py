@@ -326,9 +326,9 @@ LOGGING = {
 }
 
 # Entity resolution thresholds (match probability): at or above UPPER the model merges, between LOWER
-# and UPPER an analyst reviews, below LOWER the pair is not kept. Defaults: the engine's, justified by
-# evaluation in socmap/engines/resolve/types.py.
-SOCMAP_RESOLVE_UPPER = env.float("SOCMAP_RESOLVE_UPPER", default=0.99)
+# and UPPER an analyst reviews, below LOWER the pair is not kept. UPPER unset: each full run merges from
+# the operating point the model calibrates (docs/adr/0017); LOWER's default is the engine's.
+SOCMAP_RESOLVE_UPPER = env.float("SOCMAP_RESOLVE_UPPER", default=None)
 SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
 # A person model file to start from before any run has trained one (e.g. one trained on a whole region).
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from socmap.apps.resolution import views, views_ftm, views_search
+from socmap.apps.resolution import views, views_ftm, views_review, views_search
 
 app_name = "resolution"
 
 urlpatterns = [
     path("search/", views_search.people, name="search"),
-    path("review/", views.queue, name="queue"),
+    path("review/", views_review.queue, name="queue"),
+    path("review/pairs/", views.queue, name="pairs"),
+    path("review/people/", views_review.item_next, name="item_next"),
+    path("review/people/<str:key>/", views_review.item, name="item"),
+    path("review/people/<str:key>/skip/", views_review.item_skip, name="item_skip"),
+    path("review/decisions/undo/", views_review.batch_undo, name="batch_undo"),
     path("review/next/", views.next_pair, name="next"),
     path("review/pairs/<int:pair_id>/", views.pair_review, name="pair"),
     path("review/pairs/<int:pair_id>/skip/", views.skip, name="skip"),

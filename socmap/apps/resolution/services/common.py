@@ -38,10 +38,20 @@ JUDGEMENT_COLUMNS = (
 )
 
 
+def upper_fixed() -> float | None:
+    """The merge threshold set in ``SOCMAP_RESOLVE_UPPER``; None (the default) lets each full run
+    merge from the operating point the model calibrates on its own scores (ADR 17)."""
+    value = getattr(settings, "SOCMAP_RESOLVE_UPPER", None)
+    return None if value is None else float(value)
+
+
 def config_get() -> resolve.ResolveConfig:
-    """Thresholds come from settings (``SOCMAP_RESOLVE_UPPER`` / ``_LOWER``); defaults are the engine's."""
+    """Thresholds come from settings (``SOCMAP_RESOLVE_UPPER`` / ``_LOWER``); defaults are the engine's.
+
+    Without a fixed upper threshold the engine's default stands here until a run calibrates one."""
     default = resolve.ResolveConfig()
-    upper = float(getattr(settings, "SOCMAP_RESOLVE_UPPER", default.upper_threshold))
+    fixed = upper_fixed()
+    upper = default.upper_threshold if fixed is None else fixed
     lower = float(getattr(settings, "SOCMAP_RESOLVE_LOWER", default.lower_threshold))
     if not 0.0 < lower < upper <= 1.0:
         raise ConfigurationError(

@@ -7,6 +7,7 @@ Decisions already made (by users or earlier runs) are kept, never overridden.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections import Counter
@@ -41,6 +42,7 @@ from socmap.apps.resolution.services.common import (
     model_dir,
     model_judgements_insert,
     pair_key,
+    upper_fixed,
 )
 from socmap.engines import resolve
 from socmap.errors import InvalidModel, SocmapError
@@ -85,6 +87,7 @@ def resolution_run(
             run.model_path, run.model_version = str(path), _version(model)
             scored = _score(run, previous, frame, model, cfg, watermark, say, job)
             run.candidate_pairs = scored.candidate_pairs
+            cfg = _operating(cfg, scored, previous, run)
             say(f"Storing {len(scored.pairs):,} scored pairs")
             run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job)
             attached = _attach_by_name(run, scored.pairs, model, cfg, job)
@@ -112,6 +115,30 @@ def resolution_run(
         },
     )
     return run
+
+
+def _operating(
+    cfg: resolve.ResolveConfig,
+    scored: resolve.ScoredPairs,
+    previous: ResolutionRun | None,
+    run: ResolutionRun,
+) -> resolve.ResolveConfig:
+    """The merge threshold of this run: ``SOCMAP_RESOLVE_UPPER`` when set; else a full run's
+    calibrated operating point (best estimated F1 at an estimated precision of at least
+    ``min_precision``), and an incremental run keeps the point of the run it adds to (its few new
+    pairs would estimate it poorly). Stored on the run, so the queue and evaluation read it back."""
+    if upper_fixed() is None:
+        if run.kind == RunKind.INCREMENTAL and previous is not None:
+            upper = previous.upper_threshold
+        elif len(scored.pairs):
+            upper = resolve.operating_point(scored.pairs, cfg).upper_threshold
+        else:
+            upper = cfg.upper_threshold
+        cfg = dataclasses.replace(
+            cfg, upper_threshold=upper, lower_threshold=min(cfg.lower_threshold, upper)
+        )
+    run.upper_threshold, run.lower_threshold = cfg.upper_threshold, cfg.lower_threshold
+    return cfg
 
 
 def _version(model: resolve.ResolverModel) -> str:

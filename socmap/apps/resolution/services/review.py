@@ -1,0 +1,168 @@
+"""Bulk decisions on a review item (every pair between the people it is about) and their undo.
+
+A bulk decision is one judgement per pair, made together: the same append-only judgements as a
+decision on one pair (ADR 3), written in one transaction, recomputing the clusters they touch once
+and audited as one event that names every judgement. Its undo is one undo judgement per pair that
+still stands as decided, so the pairs return to the decisions that stood before and the clusters,
+recomputed from them, are exactly what they were (the canonical id is the smallest member id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from socmap.apps.core.audit import audit_record
+from socmap.apps.core.models import AuditAction, User
+from socmap.apps.core.services import require_role
+from socmap.apps.core.visibility import can_see
+from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
+from socmap.apps.resolution.services.caches import cluster_refresh, pair_states_refresh
+from socmap.apps.resolution.services.common import JUDGES
+from socmap.apps.resolution.services.judgements import _require_reason
+from socmap.engines import resolve
+from socmap.errors import Conflict, InvalidInput, NotVisible
+
+#: The most pairs one bulk decision may cover (an item larger than this is decided in parts).
+BATCH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    judgements: tuple[Judgement, ...]
+    clusters: resolve.ClusterResult
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(j.pk for j in self.judgements)
+
+
+def _locked_pairs(actor: User, versions: dict[int, int]) -> list[Pair]:
+    pairs = list(
+        Pair.objects.select_related("left", "right", "judgement__user")
+        .select_for_update(of=("self",))
+        .filter(pk__in=sorted(versions))
+        .order_by("pk")
+    )
+    if len(pairs) != len(versions) or not all(can_see(actor, p.left) and can_see(actor, p.right) for p in pairs):
+        raise NotVisible(
+            "Some of these pairs no longer exist (a record was erased or a new run replaced them). "
+            "Return to the review queue."
+        )
+    stale = [p for p in pairs if p.version != versions[p.pk]]
+    if stale:
+        raise Conflict(
+            f"{len(stale)} of these pairs changed while you were looking at them (someone else decided). "
+            "Nothing was recorded: review the item again."
+        )
+    return pairs
+
+
+def _store(actor: User, pairs: list[Pair], judgements: list[Judgement], detail: dict[str, object]) -> BatchResult:
+    """Bump each pair's version, refresh their states and the clusters they touch, audit once."""
+    for pair in pairs:
+        if Pair.objects.filter(pk=pair.pk, version=pair.version).update(version=pair.version + 1) != 1:
+            raise Conflict("A pair changed while the decision was recorded. Review the item again.")
+    pair_states_refresh(keys=[(p.left_id, p.right_id) for p in pairs])
+    clusters = cluster_refresh(seed_ids=sorted({i for p in pairs for i in (p.left_id, p.right_id)}))
+    first = judgements[0]
+    audit_record(
+        AuditAction.COMBINATION,
+        actor=actor,
+        obj=first,
+        justification=str(detail.pop("justification")),
+        detail={**detail, "judgements": [j.pk for j in judgements], "pairs": [p.pk for p in pairs]},
+    )
+    return BatchResult(tuple(judgements), clusters)
+
+
+def judgement_batch_decide(
+    *, actor: User, versions: dict[int, int], decision: str, reason: str = ""
+) -> BatchResult:
+    """One decision on every pair of ``versions`` (pair id -> the version the user saw).
+
+    Refused whole, storing nothing, when any pair changed since it was shown. "Not the same" and
+    overturning a merge the model made need a reason, as for one pair.
+    """
+    require_role(actor, *JUDGES, action="judge possible matches")
+    if decision not in (Decision.MATCH, Decision.NO_MATCH, Decision.UNSURE):
+        raise InvalidInput(
+            f"Unknown decision {decision!r}",
+            fields={"decision": ["Choose same person, not the same, or unsure"]},
+        )
+    if not versions:
+        raise InvalidInput("Choose at least one pair", fields={"pairs": ["Choose at least one pair"]})
+    if len(versions) > BATCH_LIMIT:
+        raise InvalidInput(
+            f"At most {BATCH_LIMIT} pairs in one decision", fields={"pairs": [f"Choose at most {BATCH_LIMIT}"]}
+        )
+    with transaction.atomic():
+        pairs = _locked_pairs(actor, versions)
+        overturns = any(
+            p.state == PairState.MATCH and not p.decided_by_user and decision != Decision.MATCH for p in pairs
+        )
+        if decision == Decision.NO_MATCH:
+            reason = _require_reason(reason, "Say why these are not the same person")
+        elif overturns:
+            reason = _require_reason(reason, "Say why you overturn the model's match")
+        reason = (reason or "").strip()
+        judgements = [
+            Judgement.objects.create(
+                left_id=p.left_id,
+                right_id=p.right_id,
+                decision=decision,
+                user=actor,
+                probability=p.probability,
+                reason=reason,
+            )
+            for p in pairs
+        ]
+        label = Decision(decision).label
+        return _store(
+            actor,
+            pairs,
+            judgements,
+            {"justification": f"{label} ({len(pairs)} pairs): {reason}".strip(": "), "decision": decision},
+        )
+
+
+def judgement_batch_undo(*, actor: User, judgement_ids: list[int], reason: str) -> BatchResult:
+    """Undo every judgement of a bulk decision that still stands; refused whole when one does not."""
+    require_role(actor, *JUDGES, action="undo match decisions")
+    reason = _require_reason(reason, "Say why the decision is undone")
+    if not judgement_ids or len(judgement_ids) > BATCH_LIMIT:
+        raise InvalidInput("No decision to undo", fields={"judgements": ["Choose a decision to undo"]})
+    with transaction.atomic():
+        targets = {j.pk: j for j in Judgement.objects.filter(pk__in=judgement_ids)}
+        keyed = {(j.left_id, j.right_id): j for j in targets.values()}
+        found = {
+            p.pk: p.version
+            for p in Pair.objects.filter(left_id__in=sorted({k[0] for k in keyed}))
+            if (p.left_id, p.right_id) in keyed
+        }
+        if len(targets) != len(set(judgement_ids)) or len(found) != len(targets):
+            raise NotVisible("No such decision, or its records no longer exist")
+        pairs = _locked_pairs(actor, found)
+        if any(p.judgement_id != keyed[(p.left_id, p.right_id)].pk for p in pairs):
+            raise Conflict(
+                "Part of this decision no longer stands (it was undone or decided again), "
+                "so it cannot be undone as a whole. Undo the pairs one by one from the person's page."
+            )
+        undos = [
+            Judgement.objects.create(
+                left_id=p.left_id,
+                right_id=p.right_id,
+                decision=Decision.UNDO,
+                user=actor,
+                reason=reason,
+                undoes=keyed[(p.left_id, p.right_id)],
+            )
+            for p in pairs
+        ]
+        return _store(
+            actor,
+            pairs,
+            undos,
+            {"justification": f"Undo of a decision on {len(pairs)} pairs: {reason}", "undoes": sorted(targets)},
+        )

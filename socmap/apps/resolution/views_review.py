@@ -1,0 +1,197 @@
+"""Pages of the review queue as decisions about people (ADR 17): the list of items, one item with a
+bulk decision (the next item is swapped in by HTMX), the undo of the last bulk decision, skip."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from socmap.apps.core.auth import viewer
+from socmap.apps.core.purpose import current_purpose, purpose_required
+from socmap.apps.core.services import require_role
+from socmap.apps.core.web import apply_errors, page_number
+from socmap.apps.resolution import services
+from socmap.apps.resolution.models import Decision
+from socmap.apps.resolution.selectors import review
+from socmap.apps.resolution.services.review import judgement_batch_decide, judgement_batch_undo
+from socmap.engines.resolve.charts import waterfall_spec
+from socmap.errors import Conflict, SocmapError
+
+LAST_BATCH = "resolution_last_batch"
+SKIPPED_ITEMS = "resolution_skipped_items"
+UNDO_REASON = "Undone by the analyst straight after deciding"
+
+
+class BatchForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (Decision.MATCH, "Same person"),
+            (Decision.NO_MATCH, "Not the same"),
+            (Decision.UNSURE, "Unsure"),
+        ],
+        error_messages={"required": "Choose same person, not the same, or unsure"},
+    )
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    pair = forms.MultipleChoiceField(
+        choices=(), error_messages={"required": "Choose at least one pair", "invalid_choice": "Choose pairs of this item"}
+    )
+
+    def __init__(self, *args: object, item: review.ReviewItem, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Each choice carries the version shown, so a pair someone decided meanwhile is refused.
+        self.fields["pair"].choices = [(f"{p.id}:{p.version}", str(p.id)) for p in item.pairs]
+
+    def versions(self) -> dict[int, int]:
+        return {int(a): int(b) for a, b in (v.split(":") for v in self.cleaned_data["pair"])}
+
+
+class UndoBatchForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000, label="Why undo it?", error_messages={"required": "Say why the decision is undone"}
+    )
+
+
+def _judge_allowed(request: HttpRequest) -> None:
+    require_role(viewer(request), *services.JUDGES, action="review possible matches")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _judge_allowed(request)
+    page = review.review_item_page(viewer=viewer(request), page=page_number(request))
+    captions = review.item_captions(viewer=viewer(request), items=page.items)
+    return render(
+        request,
+        "resolution/items.html",
+        {"page": page, "rows": [(i, captions.get(i.key, ())) for i in page.items]},
+    )
+
+
+@login_required
+def item_next(request: HttpRequest) -> HttpResponse:
+    _judge_allowed(request)
+    skipped = request.session.get(SKIPPED_ITEMS, [])
+    found = review.item_next(viewer=viewer(request), skipped=skipped)
+    if found is None and skipped:
+        request.session[SKIPPED_ITEMS] = []
+        found = review.item_next(viewer=viewer(request))
+    if found is None:
+        messages.success(request, "No decisions are waiting for review.")
+        return redirect("resolution:queue")
+    return redirect("resolution:item", key=found.key)
+
+
+@login_required
+@require_POST
+def item_skip(request: HttpRequest, key: str) -> HttpResponse:
+    _judge_allowed(request)
+    request.session[SKIPPED_ITEMS] = ([k for k in request.session.get(SKIPPED_ITEMS, []) if k != key] + [key])[-500:]
+    return redirect("resolution:item_next")
+
+
+def _render_item(
+    request: HttpRequest, view: review.ItemView, form: BatchForm | None, status: int = 200
+) -> HttpResponse:
+    why = view.explanation
+    return render(
+        request,
+        "resolution/item.html",
+        {
+            "view": view,
+            "form": form or BatchForm(item=view.item),
+            "spec": json.dumps(waterfall_spec(why)) if why else "",
+            "last": request.session.get(LAST_BATCH),
+            "undo_form": UndoBatchForm(initial={"reason": UNDO_REASON}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@purpose_required
+@require_http_methods(["GET", "POST"])
+def item(request: HttpRequest, key: str) -> HttpResponseBase:
+    """One item; a POST decides the chosen pairs together, then shows the next item."""
+    _judge_allowed(request)
+    user = viewer(request)
+    view = review.item_get(viewer=user, key=key, justification=current_purpose(request))
+    if view is None:
+        messages.info(request, "Nothing is waiting for a decision about this person now.")
+        return redirect("resolution:item_next")
+    if request.method != "POST":
+        return _render_item(request, view, None)
+    form = BatchForm(request.POST, item=view.item)
+    if not form.is_valid():
+        return _render_item(request, view, form, status=400)
+    try:
+        result = judgement_batch_decide(
+            actor=user,
+            versions=form.versions(),
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except Conflict as exc:
+        form.add_error(None, exc.message)
+        fresh = review.item_get(viewer=user, key=key, justification=current_purpose(request))
+        if fresh is None:
+            messages.info(request, str(exc.message))
+            return redirect("resolution:item_next")
+        return _render_item(request, fresh, BatchForm(item=fresh.item), status=409)
+    except SocmapError as exc:
+        apply_errors(form, exc)
+        return _render_item(request, view, form, status=400)
+    label = Decision(form.cleaned_data["decision"]).label.lower()
+    request.session[LAST_BATCH] = {"ids": list(result.ids), "label": f"{label} for {len(result.ids)} pairs"}
+    return _after_decision(request)
+
+
+def _after_decision(request: HttpRequest) -> HttpResponseBase:
+    """HTMX swaps the next item into the page at once; without it, the browser is sent there."""
+    if not request.headers.get("HX-Request"):
+        return redirect("resolution:item_next")
+    user = viewer(request)
+    found = review.item_next(viewer=user, skipped=request.session.get(SKIPPED_ITEMS, []))
+    view = review.item_get(viewer=user, key=found.key, justification=current_purpose(request)) if found else None
+    if view is None:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("resolution:queue")
+        return response
+    response = _render_item(request, view, None)
+    response["HX-Push-Url"] = reverse("resolution:item", args=[view.item.key])
+    return response
+
+
+@login_required
+@purpose_required
+@require_POST
+def batch_undo(request: HttpRequest) -> HttpResponseBase:
+    """Undo the session's last bulk decision: every pair returns to the decision that stood before."""
+    _judge_allowed(request)
+    last = request.session.get(LAST_BATCH)
+    form = UndoBatchForm(request.POST)
+    if not last:
+        messages.info(request, "There is no decision of yours to undo here.")
+        return redirect("resolution:queue")
+    if form.is_valid():
+        try:
+            result = judgement_batch_undo(
+                actor=viewer(request), judgement_ids=list(last["ids"]), reason=form.cleaned_data["reason"]
+            )
+        except SocmapError as exc:
+            apply_errors(form, exc)
+            messages.error(request, str(exc.message))
+        else:
+            del request.session[LAST_BATCH]
+            messages.success(request, f"Undone: {last['label']}. The records are as they were before it.")
+            first = result.judgements[0]
+            return redirect("resolution:item", key=first.left_id)
+    else:
+        messages.error(request, "Say why the decision is undone.")
+    return redirect("resolution:item_next")
