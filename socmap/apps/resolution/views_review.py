@@ -4,6 +4,7 @@ bulk decision (the next item is swapped in by HTMX), the undo of the last bulk d
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -40,13 +41,18 @@ class BatchForm(forms.Form):
     )
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     pair = forms.MultipleChoiceField(
-        choices=(), error_messages={"required": "Choose at least one pair", "invalid_choice": "Choose pairs of this item"}
+        choices=(),
+        error_messages={
+            "required": "Choose at least one pair",
+            "invalid_choice": "Choose pairs of this item",
+        },
     )
 
     def __init__(self, *args: object, item: review.ReviewItem, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Each choice carries the version shown, so a pair someone decided meanwhile is refused.
-        self.fields["pair"].choices = [(f"{p.id}:{p.version}", str(p.id)) for p in item.pairs]
+        field = cast(forms.MultipleChoiceField, self.fields["pair"])
+        field.choices = [(f"{p.id}:{p.version}", str(p.id)) for p in item.pairs]
 
     def versions(self) -> dict[int, int]:
         return {int(a): int(b) for a, b in (v.split(":") for v in self.cleaned_data["pair"])}
@@ -92,7 +98,9 @@ def item_next(request: HttpRequest) -> HttpResponse:
 @require_POST
 def item_skip(request: HttpRequest, key: str) -> HttpResponse:
     _judge_allowed(request)
-    request.session[SKIPPED_ITEMS] = ([k for k in request.session.get(SKIPPED_ITEMS, []) if k != key] + [key])[-500:]
+    request.session[SKIPPED_ITEMS] = (
+        [k for k in request.session.get(SKIPPED_ITEMS, []) if k != key] + [key]
+    )[-500:]
     return redirect("resolution:item_next")
 
 
@@ -158,7 +166,9 @@ def _after_decision(request: HttpRequest) -> HttpResponseBase:
         return redirect("resolution:item_next")
     user = viewer(request)
     found = review.item_next(viewer=user, skipped=request.session.get(SKIPPED_ITEMS, []))
-    view = review.item_get(viewer=user, key=found.key, justification=current_purpose(request)) if found else None
+    view = (
+        review.item_get(viewer=user, key=found.key, justification=current_purpose(request)) if found else None
+    )
     if view is None:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("resolution:queue")

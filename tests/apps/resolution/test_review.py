@@ -8,7 +8,7 @@ import pytest
 
 from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.resolution.models import Decision, Judgement, Membership, Pair, PairState, ResolutionRun
-from socmap.apps.resolution.selectors import review
+from socmap.apps.resolution.selectors import review, review_queue
 from socmap.apps.resolution.selectors.review import QueuePair, items_group, pair_information
 from socmap.apps.resolution.services.review import judgement_batch_decide, judgement_batch_undo
 from socmap.errors import Conflict, InvalidInput
@@ -54,7 +54,7 @@ def test_pairs_between_the_same_people_make_one_item_and_settled_pairs_none() ->
     assert [p.id for p in by_key["a1"].pairs] == [1, 2, 3]
     assert [p.id for p in by_key["f1"].pairs] == [7]
     # Five records at 0.8 teach and move more than two at 0.95 or two at 0.7.
-    assert [i.key for i in items][0] == "a1"
+    assert items[0].key == "a1"
     assert items == sorted(items, key=lambda i: (-i.priority, i.key))
 
 
@@ -62,6 +62,13 @@ def test_information_peaks_at_the_merge_threshold() -> None:
     assert pair_information(0.9, 0.9) == 1.0
     assert pair_information(0.8, 0.9) > pair_information(0.6, 0.9) > pair_information(0.2, 0.9)
     assert pair_information(0.999999, 0.9) == 0.0
+
+
+def caught_up_equals_rebuilt() -> bool:
+    """The queue caught up with the latest judgements is the queue built afresh from the database."""
+    cached = review.review_items(viewer=None)
+    review_queue._queue = None
+    return cached == review.review_items(viewer=None)
 
 
 def _item_apart(analyst: User) -> review.ReviewItem:
@@ -81,8 +88,11 @@ def test_the_queue_holds_fewer_items_than_pairs_most_telling_first(resolved: Res
     seen = [p.id for i in items for p in i.pairs]
     assert len(seen) == len(set(seen)), "a pair belongs to one item"
     for item in items[:20]:
-        people = {Membership.objects.filter(entity_id=i).values_list("canonical_id", flat=True).first() or i
-                  for p in item.pairs for i in (p.left_id, p.right_id)}
+        people = {
+            Membership.objects.filter(entity_id=i).values_list("canonical_id", flat=True).first() or i
+            for p in item.pairs
+            for i in (p.left_id, p.right_id)
+        }
         assert people == set(item.clusters) and len(people) >= 2
     assert resolved.upper_threshold == review.merge_threshold()
 
@@ -98,16 +108,23 @@ def test_a_bulk_decision_then_its_undo_restores_memberships_exactly(resolved: Re
         actor=analyst, versions={p.id: p.version for p in item.pairs}, decision=Decision.MATCH
     )
     assert len(result.judgements) == len(item.pairs)
-    canon = {Membership.objects.filter(entity_id=i).values_list("canonical_id", flat=True).first()
-             for p in item.pairs for i in (p.left_id, p.right_id)}
+    canon = {
+        Membership.objects.filter(entity_id=i).values_list("canonical_id", flat=True).first()
+        for p in item.pairs
+        for i in (p.left_id, p.right_id)
+    }
     assert len(canon) == 1, "the item's people are one person now"
     assert memberships_digest() != before_members
     assert item.key not in {i.key for i in review.review_items(viewer=analyst)}
-    event = AuditEvent.objects.filter(action=AuditAction.COMBINATION).latest("id")
+    assert caught_up_equals_rebuilt()
+    event = AuditEvent.objects.get(
+        action=AuditAction.COMBINATION, object_type="resolution.judgement", object_id=str(result.ids[0])
+    )
     assert sorted(event.detail["judgements"]) == sorted(result.ids)
 
     undone = judgement_batch_undo(actor=analyst, judgement_ids=list(result.ids), reason="Wrong item")
     assert memberships_digest() == before_members
+    assert caught_up_equals_rebuilt()
     after = pair_states()
     assert {k: after[k] for k in before_states} == before_states
     # Append-only: the decision and its undo are both kept.
@@ -171,7 +188,10 @@ def test_an_analyst_decides_an_item_and_the_next_is_swapped_in(resolved: Resolut
         f"/review/people/{first.key}/", {"decision": "match", "pair": chosen}, HTTP_HX_REQUEST="true"
     )
     assert done.status_code == 200
-    assert done["HX-Push-Url"].startswith("/review/people/") and done["HX-Push-Url"] != f"/review/people/{first.key}/"
+    assert (
+        done["HX-Push-Url"].startswith("/review/people/")
+        and done["HX-Push-Url"] != f"/review/people/{first.key}/"
+    )
     assert b"Recorded: same person for" in done.content and b'id="undo-form"' in done.content
     assert all(Pair.objects.get(pk=p.id).state == PairState.MATCH for p in first.pairs)
 

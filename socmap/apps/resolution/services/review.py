@@ -45,7 +45,9 @@ def _locked_pairs(actor: User, versions: dict[int, int]) -> list[Pair]:
         .filter(pk__in=sorted(versions))
         .order_by("pk")
     )
-    if len(pairs) != len(versions) or not all(can_see(actor, p.left) and can_see(actor, p.right) for p in pairs):
+    if len(pairs) != len(versions) or not all(
+        can_see(actor, p.left) and can_see(actor, p.right) for p in pairs
+    ):
         raise NotVisible(
             "Some of these pairs no longer exist (a record was erased or a new run replaced them). "
             "Return to the review queue."
@@ -59,7 +61,9 @@ def _locked_pairs(actor: User, versions: dict[int, int]) -> list[Pair]:
     return pairs
 
 
-def _store(actor: User, pairs: list[Pair], judgements: list[Judgement], detail: dict[str, object]) -> BatchResult:
+def _store(
+    actor: User, pairs: list[Pair], judgements: list[Judgement], detail: dict[str, object]
+) -> BatchResult:
     """Bump each pair's version, refresh their states and the clusters they touch, audit once."""
     for pair in pairs:
         if Pair.objects.filter(pk=pair.pk, version=pair.version).update(version=pair.version + 1) != 1:
@@ -95,7 +99,8 @@ def judgement_batch_decide(
         raise InvalidInput("Choose at least one pair", fields={"pairs": ["Choose at least one pair"]})
     if len(versions) > BATCH_LIMIT:
         raise InvalidInput(
-            f"At most {BATCH_LIMIT} pairs in one decision", fields={"pairs": [f"Choose at most {BATCH_LIMIT}"]}
+            f"At most {BATCH_LIMIT} pairs in one decision",
+            fields={"pairs": [f"Choose at most {BATCH_LIMIT}"]},
         )
     with transaction.atomic():
         pairs = _locked_pairs(actor, versions)
@@ -164,5 +169,8 @@ def judgement_batch_undo(*, actor: User, judgement_ids: list[int], reason: str) 
             actor,
             pairs,
             undos,
-            {"justification": f"Undo of a decision on {len(pairs)} pairs: {reason}", "undoes": sorted(targets)},
+            {
+                "justification": f"Undo of a decision on {len(pairs)} pairs: {reason}",
+                "undoes": sorted(targets),
+            },
         )
