@@ -330,6 +330,10 @@ LOGGING = {
 # the operating point the model calibrates (docs/adr/0017); LOWER's default is the engine's.
 SOCMAP_RESOLVE_UPPER = env.float("SOCMAP_RESOLVE_UPPER", default=None)
 SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
+# The estimated pair precision the calibrated merge threshold must reach. Clusters compound a pair's
+# error along chains, so at regional scale it must be near perfect (docs/adr/0017: 0.9995 chose 0.99 on
+# the medium demo, F1 0.977; the engine's 0.995 chose 0.95, F1 0.963).
+SOCMAP_RESOLVE_MIN_PRECISION = env.float("SOCMAP_RESOLVE_MIN_PRECISION", default=0.9995)
 # A person model file to start from before any run has trained one (e.g. one trained on a whole region).
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
 # Where resolution scores candidate pairs: "duckdb" (in the process that runs it) or "spark" (Splink's

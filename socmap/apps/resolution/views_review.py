@@ -108,9 +108,11 @@ def _render_item(
     request: HttpRequest, view: review.ItemView, form: BatchForm | None, status: int = 200
 ) -> HttpResponse:
     why = view.explanation
+    # HTMX swaps the item alone: the page around it stays as it is.
+    partial = bool(request.headers.get("HX-Request"))
     return render(
         request,
-        "resolution/item.html",
+        "resolution/_item.html" if partial else "resolution/item.html",
         {
             "view": view,
             "form": form or BatchForm(item=view.item),

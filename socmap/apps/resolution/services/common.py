@@ -66,6 +66,7 @@ def config_get() -> resolve.ResolveConfig:
         spark_master=str(getattr(settings, "SOCMAP_SPARK_MASTER", default.spark_master)),
         spark_workdir=getattr(settings, "SOCMAP_SPARK_WORKDIR", "") or None,
         spark_partitions=int(getattr(settings, "SOCMAP_SPARK_PARTITIONS", default.spark_partitions)),
+        min_precision=float(getattr(settings, "SOCMAP_RESOLVE_MIN_PRECISION", default.min_precision)),
     )
 
 
