@@ -85,6 +85,7 @@ without_deputy  # unused variable (socmap/apps/lifetime/selectors/workload.py:12
 other_id  # unused variable (socmap/apps/resolution/selectors/entities.py:44)
 left_entity  # unused variable (socmap/apps/resolution/selectors/judgements.py:57)
 right_entity  # unused variable (socmap/apps/resolution/selectors/judgements.py:58)
+remaining  # unused variable (socmap/apps/resolution/selectors/review.py:67)  -- how many decisions wait, shown by the review item template
 meeting_decisions  # unused variable (socmap/apps/tasking/selectors.py:139)
 unallocated  # unused variable (socmap/apps/tasking/selectors.py:191)
 _.num_col_  # unused attribute (socmap/engines/allocate/model.py:84)
