@@ -42,6 +42,9 @@ class _Queue:
     threshold: float
     version: int
     items: dict[str, ReviewItem]
+    #: The hash-chain link of the judgement ``version``: another database's judgement of that id
+    #: (a test database flushed, a restore) has another.
+    seal: str = ""
     #: Record or cluster id -> the key of the item holding it.
     where: dict[str, str] = field(default_factory=dict)
     ordered: list[ReviewItem] = field(default_factory=list)
@@ -172,6 +175,11 @@ def _catch_up(queue: _Queue, version: int) -> bool:
     return True
 
 
+def _seal(version: int) -> str:
+    found = Judgement.objects.filter(id=version).values_list("chain_hash", flat=True).first()
+    return "" if version == 0 else f"{version}:{found}"
+
+
 def _current() -> _Queue:
     """The queue of every record as of the latest judgement."""
     global _queue
@@ -190,10 +198,11 @@ def _current() -> _Queue:
             and queue.run_id == run_id
             and queue.version <= version
             # Judgements rolled back (or a database replaced): the queue's last one is gone.
-            and (queue.version == 0 or Judgement.objects.filter(id=queue.version).exists())
+            and queue.seal == _seal(queue.version)
         )
         if queue is None or not usable or (queue.version < version and not _catch_up(queue, version)):
             queue = _build(run_id, threshold, version)
+        queue.seal = _seal(queue.version)
         _queue = queue
         return queue
 
