@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 
 from socmap.apps.core.audit import audit_record
+from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_seal
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.core.services import require_role
 from socmap.apps.core.visibility import can_see
@@ -61,13 +63,18 @@ def _locked_pairs(actor: User, versions: dict[int, int]) -> list[Pair]:
     return pairs
 
 
+def _insert(rows: list[Judgement]) -> list[Judgement]:
+    """New judgements in one statement, each with its link in the hash chain (as ``save`` gives one)."""
+    chain_seal(JUDGEMENT_CHAIN, rows)
+    return Judgement.objects.bulk_create(rows)
+
+
 def _store(
     actor: User, pairs: list[Pair], judgements: list[Judgement], detail: dict[str, object]
 ) -> BatchResult:
     """Bump each pair's version, refresh their states and the clusters they touch, audit once."""
-    for pair in pairs:
-        if Pair.objects.filter(pk=pair.pk, version=pair.version).update(version=pair.version + 1) != 1:
-            raise Conflict("A pair changed while the decision was recorded. Review the item again.")
+    # The pairs are locked and their versions checked (``_locked_pairs``): one statement bumps them.
+    Pair.objects.filter(pk__in=[p.pk for p in pairs]).update(version=F("version") + 1)
     pair_states_refresh(keys=[(p.left_id, p.right_id) for p in pairs])
     clusters = cluster_refresh(seed_ids=sorted({i for p in pairs for i in (p.left_id, p.right_id)}))
     first = judgements[0]
@@ -112,17 +119,19 @@ def judgement_batch_decide(
         elif overturns:
             reason = _require_reason(reason, "Say why you overturn the model's match")
         reason = (reason or "").strip()
-        judgements = [
-            Judgement.objects.create(
-                left_id=p.left_id,
-                right_id=p.right_id,
-                decision=decision,
-                user=actor,
-                probability=p.probability,
-                reason=reason,
-            )
-            for p in pairs
-        ]
+        judgements = _insert(
+            [
+                Judgement(
+                    left_id=p.left_id,
+                    right_id=p.right_id,
+                    decision=decision,
+                    user=actor,
+                    probability=p.probability,
+                    reason=reason,
+                )
+                for p in pairs
+            ]
+        )
         label = Decision(decision).label
         return _store(
             actor,
@@ -154,17 +163,19 @@ def judgement_batch_undo(*, actor: User, judgement_ids: list[int], reason: str) 
                 "Part of this decision no longer stands (it was undone or decided again), "
                 "so it cannot be undone as a whole. Undo the pairs one by one from the person's page."
             )
-        undos = [
-            Judgement.objects.create(
-                left_id=p.left_id,
-                right_id=p.right_id,
-                decision=Decision.UNDO,
-                user=actor,
-                reason=reason,
-                undoes=keyed[(p.left_id, p.right_id)],
-            )
-            for p in pairs
-        ]
+        undos = _insert(
+            [
+                Judgement(
+                    left_id=p.left_id,
+                    right_id=p.right_id,
+                    decision=Decision.UNDO,
+                    user=actor,
+                    reason=reason,
+                    undoes=keyed[(p.left_id, p.right_id)],
+                )
+                for p in pairs
+            ]
+        )
         return _store(
             actor,
             pairs,
