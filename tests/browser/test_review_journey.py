@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from socmap.apps.core.demo import DEMO_PASSWORD, build_demo_organisations
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
-from socmap.apps.resolution.selectors import canonical_get
+from socmap.apps.resolution.selectors import canonical_get, member_ids
 from socmap.apps.resolution.services import resolution_run
 from socmap.engines.synth import SynthConfig, generate
 
@@ -90,9 +91,9 @@ def test_review_three_pairs_by_keyboard_then_undo_a_merge(
 def test_an_analyst_resolves_a_person_with_one_bulk_decision_and_sees_it_on_the_person_page(
     live_server: object, page: object, tmp_path: Path
 ) -> None:
-    """Acceptance 5 of issue 23, from the person page: open a person with a decision waiting, decide
-    every pair of it at once, see the next decision swapped in, and the person's records joined.
-    (The people search step joins this journey with the search page.)"""
+    """Acceptance 5 of issue 23: search a person by a name with two typos, open the person and see
+    the summary, decide every pair of its review item at once, see the next decision swapped in,
+    and the person's records joined on the person page."""
     from socmap.apps.resolution.selectors import review
 
     region = tmp_path / "sw"
@@ -111,11 +112,19 @@ def test_an_analyst_resolves_a_person_with_one_bulk_decision_and_sees_it_on_the_
     page.fill("#id_username", "analyst")  # type: ignore[attr-defined]
     page.fill("#id_password", DEMO_PASSWORD)  # type: ignore[attr-defined]
     page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
-    page.goto(f"{base}/entities/{records[0]}/")  # type: ignore[attr-defined]
+    # Search the person with two letters transposed in each name, as "Jonh Smiht" for John Smith.
+    name = Pair.objects.get(pk=item.pairs[0].id).left.caption
+    typed = " ".join(w[:-2] + w[-1] + w[-2] if len(w) > 3 else w for w in name.split())
+    page.goto(f"{base}/search/?name={quote(typed)}")  # type: ignore[attr-defined]
     if "Purpose of access" in page.title():  # type: ignore[attr-defined]
         page.fill("#id_purpose", "Weekly duplicate review")  # type: ignore[attr-defined]
         page.click("button:has-text('Continue')")  # type: ignore[attr-defined]
-    page.wait_for_selector("h1")  # type: ignore[attr-defined]
+    person = member_ids(viewer=None, entity_id=item.pairs[0].left_id)
+    link = page.locator(  # type: ignore[attr-defined]
+        ", ".join(f"#people-results a[href='/entities/{m}/']" for m in person)
+    ).first
+    link.click()
+    page.wait_for_selector("#person-summary")  # type: ignore[attr-defined]
 
     page.goto(f"{base}/review/people/{item.key}/")  # type: ignore[attr-defined]
     page.wait_for_selector("#review-item .socmap-chart svg")  # type: ignore[attr-defined]
