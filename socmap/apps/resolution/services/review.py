@@ -18,7 +18,7 @@ from socmap.apps.core.audit import audit_record
 from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_seal
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.core.services import require_role
-from socmap.apps.core.visibility import can_see
+from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
 from socmap.apps.resolution.services.caches import cluster_refresh, pair_states_refresh
 from socmap.apps.resolution.services.common import JUDGES
@@ -41,15 +41,10 @@ class BatchResult:
 
 
 def _locked_pairs(actor: User, versions: dict[int, int]) -> list[Pair]:
-    pairs = list(
-        Pair.objects.select_related("left", "right", "judgement__user")
-        .select_for_update(of=("self",))
-        .filter(pk__in=sorted(versions))
-        .order_by("pk")
-    )
-    if len(pairs) != len(versions) or not all(
-        can_see(actor, p.left) and can_see(actor, p.right) for p in pairs
-    ):
+    pairs = list(Pair.objects.select_for_update().filter(pk__in=sorted(versions)).order_by("pk"))
+    # One read of the rule for every record (``can_see`` per record read the grants each time).
+    records = {i for p in pairs for i in (p.left_id, p.right_id)}
+    if len(pairs) != len(versions) or reads.entities_visible(viewer=actor, ids=records) != records:
         raise NotVisible(
             "Some of these pairs no longer exist (a record was erased or a new run replaced them). "
             "Return to the review queue."
