@@ -42,7 +42,7 @@ def test_review_three_pairs_by_keyboard_then_undo_a_merge(
     page.fill("#id_username", "analyst")  # type: ignore[attr-defined]
     page.fill("#id_password", DEMO_PASSWORD)  # type: ignore[attr-defined]
     page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
-    page.goto(f"{base}/review/")  # type: ignore[attr-defined]
+    page.goto(f"{base}/review/pairs/")  # type: ignore[attr-defined]  # the pair-by-pair view
     page.click("#start-review")  # type: ignore[attr-defined]
     if "Purpose of access" in page.title():  # type: ignore[attr-defined]
         page.fill("#id_purpose", "Weekly duplicate review")  # type: ignore[attr-defined]
