@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.bulk import IN_LIST, chunks
+from socmap.apps.core.bulk import IN_LIST, chunks, statistics_refresh
 from socmap.apps.core.models import AuditAction, Compartment, Handling, Organisation, Role, User
 from socmap.apps.core.services import require_role
 from socmap.apps.intel import store
@@ -416,6 +416,7 @@ def batch_run(*, batch_id: int, progress: Progress | None = None) -> Batch:
                 "quarantined": counts.quarantined,
             },
         )
+    statistics_refresh(Record, RecordEntity, Statement, RecordLink, changed=counts.statements_new)
     return batch
 
 
