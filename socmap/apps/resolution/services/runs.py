@@ -19,12 +19,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from socmap.apps.core.bulk import statistics_refresh
 from socmap.apps.core.models import User
 from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import (
     Decision,
     Judgement,
+    Membership,
     Pair,
     PairState,
     ResolutionRun,
@@ -99,6 +101,7 @@ def resolution_run(
         people_rebuild(job=job)
         run.record_watermark = watermark
         run.status = RunStatus.DONE
+        statistics_refresh(Pair, Judgement, Membership, changed=run.auto_matched + run.queued)
     except SocmapError as exc:
         run.status, run.message = RunStatus.FAILED, str(exc)
     run_finished(
