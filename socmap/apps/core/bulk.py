@@ -60,7 +60,7 @@ def statistics_refresh(*models: Any, changed: int) -> bool:
     tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {', '.join(tables)}")  # nosec B608 - table names from the models
+            cursor.execute(f"ANALYZE {', '.join(tables)}")  # nosec B608 # table names from the models
         else:
             cursor.execute("PRAGMA optimize")  # SQLite analyses what its planner found it needed
     return True
