@@ -12,7 +12,7 @@ def records_item(viewer: Any) -> dict[str, Any]:
     from socmap.apps.core.worklist import work_item
     from socmap.apps.intel import selectors
 
-    counts = selectors.record_counts(viewer=viewer)
+    counts = selectors.record_counts(viewer=viewer, statements=False)
     batches = selectors.batch_list(viewer=viewer).items[:3]
     items = [
         (

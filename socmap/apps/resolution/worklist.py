@@ -11,9 +11,12 @@ from django.utils import formats, timezone
 def review_item(viewer: Any) -> dict[str, Any]:
     from socmap.apps.core.worklist import work_item
     from socmap.apps.resolution import selectors
-    from socmap.apps.resolution.models import PairState
+    from socmap.apps.resolution.selectors.review import review_items
 
-    waiting = selectors.pair_counts(viewer=viewer).get(PairState.PENDING, 0)
+    # The queue's own items (decisions about people, kept per process and caught up with every
+    # judgement): counting the pending pairs behind them joined 380,000 pairs to their records on
+    # every home page, 0.9 s on the medium demo.
+    waiting = len(review_items(viewer=viewer))
     last = selectors.run_latest(viewer=viewer)
     note = ""
     if last is not None:
@@ -23,7 +26,7 @@ def review_item(viewer: Any) -> dict[str, Any]:
         key="review",
         title="Possible matches to review",
         count=waiting,
-        counted="pair waiting for a decision" if waiting == 1 else "pairs waiting for a decision",
+        counted="decision about people waiting" if waiting == 1 else "decisions about people waiting",
         url=reverse("resolution:queue"),
         items=[("Matching runs", reverse("resolution:runs"))],
         note=note,

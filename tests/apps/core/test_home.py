@@ -28,7 +28,7 @@ def test_an_analyst_sees_each_piece_of_work_with_its_count_and_link(force: objec
     Threat.objects.filter(pk=threat.pk).update(due_on=timezone.localdate() - timedelta(days=3))
     html = signed_in(analyst).get("/").content.decode()
     assert _items(html) == {"review", "threats-due", "groups", "records"}
-    assert 'href="/review/"' in html and "pairs waiting for a decision" in html
+    assert 'href="/review/"' in html and "decisions about people waiting" in html
     assert 'href="/threats/overdue/"' in html and "Cash couriers, due" in html
     assert 'href="/groups/?status=proposed"' in html and "Brook Street crew (proposed)" in html
     assert 'href="/ingest/"' in html and "records you may see" in html
