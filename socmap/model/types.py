@@ -19,6 +19,29 @@ import phonenumbers
 # How far in the future a date may be before it is refused (clock skew, time zones, typing ahead).
 FUTURE_TOLERANCE = timedelta(days=1)
 
+# Month names and their usual abbreviations as people write them in dates (any case once lowered).
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
 
 def collapse(text: str) -> str:
     """Trim and collapse runs of whitespace to one space."""

@@ -17,28 +17,8 @@ import jellyfish
 from rapidfuzz.distance import JaroWinkler
 
 from socmap.engines.resolve.nicknames import nickname_groups
+from socmap.model.types import MONTHS
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _NUMERIC = re.compile(r"(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{2}|\d{4})")
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[/.\-](\d{4})")

@@ -13,34 +13,13 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from socmap.model.types import (
+    MONTHS,
     POSTCODE_IN_TEXT,
     clean_phone,
     clean_postcode,
     clean_vrm,
     collapse,
 )
-
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 
 # Tokens of a date format, longest first. `MM` is the month unless it follows `HH:` (then minutes).
 _TOKENS = (
@@ -141,7 +120,7 @@ def _parse_datetime(text: str, formats: tuple[str, ...], pivot: int | None) -> t
         g = m.groupdict()
         year = int(g["year"]) if g.get("year") else _century(int(g["yy"]), pivot)
         if g.get("monthname"):
-            month = _MONTHS.get(g["monthname"].lower(), 0)
+            month = MONTHS.get(g["monthname"].lower(), 0)
             if not month:
                 raise ValueError(f"{text!r} has an unknown month {g['monthname']!r}")
         else:
