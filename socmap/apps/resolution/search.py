@@ -37,24 +37,8 @@ NAME_FLOOR = 0.72
 _LIMITS = {"name": 200, "birth_date": 30, "postcode": 10, "phone": 30, "vrm": 12}
 
 
-@dataclass(frozen=True)
-class PeopleQuery:
-    name: str = ""
-    birth_date: str = ""
-    postcode: str = ""
-    phone: str = ""
-    vrm: str = ""
-
-    @property
-    def words(self) -> str:
-        """The search as a person would say it, for the audit log: "name John Smith, postcode GL1 1AA"."""
-        return intel_selectors.PersonQuery(
-            name=self.name, birth_date=self.birth_date, postcode=self.postcode, phone=self.phone, vrm=self.vrm
-        ).words
-
-    @property
-    def empty(self) -> bool:
-        return not any(v.strip() for v in (self.name, self.birth_date, self.postcode, self.phone, self.vrm))
+# What a person searches by is the record search's question; only the answer differs (people).
+PeopleQuery = intel_selectors.PersonQuery
 
 
 @dataclass(frozen=True)
