@@ -159,6 +159,27 @@ def _run(config: ResolveConfig, started: float, **counts: int) -> RunInfo:
     )
 
 
+def scored_pairs(
+    pairs: pd.DataFrame,
+    *,
+    model: ResolverModel,
+    config: ResolveConfig,
+    rules: tuple[str, ...],
+    started: float,
+    candidate_pairs: int,
+    **records: int,
+) -> ScoredPairs:
+    """What a scoring pass hands back, the same whichever backend scored it (DuckDB or Spark)."""
+    return ScoredPairs(
+        pairs=pairs,
+        run=_run(config, started, **records, candidate_pairs=candidate_pairs, kept=len(pairs)),
+        model_created_at=str(model.metadata.get("created_at", "")),
+        blocking_rules=rules,
+        candidate_pairs=candidate_pairs,
+        kept_above=config.keep_above,
+    )
+
+
 def train(records: pd.DataFrame, config: ResolveConfig | None = None) -> ResolverModel:
     """Estimate the person model from unlabelled records.
 
@@ -562,14 +583,10 @@ def score_pairs(
     frame = _frame_of(predictions, config)
     predictions.drop_table_from_database_and_remove_from_cache()
     pairs = _adjust(frame, model, config, forename_support(prepared))
-    return ScoredPairs(
-        pairs=pairs,
-        run=_run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
-        model_created_at=str(model.metadata.get("created_at", "")),
-        blocking_rules=rules,
-        candidate_pairs=blocked,
-        kept_above=config.keep_above,
-    )
+    return scored_pairs(
+        pairs, model=model, config=config, rules=rules, started=started, candidate_pairs=blocked,
+        records=len(prepared),
+    )  # fmt: skip
 
 
 def score_new(
@@ -628,21 +645,10 @@ def score_new(
     con = db_api.duckdb_con
     between_n = _count_blocked(con, sdf_existing.physical_name, sdf_new.physical_name, rules, dedupe=False)
     within_n = _count_blocked(con, sdf_new.physical_name, sdf_new.physical_name, rules)
-    return ScoredPairs(
-        pairs=pairs,
-        run=_run(
-            config,
-            started,
-            new_records=len(new),
-            existing_records=len(existing),
-            candidate_pairs=between_n + within_n,
-            kept=len(pairs),
-        ),
-        model_created_at=str(model.metadata.get("created_at", "")),
-        blocking_rules=rules,
-        candidate_pairs=between_n + within_n,
-        kept_above=config.keep_above,
-    )
+    return scored_pairs(
+        pairs, model=model, config=config, rules=rules, started=started,
+        candidate_pairs=between_n + within_n, new_records=len(new), existing_records=len(existing),
+    )  # fmt: skip
 
 
 def _tf_columns(settings: Mapping[str, Any]) -> list[str]:

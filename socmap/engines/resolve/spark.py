@@ -208,14 +208,10 @@ def score_pairs(records: pd.DataFrame, model: ResolverModel, config: ResolveConf
         predictions.drop_table_from_database_and_remove_from_cache()
         spark.catalog.clearCache()
     pairs = person._adjust(pairs, model, config, person.forename_support(prepared))
-    return ScoredPairs(
-        pairs=pairs,
-        run=person._run(config, started, records=len(prepared), candidate_pairs=blocked, kept=len(pairs)),
-        model_created_at=str(model.metadata.get("created_at", "")),
-        blocking_rules=rules,
-        candidate_pairs=blocked,
-        kept_above=config.keep_above,
-    )
+    return person.scored_pairs(
+        pairs, model=model, config=config, rules=rules, started=started, candidate_pairs=blocked,
+        records=len(prepared),
+    )  # fmt: skip
 
 
 def score_new(
@@ -266,18 +262,7 @@ def score_new(
         if frames
         else person._empty_like(model)
     )
-    return ScoredPairs(
-        pairs=pairs,
-        run=person._run(
-            config,
-            started,
-            new_records=len(new),
-            existing_records=len(existing),
-            candidate_pairs=between_n + within_n,
-            kept=len(pairs),
-        ),
-        model_created_at=str(model.metadata.get("created_at", "")),
-        blocking_rules=rules,
-        candidate_pairs=between_n + within_n,
-        kept_above=config.keep_above,
-    )
+    return person.scored_pairs(
+        pairs, model=model, config=config, rules=rules, started=started,
+        candidate_pairs=between_n + within_n, new_records=len(new), existing_records=len(existing),
+    )  # fmt: skip
