@@ -76,21 +76,11 @@ def person_search(
     vrm: str = "",
     justification: str = "API search",
 ) -> list[dict[str, object]]:
-    from socmap.apps.core.audit import audit_record
-    from socmap.apps.core.models import AuditAction
 
     user = viewer(request)
     query = selectors.PersonQuery(name=name, birth_date=birth_date, postcode=postcode, phone=phone, vrm=vrm)
     hits = selectors.person_search(viewer=user, query=query)
-    audit_record(
-        AuditAction.CONSULTATION,
-        actor=user,
-        object_type="search",
-        object_id="person",
-        object_repr=query.words[:300],
-        justification=justification,
-        detail={"results": len(hits)},
-    )
+    selectors.search_audit(actor=user, query=query, justification=justification, results=len(hits))
     return [
         {
             "record_id": h.entity.record_id,

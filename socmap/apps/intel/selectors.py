@@ -10,8 +10,9 @@ import jellyfish
 from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz
 
+from socmap.apps.core.audit import audit_record
 from socmap.apps.core.bulk import IN_LIST, chunks
-from socmap.apps.core.models import User
+from socmap.apps.core.models import AuditAction, User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide, filter_visible
@@ -108,6 +109,19 @@ class PersonQuery:
         return not any(
             (self.name.strip(), self.birth_date, self.postcode.strip(), self.phone.strip(), self.vrm.strip())
         )
+
+
+def search_audit(*, actor: User, query: PersonQuery, justification: str, results: int, of: str = "") -> None:
+    """Log a search as one consultation, in the words the searcher used (records, or ``of`` people)."""
+    audit_record(
+        AuditAction.CONSULTATION,
+        actor=actor,
+        object_type="search",
+        object_id="person",
+        object_repr=query.words[:300],
+        justification=justification,
+        detail={"results": results, "of": of} if of else {"results": results},
+    )
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from socmap.apps.core.audit import audit_record
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.models import AuditAction
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.intel import selectors, services
@@ -34,14 +32,8 @@ def search(request: HttpRequest) -> HttpResponse:
         except SocmapError as exc:
             apply_errors(form, exc)
         else:
-            audit_record(
-                AuditAction.CONSULTATION,
-                actor=user,
-                object_type="search",
-                object_id="person",
-                object_repr=query.words[:300],
-                justification=current_purpose(request),
-                detail={"results": len(hits)},
+            selectors.search_audit(
+                actor=user, query=query, justification=current_purpose(request), results=len(hits)
             )
     return render(
         request,

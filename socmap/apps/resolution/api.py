@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from socmap.apps.core.audit import audit_record
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.models import AuditAction, User
+from socmap.apps.core.models import User
 from socmap.apps.core.schemas import ErrorOut
 from socmap.apps.core.services import require_role
+from socmap.apps.intel import selectors as intel_selectors
 from socmap.apps.intel.ftm_web import FtmExportIn
 from socmap.apps.resolution import ftm, search, selectors, services
 from socmap.apps.resolution.models import Pair
@@ -182,14 +182,8 @@ def people(
     user = viewer(request)
     query = search.PeopleQuery(name=name, birth_date=birth_date, postcode=postcode, phone=phone, vrm=vrm)
     hits = search.people_search(viewer=user, query=query)
-    audit_record(
-        AuditAction.CONSULTATION,
-        actor=user,
-        object_type="search",
-        object_id="person",
-        object_repr=query.words[:300],
-        justification=justification,
-        detail={"results": len(hits), "of": "people"},
+    intel_selectors.search_audit(
+        actor=user, query=query, justification=justification, results=len(hits), of="people"
     )
     return [
         {

@@ -9,11 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from socmap.apps.core.audit import audit_record
 from socmap.apps.core.auth import viewer
-from socmap.apps.core.models import AuditAction
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.web import apply_errors
+from socmap.apps.intel import selectors as intel_selectors
 from socmap.apps.resolution import search
 from socmap.apps.resolution.search_terms import parse_birth_date
 from socmap.errors import SocmapError
@@ -58,14 +57,12 @@ def people(request: HttpRequest) -> HttpResponse:
         except SocmapError as exc:
             apply_errors(form, exc)
         else:
-            audit_record(
-                AuditAction.CONSULTATION,
+            intel_selectors.search_audit(
                 actor=user,
-                object_type="search",
-                object_id="person",
-                object_repr=query.words[:300],
+                query=query,
                 justification=current_purpose(request),
-                detail={"results": len(hits), "of": "people"},
+                results=len(hits),
+                of="people",
             )
     return render(
         request,
