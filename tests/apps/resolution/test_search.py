@@ -177,6 +177,7 @@ def test_the_search_page_lists_people_and_is_audited(world: World) -> None:
     text = page.content.decode()
     assert "1 person" in text and "in 3 records" in text and "John Smith" in text
     assert "birth_date=1957-09-15" in text  # the record search, one click away, as it takes dates
+    assert "15 Sep 1957" in text and ">1957-09-15<" not in text  # shown as the house style writes dates
     event = AuditEvent.objects.filter(action=AuditAction.CONSULTATION, object_type="search").latest("id")
     assert event.object_repr == "name Jonh Smiht, born 15 Sep 57"
     bad = client.get("/search/", {"birth_date": "32/01/1957"})

@@ -156,6 +156,23 @@ def link_label(name: str) -> str:
 
 
 @register.filter
+def uk_date(value: object) -> str:
+    """A date stored as ISO text, as the house style writes dates: "2007-03-16" -> "16 Mar 2007",
+    "2007-03" -> "Mar 2007"; a year, or anything else, as it is."""
+    text = str(value or "").strip()
+    parts = text.split("-")
+    try:
+        if len(parts) == 3 and len(parts[0]) == 4:
+            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return f"{day.day} {day:%b %Y}"
+        if len(parts) == 2 and len(parts[0]) == 4:
+            return f"{date(int(parts[0]), int(parts[1]), 1):%b %Y}"
+    except ValueError:
+        return text
+    return text
+
+
+@register.filter
 def short_id(value: object) -> str:
     """An entity id as people read it (see ``socmap.model.ids``)."""
     return short_entity_id(value)
