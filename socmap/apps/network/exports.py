@@ -205,6 +205,7 @@ def ftm_lines(
     its properties, what the FtM entities name, and, if ``canonical``, one entity per person (and per
     object drawn from several records) merging its records, naming them as ``referents``."""
     canon = Canon(viewer)
+    canon.load(node.key for node in graph.nodes)
     clusters = {node.id: sorted(canon.members(node.key)) for node in graph.nodes}
     bundle = intel_ftm.bundle_get(
         viewer=viewer,

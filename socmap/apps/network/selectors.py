@@ -137,8 +137,9 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
     ocg, conditions = consult(viewer, found, label="group", justification=justification)
     canon = netgraph.Canon(viewer)
     all_members = list(ocg.members.all())
-    keys = {canon(m.entity_id) for m in all_members}
     changes = list(OCGChange.objects.filter(ocg=ocg).select_related("run")[:20])
+    canon.load([m.entity_id for m in all_members] + [e for c in changes for e in c.joined + c.left])
+    keys = {canon(m.entity_id) for m in all_members}
     for change in changes:
         keys |= {canon(e) for e in change.joined + change.left}
     display = netgraph.display_ids(viewer, keys, canon)
@@ -178,7 +179,9 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
         return out
 
     change_views = [ChangeView(c, named(c.joined), named(c.left)) for c in changes]
-    graph = netgraph.ocg_graph(viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live})
+    graph = netgraph.ocg_graph(
+        viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live}, canon=canon
+    )
     return OCGView(
         ocg=ocg,
         conditions=conditions,
@@ -197,6 +200,7 @@ def return_rows(*, viewer: User, groups: list[OCG]) -> list[dict[str, Any]]:
     """Rows of the national return; member counts and principals only as far as the viewer sees."""
     canon = netgraph.Canon(viewer)
     members = list(OCGMember.objects.filter(ocg__in=groups, left_on__isnull=True))
+    canon.load(m.entity_id for m in members)
     display = netgraph.display_ids(viewer, {canon(m.entity_id) for m in members}, canon)
     labels = reads.entity_captions(viewer=viewer, ids=display.values())
     # A sub-group's row carries its group, as far as the viewer may see that group.
@@ -280,6 +284,7 @@ def individual_list(*, viewer: User, page: int = 1) -> Page[IndividualView]:
     qs = filter_visible(PriorityIndividual.objects.all(), viewer).order_by("-score", "entity_id")
     result = paginate(qs, page=page, per_page=50)
     canon = netgraph.Canon(viewer)
+    canon.load(p.entity_id for p in result.items)
     display = netgraph.display_ids(viewer, {canon(p.entity_id) for p in result.items}, canon)
     labels = reads.entity_captions(viewer=viewer, ids=display.values())
     items = [

@@ -75,10 +75,13 @@ def _entities(
     with_identifier: bool,
     records_after: int | None,
     records_upto: int | None,
+    postcodes: Collection[str] | None = None,
 ) -> QuerySet[RecordEntity]:
     qs = _scoped(RecordEntity.objects.all(), viewer)
     if schemas is not None:
         qs = qs.filter(schema__in=sorted(schemas))
+    if postcodes is not None:
+        qs = qs.filter(postcode__in=sorted(postcodes))  # its own index
     if with_identifier:
         qs = qs.exclude(identifier="")
     if records_after is not None:
@@ -96,17 +99,19 @@ def entity_rows(
     with_identifier: bool = False,
     records_after: int | None = None,
     records_upto: int | None = None,
+    postcodes: Collection[str] | None = None,
 ) -> Iterator[EntityRow]:
     """Entities the reader may see: those of ``ids`` (any number, asked a slice at a time), or every
     one, of the ``schemas`` given; ``with_identifier``: only those with a phone, registration or
     account number; ``records_after``/``records_upto``: of records numbered in that range (a newer
-    batch)."""
+    batch); ``postcodes``: only those whose postcode is one of these (as stored)."""
     qs = _entities(
         viewer,
         schemas=schemas,
         with_identifier=with_identifier,
         records_after=records_after,
         records_upto=records_upto,
+        postcodes=postcodes,
     )
     if ids is None:
         yield from map(EntityRow._make, qs.values_list(*ENTITY_FIELDS).iterator(chunk_size=STREAM))

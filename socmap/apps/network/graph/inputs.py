@@ -145,10 +145,24 @@ class Canon:
     Addresses are those ``viewer`` may see: links join only entities of their own record, so an
     address the viewer cannot see never meets a link the viewer can, and leaving it out changes no
     group the viewer is shown.
+
+    A system job (the analysis) reads every membership and address at once. A viewer's page draws a
+    few hundred entities, so for a user the keys are read on demand, for the ids asked (``load``):
+    their clusters' members, and the addresses sharing their postcode (its index), so a page's cost
+    follows what it draws, not the size of the region (the whole read took 0.5-0.65 s of each
+    group and explorer page on the medium demo, and grows with the region).
     """
 
     def __init__(self, viewer: reads.Reader) -> None:
-        self.of: dict[str, str] = resolution.canonical_map(viewer=viewer)
+        self.viewer = viewer
+        self.of: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}
+        self._whole = isinstance(viewer, reads.SystemJob)
+        self._known: set[str] = set()  # ids whose key has been read (a viewer's Canon)
+        self._inverted = not self._whole  # a viewer's Canon keeps the inverse as it reads
+        if not self._whole:
+            return
+        self.of = resolution.canonical_map(viewer=viewer)
         by_key: dict[str, list[str]] = defaultdict(list)
         for row in reads.entity_rows(viewer=viewer, schemas={"Address"}):
             key = address_key(row.caption, row.postcode or "")
@@ -159,17 +173,66 @@ class Canon:
                 first = min(ids)
                 for entity_id in ids:
                     self.of[entity_id] = first
-        self._members: dict[str, list[str]] | None = None
+
+    def load(self, entity_ids: Iterable[str]) -> None:
+        """Read the keys of these entities (and of everything that shares one with them), once."""
+        if self._whole:
+            return
+        wanted = sorted({e for e in entity_ids if e not in self._known})
+        if not wanted:
+            return
+        clusters = resolution.person_cluster_map(viewer=self.viewer, entity_ids=wanted)
+        alone = []
+        for entity_id in wanted:
+            cluster = clusters.get(entity_id) or [entity_id]
+            if len(cluster) > 1:
+                self._join(cluster)
+            else:
+                alone.append(entity_id)
+        self._addresses(alone)
+        self._known.update(wanted)
+
+    def _join(self, ids: Iterable[str]) -> None:
+        members = sorted(set(ids))
+        key = members[0]
+        self._members[key] = members
+        for entity_id in members:
+            self.of[entity_id] = key
+            self._known.add(entity_id)
+
+    def _addresses(self, ids: list[str]) -> None:
+        """Addresses among ``ids`` joined by key with every visible address of the same postcode."""
+        keys = {}
+        for row in reads.entity_rows(viewer=self.viewer, ids=ids, schemas={"Address"}):
+            key = address_key(row.caption, row.postcode or "")
+            if key:
+                keys[row.id] = key
+        if not keys:
+            return
+        codes = {key.split("|", 1)[0] for key in keys.values()}
+        forms = codes | {f"{c[:-3]} {c[-3:]}" for c in codes}
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for row in reads.entity_rows(viewer=self.viewer, schemas={"Address"}, postcodes=forms):
+            key = address_key(row.caption, row.postcode or "")
+            if key:
+                by_key[key].append(row.id)
+        for entity_id, key in keys.items():
+            if len(set(by_key.get(key, ())) | {entity_id}) > 1:
+                self._join([*by_key[key], entity_id])
 
     def __call__(self, entity_id: str) -> str:
+        if not self._whole and entity_id not in self._known:
+            self.load([entity_id])
         return self.of.get(entity_id, entity_id)
 
     def members(self, key: str) -> list[str]:
-        if self._members is None:
+        if not self._inverted:
             inverse: dict[str, list[str]] = defaultdict(list)
             for entity_id, canonical in self.of.items():
                 inverse[canonical].append(entity_id)
-            self._members = inverse
+            self._members, self._inverted = dict(inverse), True
+        if not self._whole and key not in self._known:
+            self.load([key])
         return self._members.get(key) or [key]
 
 

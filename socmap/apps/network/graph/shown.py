@@ -126,6 +126,7 @@ def neighbourhood(viewer: User, entity_id: str, filters: Filters) -> ViewGraph:
     for hop in range(filters.hops):
         ids = sorted({m for key in frontier for m in canon.members(key)})
         found = _touching(viewer, ids, link_filters)
+        canon.load(end for row in found for end in (row[2], row[3]))
         nxt: set[str] = set()
         for row in found:
             rows[row[0]] = row
@@ -149,15 +150,20 @@ def neighbourhood(viewer: User, entity_id: str, filters: Filters) -> ViewGraph:
     return _view(viewer, start, list(rows.values()), canon, linkmap, config, roles={})
 
 
-def ocg_graph(viewer: User, member_entity_ids: Iterable[str], roles: dict[str, str]) -> ViewGraph:
+def ocg_graph(
+    viewer: User, member_entity_ids: Iterable[str], roles: dict[str, str], canon: Canon | None = None
+) -> ViewGraph:
     """A group's members the viewer may see, the links between them and the objects they share."""
     config = default_config()
     linkmap = load_linkmap(config)
-    canon = Canon(viewer)
-    keys = {canon(e) for e in member_entity_ids}
+    canon = canon or Canon(viewer)
+    members = list(member_entity_ids)
+    canon.load([*members, *roles])
+    keys = {canon(e) for e in members}
     key_roles = {canon(e): r for e, r in roles.items()}
     ids = sorted({m for key in keys for m in canon.members(key)})
     found = _touching(viewer, ids, {"schemas": set(linkmap.links) | set(linkmap.through)})
+    canon.load(end for row in found for end in (row[2], row[3]))
     frame = link_frame(found, canon)
     if len(frame):
         in_s, in_t = frame["sk"].isin(keys), frame["tk"].isin(keys)
