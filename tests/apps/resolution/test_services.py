@@ -56,7 +56,8 @@ def test_a_run_merges_sure_pairs_queues_uncertain_ones_and_records_the_model(res
     assert sure.exists() and all(j.probability >= resolved.upper_threshold and j.model_version for j in sure)
     queued = Pair.objects.filter(state=PairState.PENDING)
     assert queued.count() == resolved.queued
-    assert all(resolved.lower_threshold <= p.probability < resolved.upper_threshold for p in queued)
+    # Pairs above the threshold the date-of-birth guard held back are queued too (tested below).
+    assert all(resolved.lower_threshold <= p.probability for p in queued)
     # Every stored pair explains itself: the prior and the steps add up to its match weight.
     pair = queued.first()
     assert pair is not None
@@ -313,3 +314,87 @@ def test_a_record_with_only_a_name_is_attached_to_the_one_person_of_that_name(
             if Pair.objects.filter(Q(left_id=e) | Q(right_id=e), state=PairState.MATCH).count() == 1
         ]
         assert lone
+
+
+@pytest.mark.django_db
+def test_no_person_the_model_made_holds_dates_of_birth_that_conflict(resolved: ResolutionRun) -> None:
+    import pandas as pd
+
+    from socmap.apps.intel import reads
+    from socmap.engines import resolve
+    from socmap.engines.resolve.clusters import births_conflict
+
+    frame = resolve.prepare_records(pd.DataFrame(reads.person_rows(viewer=reads.system_job("test"))))
+    births = {
+        r: b for r, b in zip(frame["record_id"], frame["birth_date"], strict=True) if isinstance(b, str)
+    }
+    people: dict[str, set[str]] = {}
+    for entity_id, canonical in Membership.objects.filter(schema="Person").values_list(
+        "entity_id", "canonical_id"
+    ):
+        if entity_id in births:
+            people.setdefault(canonical, set()).add(births[entity_id])
+    assert len(people) > 10
+    for dates in people.values():
+        assert not any(births_conflict(a, b) for a in dates for b in dates)
+    # A pair the guard held back waits for review above the threshold; every other one is in the band.
+    for pair in Pair.objects.filter(state=PairState.PENDING, probability__gte=resolved.upper_threshold):
+        left = selectors.member_ids(viewer=None, entity_id=pair.left_id)
+        right = selectors.member_ids(viewer=None, entity_id=pair.right_id)
+        assert any(births_conflict(births.get(a, ""), births.get(b, "")) for a in left for b in right)
+
+
+@pytest.mark.django_db
+def test_a_sure_pair_that_would_join_conflicting_dates_of_birth_waits_for_review(
+    resolved: ResolutionRun,
+) -> None:
+    import pandas as pd
+
+    from socmap.apps.intel import reads
+    from socmap.apps.resolution.services import runs
+    from socmap.engines import resolve
+    from socmap.engines.resolve.clusters import births_conflict
+
+    job = reads.system_job("test")
+    frame = resolve.prepare_records(pd.DataFrame(reads.person_rows(viewer=job)))
+    births = {
+        r: b for r, b in zip(frame["record_id"], frame["birth_date"], strict=True) if isinstance(b, str)
+    }
+    # Two people of several records each, one born years before the other; and a lone record.
+    people: dict[str, list[str]] = {}
+    for entity_id, canonical in Membership.objects.filter(schema="Person").values_list(
+        "entity_id", "canonical_id"
+    ):
+        people.setdefault(canonical, []).append(entity_id)
+    dated = [ms for ms in people.values() if len(ms) > 1 and all(m in births for m in ms)]
+    first = dated[0]
+    second = next(
+        ms for ms in dated[1:] if all(births_conflict(births[x], births[y]) for x in first for y in ms)
+    )
+    joined = set(Membership.objects.values_list("entity_id", flat=True))
+    lone = next(
+        r
+        for r in frame["record_id"]
+        if r not in joined and not births_conflict(births.get(r, ""), births[first[0]])
+    )
+    a, b = sorted((first[0], second[0]))
+    c, d = sorted((first[0], lone))
+    Pair.objects.filter(left_id__in=[a, c], right_id__in=[b, d]).delete()
+    scored = pd.DataFrame(
+        {
+            "record_id_l": [a, c],
+            "record_id_r": [b, d],
+            "match_probability": [0.9999, 0.9999],
+            "match_weight": [13.3, 13.3],
+            "gamma_first_name": [4, 4],
+            "mw_first_name": [5.0, 5.0],
+            "name_only": [False, False],
+        }
+    )
+    run = ResolutionRun.objects.create(kind="full", upper_threshold=0.99, lower_threshold=0.5)
+    model = resolve.ResolverModel.load(resolved.model_path)
+    cfg = resolve.ResolveConfig(upper_threshold=0.99)
+    merged, queued = runs._store_scored(run, scored, model, cfg, job, births)
+    assert merged == 1 and queued == {(a, b)}
+    assert Pair.objects.get(left_id=a, right_id=b).state == PairState.PENDING
+    assert Pair.objects.get(left_id=c, right_id=d).state == PairState.MATCH

@@ -84,3 +84,46 @@ def test_cluster_scored_links_strong_pairs_and_attaches_name_only_ones() -> None
     result = cluster_scored(["a", "b", "c", "d", "e"], pairs, ResolveConfig())
     # c attaches to a-b; d-e rest on the name alone and neither has a cluster to join.
     assert result.clusters == (("a", "b", "c"), ("d",), ("e",))
+
+
+def test_a_model_link_never_joins_dates_of_birth_that_conflict() -> None:
+    # Two Tomasz Nowaks born years apart, each joined to a record with no date of birth: the
+    # weaker link that would chain them is not applied.
+    births = {"a": "1999-10-01", "b": "", "c": "1993-07-05"}
+    result = cluster(["a", "b", "c"], [("a", "b", 0.999), ("b", "c", 0.995)], births=births)
+    assert result.clusters == (("a", "b"), ("c",))
+    # A slip (one character, day and month transposed) is no conflict.
+    slips = {"a": "1999-10-01", "b": "", "c": "1999-01-10"}
+    assert cluster(["a", "b", "c"], [("a", "b", 0.999), ("b", "c", 0.995)], births=slips).clusters == (
+        ("a", "b", "c"),
+    )
+
+
+def test_a_persons_match_joins_whatever_the_dates() -> None:
+    from socmap.engines.resolve.judgement import USER_MATCH_WEIGHT
+
+    births = {"a": "1999-10-01", "b": "1993-07-05"}
+    result = cluster(["a", "b"], [("a", "b", USER_MATCH_WEIGHT)], births=births)
+    assert result.clusters == (("a", "b"),)
+
+
+def test_births_conflict_only_between_full_dates_no_slip_explains() -> None:
+    from socmap.engines.resolve.clusters import births_conflict
+
+    assert births_conflict("1999-10-01", "1993-07-05")
+    assert not births_conflict("1999-10-01", "1999-10-02")  # one character
+    assert not births_conflict("1999-10-01", "1999-01-10")  # day and month transposed
+    assert not births_conflict("1999", "1993-07-05")  # partial
+
+
+def test_a_weak_link_attaches_to_the_cluster_most_records_of_the_name_belong_to() -> None:
+    # Nine records of one "David Smith", two of another: the bare name joins the nine.
+    nine = [(f"a{i}", f"a{i + 1}", 0.999) for i in range(8)]
+    positives = [*nine, ("e", "f", 0.999)]
+    ids = [f"a{i}" for i in range(9)] + ["e", "f", "g"]
+    weak = [("g", "a0", 0.9), ("g", "e", 0.9)]
+    assert cluster(ids, positives, attach_pairs=weak).cluster_of["g"] == "a0"
+    # Not with seven against two (under four in five), nor against a date of birth.
+    assert cluster(ids, [*nine[:6], ("e", "f", 0.999)], attach_pairs=weak).cluster_of["g"] == "g"
+    guarded = cluster(ids, positives, attach_pairs=weak, births={"g": "1980-01-01", "a3": "1990-05-05"})
+    assert guarded.cluster_of["g"] == "e"

@@ -11,7 +11,7 @@ a duplication count). What is shown of a record goes through the visibility rule
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q
@@ -101,17 +101,23 @@ def person_label_map(
 
 
 def cluster_build(
-    *, ids: list[str], pairs: Any, attach: list[tuple[str, str, float]] | None = None
+    *,
+    ids: list[str],
+    pairs: Any,
+    attach: list[tuple[str, str, float]] | None = None,
+    links: list[tuple[str, str, float]] | None = None,
+    births: Mapping[str, str] | None = None,
 ) -> resolve.ClusterResult:
     """Clusters from the standing decisions on ``pairs`` (a queryset of pairs); ``attach``: weak links
     that may attach a lone record to the one cluster they point into (the engine's rule for
-    name-only pairs)."""
+    name-only pairs); ``links``: the model's links not yet stored (a run choosing what it merges);
+    ``births``: record -> date of birth, so no model link joins dates that conflict."""
     positive, negative = decision_edges(
         pairs.filter(state__in=[PairState.MATCH, PairState.NO_MATCH]).values_list(
             "left_id", "right_id", "state", "decided_by_user", "probability"
         )
     )
-    return resolve.cluster(ids, positive, negative, attach_pairs=attach)
+    return resolve.cluster(ids, positive + (links or []), negative, attach_pairs=attach, births=births)
 
 
 def component_find(*, seed_ids: Iterable[str]) -> set[str]:
