@@ -21,6 +21,7 @@ error_500  # unused function (socmap/apps/core/views.py:294)  -- named in socmap
 record_erase  # unused function (socmap/apps/intel/services.py:428)  -- erasure of a record, tested; its page is not built yet
 orphans  # unused function (socmap/apps/intel/store.py:604)  -- the store's consistency check, run by the ingest and store tests
 modified  # unused variable (socmap/apps/resolution/selectors/judgements.py:105)  -- part of the model cache's key (the file's modification time)
+by_model  # unused variable (socmap/apps/resolution/selectors/person.py:194)  -- how many of the history's decisions the model made, asserted against the page's list by the person page tests
 training_list  # unused function (socmap/apps/workforce/selectors.py:44)  -- workforce training records, for the workforce register being built
 
 compartment_update  # unused function (socmap/apps/core/administration.py:211)  -- renaming a compartment, tested; its administration page is not built yet

@@ -10,14 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-
 from socmap.apps.core.models import User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Pair, PairState
-from socmap.apps.resolution.selectors.caches import canonical_map, cluster_build, component_find, member_list
-from socmap.apps.resolution.selectors.judgements import both_visible
+from socmap.apps.resolution.selectors import decisions
+from socmap.apps.resolution.selectors.caches import canonical_map, member_ids
 from socmap.apps.resolution.selectors.person import (
     HistoryWords,
     PendingPerson,
@@ -177,7 +175,8 @@ def entity_get(
     records link it to and its merge history (a page of each, newest first: a person of many records
     has hundreds of decisions, a vehicle thousands of sightings)."""
     entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
-    members = member_list(viewer=viewer, entity_id=entity.id)
+    cluster = member_ids(viewer=viewer, entity_id=entity.id)
+    members = reads.entity_list(viewer=viewer, ids=cluster)
     ids = [m.id for m in members]
     values = value_map(viewer=viewer, entity_ids=ids, parties=False, events=False)
     merged: dict[str, list[Value]] = defaultdict(list)
@@ -187,17 +186,11 @@ def entity_get(
     ordered_values = tuple(
         (prop, tuple(sorted(merged[prop], key=value_rank))) for prop in sorted(merged, key=prop_rank)
     )
-    pairs = {
-        (p.left_id, p.right_id): p
-        for p in Pair.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
-        .filter(both_visible(viewer))
-        .select_related("left__record__source", "right__record__source")
-    }
-    history = _history(ids, pairs)
-    visible_ids = set(ids) | {p.left_id for p in pairs.values()} | {p.right_id for p in pairs.values()}
-    conflicts = tuple(
-        c for c in _component_conflicts(ids) if c.record_id_a in visible_ids and c.record_id_b in visible_ids
-    )
+    pairs, conflicts = decisions.pairs_around(viewer=viewer, ids=ids, cluster=cluster)
+    judged = decisions.judgement_rows(ids=ids, visible=pairs)
+    model = paginate([j for j in judged if not j.by_person], page=history_page, per_page=HISTORY_PAGE)
+    people = [j for j in judged if j.by_person]
+    shown = _history(ids, pairs, [*people, *model.items])
     pending = sorted(
         (p for p in pairs.values() if p.state == PairState.PENDING),
         key=lambda p: (-(p.probability or 0.0), p.pk),
@@ -212,42 +205,31 @@ def entity_get(
         members=tuple(members),
         conditions=tuple(dict.fromkeys(conditions + tuple(m.conditions for m in members if m.conditions))),
         values=ordered_values,
-        history=paginate(
-            [h for h in history if h.judgement.by_model], page=history_page, per_page=HISTORY_PAGE
-        ),
-        people_history=tuple(h for h in history if not h.judgement.by_model),
+        history=Page([shown[j.pk] for j in model.items], model.number, model.per_page, model.total),
+        people_history=tuple(shown[j.pk] for j in people),
         events=paginate(event_list(viewer=viewer, entity_ids=ids), page=events_page, per_page=EVENTS_PAGE),
         conflicts=conflicts,
         pending=paginate(pending_people(viewer=viewer, pending=pending, ids=ids), per_page=PENDING_SHOWN),
         related=_related(viewer, ids),
         summary=summary_build(dict(ordered_values), members, reported),
-        history_words=history_words(
-            [(h.judgement.decision, not h.judgement.by_model, h.judgement.created_at.date()) for h in history]
-        ),
+        history_words=history_words([(j.decision, j.by_person, j.day) for j in judged]),
         reported=reported,
     )
 
 
-def _history(ids: list[str], pairs: dict[tuple[str, str], Pair]) -> list[HistoryItem]:
-    """Judgements on the records' pairs, newest first; ``pairs`` are those the viewer may see."""
-    history = []
-    for j in (
-        Judgement.objects.filter(Q(left_id__in=ids) | Q(right_id__in=ids))
-        .select_related("user")
-        .order_by("-id")
-    ):
-        pair = pairs.get((j.left_id, j.right_id))
-        if pair is None:
-            continue  # the other record is hidden from this viewer, or erased
-        other = j.right_id if j.left_id in ids else j.left_id
-        history.append(HistoryItem(j, pair, other, pair.judgement_id == j.id))
-    return history
-
-
-def _component_conflicts(ids: list[str]) -> tuple[resolve.ClusterConflict, ...]:
-    members = sorted(component_find(seed_ids=ids))
-    pairs = Pair.objects.filter(left_id__in=members, right_id__in=members)
-    return cluster_build(ids=members, pairs=pairs).conflicts
+def _history(
+    ids: list[str], pairs: dict[tuple[str, str], decisions.PairRow], rows: list[decisions.JudgementRow]
+) -> dict[int, HistoryItem]:
+    """The decisions a page shows (``rows``, on pairs the viewer may see), whole, by id."""
+    judgements = decisions.judgements_whole(rows)
+    whole = decisions.pairs_whole(pairs[(j.left_id, j.right_id)] for j in rows)
+    mine = set(ids)
+    out = {}
+    for j in rows:
+        pair = whole[pairs[(j.left_id, j.right_id)].pk]
+        other = j.right_id if j.left_id in mine else j.left_id
+        out[j.pk] = HistoryItem(judgements[j.pk], pair, other, pair.judgement_id == j.pk)
+    return out
 
 
 def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:

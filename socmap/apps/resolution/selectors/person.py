@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from socmap.apps.core.models import User
 from socmap.apps.intel import reads
-from socmap.apps.resolution.models import Decision, Pair
+from socmap.apps.resolution.models import Decision
 from socmap.apps.resolution.selectors.caches import person_cluster_map
 from socmap.apps.resolution.selectors.values import FoldedValue, Value, fold
 
@@ -63,11 +64,24 @@ class Summary:
     last_reported: date | None
 
 
+class PairLike(Protocol):
+    """A pair as a list of them is read (``decisions.PairRow``) or whole (``Pair``)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def left_id(self) -> Any: ...
+    @property
+    def right_id(self) -> Any: ...
+    @property
+    def probability(self) -> float | None: ...
+
+
 @dataclass(frozen=True)
 class PendingPerson:
     """Possible matches with one other person, shown once: the likeliest pair stands for them all."""
 
-    pair: Pair
+    pair: PairLike
     name: str
     probability: float
     pairs: int
@@ -139,25 +153,27 @@ def person_names(*, viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[
     return out
 
 
-def pending_people(*, viewer: User, pending: Sequence[Pair], ids: Sequence[str]) -> list[PendingPerson]:
+def pending_people(*, viewer: User, pending: Sequence[PairLike], ids: Sequence[str]) -> list[PendingPerson]:
     """Pending pairs (likeliest first) gathered by the other person they would join."""
     mine = set(ids)
     others = {p.pk: (p.right_id if p.left_id in mine else p.left_id) for p in pending}
     names = person_names(viewer=viewer, entity_ids=set(others.values()))
-    groups: dict[str, list[Pair]] = {}
+    groups: dict[str, list[PairLike]] = {}
     for p in pending:
         other = others[p.pk]
         key = names[other][0] if other in names else other
         groups.setdefault(key, []).append(p)
+    # People no visible record names are said by their record's source and reference.
+    unnamed = sorted({others[pairs[0].pk] for pairs in groups.values()} - set(names))
+    records = {e.id: e for e in reads.entity_list(viewer=viewer, ids=unnamed)} if unnamed else {}
     out = []
     for pairs in groups.values():
         best = pairs[0]
         other = others[best.pk]
-        name = (
-            names[other][1]
-            if other in names
-            else record_words(best.right if best.right_id == other else best.left)
-        )
+        if other in names:
+            name = names[other][1]
+        else:
+            name = record_words(records[other]) if other in records else "an unnamed person"
         out.append(PendingPerson(best, name, best.probability or 0.0, len(pairs)))
     return out
 
