@@ -58,6 +58,34 @@ def test_pairs_between_the_same_people_make_one_item_and_settled_pairs_none() ->
     assert items == sorted(items, key=lambda i: (-i.priority, i.key))
 
 
+def test_an_item_of_more_pairs_than_a_decision_covers_is_split_into_parts() -> None:
+    from socmap.apps.resolution.selectors.review_group import PART_PAIRS
+
+    # One hub person "h" with 150 records, each paired with three namesakes (150 pairs each), and
+    # a pair of people with 250 pairs between them: 700 pairs in one group.
+    canonical = {f"h{i}": "h0" for i in range(150)} | {f"x{i}": "x0" for i in range(250)}
+    pairs, pk = [], 0
+    for other in ("n", "m", "o"):
+        for i in range(150):
+            pk += 1
+            pairs.append(qp(pk, f"h{i}", f"{other}1", 0.6 + i / 1000))
+    for i in range(250):
+        pk += 1
+        pairs.append(qp(pk, f"x{i}", "h0", 0.7))
+    items = items_group(pairs, canonical, {"h0": 150, "x0": 250}, set(), threshold=0.9)
+    assert len({i.group for i in items}) == 1 and all(len(i.pairs) <= PART_PAIRS for i in items)
+    assert len({i.key for i in items}) == len(items) == 4
+    # The pairs between two people stay on one part; the 250 show by their most telling 200.
+    for item in items:
+        assert len({frozenset((a, b)) for a, b in _couples(item)}) == 1
+    assert sum(len(i.pairs) for i in items) == 3 * 150 + PART_PAIRS
+
+
+def _couples(item: review.ReviewItem) -> set[tuple[str, str]]:
+    side = dict(item.sides)
+    return {(side[p.left_id], side[p.right_id]) for p in item.pairs}
+
+
 def test_information_peaks_at_the_merge_threshold() -> None:
     assert pair_information(0.9, 0.9) == 1.0
     assert pair_information(0.8, 0.9) > pair_information(0.6, 0.9) > pair_information(0.2, 0.9)

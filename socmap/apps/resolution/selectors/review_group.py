@@ -11,6 +11,12 @@ different (the pattern is decided: one "not the same" stands for every pair betw
 
 Items are ordered by how close the item's most uncertain pair is to the run's merge threshold (on
 the log-odds scale: what the decision teaches) times the log of how many records it moves.
+
+An item of more than ``PART_PAIRS`` pairs (on the medium demo, thirteen namesakes of one name made
+1,239) is split into parts a reviewer can take in and one bulk decision may cover: the pairs
+between each two people stay together, people who share a namesake are kept on one part while it
+has room, and two people with more pairs between them than a part holds are shown by their most
+telling pairs (a decision about them settles the rest: one person, or apart).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from dataclasses import dataclass
 
 #: Log-odds from the threshold at which a pair teaches nothing more (0.5 against 0.99 is 4.6).
 LOGIT_SPAN = 6.0
+#: The most pairs one item (one part of a larger one) holds: what one bulk decision may cover.
+PART_PAIRS = 200
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,10 @@ class ReviewItem:
     priority: float
     #: The probability of the pair nearest the merge threshold.
     closest: float
+    #: The id of the group of people the item belongs to; parts of one split group share it.
+    group: str = ""
+    #: Which part of its group (0 when the group is one item).
+    part: int = 0
 
     @property
     def top_probability(self) -> float:
@@ -96,25 +108,68 @@ def items_group(
     grouped: dict[str, list[tuple[QueuePair, str, str]]] = defaultdict(list)
     for row in kept:
         grouped[find(row[1])].append(row)
-    items = []
-    for root, rows in grouped.items():
-        clusters = tuple(sorted({c for _, a, b in rows for c in (a, b)}))
-        records = sum(sizes.get(c, 1) for c in clusters)
-        item_pairs = tuple(sorted((p for p, _, _ in rows), key=lambda p: (-p.probability, p.id)))
-        closest = max(item_pairs, key=lambda p: (pair_information(p.probability, threshold), -p.id))
-        teach = pair_information(closest.probability, threshold)
-        items.append(
-            ReviewItem(
-                key=root,
-                clusters=clusters,
-                pairs=item_pairs,
-                sides=tuple(
-                    sorted({(p.left_id, a) for p, a, _ in rows} | {(p.right_id, b) for p, _, b in rows})
-                ),
-                records=records,
-                priority=round(teach * math.log2(1 + records), 6),
-                closest=closest.probability,
-            )
-        )
+    items = [
+        _item(root, n, rows, sizes, threshold)
+        for root, all_rows in grouped.items()
+        for n, rows in enumerate(parts_split(all_rows, threshold))
+    ]
     items.sort(key=lambda item: (-item.priority, item.key))
     return items
+
+
+def _item(
+    root: str, part: int, rows: list[tuple[QueuePair, str, str]], sizes: Mapping[str, int], threshold: float
+) -> ReviewItem:
+    clusters = tuple(sorted({c for _, a, b in rows for c in (a, b)}))
+    records = sum(sizes.get(c, 1) for c in clusters)
+    item_pairs = tuple(sorted((p for p, _, _ in rows), key=lambda p: (-p.probability, p.id)))
+    closest = max(item_pairs, key=lambda p: (pair_information(p.probability, threshold), -p.id))
+    teach = pair_information(closest.probability, threshold)
+    return ReviewItem(
+        key=root if part == 0 else f"{root}~{part}",
+        clusters=clusters,
+        pairs=item_pairs,
+        sides=tuple(sorted({(p.left_id, a) for p, a, _ in rows} | {(p.right_id, b) for p, _, b in rows})),
+        records=records,
+        priority=round(teach * math.log2(1 + records), 6),
+        closest=closest.probability,
+        group=root,
+        part=part,
+    )
+
+
+def parts_split(
+    rows: list[tuple[QueuePair, str, str]], threshold: float, limit: int = PART_PAIRS
+) -> list[list[tuple[QueuePair, str, str]]]:
+    """A group's pairs in parts of at most ``limit``: the pairs between two people together (their
+    most telling ``limit`` when more), each part grown from the most telling pair of people through
+    the people it shares with the next."""
+    if len(rows) <= limit:
+        return [rows]
+    between: dict[tuple[str, str], list[tuple[QueuePair, str, str]]] = defaultdict(list)
+    for row in rows:
+        between[(min(row[1], row[2]), max(row[1], row[2]))].append(row)
+
+    def telling(row: tuple[QueuePair, str, str]) -> tuple[float, int]:
+        return (-pair_information(row[0].probability, threshold), row[0].id)
+
+    people = sorted(between, key=lambda k: min(telling(r) for r in between[k]))
+    parts: list[list[tuple[QueuePair, str, str]]] = []
+    held: list[set[str]] = []
+    for couple in people:
+        chosen = sorted(between[couple], key=telling)[:limit]
+        room = next(
+            (
+                i
+                for i, part in enumerate(parts)
+                if len(part) + len(chosen) <= limit and held[i] & set(couple)
+            ),
+            None,
+        )
+        if room is None:
+            parts.append(list(chosen))
+            held.append(set(couple))
+        else:
+            parts[room].extend(chosen)
+            held[room] |= set(couple)
+    return parts

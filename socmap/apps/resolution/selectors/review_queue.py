@@ -45,7 +45,7 @@ class _Queue:
     #: The hash-chain link of the judgement ``version``: another database's judgement of that id
     #: (a test database flushed, a restore) has another.
     seal: str = ""
-    #: Record or cluster id -> the key of the item holding it.
+    #: Record or cluster id -> the group of the items holding it (the parts of a split group).
     where: dict[str, str] = field(default_factory=dict)
     ordered: list[ReviewItem] = field(default_factory=list)
 
@@ -53,7 +53,7 @@ class _Queue:
         self.where = {}
         for item in self.items.values():
             for i in (*item.clusters, *(r for p in item.pairs for r in (p.left_id, p.right_id))):
-                self.where[i] = item.key
+                self.where[i] = item.group or item.key
         self.ordered = sorted(self.items.values(), key=lambda i: (-i.priority, i.key))
 
 
@@ -166,8 +166,9 @@ def _catch_up(queue: _Queue, version: int) -> bool:
         return False
     seeds = {i for pair in new for i in pair}
     pairs, canonical, reached = _around(seeds)
-    for key in {queue.where[i] for i in reached if i in queue.where}:
-        queue.items.pop(key, None)
+    touched = {queue.where[i] for i in reached if i in queue.where}
+    for key in [k for k, item in queue.items.items() if (item.group or item.key) in touched]:
+        del queue.items[key]
     for item in _group(pairs, canonical, queue.threshold):
         queue.items[item.key] = item
     queue.version = version
@@ -247,7 +248,7 @@ def review_items(*, viewer: User | None) -> list[ReviewItem]:
         out.append(
             dataclasses.replace(
                 item,
-                key=records[0],
+                key=records[0] if item.part == 0 else f"{records[0]}~{item.part}",
                 pairs=pairs,
                 clusters=tuple(sorted({side[r] for r in records})),
                 sides=tuple((r, side[r]) for r in records),
