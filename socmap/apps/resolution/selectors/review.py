@@ -73,7 +73,9 @@ def item_get(*, viewer: User, key: str, justification: str) -> ItemView | None:
     items = review_items(viewer=viewer)
     person = Membership.objects.filter(entity_id=key).values_list("canonical_id", flat=True).first() or key
     # The item of that key, else the first holding that person (parts of a group share people).
-    item = next((i for i in items if i.key == key), None) or next((i for i in items if person in i.clusters), None)
+    item = next((i for i in items if i.key == key), None) or next(
+        (i for i in items if person in i.clusters), None
+    )
     if item is None:
         return None
     records = item_records(viewer=viewer, item=item)

@@ -159,11 +159,7 @@ def parts_split(
     for couple in people:
         chosen = sorted(between[couple], key=telling)[:limit]
         room = next(
-            (
-                i
-                for i, part in enumerate(parts)
-                if len(part) + len(chosen) <= limit and held[i] & set(couple)
-            ),
+            (i for i, part in enumerate(parts) if len(part) + len(chosen) <= limit and held[i] & set(couple)),
             None,
         )
         if room is None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from socmap.apps.core.bulk import IN_LIST, chunks
 from socmap.apps.core.models import User
@@ -49,20 +49,34 @@ class _Queue:
     where: dict[str, str] = field(default_factory=dict)
     ordered: list[ReviewItem] = field(default_factory=list)
 
-    def index(self) -> None:
-        self.where = {}
-        for item in self.items.values():
-            for i in (*item.clusters, *(r for p in item.pairs for r in (p.left_id, p.right_id))):
+    def index(self, gone: Iterable[ReviewItem] = (), added: Iterable[ReviewItem] | None = None) -> None:
+        """Index the items: all of them, or only what changed (``gone`` removed, ``added`` new)."""
+        if added is None:
+            self.where, added = {}, list(self.items.values())
+        for item in gone:
+            for i in _ids(item):
+                if self.where.get(i) == (item.group or item.key):
+                    del self.where[i]
+        for item in added:
+            for i in _ids(item):
                 self.where[i] = item.group or item.key
         self.ordered = sorted(self.items.values(), key=lambda i: (-i.priority, i.key))
+
+
+def _ids(item: ReviewItem) -> set[str]:
+    return {*item.clusters, *(r for p in item.pairs for r in (p.left_id, p.right_id))}
 
 
 _lock = threading.Lock()
 _queue: _Queue | None = None
 #: (rule, day, run) -> (ids checked, ids visible) for a viewer's organisation.
 _visible: dict[tuple[str, date, int | None], tuple[set[str], set[str]]] = {}
-#: The same key -> (queue version, the items as that viewer sees them).
-_for_viewer: dict[tuple[str, date, int | None], tuple[int, list[ReviewItem]]] = {}
+#: The same key -> (queue version, the items as that viewer sees them, and each queue item (by its
+#: id, held so the id is not reused) with what the viewer sees of it).
+_for_viewer: dict[
+    tuple[str, date, int | None],
+    tuple[int, list[ReviewItem], dict[int, tuple[ReviewItem, ReviewItem | None]]],
+] = {}
 
 
 def merge_threshold() -> float:
@@ -167,12 +181,12 @@ def _catch_up(queue: _Queue, version: int) -> bool:
     seeds = {i for pair in new for i in pair}
     pairs, canonical, reached = _around(seeds)
     touched = {queue.where[i] for i in reached if i in queue.where}
-    for key in [k for k, item in queue.items.items() if (item.group or item.key) in touched]:
-        del queue.items[key]
-    for item in _group(pairs, canonical, queue.threshold):
+    gone = [queue.items.pop(k) for k, i in list(queue.items.items()) if (i.group or i.key) in touched]
+    added = _group(pairs, canonical, queue.threshold)
+    for item in added:
         queue.items[item.key] = item
     queue.version = version
-    queue.index()
+    queue.index(gone, added)
     return True
 
 
@@ -191,7 +205,9 @@ def _current() -> _Queue:
         .first()
     )
     run_id, threshold = run if run else (None, resolve.ResolveConfig().upper_threshold)
-    version = Judgement.objects.aggregate(last=Max("id"))["last"] or 0
+    # The latest judgement and its chain link in one read: the queue as of it is sealed by both.
+    last = Judgement.objects.order_by("-id").values_list("id", "chain_hash").first()
+    version, latest = (last[0], f"{last[0]}:{last[1]}") if last else (0, "")
     with _lock:
         queue = _queue
         usable = (
@@ -199,11 +215,11 @@ def _current() -> _Queue:
             and queue.run_id == run_id
             and queue.version <= version
             # Judgements rolled back (or a database replaced): the queue's last one is gone.
-            and queue.seal == _seal(queue.version)
+            and queue.seal == (latest if queue.version == version else _seal(queue.version))
         )
         if queue is None or not usable or (queue.version < version and not _catch_up(queue, version)):
             queue = _build(run_id, threshold, version)
-        queue.seal = _seal(queue.version)
+        queue.seal = latest
         _queue = queue
         return queue
 
@@ -224,9 +240,32 @@ def _visible_ids(viewer: User, ids: set[str], run_id: int | None) -> set[str]:
     return visible
 
 
+def _as_seen(item: ReviewItem, visible: set[str], threshold: float) -> ReviewItem | None:
+    """The item with only the pairs whose two records the viewer may see (None: no such pair)."""
+    pairs = tuple(p for p in item.pairs if p.left_id in visible and p.right_id in visible)
+    if not pairs:
+        return None
+    # Ids the viewer uses are records it may see, never a hidden record's (ADR 3).
+    side = dict(item.sides)
+    records = sorted({i for p in pairs for i in (p.left_id, p.right_id)})
+    return dataclasses.replace(
+        item,
+        key=records[0] if item.part == 0 else f"{records[0]}~{item.part}",
+        pairs=pairs,
+        clusters=tuple(sorted({side[r] for r in records})),
+        sides=tuple((r, side[r]) for r in records),
+        closest=item.closest
+        if len(pairs) == len(item.pairs)
+        else max(pairs, key=lambda p: (pair_information(p.probability, threshold), -p.id)).probability,
+    )
+
+
 def review_items(*, viewer: User | None) -> list[ReviewItem]:
     """Every item of the queue the viewer may review, most telling first. ``None``: every record
-    (a system read of ids, for the bench; nothing of a record is read)."""
+    (a system read of ids, for the bench; nothing of a record is read).
+
+    Each item as a viewer sees it is kept (by the item, which a catch-up replaces only where a
+    decision touched): after a decision only the items it changed are filtered again."""
     queue = _current()
     if viewer is None:
         return list(queue.ordered)
@@ -235,30 +274,17 @@ def review_items(*, viewer: User | None) -> list[ReviewItem]:
         kept = _for_viewer.get(rule)
     if kept is not None and kept[0] == queue.version:
         return list(kept[1])
-    ids = {i for item in queue.ordered for p in item.pairs for i in (p.left_id, p.right_id)}
+    seen = kept[2] if kept is not None else {}
+    fresh = [item for item in queue.ordered if id(item) not in seen]
+    ids = {i for item in fresh for p in item.pairs for i in (p.left_id, p.right_id)}
     visible = _visible_ids(viewer, ids, queue.run_id)
-    out = []
-    for item in queue.ordered:
-        pairs = tuple(p for p in item.pairs if p.left_id in visible and p.right_id in visible)
-        if not pairs:
-            continue
-        # Ids the viewer uses are records it may see, never a hidden record's (ADR 3).
-        side = dict(item.sides)
-        records = sorted({i for p in pairs for i in (p.left_id, p.right_id)})
-        out.append(
-            dataclasses.replace(
-                item,
-                key=records[0] if item.part == 0 else f"{records[0]}~{item.part}",
-                pairs=pairs,
-                clusters=tuple(sorted({side[r] for r in records})),
-                sides=tuple((r, side[r]) for r in records),
-                closest=max(
-                    pairs, key=lambda p: (pair_information(p.probability, queue.threshold), -p.id)
-                ).probability,
-            )
-        )
+    memo = {
+        id(item): seen.get(id(item)) or (item, _as_seen(item, visible, queue.threshold))
+        for item in queue.ordered
+    }
+    out = [shown for _, shown in memo.values() if shown is not None]
     with _lock:
         if len(_for_viewer) > 64:
             _for_viewer.clear()
-        _for_viewer[rule] = (queue.version, out)
+        _for_viewer[rule] = (queue.version, out, memo)
     return list(out)

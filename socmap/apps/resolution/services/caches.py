@@ -5,6 +5,7 @@ edited by hand; ``cache_rebuild`` recreates them all."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -20,34 +21,54 @@ from socmap.engines import resolve
 from socmap.engines.resolve.judgement import standing_judgement
 
 
+@dataclass(frozen=True)
+class _Judged:
+    """What the rule reads of a judgement (``standing_judgement``), without loading the row."""
+
+    id: int
+    decision: str
+    undoes_id: int | None
+    user_id: int | None
+
+
 def pair_states_refresh(*, keys: Iterable[tuple[str, str]]) -> None:
-    """Recompute the cached state of these pairs from their judgements."""
+    """Recompute the cached state of these pairs from their judgements.
+
+    Reads ids and states only: a pair's stored explanation and a judgement's reason and chain
+    link are not needed here (loading them was most of a bulk decision's time)."""
     wanted = set(keys)
     if not wanted:
         return
-    lefts = {k[0] for k in wanted}
-    history: dict[tuple[str, str], list[Judgement]] = {}
-    for start_ids in chunks(sorted(lefts), 500):
-        for j in Judgement.objects.filter(left_id__in=start_ids).order_by("id"):
-            if (j.left_id, j.right_id) in wanted:
-                history.setdefault((j.left_id, j.right_id), []).append(j)
-    changed: list[Pair] = []
-    for start_ids in chunks(sorted(lefts), 500):
-        for pair in Pair.objects.filter(left_id__in=start_ids):
-            key = (pair.left_id, pair.right_id)
-            if key not in wanted:
+    lefts = sorted({k[0] for k in wanted})
+    rights = sorted({k[1] for k in wanted})
+    # The right ids narrow a decision's few pairs; a rebuild of every pair reads by left ids alone.
+    narrow = Q(right_id__in=rights) if len(rights) <= 500 else Q()
+    history: dict[tuple[str, str], list[_Judged]] = {}
+    for start_ids in chunks(lefts, 500):
+        for pk, left, right, decision, undoes, user in (
+            Judgement.objects.filter(narrow, left_id__in=start_ids)
+            .order_by("id")
+            .values_list("id", "left_id", "right_id", "decision", "undoes_id", "user_id")
+        ):
+            if (left, right) in wanted:
+                history.setdefault((left, right), []).append(_Judged(pk, decision, undoes, user))
+    changed: list[tuple[str, bool, int | None, int]] = []
+    for start_ids in chunks(lefts, 500):
+        for pk, left, right, old_state, old_by_user, old_judgement in Pair.objects.filter(
+            narrow, left_id__in=start_ids
+        ).values_list("id", "left_id", "right_id", "state", "decided_by_user", "judgement_id"):
+            if (left, right) not in wanted:
                 continue
-            standing = standing_judgement(history.get(key, []))
+            standing = standing_judgement(history.get((left, right), []))
             state = PairState(standing.decision) if standing else PairState.PENDING
             by_user = bool(standing and standing.user_id)
             judgement_id = standing.id if standing else None
-            if (pair.state, pair.decided_by_user, pair.judgement_id) != (state, by_user, judgement_id):
-                pair.state, pair.decided_by_user, pair.judgement_id = state, by_user, judgement_id
-                changed.append(pair)
+            if (old_state, old_by_user, old_judgement) != (state, by_user, judgement_id):
+                changed.append((state, by_user, judgement_id, pk))
     table = Pair._meta.db_table
     sql = f"UPDATE {table} SET state = %s, decided_by_user = %s, judgement_id = %s WHERE id = %s"  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
     with connection.cursor() as cursor:
-        executemany(cursor, sql, [(p.state, p.decided_by_user, p.judgement_id, p.pk) for p in changed], BATCH)
+        executemany(cursor, sql, changed, BATCH)
 
 
 def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iterable[str]]]) -> int:
