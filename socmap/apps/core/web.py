@@ -1,14 +1,18 @@
 """What every app's views share: service errors shown on a form, the page number of a list, a safe
-``next`` address, and the one way to export a CSV (ask why, then stream, audited by the reader)."""
+``next`` address, the one way to export a CSV (ask why, then stream, audited by the reader), and
+addresses of pages linked a thousand times on one page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
+from urllib.parse import quote
 
 from django import forms as djforms
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS, url_has_allowed_host_and_scheme
 
 from socmap.apps.core.forms import JustificationForm
 from socmap.apps.core.refusal import refusal_settle
@@ -72,3 +76,21 @@ def page_number(request: HttpRequest, param: str = "page") -> int:
         return max(1, int(request.GET.get(param) or 1))
     except ValueError:
         return 1
+
+
+_MARKER = "918273645"  # digits: fits a view's int and str arguments alike
+
+
+@lru_cache(maxsize=64)
+def _url_parts(name: str, prefix: str) -> tuple[str, str]:
+    """The address of view ``name`` around its one argument, reversed once per script prefix."""
+    del prefix  # part of the cache key: ``reverse`` reads it itself
+    before, after = reverse(name, args=[_MARKER]).split(_MARKER)
+    return before, after
+
+
+def url_for(name: str, arg: object) -> str:
+    """``reverse(name, args=[arg])`` for a view of one argument, without resolving the pattern each
+    time: the group and explorer pages link every node and link (a thousand reversals, 60 ms)."""
+    before, after = _url_parts(name, get_script_prefix())
+    return f"{before}{quote(str(arg), safe=RFC3986_SUBDELIMS + '/~:@')}{after}"

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from socmap.apps.core import selectors as core_selectors
@@ -20,7 +19,7 @@ from socmap.apps.core.forms import JustificationForm
 from socmap.apps.core.models import Role, User
 from socmap.apps.core.purpose import current_purpose, purpose_required
 from socmap.apps.core.services import require_role
-from socmap.apps.core.web import apply_errors, justified_csv_export, page_number
+from socmap.apps.core.web import apply_errors, justified_csv_export, page_number, url_for
 from socmap.apps.intel.ftm_web import FtmExportForm
 from socmap.apps.network import exports, selectors, services
 from socmap.apps.network import graph as netgraph
@@ -47,7 +46,7 @@ def graph_json(graph: netgraph.ViewGraph) -> dict[str, Any]:
                     "kind": n.kind,
                     "role": n.role,
                     "offender": n.offender,
-                    "href": reverse("resolution:entity", args=[n.id]),
+                    "href": url_for("resolution:entity", n.id),
                 }
             }
             for n in graph.nodes

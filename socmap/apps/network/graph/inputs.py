@@ -160,6 +160,8 @@ class Canon:
         self._whole = isinstance(viewer, reads.SystemJob)
         self._known: set[str] = set()  # ids whose key has been read (a viewer's Canon)
         self._inverted = not self._whole  # a viewer's Canon keeps the inverse as it reads
+        self._asked: set[str] = set()  # ids whose visibility ``visible`` has read
+        self._seen: set[str] = set()  # ... and those of them the viewer may see
         if not self._whole:
             return
         self.of = resolution.canonical_map(viewer=viewer)
@@ -219,6 +221,16 @@ class Canon:
         for entity_id, key in keys.items():
             if len(set(by_key.get(key, ())) | {entity_id}) > 1:
                 self._join([*by_key[key], entity_id])
+
+    def visible(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` this Canon's viewer may see, each asked once for the life of this Canon (a page
+        asks for its members' records twice: for the members' table and for the drawing)."""
+        asked = set(ids)
+        wanted = asked - self._asked
+        if wanted:
+            self._seen |= reads.entities_visible(viewer=self.viewer, ids=sorted(wanted))
+            self._asked |= wanted
+        return asked & self._seen
 
     def __call__(self, entity_id: str) -> str:
         if not self._whole and entity_id not in self._known:

@@ -238,9 +238,15 @@ def _view(
 
 
 def display_ids(viewer: User, keys: Iterable[str], canon: Canon) -> dict[str, str]:
-    """Canonical key -> its smallest member the viewer may see; keys with none are left out."""
+    """Canonical key -> its smallest member the viewer may see; keys with none are left out
+    (``canon`` is the viewer's own: it answers what the viewer may see)."""
     members = {k: canon.members(k) for k in keys}
-    visible = reads.entities_visible(viewer=viewer, ids=sorted({m for ms in members.values() for m in ms}))
+    ids = {m for ms in members.values() for m in ms}
+    visible = (
+        canon.visible(ids)
+        if canon.viewer is viewer
+        else reads.entities_visible(viewer=viewer, ids=sorted(ids))
+    )
     out = {}
     for key, ms in members.items():
         seen = sorted(m for m in ms if m in visible)
