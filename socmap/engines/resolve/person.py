@@ -22,6 +22,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from socmap.engines.resolve import splink_memo
 from socmap.engines.resolve.comparisons import (
     ADDRESS_REDUNDANCY_SQL,
     BLOCKING_RULES,
@@ -34,6 +35,7 @@ from socmap.engines.resolve.comparisons import (
 )
 from socmap.engines.resolve.model_io import validate_document
 from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records
+from socmap.engines.resolve.training import with_random_u, with_tf_of, without_tf
 from socmap.engines.resolve.types import (
     ENGINE_NAME,
     ENGINE_VERSION,
@@ -87,7 +89,16 @@ def _frame_of(sdf: SplinkDataFrame, config: ResolveConfig | None = None) -> pd.D
     return con.execute(f"SELECT {columns} FROM {sdf.physical_name} {order}").df()  # noqa: S608  # nosec B608 # splink's own column and table names
 
 
+#: Below this many records DuckDB works on one thread: its tables are single row groups
+#: (122,880 rows), so a second thread mostly adds coordination (FEBRL4: 2.3 s of CPU to train and
+#: score on two threads, 1.9 s on one, and less time on a busy machine).
+ONE_THREAD_BELOW = 20_000
+
+
 def _register(db_api: DuckDBAPI, prepared: pd.DataFrame, name: str) -> SplinkDataFrame:
+    largest = max(len(prepared), getattr(db_api, "socmap_largest", 0))
+    db_api.socmap_largest = largest  # type: ignore[attr-defined]
+    db_api.duckdb_con.execute("SET threads = 1" if largest < ONE_THREAD_BELOW else "RESET threads")
     return db_api.register(_arrow(prepared), table_name=name)
 
 
@@ -135,6 +146,7 @@ def _cache_exact_match() -> None:
 
 
 _cache_exact_match()
+splink_memo.install()
 
 
 def _em_rule(rule: str, records: int, seed: int) -> str:
@@ -230,18 +242,19 @@ def _fit(prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
         locality_given_postcode=locality_redundant > REDUNDANT,
         identifier_m_disagree=identifier_disagreement(db_api.duckdb_con, sdf.physical_name),
     )
-    linker = Linker(sdf, settings, log_level=None, validate_settings=False)
+    # u from Splink's own random sample, compared once for every comparison (training.py).
+    settings = with_random_u(
+        db_api.duckdb_con, sdf.physical_name, settings, max_pairs=config.u_max_pairs, seed=config.seed
+    )
+    linker = Linker(sdf, without_tf(settings), log_level=None, validate_settings=False)
     linker.training.estimate_probability_two_random_records_match(
         list(DETERMINISTIC_RULES), recall=config.prior_recall
-    )
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=config.u_max_pairs, seed=config.seed, min_count_per_level=None, num_chunks=1
     )
     for rule in EM_BLOCKING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
             _em_rule(rule, len(prepared), config.seed), estimate_without_term_frequencies=True
         )
-    return _floored(linker.misc.save_model_to_json())
+    return _floored(with_tf_of(linker.misc.save_model_to_json(), settings))
 
 
 #: Smallest m or u kept: EM drives the m of a level that true matches never reach (identifiers

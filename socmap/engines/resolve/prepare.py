@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from socmap.engines.resolve.nicknames import name_keys
@@ -71,6 +72,16 @@ _ADDRESS_WORDS = {
     "apartment": "",
     "the": "",
 }
+
+
+def _per_value(series: pd.Series, fn: Any) -> pd.Series:
+    """``fn`` of each value, computed once per distinct value (names, streets and towns repeat:
+    FEBRL4's 10,000 records hold about 3,000 streets), None where the value is missing."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)  # the last, None, for code -1 (missing)
+    for i, value in enumerate(uniques):
+        values[i] = fn(value)
+    return pd.Series(values[codes], index=series.index, dtype="object")
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -180,17 +191,19 @@ def _postcode(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return parts.map(lambda p: p[0]), parts.map(lambda p: p[1]), parts.map(lambda p: p[2])
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _address(series: pd.Series) -> pd.Series:
     """Lower case words in their order, common abbreviations expanded ("st" -> "street")."""
-    s = series.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
 
-    def words(text: str | None) -> str | None:
-        if not isinstance(text, str) or not text:
+    def words(text: Any) -> str | None:
+        if not isinstance(text, str):
             return None
-        kept = [w for w in (_ADDRESS_WORDS.get(w, w) for w in text.split()) if w]
+        kept = [w for w in (_ADDRESS_WORDS.get(w, w) for w in _NOT_ALNUM.sub(" ", text.lower()).split()) if w]
         return " ".join(kept) or None
 
-    return s.map(words)
+    return _per_value(series, words)
 
 
 def _phone(series: pd.Series) -> pd.Series:
@@ -233,9 +246,14 @@ _NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
 _POSTCODE_PART = re.compile(r"^[a-z]{1,2}[0-9][a-z0-9]? ?[0-9][a-z]{2}$")
 
 
-def _street_words(text: str) -> str | None:
-    words = [_ADDRESS_WORDS.get(w, w) for w in re.sub(r"[^a-z0-9]+", " ", text.lower()).split()]
-    kept = [w for w in words if w and not any(c.isdigit() for c in w)]
+_DIGIT = re.compile(r"\d")
+
+
+def _street_words(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    words = [_ADDRESS_WORDS.get(w, w) for w in _NOT_ALNUM.sub(" ", text.lower()).split()]
+    kept = [w for w in words if w and not _DIGIT.search(w)]
     return " ".join(kept) or None
 
 
@@ -266,29 +284,27 @@ def _address_parts(raw: str | None) -> tuple[str | None, str | None, str | None]
     return number, street, locality
 
 
+def _house_number(value: Any) -> str | None:
+    return (re.sub(r"[^0-9a-z]", "", value.lower()) or None) if isinstance(value, str) else None
+
+
 def _parts(addresses: pd.Series, given: dict[str, pd.Series]) -> dict[str, pd.Series]:
     """House number, street and locality: the source's own columns first, else read from the text."""
-    cache: dict[str, tuple[str | None, str | None, str | None]] = {}
+    number = _per_value(given["house_number"], _house_number)
+    street = _per_value(given["street"], _street_words)
+    locality = _per_value(given["locality"], _street_words)
+    # The text is read only where the source left a part out.
+    needed = number.isna() | street.isna() | locality.isna()
+    read = _per_value(addresses[needed], lambda text: _address_parts(text) if isinstance(text, str) else None)
+    read = read.reindex(addresses.index)
 
-    def split(text: str | None) -> tuple[str | None, str | None, str | None]:
-        if not isinstance(text, str):
-            return None, None, None
-        if text not in cache:
-            cache[text] = _address_parts(text)
-        return cache[text]
+    def part(i: int) -> pd.Series:
+        return read.map(lambda p: p[i] if isinstance(p, tuple) else None)
 
-    read = addresses.map(split)
-    number = (
-        _text(given["house_number"].astype("object")).str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
-    )
-    street = given["street"].astype("object").map(lambda v: _street_words(v) if isinstance(v, str) else None)
-    locality = (
-        given["locality"].astype("object").map(lambda v: _street_words(v) if isinstance(v, str) else None)
-    )
     return {
-        "house_number": number.where(number.notna() & (number != ""), read.map(lambda p: p[0])),
-        "street": street.where(street.notna(), read.map(lambda p: p[1])),
-        "locality": locality.where(locality.notna(), read.map(lambda p: p[2])),
+        "house_number": number.where(number.notna(), part(0)),
+        "street": street.where(street.notna(), part(1)),
+        "locality": locality.where(locality.notna(), part(2)),
     }
 
 
@@ -404,10 +420,19 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     first_word = first.map(lambda v: v.split()[0] if v else None)
     extra_middle = first.map(lambda v: " ".join(v.split()[1:]) if v and " " in v else None)
     middle = _name(middle_raw.astype("object"))
-    middle = middle.combine(extra_middle, lambda a, b: " ".join(x for x in (a, b) if x) or None)
+    both = middle.notna() & extra_middle.notna()
+    middle = middle.where(middle.notna(), extra_middle)
+    middle[both] = middle[both] + " " + extra_middle[both]
     last = _name(last_raw.astype("object")).map(lambda v: v.replace(" ", "") if v else None)
     nickname = _name(raw["nickname"].astype("object"))
-    keys = [_keys(f, m, k, a) for f, m, k, a in zip(first_word, middle, nickname, aliases, strict=True)]
+    # Most records have a forename and nothing else to key: their keys are looked up once per name.
+    cache: dict[tuple[Any, ...], tuple[list[str] | None, list[str] | None]] = {}
+    keys = []
+    for f, m, k, a in zip(first_word, middle, nickname, aliases, strict=True):
+        key = (f, m, k, *a)
+        if key not in cache:
+            cache[key] = _keys(f, m, k, a)
+        keys.append(cache[key])
     first_keys = pd.Series([k[0] for k in keys], dtype="object")
     alias_last = [k[1] for k in keys]
     last_keys = pd.Series(
@@ -419,12 +444,13 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     )
     birth = _birth_date(raw["birth_date"].astype("object"))
     year = birth.str.slice(0, 4)
-    swapped = birth.map(
+    swapped = _per_value(
+        birth,
         lambda d: (
             f"{d[:4]}-{d[8:10]}-{d[5:7]}"
             if d and len(d) == 10 and int(d[8:10]) <= 12 and d[5:7] != d[8:10]
             else None
-        )
+        ),
     )
     pc, sector, district = _postcode(raw["postcode"].astype("object"))
     address = _address(raw["address"].astype("object"))
