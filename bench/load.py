@@ -13,6 +13,7 @@ largest group…), so runs on the same database compare.
 Each page's line gives p50/p95/p99 of the **server time** (the ``Server-Timing`` header socmap sets:
 the application's own time, without queueing for a worker) and of the time the client waited, the
 target for the page, and the load average at the end. A last line gives the database's size.
+Each page is read twice per persona before the timed run (``--cold`` to time the first answers too).
 """
 
 from __future__ import annotations
@@ -91,6 +92,20 @@ def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("socmap serve did not start within 120 s")
 
 
+def _warm(url: str, plan: dict[str, Any]) -> None:
+    """Each persona's pages twice before timing, as ``bench/pages.py`` does: a fresh server's first
+    answers (imports, each process's caches and compiled templates) are not its steady state."""
+    import urllib.request
+
+    for me in plan["personas"].values():
+        for path in me["urls"].values():
+            cookie = {"Cookie": f"{plan['cookie']}={me['session']}"}
+            request = urllib.request.Request(url + path, headers=cookie)  # noqa: S310 - our own server
+            for _ in range(2):  # one answer from each of the two web workers, most likely
+                with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310 - our own server
+                    answer.read()
+
+
 def _quantiles(values: list[float]) -> dict[str, float]:
     if len(values) < 2:
         one = round(values[0], 1) if values else 0.0
@@ -150,6 +165,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="web workers of the server it starts")
     parser.add_argument("--url", default="", help="a socmap already serving (else one is started)")
     parser.add_argument("--as", dest="personas", action="append", default=[], help="analyst, partner…")
+    parser.add_argument(
+        "--cold", action="store_true", help="time the server's first answers too (no warm-up)"
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     personas = args.personas or ["analyst"]
@@ -168,6 +186,8 @@ def main() -> None:
         server = _serve(port, args.workers)
         url = f"http://127.0.0.1:{port}"
     try:
+        if not args.cold:
+            _warm(url, plan)
         times = run_load(url, plan, args.users, args.seconds)
     finally:
         if server is not None:
@@ -184,6 +204,7 @@ def main() -> None:
         row |= {f"server_{k}_ms": v for k, v in server_q.items()}
         row |= {f"client_{k}_ms": v for k, v in client_q.items()}
         row |= {"target_p95_ms": target, "met": server_q["p95"] < target, "users": args.users, "load": load}
+        row["warmed"] = not args.cold
         print(json.dumps(row), flush=True)
     print(json.dumps({"bench": "load", "records": plan["records"], "statements": plan["statements"],
                       "seconds": args.seconds, "users": args.users, "load": load}), flush=True)  # fmt: skip
