@@ -104,6 +104,14 @@ def item_skip(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("resolution:item_next")
 
 
+def _shown(request: HttpRequest, key: str, form: BatchForm | None, status: int = 200) -> HttpResponseBase:
+    view = review.item_get(viewer=viewer(request), key=key, justification=current_purpose(request))
+    if view is None:
+        messages.info(request, "Nothing is waiting for a decision about this person now.")
+        return redirect("resolution:item_next")
+    return _render_item(request, view, form, status=status)
+
+
 def _render_item(
     request: HttpRequest, view: review.ItemView, form: BatchForm | None, status: int = 200
 ) -> HttpResponse:
@@ -131,15 +139,17 @@ def item(request: HttpRequest, key: str) -> HttpResponseBase:
     """One item; a POST decides the chosen pairs together, then shows the next item."""
     _judge_allowed(request)
     user = viewer(request)
-    view = review.item_get(viewer=user, key=key, justification=current_purpose(request))
-    if view is None:
+    # A decision checks its pairs against the item's ids; its records are read (and the reading
+    # logged) only when the item is shown again.
+    found = review.item_find(viewer=user, key=key)
+    if found is None:
         messages.info(request, "Nothing is waiting for a decision about this person now.")
         return redirect("resolution:item_next")
     if request.method != "POST":
-        return _render_item(request, view, None)
-    form = BatchForm(request.POST, item=view.item)
+        return _shown(request, key, None)
+    form = BatchForm(request.POST, item=found)
     if not form.is_valid():
-        return _render_item(request, view, form, status=400)
+        return _shown(request, key, form, status=400)
     try:
         result = judgement_batch_decide(
             actor=user,
@@ -156,7 +166,7 @@ def item(request: HttpRequest, key: str) -> HttpResponseBase:
         return _render_item(request, fresh, BatchForm(item=fresh.item), status=409)
     except SocmapError as exc:
         apply_errors(form, exc)
-        return _render_item(request, view, form, status=400)
+        return _shown(request, key, form, status=400)
     label = Decision(form.cleaned_data["decision"]).label.lower()
     request.session[LAST_BATCH] = {"ids": list(result.ids), "label": f"{label} for {len(result.ids)} pairs"}
     return _after_decision(request)

@@ -24,6 +24,7 @@ __all__ = [
     "QueuePair",
     "ReviewItem",
     "item_captions",
+    "item_find",
     "item_get",
     "item_next",
     "item_records",
@@ -67,17 +68,24 @@ class ItemView:
     remaining: int
 
 
+def item_find(*, viewer: User, key: str) -> ReviewItem | None:
+    """The item of ``key``, else the first holding that record's person (parts of a group share
+    people); ids only, nothing of a record is read or shown (a decision checks its pairs by it)."""
+    items = review_items(viewer=viewer)
+    found = next((i for i in items if i.key == key), None)
+    if found is not None:
+        return found
+    person = Membership.objects.filter(entity_id=key).values_list("canonical_id", flat=True).first() or key
+    return next((i for i in items if person in i.clusters), None)
+
+
 def item_get(*, viewer: User, key: str, justification: str) -> ItemView | None:
     """The item holding ``key`` with what is shown of it (one logged consultation naming every record
     shown), or None when no pending decision holds that person now."""
-    items = review_items(viewer=viewer)
-    person = Membership.objects.filter(entity_id=key).values_list("canonical_id", flat=True).first() or key
-    # The item of that key, else the first holding that person (parts of a group share people).
-    item = next((i for i in items if i.key == key), None) or next(
-        (i for i in items if person in i.clusters), None
-    )
+    item = item_find(viewer=viewer, key=key)
     if item is None:
         return None
+    items = review_items(viewer=viewer)
     records = item_records(viewer=viewer, item=item)
     shown = sorted({e.id for es in records.values() for e in es})
     ids = {i for p in item.pairs for i in (p.left_id, p.right_id)}
