@@ -383,3 +383,6 @@ on_start  # unused method (bench/load.py:115)  -- locust calls it by name when e
 alignment  # unused attribute (socmap/engines/render/profile_docx.py:48)  -- python-docx property: the paragraph's alignment in the file
 italic  # unused attribute (socmap/engines/render/profile_docx.py:102)  -- python-docx property: the run is italic in the file
 space_after  # unused attribute (socmap/engines/render/profile_docx.py:134)  -- python-docx property: spacing after the paragraph in the file
+
+# Review assignments: who assigned an item is kept with the assignment for accountability (written, read by audit queries).
+assigned_by  # unused variable (socmap/apps/resolution/models.py:192)  -- a model field: who made the assignment

@@ -179,3 +179,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id[:8]} → {self.canonical_id[:8]}"
+
+
+class Assignment(models.Model):
+    """Who reviews the decisions about a record's person (issue 23): one row per record of a review
+    item when it is assigned; the latest row of a record stands (append-only, like judgements), and
+    a row with no assignee hands the item back to the team. Records, not items, are named: items
+    are regrouped as people decide, record ids stay."""
+
+    record_id = models.CharField(max_length=40, db_index=True)
+    assignee = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Assignment of {self.record_id[:8]}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/people/", views_review.item_next, name="item_next"),
     path("review/people/<str:key>/", views_review.item, name="item"),
     path("review/people/<str:key>/skip/", views_review.item_skip, name="item_skip"),
+    path("review/people/<str:key>/assign/", views_review.item_assign, name="item_assign"),
     path("review/decisions/undo/", views_review.batch_undo, name="batch_undo"),
     path("review/next/", views.next_pair, name="next"),
     path("review/pairs/<int:pair_id>/", views.pair_review, name="pair"),

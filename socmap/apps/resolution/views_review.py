@@ -21,9 +21,10 @@ from socmap.apps.core.web import apply_errors, page_number
 from socmap.apps.resolution import services
 from socmap.apps.resolution.models import Decision
 from socmap.apps.resolution.selectors import review
+from socmap.apps.resolution.services import assign
 from socmap.apps.resolution.services.review import judgement_batch_decide, judgement_batch_undo
 from socmap.engines.resolve.charts import waterfall_spec
-from socmap.errors import Conflict, SocmapError
+from socmap.errors import Conflict, InvalidInput, SocmapError
 
 LAST_BATCH = "resolution_last_batch"
 SKIPPED_ITEMS = "resolution_skipped_items"
@@ -71,13 +72,43 @@ def _judge_allowed(request: HttpRequest) -> None:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _judge_allowed(request)
-    page = review.review_item_page(viewer=viewer(request), page=page_number(request))
-    captions = review.item_captions(viewer=viewer(request), items=page.items)
+    user, mine = viewer(request), request.GET.get("assigned") == "me"
+    page = review.review_item_page(viewer=user, page=page_number(request), mine=mine)
+    captions = review.item_captions(viewer=user, items=page.items)
+    who = review.assignees(viewer=user, items=page.items)
     return render(
         request,
         "resolution/items.html",
-        {"page": page, "rows": [(i, captions.get(i.key, ())) for i in page.items]},
+        {
+            "page": page,
+            "mine": mine,
+            "rows": [(i, captions.get(i.key, ()), who.get(i.key)) for i in page.items],
+        },
     )
+
+
+@login_required
+@require_POST
+def item_assign(request: HttpRequest, key: str) -> HttpResponse:
+    """Assign an item to oneself, to a colleague of one's organisation, or back to the team."""
+    _judge_allowed(request)
+    user = viewer(request)
+    found = review.item_find(viewer=user, key=key)
+    if found is None:
+        messages.info(request, "Nothing is waiting for a decision about this person now.")
+        return redirect("resolution:queue")
+    chosen = request.POST.get("assignee", "")
+    people = {str(u.pk): u for u in assign.colleagues(actor=user)}
+    try:
+        if chosen not in people and chosen != "team":
+            raise InvalidInput("Choose who reviews this decision", fields={"assignee": ["Choose a reviewer"]})
+        assign.item_assign(actor=user, item=found, assignee=people.get(chosen))
+    except SocmapError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        who = people[chosen].get_full_name() or people[chosen].username if chosen in people else "the team"
+        messages.success(request, f"This decision is now assigned to {who}.")
+    return redirect("resolution:item", key=key)
 
 
 @login_required
@@ -126,6 +157,8 @@ def _render_item(
             "form": form or BatchForm(item=view.item),
             "spec": json.dumps(waterfall_spec(why)) if why else "",
             "last": request.session.get(LAST_BATCH),
+            "assignee": review.assignees(viewer=viewer(request), items=[view.item]).get(view.item.key),
+            "colleagues": assign.colleagues(actor=viewer(request)),
             "undo_form": UndoBatchForm(initial={"reason": UNDO_REASON}),
         },
         status=status,

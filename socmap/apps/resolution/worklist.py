@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 def review_item(viewer: Any) -> dict[str, Any]:
     from socmap.apps.core.worklist import work_item
     from socmap.apps.resolution import selectors
-    from socmap.apps.resolution.selectors.review import review_items
+    from socmap.apps.resolution.selectors.review import assigned_to, review_items
 
     # The queue's own items (decisions about people, kept per process and caught up with every
     # judgement): counting the pending pairs behind them joined 380,000 pairs to their records on
@@ -28,7 +28,13 @@ def review_item(viewer: Any) -> dict[str, Any]:
         count=waiting,
         counted="decision about people waiting" if waiting == 1 else "decisions about people waiting",
         url=reverse("resolution:queue"),
-        items=[("Matching runs", reverse("resolution:runs"))],
+        items=[
+            (
+                f"Assigned to you: {len(assigned_to(viewer=viewer)):,}",
+                reverse("resolution:queue") + "?assigned=me",
+            ),
+            ("Matching runs", reverse("resolution:runs")),
+        ],
         note=note,
     )
 

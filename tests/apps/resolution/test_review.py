@@ -235,3 +235,42 @@ def test_partners_may_not_review(resolved: ResolutionRun) -> None:
     client = signed_in(partner)
     assert client.get("/review/").status_code == 403
     assert client.get("/review/people/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_item_is_assigned_to_me_or_a_colleague_audited_and_filtered(resolved: ResolutionRun) -> None:
+    from socmap.apps.resolution.services import assign
+
+    analyst = User.objects.get(username="analyst")
+    supervisor = User.objects.get(username="supervisor")  # same force, decides matches
+    outsider = User.objects.get(username="intel.officer")  # another force
+    client = signed_in(analyst)
+    first, second = review.review_items(viewer=analyst)[:2]
+    assert {u.username for u in assign.colleagues(actor=analyst)} >= {"analyst", "supervisor"}
+    assert outsider not in assign.colleagues(actor=analyst)
+
+    mine = client.post(f"/review/people/{first.key}/assign/", {"assignee": str(analyst.pk)})
+    assert mine.status_code == 302
+    theirs = client.post(f"/review/people/{second.key}/assign/", {"assignee": str(supervisor.pk)})
+    assert theirs.status_code == 302
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ALTERATION,
+        object_type="resolution.reviewitem",
+        object_id=second.key,
+        actor=analyst,
+    ).exists()
+    # Someone of another force is refused, and nothing is written.
+    before = AuditEvent.objects.filter(action=AuditAction.ALTERATION).count()
+    client.post(f"/review/people/{first.key}/assign/", {"assignee": str(outsider.pk)})
+    assert review.assignees(viewer=analyst, items=[first]) == {first.key: analyst}
+    assert AuditEvent.objects.filter(action=AuditAction.ALTERATION).count() == before
+
+    assert [i.key for i in review.assigned_to(viewer=analyst)] == [first.key]
+    assert [i.key for i in review.assigned_to(viewer=supervisor)] == [second.key]
+    page = client.get("/review/?assigned=me").content.decode()
+    assert f"/review/people/{first.key}/" in page and f"/review/people/{second.key}/" not in page
+    assert "Mark Davies" in client.get("/review/").content.decode()
+    assert "Assigned to you: 1" in client.get("/").content.decode()
+    # Back to the team.
+    client.post(f"/review/people/{first.key}/assign/", {"assignee": "team"})
+    assert review.assigned_to(viewer=analyst) == []

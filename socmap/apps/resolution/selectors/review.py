@@ -12,7 +12,7 @@ from socmap.apps.core.bulk import IN_LIST, chunks
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.core.pagination import Page, paginate
 from socmap.apps.intel import reads
-from socmap.apps.resolution.models import Membership, Pair
+from socmap.apps.resolution.models import Assignment, Membership, Pair
 from socmap.apps.resolution.selectors.judgements import pair_explain
 from socmap.apps.resolution.selectors.review_group import QueuePair, ReviewItem, items_group, pair_information
 from socmap.apps.resolution.selectors.review_queue import merge_threshold, review_items
@@ -23,6 +23,8 @@ __all__ = [
     "ItemView",
     "QueuePair",
     "ReviewItem",
+    "assigned_to",
+    "assignees",
     "item_captions",
     "item_find",
     "item_get",
@@ -36,8 +38,10 @@ __all__ = [
 ]
 
 
-def review_item_page(*, viewer: User, page: int = 1) -> Page[ReviewItem]:
-    return paginate(review_items(viewer=viewer), page=page, per_page=ITEMS_PAGE)
+def review_item_page(*, viewer: User, page: int = 1, mine: bool = False) -> Page[ReviewItem]:
+    """A page of the viewer's queue; ``mine``: only the items assigned to the viewer."""
+    items = assigned_to(viewer=viewer) if mine else review_items(viewer=viewer)
+    return paginate(items, page=page, per_page=ITEMS_PAGE)
 
 
 def item_records(*, viewer: User, item: ReviewItem) -> dict[str, list[reads.Entity]]:
@@ -115,6 +119,35 @@ def item_next(*, viewer: User, skipped: Iterable[str] = ()) -> ReviewItem | None
     """The most telling item the viewer has not skipped."""
     passed = set(skipped)
     return next((i for i in review_items(viewer=viewer) if i.key not in passed), None)
+
+
+def assignees(*, viewer: User, items: Iterable[ReviewItem]) -> dict[str, User]:
+    """Each item -> the reviewer it is assigned to (the latest assignment of any of its records;
+    items nobody was assigned are absent). Users of the viewer's organisation only are named."""
+    chosen = list(items)
+    records = {r for item in chosen for r, _ in item.sides}
+    latest: dict[str, tuple[int, int | None]] = {}
+    for part in chunks(sorted(records), IN_LIST):
+        for pk, record, assignee_id in Assignment.objects.filter(record_id__in=part).values_list(
+            "id", "record_id", "assignee_id"
+        ):
+            if pk > latest.get(record, (0, None))[0]:
+                latest[record] = (pk, assignee_id)
+    users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u in latest.values() if u})}
+    out: dict[str, User] = {}
+    for item in chosen:
+        standing = max((latest[r] for r, _ in item.sides if r in latest), default=(0, None))
+        user = users.get(standing[1]) if standing[1] else None
+        if user is not None and user.organisation_id == viewer.organisation_id:
+            out[item.key] = user
+    return out
+
+
+def assigned_to(*, viewer: User) -> list[ReviewItem]:
+    """The items of the viewer's queue assigned to the viewer, most telling first."""
+    items = review_items(viewer=viewer)
+    mine = assignees(viewer=viewer, items=items)
+    return [i for i in items if mine.get(i.key) == viewer]
 
 
 def item_captions(*, viewer: User, items: Iterable[ReviewItem]) -> dict[str, tuple[str, ...]]:
