@@ -116,6 +116,7 @@ PAGES: dict[str, Case] = {
     "resolution:item_next": _c("/review/people/"),
     "resolution:item": _c("/review/people/{entity}/", "entity"),
     "resolution:item_skip": _c("/review/people/{entity}/skip/", "entity", "POST"),
+    "resolution:item_assign": _c("/review/people/{entity}/assign/", "entity", "POST"),
     "resolution:batch_undo": _c("/review/decisions/undo/", method="POST", reason="Access matrix"),
     "resolution:pair": _c("/review/pairs/{pair}/", "pair"),
     "resolution:skip": _c("/review/pairs/{pair}/skip/", "pair", "POST"),
