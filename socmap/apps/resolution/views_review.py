@@ -189,6 +189,7 @@ def item(request: HttpRequest, key: str) -> HttpResponseBase:
             versions=form.versions(),
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
+            left_out={p.id for p in found.pairs} - set(form.versions()),
         )
     except Conflict as exc:
         form.add_error(None, exc.message)

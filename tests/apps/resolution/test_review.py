@@ -10,7 +10,7 @@ from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.resolution.models import Decision, Judgement, Membership, Pair, PairState, ResolutionRun
 from socmap.apps.resolution.selectors import review, review_queue
 from socmap.apps.resolution.selectors.review import QueuePair, items_group, pair_information
-from socmap.apps.resolution.services.review import judgement_batch_decide, judgement_batch_undo
+from socmap.apps.resolution.services.review import PATTERN, judgement_batch_decide, judgement_batch_undo
 from socmap.errors import Conflict, InvalidInput
 from tests.conftest import signed_in
 
@@ -182,11 +182,44 @@ def test_saying_not_the_same_settles_every_pair_between_those_people(resolved: R
     analyst = User.objects.get(username="analyst")
     item = next(i for i in review.review_items(viewer=analyst) if len(i.clusters) == 2 and len(i.pairs) >= 2)
     first = item.pairs[0]
-    judgement_batch_decide(
+    before = pair_states()
+    result = judgement_batch_decide(
         actor=analyst, versions={first.id: first.version}, decision=Decision.NO_MATCH, reason="Different men"
     )
     keys = {i.key for i in review.review_items(viewer=analyst)}
     assert item.key not in keys, "the other pairs between the two people follow the decision"
+    # They are decided, each saying it follows the decision, and the audit names them as such.
+    assert len(result.judgements) == len(item.pairs)
+    followed = [j for j in result.judgements if j.reason.startswith(PATTERN)]
+    assert len(followed) == len(item.pairs) - 1 and all(j.decision == Decision.NO_MATCH for j in followed)
+    assert all(Pair.objects.get(pk=p.id).state == PairState.NO_MATCH for p in item.pairs)
+    event = AuditEvent.objects.get(
+        action=AuditAction.COMBINATION, object_type="resolution.judgement", object_id=str(result.ids[0])
+    )
+    assert sorted(event.detail["pattern"]) == sorted(p.id for p in item.pairs[1:])
+    # Undone with the decision.
+    judgement_batch_undo(actor=analyst, judgement_ids=list(result.ids), reason="Wrong item")
+    after = pair_states()
+    assert {k: after[k] for k in before} == before
+
+
+@pytest.mark.django_db
+def test_pairs_left_out_of_a_decision_do_not_follow_it(resolved: ResolutionRun) -> None:
+    analyst = User.objects.get(username="analyst")
+    item = next(i for i in review.review_items(viewer=analyst) if len(i.clusters) == 2 and len(i.pairs) >= 2)
+    first, kept = item.pairs[0], item.pairs[1]
+    result = judgement_batch_decide(
+        actor=analyst,
+        versions={first.id: first.version},
+        decision=Decision.NO_MATCH,
+        reason="Different men",
+        left_out={kept.id},
+    )
+    event = AuditEvent.objects.get(
+        action=AuditAction.COMBINATION, object_type="resolution.judgement", object_id=str(result.ids[0])
+    )
+    assert kept.id not in event.detail["pattern"]
+    assert Pair.objects.get(pk=kept.id).state == PairState.PENDING
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ recomputed from them, are exactly what they were (the canonical id is the smalle
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -19,7 +20,8 @@ from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_seal
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.core.services import require_role
 from socmap.apps.intel import reads
-from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState
+from socmap.apps.resolution.models import Decision, Judgement, Membership, Pair, PairState
+from socmap.apps.resolution.selectors.caches import canonical_map
 from socmap.apps.resolution.services.caches import cluster_refresh, pair_states_refresh
 from socmap.apps.resolution.services.common import JUDGES
 from socmap.apps.resolution.services.judgements import _require_reason
@@ -28,6 +30,10 @@ from socmap.errors import Conflict, InvalidInput, NotVisible
 
 #: The most pairs one bulk decision may cover (an item larger than this is decided in parts).
 BATCH_LIMIT = 200
+#: The most judgements one undo may reverse: a decision's pairs and those that followed its pattern.
+UNDO_LIMIT = 5000
+#: The reason written on a pair decided because it repeats the pattern of a decision.
+PATTERN = "Follows the decision about these people"
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,37 @@ class BatchResult:
     @property
     def ids(self) -> tuple[int, ...]:
         return tuple(j.pk for j in self.judgements)
+
+
+def _pattern(actor: User, pairs: list[Pair], decision: str, left_out: set[int]) -> dict[int, int]:
+    """The other pending pairs a decision about people settles (pair id -> version): "same person"
+    makes one person of every person its pairs touch, so each pair among their records follows;
+    "not the same" says every pair between the two people is not the same. Not the pairs the
+    analyst was shown and left out (``left_out``), and only pairs whose two records the analyst may
+    see: a decision never reaches what its maker cannot see."""
+    if decision not in (Decision.MATCH, Decision.NO_MATCH):
+        return {}
+    ends = {i for p in pairs for i in (p.left_id, p.right_id)}
+    person = canonical_map(viewer=actor, entity_ids=ends)
+    people = {person.get(i, i) for i in ends}
+    members = {i: i for i in people} | dict(
+        Membership.objects.filter(canonical_id__in=sorted(people)).values_list("entity_id", "canonical_id")
+    )
+    couples = {
+        frozenset((person.get(p.left_id, p.left_id), person.get(p.right_id, p.right_id))) for p in pairs
+    }
+    skip = left_out | {p.pk for p in pairs}
+    found: dict[int, tuple[int, str, str]] = {}
+    for pk, left, right, version in Pair.objects.filter(
+        state=PairState.PENDING, left_id__in=sorted(members), right_id__in=sorted(members)
+    ).values_list("id", "left_id", "right_id", "version"):
+        couple = frozenset((members[left], members[right]))
+        if pk not in skip and len(couple) == 2 and (decision == Decision.MATCH or couple in couples):
+            found[pk] = (version, left, right)
+    if not found:
+        return {}
+    seen = reads.entities_visible(viewer=actor, ids={i for _, a, b in found.values() for i in (a, b)})
+    return {pk: version for pk, (version, a, b) in found.items() if a in seen and b in seen}
 
 
 def _locked_pairs(actor: User, versions: dict[int, int]) -> list[Pair]:
@@ -84,9 +121,11 @@ def _store(
 
 
 def judgement_batch_decide(
-    *, actor: User, versions: dict[int, int], decision: str, reason: str = ""
+    *, actor: User, versions: dict[int, int], decision: str, reason: str = "", left_out: Iterable[int] = ()
 ) -> BatchResult:
-    """One decision on every pair of ``versions`` (pair id -> the version the user saw).
+    """One decision on every pair of ``versions`` (pair id -> the version the user saw), and on the
+    pending pairs that repeat its pattern (``_pattern``; ``left_out``: pairs shown and not chosen),
+    audited as such and undone with it.
 
     Refused whole, storing nothing, when any pair changed since it was shown. "Not the same" and
     overturning a merge the model made need a reason, as for one pair.
@@ -106,6 +145,8 @@ def judgement_batch_decide(
         )
     with transaction.atomic():
         pairs = _locked_pairs(actor, versions)
+        pattern = _pattern(actor, pairs, decision, set(left_out))
+        following = _locked_pairs(actor, pattern) if pattern else []
         overturns = any(
             p.state == PairState.MATCH and not p.decided_by_user and decision != Decision.MATCH for p in pairs
         )
@@ -122,17 +163,22 @@ def judgement_batch_decide(
                     decision=decision,
                     user=actor,
                     probability=p.probability,
-                    reason=reason,
+                    reason=reason if n < len(pairs) else f"{PATTERN}: {reason}".strip(": "),
                 )
-                for p in pairs
+                for n, p in enumerate([*pairs, *following])
             ]
         )
         label = Decision(decision).label
         return _store(
             actor,
-            pairs,
+            [*pairs, *following],
             judgements,
-            {"justification": f"{label} ({len(pairs)} pairs): {reason}".strip(": "), "decision": decision},
+            {
+                "justification": f"{label} ({len(pairs)} pairs): {reason}".strip(": "),
+                "decision": decision,
+                # Pairs decided because they repeat this decision's pattern, audited as such.
+                "pattern": [p.pk for p in following],
+            },
         )
 
 
@@ -140,7 +186,7 @@ def judgement_batch_undo(*, actor: User, judgement_ids: list[int], reason: str) 
     """Undo every judgement of a bulk decision that still stands; refused whole when one does not."""
     require_role(actor, *JUDGES, action="undo match decisions")
     reason = _require_reason(reason, "Say why the decision is undone")
-    if not judgement_ids or len(judgement_ids) > BATCH_LIMIT:
+    if not judgement_ids or len(judgement_ids) > UNDO_LIMIT:
         raise InvalidInput("No decision to undo", fields={"judgements": ["Choose a decision to undo"]})
     with transaction.atomic():
         targets = {j.pk: j for j in Judgement.objects.filter(pk__in=judgement_ids)}
