@@ -86,18 +86,22 @@ def _per_value(series: pd.Series, fn: Any) -> pd.Series:
 
 def _text(series: pd.Series) -> pd.Series:
     """Strings trimmed, with empty and missing values as None."""
-    present = series.notna()
-    out = pd.Series([None] * len(series), index=series.index, dtype="object")
-    if bool(present.any()):
-        out[present] = series[present].astype(str).str.strip()
-    return out.where(present & (out != ""), None)
+    return _per_value(series, lambda v: str(v).strip() or None)
+
+
+_APOSTROPHES = re.compile(r"['’`]")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
 def _name(series: pd.Series) -> pd.Series:
     """Lower case, letters and single spaces only (hyphens become spaces, apostrophes go)."""
-    s = series.str.lower().str.replace(r"['’`]", "", regex=True)
-    s = s.str.replace(r"[^a-z]+", " ", regex=True).str.strip()
-    return s.where(s.notna() & (s != ""), None)
+
+    def name(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return None
+        return _NOT_LETTERS.sub(" ", _APOSTROPHES.sub("", value.lower())).strip() or None
+
+    return _per_value(series, name)
 
 
 def _split_full_name(raw: str | None) -> tuple[str | None, str | None, str | None]:
@@ -400,10 +404,11 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
         )
         for col in INPUT_COLUMNS
     }
-    aliases = (
-        records["aliases"].reset_index(drop=True).map(_alias_list)
+    # A list, not a Series: pandas inspects every element of a list of lists it is given.
+    aliases: list[list[str]] = (
+        records["aliases"].reset_index(drop=True).map(_alias_list).tolist()
         if "aliases" in records.columns
-        else pd.Series([[] for _ in range(n)], dtype="object")
+        else [[]] * n
     )
     first_raw, middle_raw, last_raw = raw["first_name"], raw["middle_names"], raw["last_name"]
     needs_split = first_raw.isna() & last_raw.isna() & raw["full_name"].notna()
