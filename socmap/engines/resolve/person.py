@@ -90,8 +90,9 @@ def _frame_of(sdf: SplinkDataFrame, config: ResolveConfig | None = None) -> pd.D
 
 
 #: Below this many records DuckDB works on one thread: its tables are single row groups
-#: (122,880 rows), so a second thread mostly adds coordination (FEBRL4: 2.3 s of CPU to train and
-#: score on two threads, 1.9 s on one, and less time on a busy machine).
+#: (122,880 rows), so a second thread mostly adds coordination. The gain is small: FEBRL4's
+#: train and score took 1.9 s of CPU on one thread against 2.3 s on two at load 7, and 2.1-2.4 s
+#: against 2.2-2.6 s at load 4, in about the same wall time.
 ONE_THREAD_BELOW = 20_000
 
 
