@@ -161,8 +161,10 @@ def _around(seeds: set[str]) -> tuple[list[QueuePair], dict[str, str], set[str]]
         reached |= members
         touching = sorted(members)
         nxt: set[str] = set()
-        for part in chunks(touching, IN_LIST // 2):
-            for pair in _pending(Q(left_id__in=part) | Q(right_id__in=part)):
+        # Each end asked for apart (an index scan each): PostgreSQL answered the OR of both by
+        # scanning the pending pairs.
+        for part in chunks(touching, IN_LIST):
+            for pair in [*_pending(Q(left_id__in=part)), *_pending(Q(right_id__in=part))]:
                 pairs[pair.id] = pair
                 nxt.update((pair.left_id, pair.right_id))
         frontier = (nxt | fresh) - reached
