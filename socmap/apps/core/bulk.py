@@ -42,6 +42,30 @@ def executemany(cursor: Any, sql: str, rows: Sequence[Sequence[Any]], size: int 
         cursor.executemany(sql, batch)
 
 
+def insert_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert ``rows`` of ``columns`` into ``table``: PostgreSQL's ``COPY`` where the database is
+    PostgreSQL, batched ``executemany`` elsewhere.
+
+    ``COPY`` writes a run's hundreds of thousands of pairs and judgements several times faster
+    than ``executemany`` (one statement, no per-row parameter binding). ``table`` and ``columns``
+    are the caller's own model names, never input; values go as data.
+    """
+    from django.db import connection
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    target = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        raw = getattr(cursor, "cursor", cursor)  # Django's wrapper holds psycopg's cursor
+        with raw.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608 # model names, values are parameters
+    for batch in chunks(rows, WRITE_BATCH):
+        cursor.executemany(sql, batch)
+
+
 def statistics_refresh(*models: Any, changed: int) -> bool:
     """Refresh the planner's statistics of ``models``' tables after a bulk write of ``changed`` rows.
 

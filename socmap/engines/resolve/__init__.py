@@ -19,7 +19,7 @@ Pure Python: no Django. Imports only ``socmap.errors`` from socmap.
 from __future__ import annotations
 
 from socmap.engines.resolve.calibrate import estimated_curve, operating_point, pair_quality
-from socmap.engines.resolve.clusters import cluster, cluster_scored
+from socmap.engines.resolve.clusters import cluster, cluster_scored, merge_forest
 from socmap.engines.resolve.evaluate import evaluate
 from socmap.engines.resolve.objects import resolve_objects
 from socmap.engines.resolve.person import (
@@ -72,6 +72,7 @@ __all__ = [
     "estimated_curve",
     "evaluate",
     "explain",
+    "merge_forest",
     "operating_point",
     "pair_quality",
     "prepare_records",

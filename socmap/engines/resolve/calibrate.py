@@ -46,6 +46,9 @@ def _f1(p: float, r: float) -> float:
 
 def _probabilities(scored: ScoredPairs | pd.DataFrame | Iterable[float]) -> np.ndarray:
     if isinstance(scored, ScoredPairs):
+        if scored.probabilities is not None:
+            values = np.asarray(scored.probabilities, dtype=float)
+            return np.sort(values[np.isfinite(values)])[::-1]
         scored = scored.pairs
     if isinstance(scored, pd.DataFrame):
         if "match_probability" not in scored.columns:

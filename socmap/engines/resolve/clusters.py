@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TypeAlias
 
+import igraph as ig
+import numpy as np
 import pandas as pd
 
 from socmap.engines.resolve.types import (
@@ -266,3 +268,63 @@ def cluster_scored(
     strong = pairs[~weak & (pairs["match_probability"] >= config.upper_threshold)][columns]
     attach = pairs[weak & (pairs["match_probability"] >= config.attach_threshold)][columns]
     return cluster(record_ids, strong, negative_pairs, attach_pairs=attach, births=births)
+
+
+def merge_forest(
+    left: pd.Series,
+    right: pd.Series,
+    weight: np.ndarray,
+    *,
+    keep: np.ndarray | None = None,
+    standing: Iterable[tuple[str, str]] = (),
+    apart: Iterable[tuple[str, str]] = (),
+) -> np.ndarray:
+    """Which of these merge pairs are needed to join what they join: a boolean mask.
+
+    A large region has millions of pairs above the merge threshold, most of them implied by the
+    others (a person on 40 records has 780 pairs, of which 39 join them). Clustering joins the
+    same records from a maximum spanning forest of the pairs (strongest first, as ``cluster``
+    applies them), so only the forest's pairs need be stored and judged. Where no decision keeps
+    two records apart, the forest joins exactly what all the pairs join. A component holding two
+    records kept ``apart`` (a no-match decision) keeps every pair: there ``cluster`` cuts the
+    weakest links, and which those are depends on all of them. ``keep`` marks pairs kept
+    whatever (pairs already stored or judged); ``standing``: merges already made, which the
+    forest builds on (a new pair they already imply is not needed).
+    """
+    n_pairs = len(left)
+    mask = np.zeros(n_pairs, dtype=bool) if keep is None else np.asarray(keep, dtype=bool).copy()
+    if n_pairs == 0:
+        return mask
+    old = list(standing)
+    ids = pd.concat(
+        [
+            left.reset_index(drop=True),
+            right.reset_index(drop=True),
+            pd.Series([a for a, _ in old] + [b for _, b in old], dtype=left.dtype),
+        ],
+        ignore_index=True,
+    )
+    codes, names = pd.factorize(ids)  # Arrow strings factorise without becoming Python objects
+    edges = np.column_stack(
+        [
+            np.concatenate([codes[:n_pairs], codes[2 * n_pairs : 2 * n_pairs + len(old)]]),
+            np.concatenate([codes[n_pairs : 2 * n_pairs], codes[2 * n_pairs + len(old) :]]),
+        ]
+    )
+    # Standing merges outrank any score: the forest is built on them.
+    weights = np.concatenate([np.asarray(weight, dtype=float), np.full(len(old), 2.0)])
+    graph = ig.Graph(n=len(names), edges=edges.tolist())
+    chosen = np.asarray(graph.spanning_tree(weights=(-weights).tolist(), return_tree=False), dtype=np.int64)
+    mask[chosen[chosen < n_pairs]] = True
+    membership = np.asarray(graph.connected_components().membership)
+    position = pd.Index(names)
+    pairs = list(apart)
+    if pairs:
+        a = position.get_indexer([x for x, _ in pairs])
+        b = position.get_indexer([y for _, y in pairs])
+        both = (a >= 0) & (b >= 0)
+        same = membership[a[both]] == membership[b[both]]
+        split = np.unique(membership[a[both]][same])
+        if len(split):
+            mask |= np.isin(membership[codes[:n_pairs]], split)
+    return mask

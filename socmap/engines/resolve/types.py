@@ -44,6 +44,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from socmap.errors import ConfigurationError
@@ -58,6 +59,8 @@ MODEL_FORMAT_VERSION = 1
 BACKENDS = ("duckdb", "spark")
 #: Configuration that says where, not how: left out of ``config_hash``.
 BACKEND_FIELDS = ("backend", "spark_master", "spark_workdir", "spark_partitions")
+#: Configuration that says how much of the result comes back, not how pairs score: also left out.
+OUTPUT_FIELDS = ("return_from",)
 
 INPUT_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -178,6 +181,13 @@ class ResolveConfig:
     #: true pair) can leave them out: as Python strings they took over 8 GB; ``explain`` then
     #: shows levels and weights without the values.
     retain_values: bool = True
+    #: Pairs scored below this probability (after the post-Splink rules) are counted, their
+    #: probabilities kept in ``ScoredPairs.probabilities`` for the operating point, but not
+    #: returned; the rest come back with narrow types (identifiers as Arrow strings, levels as
+    #: small integers, weights as float32), read from DuckDB in slices. None returns every pair
+    #: above ``keep_above``. At a million records the app keeps the review band and above (about
+    #: 6 million pairs) in well under a gigabyte instead of carrying 20 million into pandas.
+    return_from: float | None = None
     #: Where candidate pairs are scored: ``duckdb`` (in this process) or ``spark`` (Splink's
     #: Spark backend, ``spark.py``; needs the ``spark`` extra). Training stays on DuckDB, on
     #: samples, whichever scores (docs/adr/0018).
@@ -212,7 +222,7 @@ class ResolveConfig:
         Where the pairs are scored is left out: both backends give the same pairs
         (tests/engines/resolve/test_spark.py), so a model or run is the same whichever scored it.
         """
-        body = {k: v for k, v in self.as_dict().items() if k not in BACKEND_FIELDS}
+        body = {k: v for k, v in self.as_dict().items() if k not in BACKEND_FIELDS + OUTPUT_FIELDS}
         text = json.dumps(body, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -271,6 +281,9 @@ class ScoredPairs:
     blocking_rules: tuple[str, ...]
     candidate_pairs: int
     kept_above: float
+    #: Every scored pair's probability (above ``kept_above``) when ``pairs`` holds only those from
+    #: ``ResolveConfig.return_from``: what the operating point is estimated from.
+    probabilities: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

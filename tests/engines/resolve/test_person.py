@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pathlib
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -317,3 +319,23 @@ def test_blocking_recall_counts_true_pairs_that_are_compared() -> None:
     # Truth: 1, 2 and 4 are one person (3 true pairs); only 1-2 can be compared.
     truth = {"1": "P1", "2": "P1", "3": "P2", "4": "P1"}
     assert blocking_recall(frame, truth) == 1 / 3
+
+
+def test_scoring_in_slices_returns_the_same_pairs_from_the_mark_and_every_probability(
+    model, people, config, monkeypatch
+) -> None:
+    from socmap.engines.resolve import operating_point, person
+
+    whole = score_pairs(people[0], model, dataclasses.replace(config, retain_values=False))
+    monkeypatch.setattr(person, "SLICE_VECTORS", 1)  # slices of 2,048 pairs: several of them
+    sliced = score_pairs(people[0], model, dataclasses.replace(config, retain_values=False, return_from=0.5))
+    assert whole.candidate_pairs == sliced.candidate_pairs > 2048
+    expected = whole.pairs[whole.pairs["match_probability"] >= 0.5].reset_index(drop=True)
+    got = sliced.pairs
+    assert got["record_id_l"].astype(str).tolist() == expected["record_id_l"].tolist()
+    assert got["record_id_r"].astype(str).tolist() == expected["record_id_r"].tolist()
+    assert np.allclose(got["match_probability"], expected["match_probability"])
+    assert got["gamma_last_name"].tolist() == expected["gamma_last_name"].fillna(-1).astype(int).tolist()
+    assert sorted(sliced.probabilities) == pytest.approx(sorted(whole.pairs["match_probability"]))
+    # The operating point is chosen from every pair, not only those returned.
+    assert operating_point(sliced, config) == operating_point(whole, config)

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from socmap.apps.core.bulk import WRITE_BATCH, executemany
+from socmap.apps.core.bulk import WRITE_BATCH, executemany, insert_rows
 from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_extend
 from socmap.apps.core.models import Role
 from socmap.apps.resolution.models import Judgement
@@ -87,11 +87,12 @@ def executemany_batched(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> N
 
 def model_judgements_insert(rows: list[tuple[Any, ...]]) -> None:
     """Insert model judgements ``(left, right, decision, model version, probability, reason, run,
-    created)``, each chained to the last (plain executemany: a large run makes hundreds of thousands)."""
+    created)``, each chained to the last (``COPY`` on PostgreSQL: a large run makes hundreds of
+    thousands)."""
     with connection.cursor() as cursor:
-        executemany_batched(
+        insert_rows(
             cursor,
-            f"INSERT INTO {Judgement._meta.db_table} ({', '.join(JUDGEMENT_COLUMNS)}) "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
-            f"VALUES ({', '.join(['%s'] * len(JUDGEMENT_COLUMNS))})",
+            Judgement._meta.db_table,
+            JUDGEMENT_COLUMNS,
             chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows),
         )

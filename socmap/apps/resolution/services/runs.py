@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from socmap.apps.core.bulk import statistics_refresh
+from socmap.apps.core.bulk import insert_rows, statistics_refresh
 from socmap.apps.core.models import User
 from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.intel import reads
@@ -46,6 +46,7 @@ from socmap.apps.resolution.services.common import (
     pair_key,
     upper_fixed,
 )
+from socmap.apps.resolution.services.merges import merges_needed
 from socmap.engines import resolve
 from socmap.errors import InvalidModel, SocmapError
 
@@ -136,7 +137,7 @@ def _operating(
         if run.kind == RunKind.INCREMENTAL and previous is not None:
             upper = previous.upper_threshold
         elif len(scored.pairs):
-            upper = resolve.operating_point(scored.pairs, cfg).upper_threshold
+            upper = resolve.operating_point(scored, cfg).upper_threshold
         else:
             upper = cfg.upper_threshold
         cfg = dataclasses.replace(cfg, upper_threshold=upper, lower_threshold=min(cfg.lower_threshold, upper))
@@ -224,7 +225,12 @@ def _score(
         return resolve.score_new(frame[is_new], frame[~is_new], model, cfg)
     run.new_records = len(frame)
     say(f"Scoring every candidate pair among {len(frame):,} records")
-    return resolve.score_pairs(frame, model, cfg)
+    # Only the review band and above come back (with every probability, for the operating
+    # point), without the compared values: the stored explanation needs levels and weights only.
+    streamed = dataclasses.replace(
+        cfg, return_from=min(cfg.lower_threshold, cfg.attach_threshold), retain_values=False
+    )
+    return resolve.score_pairs(frame, model, streamed)
 
 
 def compact_scores(pairs: pd.DataFrame) -> list[str]:
@@ -251,11 +257,13 @@ def _store_scored(
     job: reads.SystemJob,
     births: dict[str, str],
 ) -> tuple[int, set[tuple[str, str]]]:
-    """Upsert pairs in the review band and above; add a model judgement where nobody has decided yet.
+    """Upsert pairs in the review band and the merges that join people; add a model judgement
+    where nobody has decided yet.
 
     Returns how many the model merged and the new pairs it queued for review.
 
-    Written with plain executemany: a large run keeps hundreds of thousands of pairs, and the ORM's
+    Which are stored and which merged: ``merges.merges_needed`` (a large region scores millions
+    that other merges imply). Written with COPY (PostgreSQL) or executemany, not the ORM, whose
     per-field work would dominate the run.
     """
     kept = pairs[pairs["match_probability"] >= cfg.lower_threshold] if len(pairs) else pairs
@@ -270,6 +278,7 @@ def _store_scored(
     judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
     # Records erased while the run was scoring have no pair any more.
     live = set(reads.entity_ids(viewer=job, schemas={"Person"}))
+    kept, merges = merges_needed(kept, cfg, existing, judged, births, live)
     version = _version(model)
     now = timezone.now()
     scores = compact_scores(kept)
@@ -277,13 +286,6 @@ def _store_scored(
     rights = kept["record_id_r"].astype(str).tolist()
     probabilities = kept["match_probability"].astype(float).tolist()
     weights = kept["match_weight"].astype(float).tolist()
-    # A pair resting on the name alone never joins two people, however high it scores: it only
-    # attaches a lone record (``_attach_by_name``), as the engine's own clustering does. At a
-    # calibrated threshold below 0.99 merging them cost 0.07 of precision on the medium demo.
-    name_only = (
-        kept["name_only"].astype(bool).tolist() if "name_only" in kept.columns else [False] * len(kept)
-    )
-    merges = _guarded(lefts, rights, probabilities, name_only, cfg, existing, judged, births, live)
     new_rows: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
     model_judgements: list[tuple[Any, ...]] = []
@@ -318,32 +320,10 @@ def _store_scored(
     return len(model_judgements), queued
 
 
-def _guarded(
-    lefts: list[str],
-    rights: list[str],
-    probabilities: list[float],
-    name_only: list[bool],
-    cfg: resolve.ResolveConfig,
-    existing: dict[tuple[str, str], int],
-    judged: set[tuple[str, str]],
-    births: dict[str, str],
-    live: set[str],
-) -> set[tuple[str, str]]:
-    """The pairs above the threshold the model merges: those whose two records the clusters of the
-    standing decisions and these links, guarded by dates of birth (``resolve.cluster``), make one
-    person. A link that would join two dates of birth no slip explains goes to review instead;
-    merging them cost 0.010 of pairwise precision on the medium demo (ADR 20)."""
-    links = [
-        (*pair_key(a, b), p)
-        for a, b, p, weak in zip(lefts, rights, probabilities, name_only, strict=True)
-        if p >= cfg.upper_threshold and not weak and a in live and b in live
-    ]
-    links = [link for link in links if link[:2] not in judged]
-    if not links:
-        return set()
-    stored = Pair.objects.all() if existing else Pair.objects.none()
-    clusters = cluster_build(ids=sorted(live), pairs=stored, links=links, births=births).cluster_of
-    return {(a, b) for a, b, _ in links if clusters[a] == clusters[b]}
+PAIR_COLUMNS = (
+    *("left_id", "right_id", "probability", "match_weight", "uncertainty", "explanation", "state"),
+    *("decided_by_user", "version", "run_id", "updated_at", "judgement_id"),
+)
 
 
 def _write_scored(
@@ -366,12 +346,11 @@ def _write_scored(
             .values_list("id", "left_id", "right_id")
             .iterator(chunk_size=BATCH)
         }
-        executemany_batched(
+        insert_rows(
             cursor,
-            f"INSERT INTO {pair_table} (left_id, right_id, probability, match_weight, uncertainty, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
-            "explanation, state, decided_by_user, version, run_id, updated_at, judgement_id) "
-            f"VALUES (%s, %s, %s, %s, %s, {jsonb}, %s, %s, %s, %s, %s, %s)",
-            [(*row, made.get((row[0], row[1]))) for row in new_rows],
+            pair_table,
+            PAIR_COLUMNS,
+            ((*row, made.get((row[0], row[1]))) for row in new_rows),
         )
         executemany_batched(
             cursor,
