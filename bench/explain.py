@@ -53,7 +53,7 @@ def _scans(sql: str, big: dict[str, int]) -> list[dict[str, Any]]:
 
 
 def explain_pages(
-    *, big_table_rows: int = 100_000, personas: tuple[str, ...] = ("analyst", "partner")
+    *, big_table_rows: int = 100_000, personas: tuple[str, ...] = ("analyst", "partner"), sql: bool = False
 ) -> dict[str, Any]:
     """Fetch each page, EXPLAIN its SELECTs; the scans of tables above ``big_table_rows``."""
     import pages  # bench/pages.py: the same pages, the same subjects
@@ -88,7 +88,10 @@ def explain_pages(
                         "page": name,
                         "status": status,
                         "queries": len(captured.captured_queries),
-                        "big_table_scans": [f"{s['node']} on {s['table']}" for s in page_scans],
+                        "big_table_scans": [
+                            f"{s['node']} on {s['table']}" + (f": {s['sql']}" if sql else "")
+                            for s in page_scans
+                        ],
                     }
                 ),
                 flush=True,
@@ -105,8 +108,12 @@ def explain_pages(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--big", type=int, default=100_000, help="rows from which a table counts as large")
+    parser.add_argument("--sql", action="store_true", help="print the start of each scanning query")
+    parser.add_argument("--as", dest="personas", action="append", default=[], help="analyst, partner…")
     args = parser.parse_args()
-    summary = explain_pages(big_table_rows=args.big)
+    summary = explain_pages(
+        big_table_rows=args.big, personas=tuple(args.personas) or ("analyst", "partner"), sql=args.sql
+    )
     print(
         json.dumps(
             {"bench": "explain", "summary": True, **{k: v for k, v in summary.items() if k != "scans"}}

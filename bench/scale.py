@@ -34,6 +34,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,13 @@ def _django() -> None:
     import django
 
     django.setup()
+
+
+def _say(started: float) -> Callable[[str], None]:
+    """A run's progress on standard error, with the seconds since it started."""
+    return lambda message: print(
+        f"{time.perf_counter() - started:7.1f}s {message}", file=sys.stderr, flush=True
+    )
 
 
 def stage_generate(region: Path, rows: int) -> dict[str, Any]:
@@ -115,7 +123,7 @@ def stage_resolve(region: Path, rows: int) -> dict[str, Any]:
     from socmap.apps.resolution.truth import truth_load
 
     started = time.perf_counter()
-    run = resolution_run(actor=None, kind=RunKind.FULL, retrain=True)
+    run = resolution_run(actor=None, kind=RunKind.FULL, retrain=True, progress=_say(started))
     seconds, peak = time.perf_counter() - started, _peak_mib()
     # Measured after the clock stops, and the run's peak memory read before, not the evaluation's.
     truth = truth_load(path=region / "truth" / "records.csv", job=system_job("scale bench"))
@@ -143,7 +151,7 @@ def stage_network(region: Path, rows: int) -> dict[str, Any]:
     from socmap.apps.network.services import analysis_run
 
     started = time.perf_counter()
-    run = analysis_run(actor=None)
+    run = analysis_run(actor=None, progress=_say(started))
     return {
         "seconds": time.perf_counter() - started,
         "people": run.nodes,
@@ -320,13 +328,13 @@ def main() -> None:
                     str(rows),
                 ],
                 env=env,
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
                 check=False,
             )
             line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
             if out.returncode != 0 or line is None:
-                sys.stderr.write(out.stdout[-4000:] + out.stderr[-4000:])
+                sys.stderr.write(out.stdout[-4000:])
                 sys.exit(f"scale: stage {stage} at {rows:,} rows failed (exit {out.returncode})")
             item = {
                 "rows": rows,

@@ -334,6 +334,9 @@ SOCMAP_RESOLVE_LOWER = env.float("SOCMAP_RESOLVE_LOWER", default=0.5)
 # error along chains, so at regional scale it must be near perfect (docs/adr/0017: 0.9995 chose 0.99 on
 # the medium demo, F1 0.977; the engine's 0.995 chose 0.95, F1 0.963).
 SOCMAP_RESOLVE_MIN_PRECISION = env.float("SOCMAP_RESOLVE_MIN_PRECISION", default=0.9995)
+# DuckDB's memory for training and scoring; beyond it DuckDB spills to temporary files. Unset, DuckDB
+# takes 80 % of the machine: a million-record run grew past 7 GB while scoring 32 million pairs.
+SOCMAP_RESOLVE_MEMORY = env.str("SOCMAP_RESOLVE_MEMORY", default="1500MB")
 # A person model file to start from before any run has trained one (e.g. one trained on a whole region).
 SOCMAP_RESOLVE_MODEL = env.str("SOCMAP_RESOLVE_MODEL", default="")
 # Where resolution scores candidate pairs: "duckdb" (in the process that runs it) or "spark" (Splink's

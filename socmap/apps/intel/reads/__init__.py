@@ -39,9 +39,9 @@ from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide
 from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
 from socmap.apps.intel.reads.counts import RecordCount, record_counts, record_ids
+from socmap.apps.intel.reads.frame import person_frame, person_rows
 from socmap.apps.intel.reads.people import PersonCandidate, person_candidates, record_reported
 from socmap.apps.intel.reads.rule import STREAM, Reader, SystemJob, _rule, _scoped, system_job
-from socmap.engines.resolve.types import PERSON_PROPS
 from socmap.errors import InvalidInput
 
 #: The model instances ``entity_list`` and ``entity_open`` return, for type hints in other apps.
@@ -390,45 +390,6 @@ def link_rows(
 # --------------------------------------------------------------------------------------- resolution
 
 
-def person_rows(*, viewer: Reader, owner_ids: list[int] | None = None) -> list[dict[str, object]]:
-    """Every person the reader may see, as rows for the entity-resolution engine.
-
-    Resolution runs as a system job, across every organisation's records. Address and phone come
-    from the record's LivesAt and UsesPhone links. Read with subqueries rather than lists of ids:
-    this is the largest read of a run (a million people at national scale).
-    """
-    people = _scoped(RecordEntity.objects.filter(schema="Person", record__erased_at__isnull=True), viewer)
-    if owner_ids is not None:
-        people = people.filter(owner_id__in=owner_ids)
-    rows: dict[str, dict[str, object]] = {}
-    for entity_id, source, postcode in people.values_list("id", "record__source__name", "postcode").iterator(
-        chunk_size=5000
-    ):
-        rows[entity_id] = {"record_id": entity_id, "source": source, "postcode": postcode or None}
-    for entity_id, prop, value in (
-        Statement.objects.filter(entity_id__in=people.values("id"), prop__in=PERSON_PROPS)
-        .values_list("entity_id", "prop", "value")
-        .iterator(chunk_size=STREAM)
-    ):
-        column = PERSON_PROPS[prop]
-        row = rows[entity_id]
-        if column == "aliases":
-            row[column] = f"{row[column]}; {value}" if row.get(column) else value
-        else:
-            row.setdefault(column, value)
-    wanted = {"LivesAt": ("address", ("full", "line1")), "UsesPhone": ("phone", ("number",))}
-    for schema, (column, props) in wanted.items():
-        links = RecordLink.objects.filter(schema=schema, source_entity__in=people.values("id"))
-        targets = dict(links.values_list("target_entity_id", "source_entity_id").iterator(chunk_size=5000))
-        for target_id, value in Statement.objects.filter(
-            entity_id__in=links.values("target_entity_id"), prop__in=props
-        ).values_list("entity_id", "value"):
-            person = targets.get(target_id)
-            if person in rows:
-                rows[person].setdefault(column, value)
-    return list(rows.values())
-
-
 __all__ = [
     "Entity",
     "EntityOrigin",
@@ -450,6 +411,7 @@ __all__ = [
     "entity_rows",
     "link_rows",
     "person_candidates",
+    "person_frame",
     "person_rows",
     "record_counts",
     "record_ids",

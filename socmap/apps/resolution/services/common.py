@@ -67,6 +67,7 @@ def config_get() -> resolve.ResolveConfig:
         spark_workdir=getattr(settings, "SOCMAP_SPARK_WORKDIR", "") or None,
         spark_partitions=int(getattr(settings, "SOCMAP_SPARK_PARTITIONS", default.spark_partitions)),
         min_precision=float(getattr(settings, "SOCMAP_RESOLVE_MIN_PRECISION", default.min_precision)),
+        memory_limit=getattr(settings, "SOCMAP_RESOLVE_MEMORY", "") or None,
     )
 
 

@@ -84,7 +84,7 @@ def resolution_run(
         watermark = reads.record_watermark(viewer=job)
         say("Reading person records")
         # Prepared once here (train and score would each prepare it): the guard reads its dates.
-        frame = resolve.prepare_records(pd.DataFrame(reads.person_rows(viewer=job)))
+        frame = resolve.prepare_records(reads.person_frame(viewer=job))
         run.records = len(frame)
         if len(frame) >= 2:
             model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
