@@ -328,3 +328,4 @@ def merge_forest(
         if len(split):
             mask |= np.isin(membership[codes[:n_pairs]], split)
     return mask
+

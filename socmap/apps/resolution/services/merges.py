@@ -128,18 +128,21 @@ def merges_needed(
         clusters = cluster_build(ids=ids, pairs=stored, links=triples, births=births).cluster_of
         merges = {(a, b) for a, b, _ in triples if clusters[a] == clusters[b]}
     easy = links[~in_guarded]
+    # A stored pair nobody decided that now scores above the threshold is merged, as a new one
+    # the forest needs is: its records are one person either way, and its history says why.
+    stored_before = np.asarray(seen)[merge.to_numpy()][~in_guarded]
     forest = resolve.merge_forest(
         easy["record_id_l"], easy["record_id_r"], easy["match_probability"].to_numpy(dtype=float),
-        standing=standing,
+        keep=stored_before, standing=standing,
     )  # fmt: skip
-    merges |= set(
-        zip(easy["record_id_l"][forest].astype(str), easy["record_id_r"][forest].astype(str), strict=True)
-    )
+    chosen = easy[forest]
+    merges |= set(zip(chosen["record_id_l"].astype(str), chosen["record_id_r"].astype(str), strict=True))
     # The people the merges make: a band pair inside one of them asks nothing of a reviewer.
     joined = _components(
         pd.concat([easy, hard[_keys(hard).isin(list(merges))] if merges else hard.iloc[:0]]), standing
     )
     lc, rc = left.map(joined), right.map(joined)
     inside = (lc == rc) & lc.notna()
-    store = seen | keys.isin(list(merges)) | (~merge.to_numpy() & ~inside.to_numpy())
+    # A merge the guard refused is such a pair too: it waits for review.
+    store = seen | keys.isin(list(merges)) | ~inside.to_numpy()
     return kept[store], merges
