@@ -208,9 +208,20 @@ def stage_load(region: Path, rows: int) -> dict[str, Any]:
     return {"pages": pages}
 
 
+RUNNERS: dict[str, Callable[[Path, int], dict[str, Any]]] = {
+    "generate": stage_generate,
+    "ingest": stage_ingest,
+    "resolve": stage_resolve,
+    "network": stage_network,
+    "rest": stage_rest,
+    "explain": stage_explain,
+    "load": stage_load,
+}
+
+
 def child(stage: str, region: Path, rows: int) -> None:
     load_before = os.getloadavg()[0]
-    result = globals()[f"stage_{stage}"](region, rows)
+    result = RUNNERS[stage](region, rows)
     result.setdefault("peak_mib", _peak_mib())
     result.update(
         load_average=[round(load_before, 2), *(round(x, 2) for x in os.getloadavg())],
