@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import jellyfish
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from rapidfuzz import fuzz
 
 from socmap.apps.core.audit import audit_record
@@ -55,6 +55,13 @@ def ingestable_sources(*, viewer: User) -> QuerySet[Source]:
 def batch_list(*, viewer: User, page: int = 1) -> Page[Batch]:
     qs = Batch.objects.filter(source__in=source_list(viewer=viewer)).select_related("source", "created_by")
     return paginate(qs.order_by("-created_at", "-id"), page=page, per_page=25)
+
+
+def batch_statements(*, viewer: User) -> int:
+    """Statements added by the batches the viewer may list (what the batch list shows, summed)."""
+    batches = Batch.objects.filter(source__in=source_list(viewer=viewer))
+    total = batches.aggregate(n=Sum("statements_new"))["n"]
+    return int(total or 0)
 
 
 def batch_get(*, viewer: User, batch_id: int) -> Batch:

@@ -430,3 +430,20 @@ def test_the_api_ingests_once_and_refuses_empty_or_unknown_input(some: list[Batc
     unknown = post("no-such-source", "x.csv", body)
     assert unknown.status_code == 404
     assert Record.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_ingest_page_counts_statements_from_the_batches_a_viewer_may_list(some: list[Batch]) -> None:
+    from django.db.models import Sum
+
+    from socmap.apps.intel import selectors
+
+    for username in ("analyst", "partner"):
+        user = User.objects.get(username=username)
+        listed = Batch.objects.filter(source__in=selectors.source_list(viewer=user))
+        expected = listed.aggregate(n=Sum("statements_new"))["n"] or 0
+        page = signed_in(user).get("/ingest/").content.decode()
+        assert f"{expected:,} statements added by the extracts below" in page
+    everyone = Batch.objects.aggregate(n=Sum("statements_new"))["n"]
+    partner = User.objects.get(username="partner")
+    assert selectors.batch_statements(viewer=partner) < everyone
