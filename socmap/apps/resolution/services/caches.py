@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.bulk import chunks, executemany
+from socmap.apps.core.bulk import chunks, executemany, insert_rows
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState
@@ -72,16 +72,17 @@ def pair_states_refresh(*, keys: Iterable[tuple[str, str]]) -> None:
 
 
 def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iterable[str]]]) -> int:
-    """Replace the memberships matching ``schema_filter`` by these (schema, canonical, members)."""
+    """Replace the memberships matching ``schema_filter`` by these (schema, canonical, members).
+
+    Written with COPY on PostgreSQL: a million-row region rewrites hundreds of thousands, which
+    the ORM's ``bulk_create`` took minutes over."""
     rows = [
-        Membership(entity_id=member, canonical_id=canonical, schema=schema)
-        for schema, canonical, members in clusters
-        for member in members
+        (member, canonical, schema) for schema, canonical, members in clusters for member in members
     ]
     with transaction.atomic():
         Membership.objects.filter(schema_filter).delete()
-        for batch in chunks(rows, BATCH):
-            Membership.objects.bulk_create(batch)
+        with connection.cursor() as cursor:
+            insert_rows(cursor, Membership._meta.db_table, ("entity_id", "canonical_id", "schema"), rows)
     return len(rows)
 
 

@@ -45,44 +45,48 @@ def _keys(pairs: pd.DataFrame) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays([pairs["record_id_l"].astype(str), pairs["record_id_r"].astype(str)])
 
 
-def _components(links: pd.DataFrame, standing: list[Key]) -> pd.Series:
-    """Record id -> component of the links and standing merges."""
-    import igraph as ig
+class _Codes:
+    """Every record id of the scored pairs and the standing decisions as a number, so that a run's
+    millions of pairs are handled as integer arrays rather than Python strings."""
 
-    ids = pd.concat(
-        [
-            links["record_id_l"].astype(str),
-            links["record_id_r"].astype(str),
-            pd.Series([a for a, _ in standing] + [b for _, b in standing], dtype=object),
-        ],
-        ignore_index=True,
-    )
-    codes, names = pd.factorize(ids)
-    n, s = len(links), len(standing)
-    edges = np.column_stack(
-        [
-            np.concatenate([codes[:n], codes[2 * n : 2 * n + s]]),
-            np.concatenate([codes[n : 2 * n], codes[2 * n + s :]]),
-        ]
-    )
-    membership = ig.Graph(n=len(names), edges=edges.tolist()).connected_components().membership
-    return pd.Series(membership, index=pd.Index(names, dtype=object))
+    def __init__(self, kept: pd.DataFrame, standing: list[Key], apart: list[Key]) -> None:
+        extra = [x for pair in standing + apart for x in pair]
+        ids = pd.concat(
+            [
+                kept["record_id_l"].reset_index(drop=True),
+                kept["record_id_r"].reset_index(drop=True),
+                pd.Series(extra, dtype=kept["record_id_l"].dtype),
+            ],
+            ignore_index=True,
+        )
+        codes, self.names = pd.factorize(ids)  # Arrow strings factorise without Python objects
+        n, s = len(kept), 2 * len(standing)
+        self.left, self.right = codes[:n], codes[n : 2 * n]
+        self.standing = codes[2 * n : 2 * n + s].reshape(-1, 2)
+        self.apart = codes[2 * n + s :].reshape(-1, 2)
+
+    def components(self, rows: np.ndarray) -> np.ndarray:
+        """Component of every id, joined by the pairs ``rows`` selects and the standing merges."""
+        import igraph as ig
+
+        edges = np.concatenate([np.column_stack([self.left[rows], self.right[rows]]), self.standing])
+        graph = ig.Graph(n=len(self.names), edges=edges.tolist())
+        return np.asarray(graph.connected_components().membership)
+
+    def guarded(self, component: np.ndarray, births: dict[str, str]) -> np.ndarray:
+        """Components holding two records kept apart, or two dates of birth that conflict."""
+        out = {int(component[a]) for a, b in self.apart if component[a] == component[b]}
+        dated = pd.DataFrame({"component": component, "birth": pd.Index(self.names).map(births)})
+        dated = dated[dated["birth"].str.len() == 10].drop_duplicates()
+        several = dated[dated.duplicated("component", keep=False)]
+        for comp, dates in several.groupby("component")["birth"]:
+            if any(births_conflict(x, y) for x, y in itertools.combinations(sorted(set(dates)), 2)):
+                out.add(int(cast(int, comp)))
+        return np.asarray(sorted(out), dtype=np.int64)
 
 
-def _guarded_components(component: pd.Series, apart: list[Key], births: dict[str, str]) -> set[int]:
-    """Components holding two records kept apart, or two dates of birth that conflict."""
-    out = {
-        int(component[a]) for a, b in apart if a in component.index and b in component.index
-        if component[a] == component[b]
-    }  # fmt: skip
-    dated = pd.DataFrame({"component": component})
-    dated["birth"] = dated.index.map(births)
-    dated = dated[dated["birth"].str.len() == 10].drop_duplicates()
-    several = dated[dated.duplicated("component", keep=False)]
-    for comp, dates in several.groupby("component")["birth"]:
-        if any(births_conflict(x, y) for x, y in itertools.combinations(sorted(set(dates)), 2)):
-            out.add(int(cast(int, comp)))
-    return out
+def _pairs_as_keys(pairs: pd.DataFrame) -> list[Key]:
+    return list(zip(pairs["record_id_l"].astype(str), pairs["record_id_r"].astype(str), strict=True))
 
 
 def merges_needed(
@@ -94,14 +98,6 @@ def merges_needed(
     live: set[str],
 ) -> tuple[pd.DataFrame, set[Key]]:
     """The pairs to store (see the module's words) and the keys among them the model merges."""
-    merge = (kept["match_probability"] >= cfg.upper_threshold) & ~name_only(kept)
-    left, right = kept["record_id_l"].astype(str), kept["record_id_r"].astype(str)
-    merge &= left.isin(live) & right.isin(live)
-    keys = _keys(kept)
-    known = set(existing) | judged
-    seen = keys.isin(list(known)) if known else np.zeros(len(kept), dtype=bool)
-    merge &= ~keys.isin(list(judged)) if judged else True
-    links = kept[merge.to_numpy()]
     standing: list[Key] = []
     apart: list[Key] = []
     states = Pair.objects.filter(state__in=[PairState.MATCH, PairState.NO_MATCH]).values_list(
@@ -109,40 +105,44 @@ def merges_needed(
     )
     for a, b, state in states.iterator(chunk_size=BATCH):
         (standing if state == PairState.MATCH else apart).append((a, b))
-    component = _components(links, standing)
-    guarded = _guarded_components(component, apart, births)
-    in_guarded = links["record_id_l"].astype(str).map(component).isin(guarded).to_numpy()
-    merges: set[Key] = set()
-    hard = links[in_guarded]
-    if len(hard):
-        ids = sorted(set(component.index[component.isin(guarded)]))
-        stored = Pair.objects.all() if existing else Pair.objects.none()
-        triples = list(
-            zip(
-                hard["record_id_l"].astype(str),
-                hard["record_id_r"].astype(str),
-                hard["match_probability"].astype(float),
-                strict=True,
-            )
+    codes = _Codes(kept, standing, apart)
+    alive = pd.Index(codes.names).isin(list(live))
+    merge = (kept["match_probability"] >= cfg.upper_threshold).to_numpy() & ~name_only(kept).to_numpy()
+    merge &= alive[codes.left] & alive[codes.right]
+    # Keys as strings only where something is stored already (a later run): a first run has none.
+    seen = _keys(kept).isin(list(set(existing) | judged)) if existing or judged else np.zeros(len(kept), bool)
+    if judged:
+        merge &= ~_keys(kept).isin(list(judged))
+    component = codes.components(merge)
+    guarded = codes.guarded(component, births)
+    hard = merge & np.isin(component[codes.left], guarded)
+    easy = merge & ~hard
+    merged = np.zeros(len(kept), dtype=bool)
+    if hard.any():
+        links = kept[hard]
+        triples = [
+            (a, b, float(p))
+            for (a, b), p in zip(_pairs_as_keys(links), links["match_probability"], strict=True)
+        ]
+        ids = sorted(
+            {x for a, b, _ in triples for x in (a, b)}
+            | {str(x) for x in codes.names[np.isin(component, guarded)]}
         )
+        stored = Pair.objects.all() if existing else Pair.objects.none()
         clusters = cluster_build(ids=ids, pairs=stored, links=triples, births=births).cluster_of
-        merges = {(a, b) for a, b, _ in triples if clusters[a] == clusters[b]}
-    easy = links[~in_guarded]
+        merged[np.flatnonzero(hard)] = [clusters[a] == clusters[b] for a, b, _ in triples]
     # A stored pair nobody decided that now scores above the threshold is merged, as a new one
     # the forest needs is: its records are one person either way, and its history says why.
-    stored_before = np.asarray(seen)[merge.to_numpy()][~in_guarded]
+    rows = np.flatnonzero(easy)
+    links = kept.iloc[rows]
     forest = resolve.merge_forest(
-        easy["record_id_l"], easy["record_id_r"], easy["match_probability"].to_numpy(dtype=float),
-        keep=stored_before, standing=standing,
+        links["record_id_l"], links["record_id_r"], links["match_probability"].to_numpy(dtype=float),
+        keep=seen[rows], standing=standing,
     )  # fmt: skip
-    chosen = easy[forest]
-    merges |= set(zip(chosen["record_id_l"].astype(str), chosen["record_id_r"].astype(str), strict=True))
-    # The people the merges make: a band pair inside one of them asks nothing of a reviewer.
-    joined = _components(
-        pd.concat([easy, hard[_keys(hard).isin(list(merges))] if merges else hard.iloc[:0]]), standing
-    )
-    lc, rc = left.map(joined), right.map(joined)
-    inside = (lc == rc) & lc.notna()
-    # A merge the guard refused is such a pair too: it waits for review.
-    store = seen | keys.isin(list(merges)) | ~inside.to_numpy()
-    return kept[store], merges
+    merged[rows[forest]] = True
+    # The people the merges make: a band pair inside one of them asks nothing of a reviewer, and
+    # a merge the guard refused is a pair between two of them, which waits for review.
+    people = codes.components(easy | merged)
+    inside = people[codes.left] == people[codes.right]
+    store = seen | merged | ~inside
+    return kept[store], set(_pairs_as_keys(kept[merged]))
