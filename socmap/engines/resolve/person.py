@@ -650,6 +650,9 @@ def score_pairs(
         )
     pairs, probabilities = _scored(predictions, model, config, forename_support(prepared))
     predictions.drop_table_from_database_and_remove_from_cache()
+    # Splink's objects refer to each other, so DuckDB's buffers (up to its memory limit) would wait
+    # for the garbage collector while the caller stores the pairs.
+    db_api.duckdb_con.close()
     return scored_pairs(
         pairs, model=model, config=config, rules=rules, started=started, candidate_pairs=blocked,
         records=len(prepared), probabilities=probabilities,
