@@ -10,6 +10,7 @@ from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.intel.models import RecordEntity
 from socmap.apps.resolution import selectors, services
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
+from socmap.apps.resolution.selectors.review_queue import review_items
 from tests.conftest import signed_in
 
 
@@ -26,6 +27,9 @@ def test_an_analyst_reviews_a_pair_side_by_side_and_decides(resolved: Resolution
     page = client.get(f"/review/pairs/{first.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
+    # "N waiting": the pairs of the analyst's queue items, counted from the queue, not the table.
+    waiting = sum(len(item.pairs) for item in review_items(viewer=analyst))
+    assert waiting > 0 and page.context["remaining"] == waiting and f"{waiting} waiting" in html
     assert first.left.caption in html and first.right.caption in html
     assert 'id="side-by-side"' in html and 'id="waterfall-table"' in html
     spec = json.loads(page.context["spec"])

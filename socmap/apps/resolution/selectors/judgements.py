@@ -19,6 +19,7 @@ from socmap.apps.core.visibility import consult, visible_filter
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Pair, PairState
 from socmap.apps.resolution.selectors.caches import canonical_get
+from socmap.apps.resolution.selectors.review_queue import review_items
 from socmap.apps.resolution.selectors.values import Value, prop_rank, value_map
 from socmap.engines import resolve
 from socmap.engines.resolve.charts import waterfall_spec
@@ -91,8 +92,10 @@ def pair_next(*, viewer: User, skipped: Iterable[int] = ()) -> Pair | None:
 
 
 def pair_remaining(*, viewer: User) -> int:
-    """How many pending pairs the viewer may see."""
-    return pair_queue(viewer=viewer).count()
+    """How many pending pairs wait in the viewer's review queue (the queue's items as the viewer
+    sees them). Counting every pending pair through both records' visibility joined the whole pair
+    table to the records on each request: 1.9 million pairs at a million source rows."""
+    return sum(len(item.pairs) for item in review_items(viewer=viewer))
 
 
 def pair_counts(*, viewer: User) -> dict[str, int]:
