@@ -22,7 +22,7 @@ from socmap.apps.resolution import services
 from socmap.apps.resolution.models import Decision
 from socmap.apps.resolution.selectors import review
 from socmap.apps.resolution.services import assign
-from socmap.apps.resolution.services.review import judgement_batch_decide, judgement_batch_undo
+from socmap.apps.resolution.services.review import BatchResult, judgement_batch_decide, judgement_batch_undo
 from socmap.engines.resolve.charts import waterfall_spec
 from socmap.errors import Conflict, InvalidInput, SocmapError
 
@@ -202,8 +202,28 @@ def item(request: HttpRequest, key: str) -> HttpResponseBase:
         apply_errors(form, exc)
         return _shown(request, key, form, status=400)
     label = Decision(form.cleaned_data["decision"]).label.lower()
-    request.session[LAST_BATCH] = {"ids": list(result.ids), "label": f"{label} for {len(result.ids)} pairs"}
+    chosen = len(result.ids) - result.pattern - result.rescored
+    request.session[LAST_BATCH] = {
+        "ids": list(result.ids),
+        "label": f"{label} for {chosen} pair{'' if chosen == 1 else 's'}{_settled(result)}",
+    }
     return _after_decision(request)
+
+
+def _settled(result: BatchResult) -> str:
+    """What the decision settled beyond the pairs chosen, in words (empty when nothing)."""
+    more = result.pattern + result.rescored
+    if not more:
+        return ""
+    why = [
+        f"{n} {what}"
+        for n, what in (
+            (result.pattern, "repeating it"),
+            (result.rescored, "re-scored as people with what it taught"),
+        )
+        if n
+    ]
+    return f"; {more} more pair{'' if more == 1 else 's'} settled by this decision ({', '.join(why)})"
 
 
 def _after_decision(request: HttpRequest) -> HttpResponseBase:

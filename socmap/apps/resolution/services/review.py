@@ -25,6 +25,7 @@ from socmap.apps.resolution.selectors.caches import canonical_map
 from socmap.apps.resolution.services.caches import cluster_refresh, pair_states_refresh
 from socmap.apps.resolution.services.common import JUDGES
 from socmap.apps.resolution.services.judgements import _require_reason
+from socmap.apps.resolution.services.learning import VERSION, rescore
 from socmap.engines import resolve
 from socmap.errors import Conflict, InvalidInput, NotVisible
 
@@ -40,6 +41,9 @@ PATTERN = "Follows the decision about these people"
 class BatchResult:
     judgements: tuple[Judgement, ...]
     clusters: resolve.ClusterResult
+    #: Pairs decided with it because they repeat its pattern, and pairs its re-scoring settled.
+    pattern: int = 0
+    rescored: int = 0
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -169,7 +173,7 @@ def judgement_batch_decide(
             ]
         )
         label = Decision(decision).label
-        return _store(
+        decided = _store(
             actor,
             [*pairs, *following],
             judgements,
@@ -180,6 +184,46 @@ def judgement_batch_decide(
                 "pattern": [p.pk for p in following],
             },
         )
+        settled = _rescored(actor, [*pairs, *following], judgements[0])
+        return BatchResult(
+            (*decided.judgements, *(settled.judgements if settled else ())),
+            settled.clusters if settled else decided.clusters,
+            pattern=len(following),
+            rescored=len(settled.judgements) if settled else 0,
+        )
+
+
+def _rescored(actor: User, pairs: list[Pair], decision: Judgement) -> BatchResult | None:
+    """Re-score the pending pairs around the people the decision touched (``learning.rescore``)
+    and judge those it settles, by the model with its reason, audited as following the decision."""
+    found = rescore(actor=actor, seeds={i for p in pairs for i in (p.left_id, p.right_id)})
+    if not found:
+        return None
+    locked = _locked_pairs(actor, {r.pair_id: r.version for r in found})
+    by_pair = {r.pair_id: r for r in found}
+    judgements = _insert(
+        [
+            Judgement(
+                left_id=p.left_id,
+                right_id=p.right_id,
+                decision=by_pair[p.pk].decision,
+                model_version=VERSION,
+                probability=by_pair[p.pk].probability,
+                reason=by_pair[p.pk].reason,
+            )
+            for p in locked
+        ]
+    )
+    return _store(
+        actor,
+        locked,
+        judgements,
+        {
+            "justification": f"{len(locked)} pairs re-scored after a decision about their people",
+            "follows": decision.pk,
+            "rescored": {str(r.pair_id): round(r.probability, 4) for r in found},
+        },
+    )
 
 
 def judgement_batch_undo(*, actor: User, judgement_ids: list[int], reason: str) -> BatchResult:
