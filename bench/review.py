@@ -11,7 +11,9 @@ clusters against the region's ground truth (as ``socmap resolve evaluate``), the
 of the last run, and the server time of building the queue (median of five). With
 ``--round-trip`` it also times, through Django's test client in this process (server time, no
 network): the queue page, the first item's page, a bulk "same person" on it answered with the next
-item (HTMX), and the undo, which restores the memberships (checked by digest).
+item (HTMX), and the undo, which restores the memberships (checked by digest); ``--repeat N``
+decides and undoes N times and prints the median (a shared machine's load makes one run noisy)
+and how many pairs the decision's re-scoring settled.
 
 ``synth`` prints one JSON line per region and merge threshold: the clusters formed at that
 threshold (the run's own clustering, as the app stores it) scored against truth, and the queue
@@ -67,7 +69,7 @@ def _timed(call: Any, repeat: int = 5) -> tuple[Any, float]:
     return result, statistics.median(times)
 
 
-def _round_trip(analyst: Any) -> dict[str, Any]:
+def _round_trip(analyst: Any, repeat: int = 1) -> dict[str, Any]:
     from django.test import Client
 
     from socmap.apps.resolution.selectors import review
@@ -80,25 +82,37 @@ def _round_trip(analyst: Any) -> dict[str, Any]:
     _, queue_s = _timed(lambda: client.get("/review/"))
     first = review.review_items(viewer=analyst)[0]
     _, item_s = _timed(lambda: client.get(f"/review/people/{first.key}/"))
+    from socmap.apps.resolution.models import Judgement
+    from socmap.apps.resolution.services.learning import VERSION
+
     before = _digest()
-    started = time.perf_counter()
-    decided = client.post(
-        f"/review/people/{first.key}/",
-        {"decision": "match", "pair": [f"{p.id}:{p.version}" for p in first.pairs]},
-        HTTP_HX_REQUEST="true",
-    )
-    decide_s = time.perf_counter() - started
-    started = time.perf_counter()
-    undone = client.post("/review/decisions/undo/", {"reason": "Benchmark: undo straight after deciding"})
-    undo_s = time.perf_counter() - started
+    decide_times, undo_times, restored, settled = [], [], True, 0
+    for _ in range(repeat):
+        # The item as it stands now (each undo gives its pairs a new version).
+        item = next(i for i in review.review_items(viewer=analyst) if i.key == first.key)
+        last = Judgement.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        started = time.perf_counter()
+        decided = client.post(
+            f"/review/people/{item.key}/",
+            {"decision": "match", "pair": [f"{p.id}:{p.version}" for p in item.pairs]},
+            HTTP_HX_REQUEST="true",
+        )
+        decide_times.append(time.perf_counter() - started)
+        settled = Judgement.objects.filter(id__gt=last, model_version=VERSION).count()
+        started = time.perf_counter()
+        undone = client.post("/review/decisions/undo/", {"reason": "Benchmark: undo straight after deciding"})
+        undo_times.append(time.perf_counter() - started)
+        restored = restored and _digest() == before
     return {
         "queue_page_ms": _ms(queue_s),
         "item_page_ms": _ms(item_s),
-        "decision_and_next_item_ms": _ms(decide_s),
+        "decision_and_next_item_ms": _ms(statistics.median(decide_times)),
+        "decision_and_next_item_ms_each": [_ms(t) for t in decide_times],
         "decision_status": decided.status_code,
-        "undo_ms": _ms(undo_s),
+        "pairs_re_scored_by_decision": settled,
+        "undo_ms": _ms(statistics.median(undo_times)),
         "undo_status": undone.status_code,
-        "undo_restores_memberships": _digest() == before,
+        "undo_restores_memberships": restored,
         "item_pairs": len(first.pairs),
     }
 
@@ -140,7 +154,7 @@ def demo(args: argparse.Namespace) -> None:
         "queue_build_ms_analyst": _ms(mine_s),
     }
     if args.round_trip:
-        figures.update(_round_trip(analyst))
+        figures.update(_round_trip(analyst, args.repeat))
     figures["load_average"] = _load()
     print(json.dumps(figures), flush=True)
 
@@ -231,6 +245,7 @@ def main() -> None:
     on_demo = sub.add_parser("demo", help="the demo region in the database DATABASE_URL names")
     on_demo.add_argument("--analyst", default="analyst")
     on_demo.add_argument("--round-trip", action="store_true", help="time the pages and a decision with undo")
+    on_demo.add_argument("--repeat", type=int, default=1, help="decide and undo this many times (median)")
     on_synth = sub.add_parser("synth", help="sweep thresholds on synthetic regions (engine path)")
     on_synth.add_argument("--size", action="append")
     on_synth.add_argument("--seed", action="append", type=int)

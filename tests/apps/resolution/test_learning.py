@@ -18,7 +18,7 @@ from tests.conftest import signed_in
 
 
 def test_people_are_scored_by_the_best_level_any_of_their_records_reached() -> None:
-    # Name agrees on both; only the second pair's records both hold a date of birth, and agree.
+    # Names agree on both; only the second pair's records both hold a date of birth, and agree.
     named = _Stored("a", "c", 2.0, {"gamma_name": 3, "mw_name": 2.0, "gamma_dob": -1, "mw_dob": 0.0})
     dated = _Stored("b", "c", 1.0, {"gamma_name": 2, "mw_name": 0.5, "gamma_dob": 4, "mw_dob": 6.0})
     # The strongest pair (2.0) with its date comparison raised to what the other pair reached.
@@ -26,6 +26,10 @@ def test_people_are_scored_by_the_best_level_any_of_their_records_reached() -> N
     # A date of birth both hold and disagree on counts against, where a missing one counted nothing.
     differ = _Stored("b", "c", 1.0, {"gamma_name": 2, "mw_name": 0.5, "gamma_dob": 0, "mw_dob": -7.0})
     assert people_score([named, differ]) == pytest.approx(-5.0)
+    # A comparison the strongest pair's records could make stands: another record's better value
+    # is not this person's value against that one.
+    better = _Stored("b", "c", 1.0, {"gamma_name": 4, "mw_name": 9.0, "gamma_dob": -1, "mw_dob": 0.0})
+    assert people_score([named, better]) == pytest.approx(2.0)
     assert people_score([_Stored("a", "c", None, {})]) is None
 
 

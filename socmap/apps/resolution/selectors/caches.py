@@ -120,7 +120,16 @@ def cluster_build(
 
 def component_find(*, seed_ids: Iterable[str]) -> set[str]:
     """Every record joined to the seeds through matched pairs (the records a decision can move)."""
-    seen = set(seed_ids)
+    seeds = set(seed_ids)
+    # A person's records are joined by its matched pairs: starting from all of them, the walk
+    # takes a step or two where record by record it took one per link of the longest chain.
+    seen = set(seeds)
+    for chunk in chunks(sorted(seeds), IN_LIST):
+        seen.update(
+            Membership.objects.filter(
+                canonical_id__in=Membership.objects.filter(entity_id__in=chunk).values("canonical_id")
+            ).values_list("entity_id", flat=True)
+        )
     frontier = set(seen)
     while frontier:
         step = list(frontier)

@@ -85,12 +85,16 @@ def merge_threshold() -> float:
     return run.upper_threshold if run else resolve.ResolveConfig().upper_threshold
 
 
-def _pending(query: Q) -> list[QueuePair]:
+def _pending(query: Q, *, stream: bool = False) -> list[QueuePair]:
+    """Pending pairs; ``stream``: in chunks (every pair of a region). A catch-up's few are read at
+    once: on PostgreSQL a stream is a server-side cursor held past its transaction, three round
+    trips and a copy of the result for a handful of rows."""
+    rows = Pair.objects.filter(query, state=PairState.PENDING).values_list(
+        "id", "left_id", "right_id", "probability", "version"
+    )
     return [
         QueuePair(pk, left, right, float(p or 0.0), version)
-        for pk, left, right, p, version in Pair.objects.filter(query, state=PairState.PENDING)
-        .values_list("id", "left_id", "right_id", "probability", "version")
-        .iterator(chunk_size=5000)
+        for pk, left, right, p, version in (rows.iterator(chunk_size=5000) if stream else rows)
     ]
 
 
@@ -132,7 +136,7 @@ def _group(pairs: list[QueuePair], canonical: dict[str, str], threshold: float) 
 
 
 def _build(run_id: int | None, threshold: float, version: int) -> _Queue:
-    pairs = _pending(Q())
+    pairs = _pending(Q(), stream=True)
     canonical = _canonical(i for p in pairs for i in (p.left_id, p.right_id))
     queue = _Queue(run_id, threshold, version, {i.key: i for i in _group(pairs, canonical, threshold)})
     queue.index()

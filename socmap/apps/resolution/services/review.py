@@ -184,7 +184,7 @@ def judgement_batch_decide(
                 "pattern": [p.pk for p in following],
             },
         )
-        settled = _rescored(actor, [*pairs, *following], judgements[0])
+        settled = _rescored(actor, [*pairs, *following], judgements[0], joined=decision == Decision.MATCH)
         return BatchResult(
             (*decided.judgements, *(settled.judgements if settled else ())),
             settled.clusters if settled else decided.clusters,
@@ -193,10 +193,10 @@ def judgement_batch_decide(
         )
 
 
-def _rescored(actor: User, pairs: list[Pair], decision: Judgement) -> BatchResult | None:
+def _rescored(actor: User, pairs: list[Pair], decision: Judgement, *, joined: bool) -> BatchResult | None:
     """Re-score the pending pairs around the people the decision touched (``learning.rescore``)
     and judge those it settles, by the model with its reason, audited as following the decision."""
-    found = rescore(actor=actor, seeds={i for p in pairs for i in (p.left_id, p.right_id)})
+    found = rescore(actor=actor, seeds={i for p in pairs for i in (p.left_id, p.right_id)}, joined=joined)
     if not found:
         return None
     locked = _locked_pairs(actor, {r.pair_id: r.version for r in found})
