@@ -231,9 +231,13 @@ def _after_decision(request: HttpRequest) -> HttpResponseBase:
     if not request.headers.get("HX-Request"):
         return redirect("resolution:item_next")
     user = viewer(request)
-    found = review.item_next(viewer=user, skipped=request.session.get(SKIPPED_ITEMS, []))
+    # One read of the queue for both: each read checks it is current.
+    items = review.review_items(viewer=user)
+    found = review.item_next(viewer=user, skipped=request.session.get(SKIPPED_ITEMS, []), items=items)
     view = (
-        review.item_get(viewer=user, key=found.key, justification=current_purpose(request)) if found else None
+        review.item_get(viewer=user, key=found.key, justification=current_purpose(request), items=items)
+        if found
+        else None
     )
     if view is None:
         response = HttpResponse(status=204)

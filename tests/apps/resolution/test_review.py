@@ -204,6 +204,42 @@ def test_saying_not_the_same_settles_every_pair_between_those_people(resolved: R
 
 
 @pytest.mark.django_db
+def test_saying_same_person_decides_every_pair_repeating_it_and_undo_reverts_them(
+    resolved: ResolutionRun,
+) -> None:
+    analyst = User.objects.get(username="analyst")
+    item = next(i for i in review.review_items(viewer=analyst) if len(i.clusters) == 2 and len(i.pairs) >= 2)
+    first, rest = item.pairs[0], item.pairs[1:]
+    before_members, before_states = memberships_digest(), pair_states()
+    result = judgement_batch_decide(
+        actor=analyst, versions={first.id: first.version}, decision=Decision.MATCH
+    )
+    # One pair chosen; every other pending pair between the two people's records repeats it.
+    assert result.pattern == len(rest)
+    followed = [j for j in result.judgements if j.reason.startswith(PATTERN)]
+    assert sorted((j.left_id, j.right_id) for j in followed) == sorted((p.left_id, p.right_id) for p in rest)
+    assert all(j.decision == Decision.MATCH and j.user_id == analyst.pk for j in followed)
+    assert all(Pair.objects.get(pk=p.id).state == PairState.MATCH for p in item.pairs)
+    people = {
+        Membership.objects.filter(entity_id=i).values_list("canonical_id", flat=True).first()
+        for p in item.pairs
+        for i in (p.left_id, p.right_id)
+    }
+    assert len(people) == 1
+    event = AuditEvent.objects.get(
+        action=AuditAction.COMBINATION, object_type="resolution.judgement", object_id=str(result.ids[0])
+    )
+    assert sorted(event.detail["pattern"]) == sorted(p.id for p in rest)
+    assert item.key not in {i.key for i in review.review_items(viewer=analyst)}
+
+    judgement_batch_undo(actor=analyst, judgement_ids=list(result.ids), reason="Wrong item")
+    assert memberships_digest() == before_members
+    after = pair_states()
+    assert {k: after[k] for k in before_states} == before_states
+    assert all(Pair.objects.get(pk=p.id).state == PairState.PENDING for p in item.pairs)
+
+
+@pytest.mark.django_db
 def test_pairs_left_out_of_a_decision_do_not_follow_it(resolved: ResolutionRun) -> None:
     analyst = User.objects.get(username="analyst")
     item = next(i for i in review.review_items(viewer=analyst) if len(i.clusters) == 2 and len(i.pairs) >= 2)

@@ -72,10 +72,12 @@ class ItemView:
     remaining: int
 
 
-def item_find(*, viewer: User, key: str) -> ReviewItem | None:
+def item_find(*, viewer: User, key: str, items: list[ReviewItem] | None = None) -> ReviewItem | None:
     """The item of ``key``, else the first holding that record's person (parts of a group share
-    people); ids only, nothing of a record is read or shown (a decision checks its pairs by it)."""
-    items = review_items(viewer=viewer)
+    people); ids only, nothing of a record is read or shown (a decision checks its pairs by it).
+    ``items``: the viewer's queue when the caller has just read it (each read checks the queue is
+    current: two queries)."""
+    items = review_items(viewer=viewer) if items is None else items
     found = next((i for i in items if i.key == key), None)
     if found is not None:
         return found
@@ -83,13 +85,15 @@ def item_find(*, viewer: User, key: str) -> ReviewItem | None:
     return next((i for i in items if person in i.clusters), None)
 
 
-def item_get(*, viewer: User, key: str, justification: str) -> ItemView | None:
+def item_get(
+    *, viewer: User, key: str, justification: str, items: list[ReviewItem] | None = None
+) -> ItemView | None:
     """The item holding ``key`` with what is shown of it (one logged consultation naming every record
-    shown), or None when no pending decision holds that person now."""
-    item = item_find(viewer=viewer, key=key)
+    shown), or None when no pending decision holds that person now. ``items`` as ``item_find``."""
+    items = review_items(viewer=viewer) if items is None else items
+    item = item_find(viewer=viewer, key=key, items=items)
     if item is None:
         return None
-    items = review_items(viewer=viewer)
     records = item_records(viewer=viewer, item=item)
     shown = sorted({e.id for es in records.values() for e in es})
     ids = {i for p in item.pairs for i in (p.left_id, p.right_id)}
@@ -115,10 +119,13 @@ def item_get(*, viewer: User, key: str, justification: str) -> ItemView | None:
     )
 
 
-def item_next(*, viewer: User, skipped: Iterable[str] = ()) -> ReviewItem | None:
-    """The most telling item the viewer has not skipped."""
+def item_next(
+    *, viewer: User, skipped: Iterable[str] = (), items: list[ReviewItem] | None = None
+) -> ReviewItem | None:
+    """The most telling item the viewer has not skipped. ``items`` as ``item_find``."""
     passed = set(skipped)
-    return next((i for i in review_items(viewer=viewer) if i.key not in passed), None)
+    queue = review_items(viewer=viewer) if items is None else items
+    return next((i for i in queue if i.key not in passed), None)
 
 
 def assignees(*, viewer: User, items: Iterable[ReviewItem]) -> dict[str, User]:
