@@ -148,3 +148,63 @@ def test_an_analyst_resolves_a_person_with_one_bulk_decision_and_sees_it_on_the_
     assert "Same person" in page.inner_text("#merge-history")  # type: ignore[attr-defined]
     errors = [m for m in page.console_messages if m.startswith("error")]  # type: ignore[attr-defined]
     assert not errors, errors
+
+
+def test_an_analyst_assigns_a_decision_to_themselves_then_to_a_colleague(
+    live_server: object, page: object, tmp_path: Path
+) -> None:
+    """Issue 23: queue items are assigned to reviewers. The analyst takes an item, finds it under
+    "assigned to me", then hands it to a colleague of the same force, after which it leaves their
+    own list and the queue names the colleague."""
+    from socmap.apps.core.models import User
+    from socmap.apps.resolution.selectors import review
+
+    region = tmp_path / "sw"
+    generate(SynthConfig(seed=11, size="small"), out_dir=region)
+    build_demo_organisations()
+    build_demo_intel(folder=region, only={"intel-gloucestershire", "legacy-gloucestershire", "custody"})
+    assert resolution_run(actor=None, kind="full").status == "done"
+    analyst, supervisor = User.objects.get(username="analyst"), User.objects.get(username="supervisor")
+    item = review.review_items(viewer=analyst)[0]
+    colleague = supervisor.get_full_name() or supervisor.username
+
+    base = live_server.url  # type: ignore[attr-defined]
+    page.goto(f"{base}/accounts/sign-in/")  # type: ignore[attr-defined]
+    page.fill("#id_username", "analyst")  # type: ignore[attr-defined]
+    page.fill("#id_password", DEMO_PASSWORD)  # type: ignore[attr-defined]
+    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    page.goto(f"{base}/review/?assigned=me")  # type: ignore[attr-defined]
+    assert "Showing the decisions assigned to you" in page.inner_text("#assigned-filter")  # type: ignore[attr-defined]
+    assert f"/review/people/{item.key}/" not in page.content()  # type: ignore[attr-defined]
+
+    page.goto(f"{base}/review/people/{item.key}/")  # type: ignore[attr-defined]
+    if "Purpose of access" in page.title():  # type: ignore[attr-defined]
+        page.fill("#id_purpose", "Weekly duplicate review")  # type: ignore[attr-defined]
+        page.click("button:has-text('Continue')")  # type: ignore[attr-defined]
+    page.wait_for_selector("#assign-form")  # type: ignore[attr-defined]
+    page.select_option("#id_assignee", str(analyst.pk))  # type: ignore[attr-defined]
+    page.click("#assign-button")  # type: ignore[attr-defined]
+    page.wait_for_selector(".govuk-notification-banner:has-text('now assigned to')")  # type: ignore[attr-defined]
+
+    page.goto(f"{base}/review/")  # type: ignore[attr-defined]
+    page.click("#assigned-filter a:has-text('assigned to me')")  # type: ignore[attr-defined]
+    page.wait_for_url(lambda url: url.endswith("/review/?assigned=me"))  # type: ignore[attr-defined]
+    mine = page.locator(f"#review-items a[href='/review/people/{item.key}/']")  # type: ignore[attr-defined]
+    assert mine.count() == 1
+    assert page.locator("#review-items tbody tr").count() == 1  # type: ignore[attr-defined]
+
+    mine.click()
+    page.wait_for_selector("#assign-form")  # type: ignore[attr-defined]
+    page.select_option("#id_assignee", str(supervisor.pk))  # type: ignore[attr-defined]
+    page.click("#assign-button")  # type: ignore[attr-defined]
+    page.wait_for_selector(f".govuk-notification-banner:has-text('now assigned to {colleague}')")  # type: ignore[attr-defined]
+    assert f"(now {colleague})" in page.inner_text("#assign-form")  # type: ignore[attr-defined]
+
+    page.goto(f"{base}/review/?assigned=me")  # type: ignore[attr-defined]
+    assert f"/review/people/{item.key}/" not in page.content()  # type: ignore[attr-defined]
+    page.goto(f"{base}/review/")  # type: ignore[attr-defined]
+    row = page.locator("#review-items tr", has=page.locator(f"a[href='/review/people/{item.key}/']"))  # type: ignore[attr-defined]
+    assert colleague in row.inner_text()
+    assert [i.key for i in review.assigned_to(viewer=supervisor)] == [item.key]
+    errors = [m for m in page.console_messages if m.startswith("error")]  # type: ignore[attr-defined]
+    assert not errors, errors
