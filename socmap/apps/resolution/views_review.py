@@ -174,7 +174,8 @@ def item(request: HttpRequest, key: str) -> HttpResponseBase:
     user = viewer(request)
     # A decision checks its pairs against the item's ids; its records are read (and the reading
     # logged) only when the item is shown again.
-    found = review.item_find(viewer=user, key=key)
+    items = review.review_items(viewer=user)
+    found = review.item_find(viewer=user, key=key, items=items)
     if found is None:
         messages.info(request, "Nothing is waiting for a decision about this person now.")
         return redirect("resolution:item_next")
@@ -190,6 +191,7 @@ def item(request: HttpRequest, key: str) -> HttpResponseBase:
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
             left_out={p.id for p in found.pairs} - set(form.versions()),
+            around=review.group_pairs(viewer=user, item=found, items=items),
         )
     except Conflict as exc:
         form.add_error(None, exc.message)

@@ -25,6 +25,7 @@ __all__ = [
     "ReviewItem",
     "assigned_to",
     "assignees",
+    "group_pairs",
     "item_captions",
     "item_find",
     "item_get",
@@ -117,6 +118,15 @@ def item_get(
         explanation=pair_explain(pair=evidence) if evidence else {},
         remaining=len(items),
     )
+
+
+def group_pairs(*, viewer: User, item: ReviewItem, items: list[ReviewItem] | None = None) -> set[int]:
+    """The pending pairs of every part of the item's group the viewer sees (its people's pending
+    pairs to other people: a group is the people joined by pending pairs). ``items`` as
+    ``item_find``."""
+    group = item.group or item.key
+    queue = review_items(viewer=viewer) if items is None else items
+    return {p.id for i in queue if (i.group or i.key) == group for p in i.pairs}
 
 
 def item_next(

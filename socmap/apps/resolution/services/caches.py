@@ -76,9 +76,7 @@ def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iter
 
     Written with COPY on PostgreSQL: a million-row region rewrites hundreds of thousands, which
     the ORM's ``bulk_create`` took minutes over."""
-    rows = [
-        (member, canonical, schema) for schema, canonical, members in clusters for member in members
-    ]
+    rows = [(member, canonical, schema) for schema, canonical, members in clusters for member in members]
     with transaction.atomic():
         Membership.objects.filter(schema_filter).delete()
         with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ recomputed from them, are exactly what they were (the canonical id is the smalle
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -125,11 +125,20 @@ def _store(
 
 
 def judgement_batch_decide(
-    *, actor: User, versions: dict[int, int], decision: str, reason: str = "", left_out: Iterable[int] = ()
+    *,
+    actor: User,
+    versions: dict[int, int],
+    decision: str,
+    reason: str = "",
+    left_out: Iterable[int] = (),
+    around: Collection[int] | None = None,
 ) -> BatchResult:
     """One decision on every pair of ``versions`` (pair id -> the version the user saw), and on the
     pending pairs that repeat its pattern (``_pattern``; ``left_out``: pairs shown and not chosen),
-    audited as such and undone with it.
+    audited as such and undone with it; then the pending pairs around its people re-scored
+    (``learning.rescore``). ``around``: the pending pairs of the decided people as the review queue
+    holds them (the item's group), when the caller has it: when the decision and its pattern
+    decide them all, nothing is left to re-score and the re-score's reads are spared.
 
     Refused whole, storing nothing, when any pair changed since it was shown. "Not the same" and
     overturning a merge the model made need a reason, as for one pair.
@@ -173,7 +182,7 @@ def judgement_batch_decide(
             ]
         )
         label = Decision(decision).label
-        decided = _store(
+        stored = _store(
             actor,
             [*pairs, *following],
             judgements,
@@ -184,10 +193,16 @@ def judgement_batch_decide(
                 "pattern": [p.pk for p in following],
             },
         )
-        settled = _rescored(actor, [*pairs, *following], judgements[0], joined=decision == Decision.MATCH)
+        decided = [*pairs, *following]
+        left = None if around is None else set(around) - {p.pk for p in decided}
+        settled = (
+            _rescored(actor, decided, judgements[0], joined=decision == Decision.MATCH)
+            if left != set()
+            else None
+        )
         return BatchResult(
-            (*decided.judgements, *(settled.judgements if settled else ())),
-            settled.clusters if settled else decided.clusters,
+            (*stored.judgements, *(settled.judgements if settled else ())),
+            settled.clusters if settled else stored.clusters,
             pattern=len(following),
             rescored=len(settled.judgements) if settled else 0,
         )
