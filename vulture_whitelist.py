@@ -386,3 +386,9 @@ space_after  # unused attribute (socmap/engines/render/profile_docx.py:134)  -- 
 
 # Review assignments: who assigned an item is kept with the assignment for accountability (written, read by audit queries).
 assigned_by  # unused variable (socmap/apps/resolution/models.py:192)  -- a model field: who made the assignment
+
+# The visibility rule as one SQL condition (core/visibility.py VisibleTo): Django's expression API, called by the ORM by name.
+get_source_expressions  # unused method (socmap/apps/core/visibility.py)  -- Django reads an expression's columns to relabel it in subqueries
+set_source_expressions  # unused method (socmap/apps/core/visibility.py)  -- Django sets the relabelled columns back
+as_sql  # unused method (socmap/apps/core/visibility.py)  -- Django's compiler calls it to write the condition
+conditional  # unused variable (socmap/apps/core/visibility.py)  -- Django filters only by an expression that says it is a condition
