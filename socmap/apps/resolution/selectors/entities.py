@@ -7,6 +7,7 @@ Records hidden from the viewer leave no trace: no count, no id, no value.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -131,12 +132,15 @@ class EntityView:
         return tuple((prop, shown(values, self.reported)) for prop, values in self.values)
 
 
-def event_list(*, viewer: User, entity_ids: list[str]) -> list[EventRow]:
-    """Events linked from these entities in their own records, visible to the viewer, newest first."""
-    event_ids = {
-        link.target_entity_id
-        for link in reads.link_rows(viewer=viewer, from_entities=entity_ids, target_schemas=event_schemata())
-    }
+def event_list(
+    *, viewer: User, entity_ids: list[str], links: Iterable[reads.LinkRow] | None = None
+) -> list[EventRow]:
+    """Events linked from these entities in their own records, visible to the viewer, newest first
+    (``links``: the links going out of the entities, when the caller has read them already)."""
+    events = event_schemata()
+    if links is None:
+        links = reads.link_rows(viewer=viewer, from_entities=entity_ids, target_schemas=events)
+    event_ids = {link.target_entity_id for link in links if link.target_schema in events}
     props: dict[str, dict[str, str]] = defaultdict(dict)
     first: dict[str, reads.StatementRow] = {}
     for st in reads.statement_rows(viewer=viewer, entity_ids=sorted(event_ids)):
@@ -178,7 +182,11 @@ def entity_get(
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
     members = reads.entity_list(viewer=viewer, ids=cluster)
     ids = [m.id for m in members]
-    values = value_map(viewer=viewer, entity_ids=ids, parties=False, events=False)
+    # The links of the records' people, read once for the values, the events and "Linked to".
+    touching = sorted(reads.link_rows(viewer=viewer, touching=ids), key=lambda link: link.id)
+    mine = set(ids)
+    outgoing = [link for link in touching if link.source_entity_id in mine]
+    values = value_map(viewer=viewer, entity_ids=ids, parties=False, events=False, links=outgoing)
     merged: dict[str, list[Value]] = defaultdict(list)
     for by_prop in values.values():
         for prop, items in by_prop.items():
@@ -207,10 +215,12 @@ def entity_get(
         values=ordered_values,
         history=Page([shown[j.pk] for j in model.items], model.number, model.per_page, model.total),
         people_history=tuple(shown[j.pk] for j in people),
-        events=paginate(event_list(viewer=viewer, entity_ids=ids), page=events_page, per_page=EVENTS_PAGE),
+        events=paginate(
+            event_list(viewer=viewer, entity_ids=ids, links=outgoing), page=events_page, per_page=EVENTS_PAGE
+        ),
         conflicts=conflicts,
         pending=paginate(pending_people(viewer=viewer, pending=pending, ids=ids), per_page=PENDING_SHOWN),
-        related=_related(viewer, ids),
+        related=_related(viewer, ids, touching),
         summary=summary_build(dict(ordered_values), members, reported),
         history_words=history_words([(j.decision, j.by_person, j.day) for j in judged]),
         reported=reported,
@@ -232,13 +242,11 @@ def _history(
     return out
 
 
-def _related(viewer: User, ids: list[str]) -> tuple[Related, ...]:
+def _related(viewer: User, ids: list[str], touching: list[reads.LinkRow]) -> tuple[Related, ...]:
     """Addresses, phones, vehicles and people the visible records link to, visible links only (events
-    have their own table)."""
-    links = sorted(
-        reads.link_rows(viewer=viewer, touching=ids, exclude_target_schemas=event_schemata()),
-        key=lambda link: link.id,
-    )
+    have their own table). ``touching``: the visible links with either end in ``ids``, by id."""
+    events = event_schemata()
+    links = [link for link in touching if link.target_schema not in events]
     mine = set(ids)
     other_ids = {
         link.target_entity_id if link.source_entity_id in mine else link.source_entity_id for link in links

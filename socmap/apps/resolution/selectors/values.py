@@ -72,19 +72,25 @@ def _by_value(rows: Iterable[reads.StatementRow]) -> list[reads.StatementRow]:
 
 
 def value_map(
-    *, viewer: User, entity_ids: list[str], parties: bool = True, events: bool = True
+    *,
+    viewer: User,
+    entity_ids: list[str],
+    parties: bool = True,
+    events: bool = True,
+    links: Iterable[reads.LinkRow] | None = None,
 ) -> dict[str, dict[str, list[Value]]]:
     """Every statement of these entities and of what their records link them to, as the viewer may
     see them: entity -> property -> values, best ranked first.
 
     Linked addresses, phones, vehicles, accounts and events are labelled by what they are ("address
     postcode"), linked people and companies by their part in the link ("associate full name"); either
-    is left out when ``parties`` or ``events`` is false.
+    is left out when ``parties`` or ``events`` is false. ``links``: the links going out of the
+    entities, when the caller has read them already (as ``reads.link_rows(from_entities=...)``).
     """
     out: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
     statements = _by_value(reads.statement_rows(viewer=viewer, entity_ids=entity_ids))
     linked: dict[str, tuple[str, str]] = {}
-    for link in reads.link_rows(viewer=viewer, from_entities=entity_ids):
+    for link in reads.link_rows(viewer=viewer, from_entities=entity_ids) if links is None else links:
         linked[link.target_entity_id] = (link.source_entity_id, link.schema)
     excluded = (set() if parties else set(PARTIES)) | (set() if events else set(event_schemata()))
     others = _by_value(reads.statement_rows(viewer=viewer, entity_ids=list(linked), exclude_schemas=excluded))
