@@ -152,15 +152,18 @@ def _around(seeds: set[str]) -> tuple[list[QueuePair], dict[str, str], set[str]]
     frontier = set(seeds)
     while frontier:
         reached |= frontier
-        found = _canonical(frontier)
-        canonical.update(found)
-        clusters = {found.get(i, i) for i in frontier}
-        members: set[str] = set(clusters)
-        for part in chunks(sorted(clusters), IN_LIST):
-            members.update(
-                Membership.objects.filter(canonical_id__in=part).values_list("entity_id", flat=True)
+        # Every record of the frontier's people with its person, in one query a slice (a record
+        # of a person is a member of it; a record of its own has no membership).
+        rows: list[tuple[str, str]] = []
+        for part in chunks(sorted(frontier), IN_LIST):
+            rows.extend(
+                Membership.objects.filter(
+                    canonical_id__in=Membership.objects.filter(entity_id__in=part).values("canonical_id")
+                ).values_list("entity_id", "canonical_id")
             )
-        canonical.update(_canonical(members - set(canonical)))
+        canonical.update(rows)
+        clusters = {canonical.get(i, i) for i in frontier}
+        members: set[str] = clusters | {entity for entity, _ in rows}
         fresh = members - reached
         reached |= members
         touching = sorted(members)
