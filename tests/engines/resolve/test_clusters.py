@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from socmap.engines.resolve import cluster, evaluate, resolve_objects
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socmap.engines.resolve import cluster, clusters, evaluate, resolve_objects
 
 
 def test_positive_links_form_connected_components() -> None:
@@ -127,3 +130,35 @@ def test_a_weak_link_attaches_to_the_cluster_most_records_of_the_name_belong_to(
     assert cluster(ids, [*nine[:6], ("e", "f", 0.999)], attach_pairs=weak).cluster_of["g"] == "g"
     guarded = cluster(ids, positives, attach_pairs=weak, births={"g": "1980-01-01", "a3": "1990-05-05"})
     assert guarded.cluster_of["g"] == "e"
+
+
+ids = st.sampled_from([f"r{i:02d}" for i in range(12)])
+dates = st.sampled_from(["1980-01-02", "1980-02-01", "1980-01-03", "1975-06-30", "1980", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    positives=st.lists(st.tuples(ids, ids, st.sampled_from([0.95, 0.97, 0.99, 1.0, 2.0])), max_size=20),
+    negatives=st.lists(st.tuples(ids, ids), max_size=3),
+    attach=st.lists(st.tuples(ids, ids, st.just(0.9)), max_size=4),
+    births=st.dictionaries(ids, dates, max_size=12),
+)
+def test_clusters_are_those_of_applying_every_link_one_by_one(
+    positives: list[tuple[str, str, float]],
+    negatives: list[tuple[str, str]],
+    attach: list[tuple[str, str, float]],
+    births: dict[str, str],
+) -> None:
+    """Components with nothing to cut are taken whole; the result is the one of applying every
+    link strongest first (every component treated as one where a link may be cut)."""
+    records = [f"r{i:02d}" for i in range(12)]
+    fast = cluster(records, positives, negatives, attach_pairs=attach, births=births)
+    split = clusters._hard_components
+    clusters._hard_components = lambda ids, component, *_: set(component.tolist())  # type: ignore[assignment]
+    try:
+        slow = cluster(records, positives, negatives, attach_pairs=attach, births=births)
+    finally:
+        clusters._hard_components = split  # type: ignore[assignment]
+    assert fast.clusters == slow.clusters
+    assert fast.conflicts == slow.conflicts
+    assert fast.run.counts == slow.run.counts

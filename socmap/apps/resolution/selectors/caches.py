@@ -110,12 +110,18 @@ def cluster_build(
     that may attach a lone record to the one cluster they point into (the engine's rule for
     name-only pairs); ``links``: the model's links not yet stored (a run choosing what it merges);
     ``births``: record -> date of birth, so no model link joins dates that conflict."""
-    positive, negative = decision_edges(
-        pairs.filter(state__in=[PairState.MATCH, PairState.NO_MATCH]).values_list(
-            "left_id", "right_id", "state", "decided_by_user", "probability"
-        )
-    )
+    positive, negative = decided_edges(pairs=pairs)
     return resolve.cluster(ids, positive + (links or []), negative, attach_pairs=attach, births=births)
+
+
+def decided_edges(*, pairs: Any) -> tuple[list[tuple[str, str, float]], list[tuple[str, str]]]:
+    """The links (weighted) and the separations the standing decisions on ``pairs`` make, read once
+    for clusterings that share them."""
+    return decision_edges(
+        pairs.filter(state__in=[PairState.MATCH, PairState.NO_MATCH])
+        .values_list("left_id", "right_id", "state", "decided_by_user", "probability")
+        .iterator(chunk_size=20_000)
+    )
 
 
 def component_find(*, seed_ids: Iterable[str]) -> set[str]:

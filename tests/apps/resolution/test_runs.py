@@ -1,0 +1,49 @@
+"""The stored explanation of a run's pairs: built column by column, read as the rows it replaced."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socmap.apps.resolution.services.runs import compact_scores
+
+levels = st.one_of(st.none(), st.integers(min_value=-1, max_value=5))
+weights = st.one_of(st.none(), st.floats(min_value=-40, max_value=40, allow_nan=False), st.just(float("inf")))
+
+
+def _by_rows(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """What each pair's explanation holds, worked out one row at a time."""
+    out = []
+    for _, row in frame.iterrows():
+        item: dict[str, object] = {}
+        for column in frame.columns:
+            value = row[column]
+            if column.startswith("gamma_"):
+                item[column] = 0 if pd.isna(value) else int(value)
+            elif column.startswith("mw_"):
+                item[column] = 0.0 if pd.isna(value) else round(float(value), 3)
+        out.append(item)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(levels, weights, levels, weights), min_size=0, max_size=30))
+def test_compact_scores_holds_each_pairs_levels_and_weights(rows: list[tuple[object, ...]]) -> None:
+    frame = pd.DataFrame(rows, columns=["gamma_name", "mw_name", "gamma_dob", "mw_dob"])
+    frame["gamma_name"] = frame["gamma_name"].astype("Int64")
+    frame["gamma_dob"] = frame["gamma_dob"].astype("Int64")
+    frame[["mw_name", "mw_dob"]] = frame[["mw_name", "mw_dob"]].astype("float64")
+    frame["record_id_l"], frame["match_probability"] = "a", 0.5  # not part of the explanation
+    scores = compact_scores(frame)
+    assert [json.loads(s) for s in scores] == _by_rows(frame)
+    if rows and np.isfinite(frame[["mw_name", "mw_dob"]].fillna(0).to_numpy(dtype=float)).all():
+        assert all(s.startswith('{"gamma_name":') for s in scores)  # columns in the frame's order
+
+
+def test_compact_scores_of_no_pairs_and_no_comparisons() -> None:
+    assert compact_scores(pd.DataFrame({"gamma_x": pd.Series([], dtype="Int64")})) == []
+    assert compact_scores(pd.DataFrame({"record_id_l": ["a", "b"]})) == ["{}", "{}"]
