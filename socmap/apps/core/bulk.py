@@ -9,6 +9,7 @@ holds them all in memory. Each caller names its size where the reason differs fr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -64,6 +65,52 @@ def insert_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[
     sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608 # model names, values are parameters
     for batch in chunks(rows, WRITE_BATCH):
         cursor.executemany(sql, batch)
+
+
+#: Rows from which a bulk write checks its foreign keys once, as a whole, rather than row by row.
+CHECK_ONCE_ROWS = 100_000
+
+
+@contextmanager
+def foreign_keys_checked_once(
+    cursor: Any, table: str, rows: int, *, at_least: int | None = None
+) -> Iterator[None]:
+    """Around a bulk write of ``rows`` rows into ``table``: on PostgreSQL, from ``at_least`` rows
+    (default ``CHECK_ONCE_ROWS``), the table's foreign keys are dropped and added back (``NOT VALID``,
+    then ``VALIDATE``), so that they are checked in one join rather than by a trigger per row and key.
+
+    Measured at a million source rows: 1.9 million pairs with four keys each queued 7.6 million
+    checks, each locking the row it found; the commit took over five minutes. Must run inside the
+    caller's transaction: a row that breaks a key fails the validation and rolls the whole write
+    back, keys included. The table is locked against readers until the transaction ends.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or rows < (CHECK_ONCE_ROWS if at_least is None else at_least):
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("foreign_keys_checked_once must run inside a transaction")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    )
+    keys = cursor.fetchall()
+    target = connection.ops.quote_name(table)
+    if keys:
+        # Checks still pending from earlier writes of this transaction run now: a key with
+        # pending checks cannot be dropped.
+        names = ", ".join(connection.ops.quote_name(name) for name, _ in keys)
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+    for name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {target} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    for name, definition in keys:
+        quoted = connection.ops.quote_name(name)
+        # The definition is PostgreSQL's own text of the key it held a moment ago.
+        cursor.execute(f"ALTER TABLE {target} ADD CONSTRAINT {quoted} {definition} NOT VALID")
+        cursor.execute(f"ALTER TABLE {target} VALIDATE CONSTRAINT {quoted}")
 
 
 def statistics_refresh(*models: Any, changed: int) -> bool:

@@ -141,7 +141,13 @@ def components_of(ids: list[str], edges: list[tuple[str, str, float]]) -> np.nda
     position = pd.Index(ids)
     left = position.get_indexer([a for a, _, _ in edges])
     right = position.get_indexer([b for _, b, _ in edges])
-    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (left, right)), shape=(len(ids), len(ids)))
+    return component_labels(len(ids), left, right)
+
+
+def component_labels(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The connected component of each of ``n`` numbered nodes joined by the edges ``left[i]`` -
+    ``right[i]``: one number per node."""
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     return np.asarray(connected_components(graph, directed=False)[1])
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
-from socmap.apps.core.bulk import statistics_refresh
+from socmap.apps.core.bulk import foreign_keys_checked_once, insert_rows, statistics_refresh
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import Organisation
 
@@ -25,3 +25,43 @@ def test_small_writes_are_left_to_autovacuum_and_large_ones_refresh_the_statisti
         assert statistics_refresh(Organisation, changed=10)
     if connection.vendor == "postgresql":  # the planner now knows the table's size
         assert _estimated_rows() == Organisation.objects.count()
+
+
+def _keys(cursor: object, table: str) -> list[tuple[str, bool, int]]:
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT conname, convalidated, oid::bigint FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        [table],
+    )
+    return sorted(cursor.fetchall())  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's foreign keys")
+def test_a_bulk_write_checks_its_foreign_keys_once_and_keeps_them() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bulk_parent (id integer PRIMARY KEY)")
+        cursor.execute(
+            "CREATE TABLE bulk_child (id serial PRIMARY KEY, parent_id integer "
+            "CONSTRAINT bulk_child_parent REFERENCES bulk_parent (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        insert_rows(cursor, "bulk_parent", ("id",), [(1,), (2,)])
+        before = _keys(cursor, "bulk_child")
+        with transaction.atomic(), foreign_keys_checked_once(cursor, "bulk_child", 1, at_least=2):
+            insert_rows(cursor, "bulk_child", ("parent_id",), [(1,)])
+        assert _keys(cursor, "bulk_child") == before  # a small write leaves the key alone
+        with transaction.atomic(), foreign_keys_checked_once(cursor, "bulk_child", 3, at_least=2):
+            insert_rows(cursor, "bulk_child", ("parent_id",), [(1,), (2,), (2,)])
+        after = _keys(cursor, "bulk_child")
+        assert [(name, valid) for name, valid, _ in after] == [("bulk_child_parent", True)]
+        assert after != before  # added back, and validated
+        # A row whose parent does not exist fails the write whole, and the key stands.
+        with (
+            pytest.raises(IntegrityError),
+            transaction.atomic(),
+            foreign_keys_checked_once(cursor, "bulk_child", 2, at_least=2),
+        ):
+            insert_rows(cursor, "bulk_child", ("parent_id",), [(1,), (9,)])
+        assert _keys(cursor, "bulk_child") == after
+        cursor.execute("SELECT count(*) FROM bulk_child")
+        assert cursor.fetchone()[0] == 4

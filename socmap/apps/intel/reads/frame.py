@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from socmap.apps.intel.models import RecordEntity, RecordLink, Statement
 from socmap.apps.intel.reads.rule import Reader, _scoped
@@ -38,19 +38,12 @@ def _fetch(queryset: QuerySet[Any], columns: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _linked(people: QuerySet[Any], schema: str, props: tuple[str, ...]) -> pd.Series:
-    """Each person's first value of ``props`` on the target of their ``schema`` link."""
-    links = RecordLink.objects.filter(schema=schema, source_entity__in=people.values("id"))
-    ends = _fetch(links.values_list("target_entity_id", "source_entity_id"), ["target", "record_id"])
-    values = _fetch(
-        Statement.objects.filter(entity_id__in=links.values("target_entity_id"), prop__in=props).values_list(
-            "entity_id", "prop", "value"
-        ),
-        ["target", "prop", "value"],
-    )
+def _linked(ends: pd.DataFrame, values: pd.DataFrame, props: tuple[str, ...]) -> pd.Series:
+    """Each person's first value of ``props`` on the targets of their links ``ends``."""
+    values = values[values["prop"].isin(props)]
     if not len(ends) or not len(values):
         return pd.Series(dtype=object)
-    values["rank"] = values["prop"].map({p: i for i, p in enumerate(props)})
+    values = values.assign(rank=values["prop"].map({p: i for i, p in enumerate(props)}))
     joined = ends.merge(values, on="target").sort_values(["record_id", "rank"], kind="stable")
     return joined.drop_duplicates("record_id").set_index("record_id")["value"]
 
@@ -60,7 +53,9 @@ def person_frame(*, viewer: Reader, owner_ids: list[int] | None = None) -> pd.Da
 
     Names, dates of birth and identifiers from the person's statements (aliases joined with
     "; ", otherwise the first value of each property); address and phone from the record's
-    LivesAt and UsesPhone links. Read with subqueries rather than lists of ids.
+    LivesAt and UsesPhone links. Read with subqueries rather than lists of ids, and the statements
+    of the people and of their addresses and phones in one pass over the statement table (three
+    passes took 20 s of a million-row region's 50 s read).
     """
     people = _scoped(RecordEntity.objects.filter(schema="Person", record__erased_at__isnull=True), viewer)
     if owner_ids is not None:
@@ -69,12 +64,21 @@ def person_frame(*, viewer: Reader, owner_ids: list[int] | None = None) -> pd.Da
         people.values_list("id", "record__source__name", "postcode"), ["record_id", "source", "postcode"]
     )
     frame["postcode"] = frame["postcode"].where(frame["postcode"].astype(bool), None)
-    statements = _fetch(
-        Statement.objects.filter(entity_id__in=people.values("id"), prop__in=PERSON_PROPS).values_list(
-            "entity_id", "prop", "value"
-        ),
+    links = RecordLink.objects.filter(schema__in=list(LINKED), source_entity__in=people.values("id"))
+    ends = _fetch(
+        links.values_list("schema", "target_entity_id", "source_entity_id"), ["schema", "target", "record_id"]
+    )
+    props = set(PERSON_PROPS) | {p for _column, linked in LINKED.values() for p in linked}
+    everything = _fetch(
+        Statement.objects.filter(
+            Q(entity_id__in=people.values("id")) | Q(entity_id__in=links.values("target_entity_id")),
+            prop__in=sorted(props),
+        ).values_list("entity_id", "prop", "value"),
         ["record_id", "prop", "value"],
     )
+    own = everything["record_id"].isin(frame["record_id"]) & everything["prop"].isin(list(PERSON_PROPS))
+    statements = everything[own].copy()
+    targets = everything[~own].rename(columns={"record_id": "target"})
     statements["column"] = statements["prop"].map(PERSON_PROPS)
     is_alias = statements["column"] == "aliases"
     columns: dict[str, pd.Series] = {}
@@ -83,8 +87,8 @@ def person_frame(*, viewer: Reader, owner_ids: list[int] | None = None) -> pd.Da
     single = statements[~is_alias].drop_duplicates(["record_id", "column"])
     for column, values in single.groupby("column", sort=True):
         columns[str(column)] = values.set_index("record_id")["value"]
-    for schema, (column, props) in LINKED.items():
-        linked = _linked(people, schema, props)
+    for schema, (column, linked_props) in LINKED.items():
+        linked = _linked(ends[ends["schema"] == schema][["target", "record_id"]], targets, linked_props)
         if len(linked):
             columns[column] = linked
     frame = frame.set_index("record_id", drop=False)

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.bulk import chunks, executemany, insert_rows
+from socmap.apps.core.bulk import chunks, executemany, foreign_keys_checked_once, insert_rows
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState
@@ -79,8 +79,9 @@ def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iter
     rows = [(member, canonical, schema) for schema, canonical, members in clusters for member in members]
     with transaction.atomic():
         Membership.objects.filter(schema_filter).delete()
-        with connection.cursor() as cursor:
-            insert_rows(cursor, Membership._meta.db_table, ("entity_id", "canonical_id", "schema"), rows)
+        table = Membership._meta.db_table
+        with connection.cursor() as cursor, foreign_keys_checked_once(cursor, table, len(rows)):
+            insert_rows(cursor, table, ("entity_id", "canonical_id", "schema"), rows)
     return len(rows)
 
 

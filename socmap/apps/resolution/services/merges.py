@@ -27,7 +27,7 @@ from socmap.apps.resolution.models import Pair, PairState
 from socmap.apps.resolution.selectors.caches import cluster_build
 from socmap.apps.resolution.services.common import BATCH
 from socmap.engines import resolve
-from socmap.engines.resolve.clusters import births_conflict
+from socmap.engines.resolve.clusters import births_conflict, component_labels
 
 Key = tuple[str, str]
 
@@ -67,11 +67,8 @@ class _Codes:
 
     def components(self, rows: np.ndarray) -> np.ndarray:
         """Component of every id, joined by the pairs ``rows`` selects and the standing merges."""
-        import igraph as ig
-
         edges = np.concatenate([np.column_stack([self.left[rows], self.right[rows]]), self.standing])
-        graph = ig.Graph(n=len(self.names), edges=edges.tolist())
-        return np.asarray(graph.connected_components().membership)
+        return component_labels(len(self.names), edges[:, 0], edges[:, 1])
 
     def guarded(self, component: np.ndarray, births: dict[str, str]) -> np.ndarray:
         """Components holding two records kept apart, or two dates of birth that conflict."""

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from socmap.apps.core.bulk import chunks, insert_rows, statistics_refresh
+from socmap.apps.core.bulk import chunks, foreign_keys_checked_once, insert_rows, statistics_refresh
 from socmap.apps.core.models import User
 from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.intel import reads
@@ -99,6 +99,9 @@ def resolution_run(
             say(f"Storing {len(scored.pairs):,} scored pairs")
             births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
             run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job, births)
+            # What follows reads the pairs just written by their keys: with the statistics of an
+            # empty table, the planner read every pending pair for each lookup.
+            statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
             attached = _attach_by_name(run, scored.pairs, model, cfg, job, births)
             run.auto_matched += len(attached)
             run.queued = len(queued - attached)
@@ -369,12 +372,13 @@ def _write_scored(
             .values_list("id", "left_id", "right_id")
             .iterator(chunk_size=BATCH)
         }
-        insert_rows(
-            cursor,
-            pair_table,
-            PAIR_COLUMNS,
-            ((*row, made.get((row[0], row[1]))) for row in new_rows),
-        )
+        with foreign_keys_checked_once(cursor, pair_table, len(new_rows)):
+            insert_rows(
+                cursor,
+                pair_table,
+                PAIR_COLUMNS,
+                ((*row, made.get((row[0], row[1]))) for row in new_rows),
+            )
         executemany_batched(
             cursor,
             f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
@@ -390,9 +394,13 @@ def _pending_among(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     pending: set[tuple[str, str]] = set()
     judged: set[tuple[str, str]] = set()
     for part in chunks(sorted({a for a, _ in wanted}), 500):
-        pending.update(
-            Pair.objects.filter(left_id__in=part, state=PairState.PENDING).values_list("left_id", "right_id")
-        )
+        # By the pair's own key (its unique index), the state read with it: asked by state as
+        # well, the planner may read every pending pair of the region for each slice.
+        for left, right, state in Pair.objects.filter(left_id__in=part).values_list(
+            "left_id", "right_id", "state"
+        ):
+            if state == PairState.PENDING:
+                pending.add((left, right))
         judged.update(Judgement.objects.filter(left_id__in=part).values_list("left_id", "right_id"))
     return (pending - judged) & wanted
 
