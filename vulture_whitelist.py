@@ -392,3 +392,5 @@ get_source_expressions  # unused method (socmap/apps/core/visibility.py)  -- Dja
 set_source_expressions  # unused method (socmap/apps/core/visibility.py)  -- Django sets the relabelled columns back
 as_sql  # unused method (socmap/apps/core/visibility.py)  -- Django's compiler calls it to write the condition
 conditional  # unused variable (socmap/apps/core/visibility.py)  -- Django filters only by an expression that says it is a condition
+lookup_name  # unused variable (socmap/apps/core/bulk.py)  -- Django finds a registered lookup by this name (``__among``)
+prepare_rhs  # unused variable (socmap/apps/core/bulk.py)  -- Django reads it before preparing a lookup's values

@@ -65,3 +65,23 @@ def test_a_bulk_write_checks_its_foreign_keys_once_and_keeps_them() -> None:
         assert _keys(cursor, "bulk_child") == after
         cursor.execute("SELECT count(*) FROM bulk_child")
         assert cursor.fetchone()[0] == 4
+
+
+@pytest.mark.django_db
+def test_among_finds_the_same_rows_as_in_for_numbers_text_and_foreign_keys() -> None:
+    from socmap.apps.core.models import User
+
+    build_demo_organisations()
+    orgs = list(Organisation.objects.order_by("pk"))
+    for o in orgs[:3]:
+        User.objects.create(username=f"u{o.pk}", organisation=o)
+    some = [o.pk for o in orgs[::2]] + [10**9]
+    assert set(Organisation.objects.filter(pk__among=some)) == set(Organisation.objects.filter(pk__in=some))
+    assert Organisation.objects.filter(pk__among=some).count() == len(orgs[::2])
+    names = [orgs[1].name, "nobody of that name"]
+    assert list(Organisation.objects.filter(name__among=names)) == [orgs[1]]
+    wanted = [orgs[0].pk, orgs[2].pk]
+    found = {u.username for u in User.objects.filter(organisation_id__among=wanted)}
+    assert found == {u.username for u in User.objects.filter(organisation_id__in=wanted)}
+    assert {f"u{orgs[0].pk}", f"u{orgs[2].pk}"} <= found
+    assert not Organisation.objects.filter(pk__among=[]).exists()

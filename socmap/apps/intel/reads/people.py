@@ -68,6 +68,6 @@ def record_reported(*, viewer: Reader, ids: Collection[int]) -> dict[int, date]:
     a value was last *reported*, which the day it was loaded is not."""
     out: dict[int, date] = {}
     for part in chunks(sorted(ids), IN_LIST):
-        rows = Record.objects.filter(_rule(viewer), id__in=part).exclude(observed_on=None)
+        rows = Record.objects.filter(_rule(viewer), id__among=part).exclude(observed_on=None)
         out.update((pk, day) for pk, day in rows.values_list("id", "observed_on") if day is not None)
     return out

@@ -30,7 +30,8 @@ def canonical_map(*, viewer: reads.Reader | None, entity_ids: Iterable[str] | No
     if entity_ids is not None:
         out: dict[str, str] = {}
         for part in chunks(entity_ids, IN_LIST):
-            out.update(Membership.objects.filter(entity_id__in=part).values_list("entity_id", "canonical_id"))
+            rows = Membership.objects.filter(entity_id__among=part).values_list("entity_id", "canonical_id")
+            out.update(rows)
         return out
     return dict(Membership.objects.values_list("entity_id", "canonical_id").iterator(chunk_size=20000))
 
@@ -68,7 +69,7 @@ def person_cluster_map(*, viewer: reads.Reader | None, entity_ids: Iterable[str]
     clusters = sorted(set(canon.values()))
     members: dict[str, list[str]] = defaultdict(list)
     for part in chunks(clusters, IN_LIST):
-        for entity_id, canonical in Membership.objects.filter(canonical_id__in=part).values_list(
+        for entity_id, canonical in Membership.objects.filter(canonical_id__among=part).values_list(
             "entity_id", "canonical_id"
         ):
             members[canonical].append(entity_id)
