@@ -214,8 +214,19 @@ def _rescored(actor: User, pairs: list[Pair], decision: Judgement, *, joined: bo
     found = rescore(actor=actor, seeds={i for p in pairs for i in (p.left_id, p.right_id)}, joined=joined)
     if not found:
         return None
-    locked = _locked_pairs(actor, {r.pair_id: r.version for r in found})
     by_pair = {r.pair_id: r for r in found}
+    # A pair someone decided since it was read is left as they decided it: the analyst never saw
+    # these pairs, so a change to one must not refuse their decision (as ``_locked_pairs`` would).
+    locked = [
+        p
+        for p in Pair.objects.select_for_update()
+        .filter(pk__in=sorted(by_pair))
+        .only("id", "left_id", "right_id", "version", "state")
+        .order_by("pk")
+        if p.version == by_pair[p.pk].version and p.state == PairState.PENDING
+    ]
+    if not locked:
+        return None
     judgements = _insert(
         [
             Judgement(
@@ -236,7 +247,7 @@ def _rescored(actor: User, pairs: list[Pair], decision: Judgement, *, joined: bo
         {
             "justification": f"{len(locked)} pairs re-scored after a decision about their people",
             "follows": decision.pk,
-            "rescored": {str(r.pair_id): round(r.probability, 4) for r in found},
+            "rescored": {str(p.pk): round(by_pair[p.pk].probability, 4) for p in locked},
         },
     )
 
