@@ -157,11 +157,11 @@ def test_a_decision_settling_its_whole_group_does_not_re_score(resolved: Resolut
     analyst = User.objects.get(username="analyst")
     item, first, _, around = _around(analyst)
     _teach(around, 30.0)
-    group = review.group_pairs(viewer=analyst, item=item)
+    group = {p.id for p in review.group_pairs(viewer=analyst, item=item)}
     assert {p.id for p in item.pairs} <= group and first.id in group
     # The queue says nothing else is pending around these people: the re-score is not run.
     alone = judgement_batch_decide(
-        actor=analyst, versions={first.id: first.version}, decision=Decision.MATCH, around={first.id}
+        actor=analyst, versions={first.id: first.version}, decision=Decision.MATCH, around=[first]
     )
     assert alone.rescored == 0
     assert all(Pair.objects.get(pk=p.id).state == PairState.PENDING for p in around)

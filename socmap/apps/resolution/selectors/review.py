@@ -120,13 +120,13 @@ def item_get(
     )
 
 
-def group_pairs(*, viewer: User, item: ReviewItem, items: list[ReviewItem] | None = None) -> set[int]:
+def group_pairs(*, viewer: User, item: ReviewItem, items: list[ReviewItem] | None = None) -> list[QueuePair]:
     """The pending pairs of every part of the item's group the viewer sees (its people's pending
     pairs to other people: a group is the people joined by pending pairs). ``items`` as
     ``item_find``."""
     group = item.group or item.key
     queue = review_items(viewer=viewer) if items is None else items
-    return {p.id for i in queue if (i.group or i.key) == group for p in i.pairs}
+    return [p for i in queue if (i.group or i.key) == group for p in i.pairs]
 
 
 def item_next(

@@ -143,7 +143,13 @@ def _pct(probability: float) -> str:
     return f"{probability:.1%}"
 
 
-def rescore(*, actor: User, seeds: Iterable[str], joined: bool) -> list[Rescored]:
+def rescore(
+    *,
+    actor: User,
+    seeds: Iterable[str],
+    joined: bool,
+    pending: Iterable[tuple[int, str, str, int]] | None = None,
+) -> list[Rescored]:
     """The pending pairs between the people of ``seeds`` (as they are now, after the decision) and
     other people that their score as pairs of people settles: joined above the last run's merge
     threshold, out of the queue below its review floor. Only pairs whose records the analyst may
@@ -153,7 +159,11 @@ def rescore(*, actor: User, seeds: Iterable[str], joined: bool) -> list[Rescored
     ``joined``: the decision made one person of records (only then do people gain values, so
     only then may a re-score join them: after "not the same" or "unsure", re-scoring people it did
     not change joined wrong ones a third of the time on the medium demo; leaving the queue below
-    the floor was right every time either way)."""
+    the floor was right every time either way).
+
+    ``pending``: the pending pairs (id, left, right, version) around these people as the review
+    queue holds them for the actor (pairs it may see), instead of reading them; a pair decided
+    meanwhile is skipped when the judgements are written."""
     run = (
         ResolutionRun.objects.filter(status=RunStatus.DONE)
         .order_by("-id")
@@ -166,8 +176,13 @@ def rescore(*, actor: User, seeds: Iterable[str], joined: bool) -> list[Rescored
     seeds = set(seeds)
     found = _canonical(seeds)
     ours = _members({found.get(i, i) for i in seeds})
-    pending = _touching(sorted(ours), Q(state=PairState.PENDING), ("left_id", "right_id", "version"))
-    pending = sorted(pending)[:RESCORE_LIMIT]
+    seen: set[str] | None = None
+    if pending is None:
+        rows = _touching(sorted(ours), Q(state=PairState.PENDING), ("left_id", "right_id", "version"))
+    else:
+        rows = [row for row in pending if row[1] in ours or row[2] in ours]
+        seen = {i for _, a, b, _ in rows for i in (a, b)}
+    pending = sorted(rows)[:RESCORE_LIMIT]
     if not pending:
         return []
     others = {i for _, a, b, _ in pending for i in (a, b) if i not in ours}
@@ -202,8 +217,8 @@ def rescore(*, actor: User, seeds: Iterable[str], joined: bool) -> list[Rescored
     settled = {couple: p for couple, p in scores.items() if (joined and p >= threshold) or p < floor}
     if not settled:
         return []
-    records = {i for _, a, b, _ in pending for i in (a, b)}
-    seen = reads.entities_visible(viewer=actor, ids=records)
+    if seen is None:
+        seen = reads.entities_visible(viewer=actor, ids={i for _, a, b, _ in pending for i in (a, b)})
     records_of: dict[str, list[str]] = defaultdict(list)
     for record, who in person.items():
         records_of[who].append(record)

@@ -22,6 +22,7 @@ from socmap.apps.core.services import require_role
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Decision, Judgement, Membership, Pair, PairState
 from socmap.apps.resolution.selectors.caches import canonical_map
+from socmap.apps.resolution.selectors.review_group import QueuePair
 from socmap.apps.resolution.services.caches import cluster_refresh, pair_states_refresh
 from socmap.apps.resolution.services.common import JUDGES
 from socmap.apps.resolution.services.judgements import _require_reason
@@ -131,14 +132,14 @@ def judgement_batch_decide(
     decision: str,
     reason: str = "",
     left_out: Iterable[int] = (),
-    around: Collection[int] | None = None,
+    around: Collection[QueuePair] | None = None,
 ) -> BatchResult:
     """One decision on every pair of ``versions`` (pair id -> the version the user saw), and on the
     pending pairs that repeat its pattern (``_pattern``; ``left_out``: pairs shown and not chosen),
     audited as such and undone with it; then the pending pairs around its people re-scored
     (``learning.rescore``). ``around``: the pending pairs of the decided people as the review queue
-    holds them (the item's group), when the caller has it: when the decision and its pattern
-    decide them all, nothing is left to re-score and the re-score's reads are spared.
+    holds them for the actor (the item's group), when the caller has it: the re-score takes them
+    instead of reading them, and when the decision and its pattern decide them all it is spared.
 
     Refused whole, storing nothing, when any pair changed since it was shown. "Not the same" and
     overturning a merge the model made need a reason, as for one pair.
@@ -194,10 +195,11 @@ def judgement_batch_decide(
             },
         )
         decided = [*pairs, *following]
-        left = None if around is None else set(around) - {p.pk for p in decided}
+        done = {p.pk for p in decided}
+        left = None if around is None else [p for p in around if p.id not in done]
         settled = (
-            _rescored(actor, decided, judgements[0], joined=decision == Decision.MATCH)
-            if left != set()
+            _rescored(actor, decided, judgements[0], joined=decision == Decision.MATCH, pending=left)
+            if left != []
             else None
         )
         return BatchResult(
@@ -208,10 +210,17 @@ def judgement_batch_decide(
         )
 
 
-def _rescored(actor: User, pairs: list[Pair], decision: Judgement, *, joined: bool) -> BatchResult | None:
+def _rescored(
+    actor: User, pairs: list[Pair], decision: Judgement, *, joined: bool, pending: list[QueuePair] | None
+) -> BatchResult | None:
     """Re-score the pending pairs around the people the decision touched (``learning.rescore``)
     and judge those it settles, by the model with its reason, audited as following the decision."""
-    found = rescore(actor=actor, seeds={i for p in pairs for i in (p.left_id, p.right_id)}, joined=joined)
+    found = rescore(
+        actor=actor,
+        seeds={i for p in pairs for i in (p.left_id, p.right_id)},
+        joined=joined,
+        pending=None if pending is None else [(p.id, p.left_id, p.right_id, p.version) for p in pending],
+    )
     if not found:
         return None
     by_pair = {r.pair_id: r for r in found}
