@@ -207,6 +207,9 @@ def entity_get(
         viewer=viewer,
         ids={v.record_id for _, vs in ordered_values for v in vs} | {m.record_id for m in members},
     )
+    # The people waiting to be matched are named with the linked people, in one read of names.
+    waiting = {p.right_id if p.left_id in mine else p.left_id for p in pending}
+    related, names = _related(viewer, ids, touching, also=waiting)
     return EntityView(
         entity=entity,
         canonical_id=ids[0] if ids else entity.id,
@@ -219,8 +222,10 @@ def entity_get(
             event_list(viewer=viewer, entity_ids=ids, links=outgoing), page=events_page, per_page=EVENTS_PAGE
         ),
         conflicts=conflicts,
-        pending=paginate(pending_people(viewer=viewer, pending=pending, ids=ids), per_page=PENDING_SHOWN),
-        related=_related(viewer, ids, touching),
+        pending=paginate(
+            pending_people(viewer=viewer, pending=pending, ids=ids, names=names), per_page=PENDING_SHOWN
+        ),
+        related=related,
         summary=summary_build(dict(ordered_values), members, reported),
         history_words=history_words([(j.decision, j.by_person, j.day) for j in judged]),
         reported=reported,
@@ -242,9 +247,12 @@ def _history(
     return out
 
 
-def _related(viewer: User, ids: list[str], touching: list[reads.LinkRow]) -> tuple[Related, ...]:
+def _related(
+    viewer: User, ids: list[str], touching: list[reads.LinkRow], also: set[str]
+) -> tuple[tuple[Related, ...], dict[str, tuple[str, str]]]:
     """Addresses, phones, vehicles and people the visible records link to, visible links only (events
-    have their own table). ``touching``: the visible links with either end in ``ids``, by id."""
+    have their own table). ``touching``: the visible links with either end in ``ids``, by id. With
+    the names (``person_names``) of the linked people and of the people in ``also``."""
     events = event_schemata()
     links = [link for link in touching if link.target_schema not in events]
     mine = set(ids)
@@ -271,13 +279,13 @@ def _related(viewer: User, ids: list[str], touching: list[reads.LinkRow]) -> tup
             )
         seen.setdefault(key, (link.schema, other, set()))[2].add(link.record_id)
     parties = [o.id for _, o, _ in seen.values() if o.schema in PARTIES]
-    names = person_names(viewer=viewer, entity_ids=parties)
+    names = person_names(viewer=viewer, entity_ids=[*parties, *sorted(also - set(parties))])
     known_by = _known_by(viewer, [e for e in parties if e not in names])
     related = []
     for schema, other, records in seen.values():
         opens, name = names.get(other.id, (other.id, known_by.get(other.id, "")))
         related.append(Related(schema, other, len(records), name=name, opens=opens))
-    return tuple(sorted(related, key=lambda r: (r.schema, r.label.lower(), r.entity.id)))
+    return tuple(sorted(related, key=lambda r: (r.schema, r.label.lower(), r.entity.id))), names
 
 
 def _known_by(viewer: User, ids: list[str]) -> dict[str, str]:

@@ -153,11 +153,19 @@ def person_names(*, viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[
     return out
 
 
-def pending_people(*, viewer: User, pending: Sequence[PairLike], ids: Sequence[str]) -> list[PendingPerson]:
-    """Pending pairs (likeliest first) gathered by the other person they would join."""
+def pending_people(
+    *,
+    viewer: User,
+    pending: Sequence[PairLike],
+    ids: Sequence[str],
+    names: dict[str, tuple[str, str]] | None = None,
+) -> list[PendingPerson]:
+    """Pending pairs (likeliest first) gathered by the other person they would join (``names``:
+    ``person_names`` of those others, when the caller has read them with others')."""
     mine = set(ids)
     others = {p.pk: (p.right_id if p.left_id in mine else p.left_id) for p in pending}
-    names = person_names(viewer=viewer, entity_ids=set(others.values()))
+    if names is None:
+        names = person_names(viewer=viewer, entity_ids=set(others.values()))
     groups: dict[str, list[PairLike]] = {}
     for p in pending:
         other = others[p.pk]
