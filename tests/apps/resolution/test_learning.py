@@ -11,6 +11,7 @@ from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.resolution.models import Decision, Judgement, Membership, Pair, PairState, ResolutionRun
 from socmap.apps.resolution.selectors import review
 from socmap.apps.resolution.selectors.review import QueuePair, ReviewItem
+from socmap.apps.resolution.services.caches import pair_states_refresh
 from socmap.apps.resolution.services.learning import VERSION, _Stored, people_score
 from socmap.apps.resolution.services.review import judgement_batch_decide, judgement_batch_undo
 from tests.apps.resolution.test_review import caught_up_equals_rebuilt, memberships_digest, pair_states
@@ -97,6 +98,10 @@ def test_a_decision_settles_the_pairs_its_people_now_score_out_of_the_band_and_u
         for j in settled
     )
     assert all(Pair.objects.get(pk=p.id).state == state for p in around)
+    # The states a decision sets directly are those its judgements' history gives.
+    decided = pair_states()
+    pair_states_refresh(keys=list(Pair.objects.values_list("left_id", "right_id")))
+    assert pair_states() == decided
     joined = _person(first.left_id) == _person(third)
     assert joined == (state == PairState.MATCH)
     assert not any(i.key == item.key and third in i.clusters for i in review.review_items(viewer=analyst))

@@ -9,11 +9,12 @@ recomputed from them, are exactly what they were (the canonical id is the smalle
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, Case, F, Value, When
 
 from socmap.apps.core.audit import audit_record
 from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_seal
@@ -106,13 +107,41 @@ def _insert(rows: list[Judgement]) -> list[Judgement]:
     return Judgement.objects.bulk_create(rows)
 
 
+def _stand(pairs: list[Pair], judgements: list[Judgement]) -> None:
+    """Each pair's new judgement stands on it: a statement per decision bumps the versions and sets
+    the states. A new decision by a user is the latest by a user and undone by none, and a pending
+    pair has no user's decision standing, so the model's new judgement is the latest that counts
+    (``standing_judgement``): no history needs reading, as an undo's does."""
+    rows: dict[tuple[str, bool], list[tuple[int, int]]] = defaultdict(list)
+    for pair, judgement in zip(pairs, judgements, strict=True):
+        rows[(judgement.decision, judgement.user_id is not None)].append((pair.pk, judgement.pk))
+    for (decision, by_user), chosen in rows.items():
+        Pair.objects.filter(pk__in=[pk for pk, _ in chosen]).update(
+            version=F("version") + 1,
+            state=decision,
+            decided_by_user=by_user,
+            judgement_id=Case(
+                *(When(pk=pk, then=Value(j)) for pk, j in chosen), output_field=BigIntegerField()
+            ),
+        )
+
+
 def _store(
-    actor: User, pairs: list[Pair], judgements: list[Judgement], detail: dict[str, object]
+    actor: User,
+    pairs: list[Pair],
+    judgements: list[Judgement],
+    detail: dict[str, object],
+    *,
+    stands: bool = False,
 ) -> BatchResult:
-    """Bump each pair's version, refresh their states and the clusters they touch, audit once."""
-    # The pairs are locked and their versions checked (``_locked_pairs``): one statement bumps them.
-    Pair.objects.filter(pk__in=[p.pk for p in pairs]).update(version=F("version") + 1)
-    pair_states_refresh(keys=[(p.left_id, p.right_id) for p in pairs])
+    """Bump each pair's version, refresh their states and the clusters they touch, audit once.
+    ``stands``: each judgement is a new decision that stands on its pair (``_stand``)."""
+    if stands:
+        _stand(pairs, judgements)
+    else:
+        # The pairs are locked and their versions checked (``_locked_pairs``): one statement bumps them.
+        Pair.objects.filter(pk__in=[p.pk for p in pairs]).update(version=F("version") + 1)
+        pair_states_refresh(keys=[(p.left_id, p.right_id) for p in pairs])
     clusters = cluster_refresh(seed_ids=sorted({i for p in pairs for i in (p.left_id, p.right_id)}))
     first = judgements[0]
     audit_record(
@@ -193,6 +222,7 @@ def judgement_batch_decide(
                 # Pairs decided because they repeat this decision's pattern, audited as such.
                 "pattern": [p.pk for p in following],
             },
+            stands=True,
         )
         decided = [*pairs, *following]
         done = {p.pk for p in decided}
@@ -258,6 +288,7 @@ def _rescored(
             "follows": decision.pk,
             "rescored": {str(p.pk): round(by_pair[p.pk].probability, 4) for p in locked},
         },
+        stands=True,
     )
 
 
