@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
-from socmap.apps.core.bulk import foreign_keys_checked_once, insert_rows, statistics_refresh
+from socmap.apps.core.bulk import (
+    cycles_collected_after,
+    foreign_keys_checked_once,
+    insert_rows,
+    statistics_refresh,
+)
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import Organisation
 
@@ -85,3 +92,20 @@ def test_among_finds_the_same_rows_as_in_for_numbers_text_and_foreign_keys() -> 
     assert found == {u.username for u in User.objects.filter(organisation_id__in=wanted)}
     assert {f"u{orgs[0].pk}", f"u{orgs[2].pk}"} <= found
     assert not Organisation.objects.filter(pk__among=[]).exists()
+
+
+def test_the_cycle_collector_pauses_for_a_bulk_job_and_comes_back_as_it_was() -> None:
+    assert gc.isenabled()
+    with cycles_collected_after():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cycles_collected_after():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left off, as the caller had it
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), cycles_collected_after():
+        raise ValueError("a job that fails")
+    assert gc.isenabled()

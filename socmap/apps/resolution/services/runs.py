@@ -23,7 +23,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from socmap.apps.core.bulk import chunks, foreign_keys_checked_once, insert_rows, statistics_refresh
+from socmap.apps.core.bulk import (
+    chunks,
+    cycles_collected_after,
+    foreign_keys_checked_once,
+    insert_rows,
+    statistics_refresh,
+)
 from socmap.apps.core.models import User
 from socmap.apps.core.services import require_role, run_finished
 from socmap.apps.intel import reads
@@ -83,37 +89,39 @@ def resolution_run(
         created_by=actor,
     )
     started = time.perf_counter()
-    try:
-        job = reads.system_job(f"entity resolution run {run.pk}", actor=actor)
-        watermark = reads.record_watermark(viewer=job)
-        say("Reading person records")
-        # Prepared once here (train and score would each prepare it): the guard reads its dates.
-        frame = resolve.prepare_records(reads.person_frame(viewer=job))
-        run.records = len(frame)
-        if len(frame) >= 2:
-            model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
-            run.model_path, run.model_version = str(path), _version(model)
-            scored = _score(run, previous, frame, model, cfg, watermark, say, job)
-            run.candidate_pairs = scored.candidate_pairs
-            cfg = _operating(cfg, scored, previous, run)
-            say(f"Storing {len(scored.pairs):,} scored pairs")
-            births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
-            run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job, births)
-            # What follows reads the pairs just written by their keys: with the statistics of an
-            # empty table, the planner read every pending pair for each lookup.
-            statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
-            attached = _attach_by_name(run, scored.pairs, model, cfg, job, births)
-            run.auto_matched += len(attached)
-            run.queued = len(queued - attached)
-        say("Resolving phones, vehicles, accounts and companies by identifier")
-        run.objects_merged = objects_rebuild(job=job)
-        say("Rebuilding canonical people")
-        people_rebuild(job=job)
-        run.record_watermark = watermark
-        run.status = RunStatus.DONE
-        statistics_refresh(Pair, Judgement, Membership, changed=run.auto_matched + run.queued)
-    except SocmapError as exc:
-        run.status, run.message = RunStatus.FAILED, str(exc)
+    # A run holds millions of Python objects: the cycle collector's passes over them took minutes.
+    with cycles_collected_after():
+        try:
+            job = reads.system_job(f"entity resolution run {run.pk}", actor=actor)
+            watermark = reads.record_watermark(viewer=job)
+            say("Reading person records")
+            # Prepared once here (train and score would each prepare it): the guard reads its dates.
+            frame = resolve.prepare_records(reads.person_frame(viewer=job))
+            run.records = len(frame)
+            if len(frame) >= 2:
+                model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
+                run.model_path, run.model_version = str(path), _version(model)
+                scored = _score(run, previous, frame, model, cfg, watermark, say, job)
+                run.candidate_pairs = scored.candidate_pairs
+                cfg = _operating(cfg, scored, previous, run)
+                say(f"Storing {len(scored.pairs):,} scored pairs")
+                births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
+                run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job, births)
+                # What follows reads the pairs just written by their keys: with the statistics of an
+                # empty table, the planner read every pending pair for each lookup.
+                statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
+                attached = _attach_by_name(run, scored.pairs, model, cfg, job, births)
+                run.auto_matched += len(attached)
+                run.queued = len(queued - attached)
+            say("Resolving phones, vehicles, accounts and companies by identifier")
+            run.objects_merged = objects_rebuild(job=job)
+            say("Rebuilding canonical people")
+            people_rebuild(job=job)
+            run.record_watermark = watermark
+            run.status = RunStatus.DONE
+            statistics_refresh(Pair, Judgement, Membership, changed=run.auto_matched + run.queued)
+        except SocmapError as exc:
+            run.status, run.message = RunStatus.FAILED, str(exc)
     run_finished(
         run,
         actor=actor,
