@@ -94,6 +94,41 @@ def insert_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[
         cursor.executemany(sql, batch)
 
 
+def insert_frame(cursor: Any, table: str, frame: Any) -> None:
+    """Insert a pandas frame's rows into ``table`` (its columns named as the table's): on
+    PostgreSQL written by Arrow as CSV into one ``COPY``, elsewhere as ``insert_rows`` does.
+
+    ``COPY`` of Python tuples formats each row in Python (53 s for a million-row region's 1.9 million
+    pairs under load); Arrow formats the columns in C++. Missing values become NULL; an empty string
+    stays an empty string.
+    """
+    from django.db import connection
+
+    columns = [str(c) for c in frame.columns]
+    if connection.vendor != "postgresql":
+        import pandas as pd
+
+        plain = frame.astype(object).where(frame.notna(), None)
+        for column in frame.columns:
+            if str(frame[column].dtype).startswith("datetime64"):  # as Python's, which the driver binds
+                values = [None if v is None else v.to_pydatetime() for v in plain[column]]
+                plain[column] = pd.Series(values, index=plain.index, dtype=object)
+        rows = plain.itertuples(index=False, name=None)
+        insert_rows(cursor, table, columns, rows)
+        return
+    import pyarrow as pa
+    import pyarrow.csv as arrow_csv
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    raw = getattr(cursor, "cursor", cursor)
+    data = pa.Table.from_pandas(frame, preserve_index=False)
+    with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for batch in data.to_batches(max_chunksize=100_000):
+            sink = pa.BufferOutputStream()
+            arrow_csv.write_csv(batch, sink, arrow_csv.WriteOptions(include_header=False))
+            copy.write(sink.getvalue().to_pybytes())
+
+
 @contextmanager
 def cycles_collected_after() -> Iterator[None]:
     """Python's cycle collector paused for a bulk job, and run once when it ends.

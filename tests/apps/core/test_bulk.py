@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+import pandas as pd
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
@@ -11,6 +12,7 @@ from django.test import override_settings
 from socmap.apps.core.bulk import (
     cycles_collected_after,
     foreign_keys_checked_once,
+    insert_frame,
     insert_rows,
     statistics_refresh,
 )
@@ -109,3 +111,36 @@ def test_the_cycle_collector_pauses_for_a_bulk_job_and_comes_back_as_it_was() ->
     with pytest.raises(ValueError), cycles_collected_after():
         raise ValueError("a job that fails")
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_a_frame_is_inserted_as_it_is_read_back() -> None:
+    stamp = pd.Timestamp("2026-12-06 05:00:00.123456", tz="UTC")
+    frame = pd.DataFrame(
+        {
+            "name": ["plain", None, 'a "quoted", comma\\nand newline\n', "", "=SUM(A1)"],
+            "weight": [1.5, None, -3.25, 0.0, 1e-05],
+            "flag": [True, False, True, False, True],
+            "made": [stamp] * 5,
+            "count": pd.array([1, None, 3, 0, -7], dtype="Int64"),
+        }
+    )
+    with connection.cursor() as cursor:
+        kind = "timestamp with time zone" if connection.vendor == "postgresql" else "text"
+        cursor.execute(
+            f"CREATE TABLE bulk_frame (id integer PRIMARY KEY, name text, weight double precision, "
+            f"flag boolean, made {kind}, count integer)"
+        )
+        insert_frame(cursor, "bulk_frame", frame.assign(id=range(5)))
+        cursor.execute("SELECT name, weight, flag, count FROM bulk_frame ORDER BY id")
+        rows = cursor.fetchall()
+        cursor.execute("SELECT made FROM bulk_frame")
+        made = {pd.Timestamp(value) for (value,) in cursor.fetchall()}
+    assert rows == [
+        ("plain", 1.5, True, 1),
+        (None, None, False, None),
+        ('a "quoted", comma\\nand newline\n', -3.25, True, 3),
+        ("", 0.0, False, 0),
+        ("=SUM(A1)", 1e-05, True, -7),
+    ]
+    assert made == {stamp} or {m.tz_localize("UTC") for m in made if m.tzinfo is None} == {stamp}

@@ -17,7 +17,8 @@ from socmap.apps.resolution.services.judgements import (
     judgement_undo,
     person_merge,
 )
-from socmap.apps.resolution.services.runs import ATTACH_REASON, compact_scores, resolution_run
+from socmap.apps.resolution.services.runs import ATTACH_REASON, resolution_run
+from socmap.apps.resolution.services.storing import compact_scores
 
 __all__ = [
     "ATTACH_REASON",

@@ -93,8 +93,8 @@ def merges_needed(
     judged: set[Key],
     births: dict[str, str],
     live: set[str],
-) -> tuple[pd.DataFrame, set[Key]]:
-    """The pairs to store (see the module's words) and the keys among them the model merges."""
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The pairs to store (see the module's words) and which of them the model merges (a mask)."""
     standing: list[Key] = []
     apart: list[Key] = []
     states = Pair.objects.filter(state__in=[PairState.MATCH, PairState.NO_MATCH]).values_list(
@@ -142,4 +142,4 @@ def merges_needed(
     people = codes.components(easy | merged)
     inside = people[codes.left] == people[codes.right]
     store = seen | merged | ~inside
-    return kept[store], set(_pairs_as_keys(kept[merged]))
+    return kept[store], merged[store]

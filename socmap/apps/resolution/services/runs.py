@@ -8,26 +8,19 @@ Decisions already made (by users or earlier runs) are kept, never overridden.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from socmap.apps.core.bulk import (
     chunks,
     cycles_collected_after,
-    foreign_keys_checked_once,
-    insert_rows,
     statistics_refresh,
 )
 from socmap.apps.core.models import User
@@ -46,17 +39,15 @@ from socmap.apps.resolution.models import (
 from socmap.apps.resolution.selectors.caches import decided_edges
 from socmap.apps.resolution.services.caches import objects_rebuild, pair_states_refresh, people_rebuild
 from socmap.apps.resolution.services.common import (
-    BATCH,
     JUDGES,
     Progress,
     config_get,
-    executemany_batched,
     model_dir,
     model_judgements_insert,
     pair_key,
     upper_fixed,
 )
-from socmap.apps.resolution.services.merges import merges_needed
+from socmap.apps.resolution.services.storing import model_version, store_scored
 from socmap.engines import resolve
 from socmap.errors import InvalidModel, SocmapError
 
@@ -100,13 +91,13 @@ def resolution_run(
             run.records = len(frame)
             if len(frame) >= 2:
                 model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
-                run.model_path, run.model_version = str(path), _version(model)
+                run.model_path, run.model_version = str(path), model_version(model)
                 scored = _score(run, previous, frame, model, cfg, watermark, say, job)
                 run.candidate_pairs = scored.candidate_pairs
                 cfg = _operating(cfg, scored, previous, run)
                 say(f"Storing {len(scored.pairs):,} scored pairs")
                 births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
-                run.auto_matched, queued = _store_scored(run, scored.pairs, model, cfg, job, births)
+                run.auto_matched, queued = store_scored(run, scored.pairs, model, cfg, job, births)
                 # What follows reads the pairs just written by their keys: with the statistics of an
                 # empty table, the planner read every pending pair for each lookup.
                 statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
@@ -158,13 +149,6 @@ def _operating(
         cfg = dataclasses.replace(cfg, upper_threshold=upper, lower_threshold=min(cfg.lower_threshold, upper))
     run.upper_threshold, run.lower_threshold = cfg.upper_threshold, cfg.lower_threshold
     return cfg
-
-
-def _version(model: resolve.ResolverModel) -> str:
-    meta = model.metadata
-    return f"{meta.get('engine_version', '?')}/{meta.get('config_hash', '?')}/{meta.get('created_at', '?')}"[
-        :80
-    ]
 
 
 def _model_for(
@@ -248,153 +232,6 @@ def _score(
     return resolve.score_pairs(frame, model, streamed)
 
 
-def compact_scores(pairs: pd.DataFrame) -> list[str]:
-    """Each pair's comparison levels and weights as stored on it (JSON): enough to explain it later.
-
-    The words of the waterfall come from the model at display time (``selectors.pair_explain``), so
-    hundreds of thousands of pairs are not each explained up front.
-    """
-    columns = [c for c in pairs.columns if c.startswith(("gamma_", "mw_"))]
-    if not len(pairs) or not columns:
-        return ["{}"] * len(pairs)
-    parts: list[Any] = []
-    for index, column in enumerate(columns):
-        values = pairs[column].to_numpy()
-        if column.startswith("gamma_"):
-            text = pd.Series(values).fillna(0).astype("int64").to_numpy().astype(str)
-        else:
-            weights = pd.Series(values, dtype="float64").fillna(0.0).round(3).to_numpy()
-            if not np.isfinite(weights).all():  # json's Infinity, which numpy spells "inf"
-                return [json.dumps(row, separators=(",", ":")) for row in _narrow(pairs, columns)]
-            text = weights.astype(str)
-        parts += [("{" if index == 0 else ",") + json.dumps(column) + ":", pa.array(text)]
-    # Joined by Arrow, column by column: a million pairs' JSON built row by row took a minute.
-    return pc.binary_join_element_wise(*parts, "}", "").to_pylist()  # type: ignore[no-any-return]
-
-
-def _narrow(pairs: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    narrow = pairs[columns].copy()
-    for column in columns:
-        if column.startswith("gamma_"):
-            narrow[column] = narrow[column].fillna(0).astype(int)
-        else:
-            narrow[column] = narrow[column].astype(float).fillna(0.0).round(3)
-    records: list[dict[str, Any]] = narrow.to_dict("records")
-    return records
-
-
-def _store_scored(
-    run: ResolutionRun,
-    pairs: pd.DataFrame,
-    model: resolve.ResolverModel,
-    cfg: resolve.ResolveConfig,
-    job: reads.SystemJob,
-    births: dict[str, str],
-) -> tuple[int, set[tuple[str, str]]]:
-    """Upsert pairs in the review band and the merges that join people; add a model judgement
-    where nobody has decided yet.
-
-    Returns how many the model merged and the new pairs it queued for review.
-
-    Which are stored and which merged: ``merges.merges_needed`` (a large region scores millions
-    that other merges imply). Written with COPY (PostgreSQL) or executemany, not the ORM, whose
-    per-field work would dominate the run.
-    """
-    kept = pairs[pairs["match_probability"] >= cfg.lower_threshold] if len(pairs) else pairs
-    if len(kept) == 0:
-        return 0, set()
-    existing = {
-        (left, right): pk
-        for pk, left, right in Pair.objects.values_list("id", "left_id", "right_id").iterator(
-            chunk_size=BATCH
-        )
-    }
-    judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
-    # Records erased while the run was scoring have no pair any more.
-    live = set(reads.entity_ids(viewer=job, schemas={"Person"}))
-    kept, merges = merges_needed(kept, cfg, existing, judged, births, live)
-    version = _version(model)
-    now = timezone.now()
-    scores = compact_scores(kept)
-    lefts = kept["record_id_l"].astype(str).tolist()
-    rights = kept["record_id_r"].astype(str).tolist()
-    probabilities = kept["match_probability"].astype(float).tolist()
-    weights = kept["match_weight"].astype(float).tolist()
-    new_rows: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
-    model_judgements: list[tuple[Any, ...]] = []
-    recheck: list[tuple[str, str]] = []
-    queued: set[tuple[str, str]] = set()
-    for index, (a, b) in enumerate(zip(lefts, rights, strict=True)):
-        key = pair_key(a, b)
-        if key[0] not in live or key[1] not in live:
-            continue
-        p, score = probabilities[index], scores[index]
-        if key in existing:
-            updates.append((p, weights[index], abs(p - 0.5), score, run.pk, existing[key]))
-            # A pair nobody has decided that a newer model now scores above the threshold is
-            # merged like a new one; a decision already made, by anyone, stands.
-            if key not in judged and key in merges:
-                model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
-                recheck.append(key)
-            continue
-        state = PairState.PENDING
-        if key in judged:
-            recheck.append(key)
-        elif key in merges:
-            model_judgements.append((key[0], key[1], Decision.MATCH, version, p, "", run.pk, now))
-            state = PairState.MATCH
-        else:
-            queued.add(key)
-        new_rows.append(
-            (key[0], key[1], p, weights[index], abs(p - 0.5), score, state, False, 0, run.pk, now)
-        )
-    _write_scored(run, new_rows, updates, model_judgements)
-    pair_states_refresh(keys=recheck)
-    return len(model_judgements), queued
-
-
-PAIR_COLUMNS = (
-    *("left_id", "right_id", "probability", "match_weight", "uncertainty", "explanation", "state"),
-    *("decided_by_user", "version", "run_id", "updated_at", "judgement_id"),
-)
-
-
-def _write_scored(
-    run: ResolutionRun,
-    new_rows: list[tuple[Any, ...]],
-    updates: list[tuple[Any, ...]],
-    model_judgements: list[tuple[Any, ...]],
-) -> None:
-    """Insert the model's judgements, then the new pairs (each pointing at its judgement), then
-    update the rescored pairs: one transaction, plain executemany."""
-    pair_table = Pair._meta.db_table
-    jsonb = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    # Table names are the models' own; every value is a parameter.
-    with transaction.atomic(), connection.cursor() as cursor:
-        model_judgements_insert(model_judgements)
-        # The model's judgements stand on the pairs about to be written.
-        made = {
-            (left, right): pk
-            for pk, left, right in Judgement.objects.filter(run=run)
-            .values_list("id", "left_id", "right_id")
-            .iterator(chunk_size=BATCH)
-        }
-        with foreign_keys_checked_once(cursor, pair_table, len(new_rows)):
-            insert_rows(
-                cursor,
-                pair_table,
-                PAIR_COLUMNS,
-                ((*row, made.get((row[0], row[1]))) for row in new_rows),
-            )
-        executemany_batched(
-            cursor,
-            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
-            f"explanation = {jsonb}, run_id = %s WHERE id = %s",
-            updates,
-        )
-
-
 def _pending_among(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of ``keys`` stored as pairs waiting for review that nobody has ever judged; read by
     the keys' left records (a region's million pending pairs are never loaded for a few)."""
@@ -471,7 +308,7 @@ def _attach_by_name(
                 chosen[lone] = ((a, b), prob)
     if not chosen:
         return set()
-    version, now = _version(model), timezone.now()
+    version, now = model_version(model), timezone.now()
     rows = [
         (a, b, Decision.MATCH, version, prob, ATTACH_REASON, run.pk, now) for (a, b), prob in chosen.values()
     ]

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socmap.apps.resolution.services.runs import compact_scores
+from socmap.apps.resolution.services.storing import compact_scores
 
 levels = st.one_of(st.none(), st.integers(min_value=-1, max_value=5))
 weights = st.one_of(st.none(), st.floats(min_value=-40, max_value=40, allow_nan=False), st.just(float("inf")))

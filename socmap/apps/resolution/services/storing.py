@@ -1,0 +1,180 @@
+"""What a resolution run stores of its scored pairs: the review band and the merges that join
+people (``merges.merges_needed``), each new merge with the model's judgement.
+
+A million-row region stores about two million pairs and three quarters of a million judgements.
+They are shaped as columns (pandas), not row by row, and written with ``COPY`` (Arrow's CSV on
+PostgreSQL) with the foreign keys checked once (``core.bulk``): row by row, the loop, the
+formatting and the per-row key checks took most of a run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import connection, transaction
+from django.utils import timezone
+
+from socmap.apps.core.bulk import foreign_keys_checked_once, insert_frame
+from socmap.apps.intel import reads
+from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
+from socmap.apps.resolution.services.caches import pair_states_refresh
+from socmap.apps.resolution.services.common import (
+    BATCH,
+    executemany_batched,
+    model_judgements_insert,
+)
+from socmap.apps.resolution.services.merges import merges_needed
+from socmap.engines import resolve
+
+Key = tuple[str, str]
+
+
+def compact_scores(pairs: pd.DataFrame) -> list[str]:
+    """Each pair's comparison levels and weights as stored on it (JSON): enough to explain it later.
+
+    The words of the waterfall come from the model at display time (``selectors.pair_explain``), so
+    hundreds of thousands of pairs are not each explained up front.
+    """
+    columns = [c for c in pairs.columns if c.startswith(("gamma_", "mw_"))]
+    if not len(pairs) or not columns:
+        return ["{}"] * len(pairs)
+    parts: list[Any] = []
+    for index, column in enumerate(columns):
+        values = pairs[column].to_numpy()
+        if column.startswith("gamma_"):
+            text = pd.Series(values).fillna(0).astype("int64").to_numpy().astype(str)
+        else:
+            weights = pd.Series(values, dtype="float64").fillna(0.0).round(3).to_numpy()
+            if not np.isfinite(weights).all():  # json's Infinity, which numpy spells "inf"
+                return [json.dumps(row, separators=(",", ":")) for row in _narrow(pairs, columns)]
+            text = weights.astype(str)
+        parts += [("{" if index == 0 else ",") + json.dumps(column) + ":", pa.array(text)]
+    # Joined by Arrow, column by column: a million pairs' JSON built row by row took a minute.
+    return pc.binary_join_element_wise(*parts, "}", "").to_pylist()  # type: ignore[no-any-return]
+
+
+def _narrow(pairs: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    narrow = pairs[columns].copy()
+    for column in columns:
+        if column.startswith("gamma_"):
+            narrow[column] = narrow[column].fillna(0).astype(int)
+        else:
+            narrow[column] = narrow[column].astype(float).fillna(0.0).round(3)
+    records: list[dict[str, Any]] = narrow.to_dict("records")
+    return records
+
+
+def model_version(model: resolve.ResolverModel) -> str:
+    """The words a judgement keeps of the model that made it: engine, configuration, training."""
+    meta = model.metadata
+    return f"{meta.get('engine_version', '?')}/{meta.get('config_hash', '?')}/{meta.get('created_at', '?')}"[
+        :80
+    ]
+
+
+def store_scored(
+    run: ResolutionRun,
+    pairs: pd.DataFrame,
+    model: resolve.ResolverModel,
+    cfg: resolve.ResolveConfig,
+    job: reads.SystemJob,
+    births: dict[str, str],
+) -> tuple[int, set[Key]]:
+    """Upsert pairs in the review band and the merges that join people; add a model judgement
+    where nobody has decided yet.
+
+    Returns how many the model merged and the new pairs it queued for review. Decisions already
+    made (by anyone) stand: a judged pair is stored or rescored, never judged again by the model.
+    """
+    kept = pairs[pairs["match_probability"] >= cfg.lower_threshold] if len(pairs) else pairs
+    if len(kept) == 0:
+        return 0, set()
+    existing = {
+        (left, right): pk
+        for pk, left, right in Pair.objects.values_list("id", "left_id", "right_id").iterator(
+            chunk_size=BATCH
+        )
+    }
+    judged = set(Judgement.objects.values_list("left_id", "right_id").distinct().iterator(chunk_size=BATCH))
+    # Records erased while the run was scoring have no pair any more.
+    live = set(reads.entity_ids(viewer=job, schemas={"Person"}))
+    kept, merged = merges_needed(kept, cfg, existing, judged, births, live)
+    kept = kept.reset_index(drop=True)
+    left, right = kept["record_id_l"].astype(str), kept["record_id_r"].astype(str)
+    swap = (left > right).to_numpy()
+    low, high = left.where(~swap, right), right.where(~swap, left)  # as pairs are stored
+    alive = (low.isin(list(live)) & high.isin(list(live))).to_numpy()
+    keys = pd.MultiIndex.from_arrays([low, high])
+    old = keys.isin(list(existing)) if existing else np.zeros(len(kept), dtype=bool)
+    decided = keys.isin(list(judged)) if judged else np.zeros(len(kept), dtype=bool)
+    probability = kept["match_probability"].to_numpy(dtype=float)
+    weight = kept["match_weight"].to_numpy(dtype=float)
+    scores = np.asarray(compact_scores(kept), dtype=object)
+    version, now = model_version(model), timezone.now()
+    # A stored pair is rescored; if nobody decided it and it now merges, the model judges it.
+    updates = [
+        (probability[i], weight[i], abs(probability[i] - 0.5), scores[i], run.pk, existing[(low[i], high[i])])
+        for i in np.flatnonzero(alive & old)
+    ]
+    judge = alive & ~decided & merged
+    new = alive & ~old
+    queued_rows = new & ~decided & ~merged
+    model_judgements = [
+        (a, b, Decision.MATCH, version, p, "", run.pk, now)
+        for a, b, p in zip(low[judge], high[judge], probability[judge], strict=True)
+    ]
+    recheck = list(zip(low[alive & old & judge], high[alive & old & judge], strict=True))
+    recheck += zip(low[new & decided], high[new & decided], strict=True)
+    rows = pd.DataFrame(
+        {
+            "left_id": low[new].to_numpy(),
+            "right_id": high[new].to_numpy(),
+            "probability": probability[new],
+            "match_weight": weight[new],
+            "uncertainty": np.abs(probability[new] - 0.5),
+            "explanation": scores[new],
+            "state": np.where(judge[new], PairState.MATCH.value, PairState.PENDING.value),
+            "decided_by_user": False,
+            "version": 0,
+            "run_id": run.pk,
+            "updated_at": pd.Timestamp(now),
+        }
+    )
+    write_scored(run, rows, updates, model_judgements)
+    pair_states_refresh(keys=recheck)
+    return len(model_judgements), set(zip(low[queued_rows], high[queued_rows], strict=True))
+
+
+def write_scored(
+    run: ResolutionRun,
+    rows: pd.DataFrame,
+    updates: list[tuple[Any, ...]],
+    model_judgements: list[tuple[Any, ...]],
+) -> None:
+    """Insert the model's judgements, then the new pairs (each pointing at its judgement), then
+    update the rescored pairs: one transaction."""
+    pair_table = Pair._meta.db_table
+    jsonb = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        model_judgements_insert(model_judgements)
+        # The model's judgements stand on the pairs about to be written.
+        made = pd.DataFrame.from_records(
+            list(Judgement.objects.filter(run=run).values_list("left_id", "right_id", "id").iterator(BATCH)),
+            columns=["left_id", "right_id", "judgement_id"],
+        )
+        rows = rows.merge(made, on=["left_id", "right_id"], how="left")
+        rows["judgement_id"] = rows["judgement_id"].astype("Int64")
+        with foreign_keys_checked_once(cursor, pair_table, len(rows)):
+            insert_frame(cursor, pair_table, rows)
+        # Table names are the models' own; every value is a parameter.
+        executemany_batched(
+            cursor,
+            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
+            f"explanation = {jsonb}, run_id = %s WHERE id = %s",
+            updates,
+        )
