@@ -12,8 +12,9 @@ of the last run, and the server time of building the queue (median of five). Wit
 ``--round-trip`` it also times, through Django's test client in this process (server time, no
 network): the queue page, the first item's page, a bulk "same person" on it answered with the next
 item (HTMX), and the undo, which restores the memberships (checked by digest); ``--repeat N``
-decides and undoes N times and prints the median (a shared machine's load makes one run noisy)
-and how many pairs the decision's re-scoring settled.
+decides and undoes N times (each undo followed to the item it shows, untimed, as a browser does)
+and prints the median (a shared machine's load makes one run noisy) and how many pairs the last
+decision's re-scoring settled.
 
 ``synth`` prints one JSON line per region and merge threshold: the clusters formed at that
 threshold (the run's own clustering, as the app stores it) scored against truth, and the queue
@@ -103,6 +104,9 @@ def _round_trip(analyst: Any, repeat: int = 1) -> dict[str, Any]:
         undone = client.post("/review/decisions/undo/", {"reason": "Benchmark: undo straight after deciding"})
         undo_times.append(time.perf_counter() - started)
         restored = restored and _digest() == before
+        # The browser follows the undo to the item (untimed), as an analyst sees it before deciding
+        # again: the next decision starts from a page shown, as the first did.
+        client.get(undone["Location"])
     return {
         "queue_page_ms": _ms(queue_s),
         "item_page_ms": _ms(item_s),
