@@ -14,7 +14,9 @@ network): the queue page, the first item's page, a bulk "same person" on it answ
 item (HTMX), and the undo, which restores the memberships (checked by digest); ``--repeat N``
 decides and undoes N times (each undo followed to the item it shows, untimed, as a browser does)
 and prints the median (a shared machine's load makes one run noisy) and how many pairs the last
-decision's re-scoring settled.
+decision's re-scoring settled. ``--rescore-check N`` decides the first pair of each of the first N
+items as the region's truth says (rolled back) and counts the pairs each decision's re-scoring
+settled that agree with the truth and that do not.
 
 ``synth`` prints one JSON line per region and merge threshold: the clusters formed at that
 threshold (the run's own clustering, as the app stores it) scored against truth, and the queue
@@ -121,6 +123,34 @@ def _round_trip(analyst: Any, repeat: int = 1) -> dict[str, Any]:
     }
 
 
+def _rescore_check(analyst: Any, truth: dict[str, str], items: int) -> dict[str, Any]:
+    """An analyst who always decides right, on the first ``items`` items: the item's first pair
+    decided by the truth, then every pair the decision's re-scoring settled compared with the
+    truth; each decision rolled back (the database is left as it was)."""
+    from django.db import transaction
+
+    from socmap.apps.resolution.selectors import review
+    from socmap.apps.resolution.services.review import judgement_batch_decide
+
+    counts = {"same_right": 0, "same_wrong": 0, "apart_right": 0, "apart_wrong": 0}
+    for item in review.review_items(viewer=analyst)[:items]:
+        first = item.pairs[0]
+        same = truth.get(first.left_id) is not None and truth.get(first.left_id) == truth.get(first.right_id)
+        with transaction.atomic():
+            result = judgement_batch_decide(
+                actor=analyst,
+                versions={first.id: first.version},
+                decision="match" if same else "no_match",
+                reason="Benchmark: decided by the region's truth",
+            )
+            for j in result.judgements[len(result.judgements) - result.rescored :]:
+                joined = j.decision == "match"
+                right = (truth.get(j.left_id) == truth.get(j.right_id)) == joined
+                counts[f"{'same' if joined else 'apart'}_{'right' if right else 'wrong'}"] += 1
+            transaction.set_rollback(True)
+    return {f"rescored_{k}": v for k, v in counts.items()} | {"rescore_checked_items": items}
+
+
 def demo(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
     import django
@@ -138,7 +168,8 @@ def demo(args: argparse.Namespace) -> None:
     every, every_s = _timed(lambda: review.review_items(viewer=None), repeat=3)
     mine, mine_s = _timed(lambda: review.review_items(viewer=analyst))
     job = system_job("review queue benchmark")
-    quality = quality_measure(truth=truth_load(path=region_dir() / "truth" / "records.csv", job=job))
+    truth = truth_load(path=region_dir() / "truth" / "records.csv", job=job)
+    quality = quality_measure(truth=truth)
     e = quality.evaluation
     figures: dict[str, Any] = {
         "bench": "review",
@@ -159,6 +190,8 @@ def demo(args: argparse.Namespace) -> None:
     }
     if args.round_trip:
         figures.update(_round_trip(analyst, args.repeat))
+    if args.rescore_check:
+        figures.update(_rescore_check(analyst, truth, args.rescore_check))
     figures["load_average"] = _load()
     print(json.dumps(figures), flush=True)
 
@@ -250,6 +283,9 @@ def main() -> None:
     on_demo.add_argument("--analyst", default="analyst")
     on_demo.add_argument("--round-trip", action="store_true", help="time the pages and a decision with undo")
     on_demo.add_argument("--repeat", type=int, default=1, help="decide and undo this many times (median)")
+    on_demo.add_argument(
+        "--rescore-check", type=int, default=0, help="check re-scoring against the truth on this many items"
+    )
     on_synth = sub.add_parser("synth", help="sweep thresholds on synthetic regions (engine path)")
     on_synth.add_argument("--size", action="append")
     on_synth.add_argument("--seed", action="append", type=int)
