@@ -7,6 +7,12 @@
 
 ``--via db`` (default for small and medium) ingests every file into a fresh SQLite database with
 ``build_demo_intel`` and reads the person frame back with ``reads.person_rows``: the real path.
+With ``--database postgres://…`` it times the app's own run instead (``resolution_run``, as
+``socmap resolve run --full --retrain``) on that database, ingesting the region first unless the
+database holds records, and scores the stored people against the truth:
+
+    .venv/bin/python bench/resolve_synth.py --size large --via db --region /srv/scale/1000000/region \
+        --database postgres://postgres@127.0.0.1:5432/socmap_scale_1000000
 ``--via engine`` (default for large, where the database ingest takes hours) maps the same files
 with the ingest engine (``load_mapping``/``read_source``) and builds the same frame in memory:
 person entities with their name, birth and identifier properties, the postcode of their LivesAt
@@ -61,11 +67,11 @@ def truth_for(region: Path) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def _setup_django(tmp: str) -> None:
+def _setup_django(tmp: str, database: str = "") -> None:
     os.environ.update(
         {
             "SOCMAP_VAR_DIR": str(Path(tmp) / "var"),
-            "DATABASE_URL": "",
+            "DATABASE_URL": database,
             "DJANGO_SETTINGS_MODULE": "socmap.settings",
         }
     )
@@ -231,6 +237,35 @@ def frame_via_db(region: Path) -> tuple[Any, dict[str, str], float]:
     return pd.DataFrame(person_rows(viewer=system_job("benchmark"))), truth, ingest_seconds
 
 
+def app_path(region: Path, size: str) -> dict[str, Any]:
+    """The app's own path on the database ``--database`` names: the region ingested into it unless
+    it holds records already, then ``resolution_run`` (as ``socmap resolve run --full --retrain``)
+    timed and scored against the region's truth, as ``bench/scale.py``'s resolve stage does."""
+    import importlib.util
+
+    from socmap.apps.intel.models import Record
+
+    spec = importlib.util.spec_from_file_location("scale_bench", Path(__file__).with_name("scale.py"))
+    if spec is None or spec.loader is None:
+        raise SystemExit("bench/scale.py is missing")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    ingested = None
+    if not Record.objects.exists():
+        ingested = scale.stage_ingest(region, 0)["seconds"]
+    result = scale.stage_resolve(region, 0)
+    return {
+        "bench": "resolve_synth",
+        "size": size,
+        "via": "db",
+        "path": "app (resolution_run, PostgreSQL)",
+        **({"ingest_seconds": round(ingested, 1)} if ingested is not None else {}),
+        **{k: v for k, v in result.items() if k != "seconds"},
+        "end_to_end_seconds": round(result["seconds"], 1),
+        "load_average": _load(),
+    }
+
+
 def _peak_mib() -> float:
     """Peak resident memory of this process and of its finished children (the file readers)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -332,10 +367,18 @@ def main() -> None:
         help="where pairs are scored; both: Spark's time and agreement printed beside DuckDB's",
     )
     parser.add_argument("--spark-master", default="local[2]", help="Spark master for --backend spark/both")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="with --via db: a PostgreSQL URL; the app's own path is timed there (ingesting the region "
+        "first unless the database holds records)",
+    )
     args = parser.parse_args()
     via = args.via or ("engine" if args.size == "large" else "db")
+    if args.database and via != "db":
+        parser.error("--database goes with --via db")
     tmp = tempfile.mkdtemp()
-    _setup_django(tmp)  # DEMO_SOURCES lives in a Django app module
+    _setup_django(tmp, args.database)  # DEMO_SOURCES lives in a Django app module
     from socmap.apps.intel.demo import DEMO_SOURCES
     from socmap.engines import resolve
     from socmap.engines.synth import SynthConfig, generate
@@ -343,6 +386,9 @@ def main() -> None:
     region = args.region or Path(tmp) / "region"
     if not (region / "manifest.json").exists():
         generate(SynthConfig(seed=2026, size=args.size), out_dir=region)
+    if args.database:
+        print(json.dumps(app_path(region, args.size)), flush=True)
+        return
     started = time.perf_counter()
     cpu_started = _cpu_seconds()
     ingest_seconds = None

@@ -8,6 +8,7 @@ Decisions already made (by users or earlier runs) are kept, never overridden.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -93,6 +94,9 @@ def resolution_run(
                 model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
                 run.model_path, run.model_version = str(path), model_version(model)
                 scored = _score(run, previous, frame, model, cfg, watermark, say, job)
+                # Scoring's objects refer to each other (Splink's linker, DuckDB's results): freed
+                # now, with few objects alive, rather than held through the storing.
+                gc.collect()
                 run.candidate_pairs = scored.candidate_pairs
                 cfg = _operating(cfg, scored, previous, run)
                 say(f"Storing {len(scored.pairs):,} scored pairs")
