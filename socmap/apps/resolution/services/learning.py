@@ -188,6 +188,23 @@ def rescore(
     others = {i for _, a, b, _ in pending for i in (a, b) if i not in ours}
     their = _canonical(others)
     person = {**_members({their.get(i, i) for i in others}), **ours}
+    scores = _people_scores(ours, person)
+    settled = {couple: p for couple, p in scores.items() if (joined and p >= threshold) or p < floor}
+    if not settled:
+        return []
+    if seen is None:
+        seen = reads.entities_visible(viewer=actor, ids={i for _, a, b, _ in pending for i in (a, b)})
+    records_of: dict[str, list[str]] = defaultdict(list)
+    for record, who in person.items():
+        records_of[who].append(record)
+    joining = {x for c, p in settled.items() if p >= threshold for x in c}
+    births = _births(actor, [r for x in joining for r in records_of[x]]) if joining else {}
+    return _judged(pending, person, settled, seen, births, records_of, (threshold, floor))
+
+
+def _people_scores(ours: dict[str, str], person: dict[str, str]) -> dict[frozenset[str], float]:
+    """The probability, as people, of each couple of a touched person and a person their pending
+    pairs reach, from every stored pair between them (``people_score``)."""
     # Every stored pair between the touched people and the people their pending pairs reach.
     stored: dict[frozenset[str], list[_Stored]] = defaultdict(list)
     apart: set[frozenset[str]] = set()
@@ -214,16 +231,21 @@ def rescore(
         # One stored pair between two people is scored as it was: nothing new to learn.
         if couple not in apart and len(pairs) > 1 and (weight := people_score(pairs)) is not None:
             scores[couple] = _probability(weight)
-    settled = {couple: p for couple, p in scores.items() if (joined and p >= threshold) or p < floor}
-    if not settled:
-        return []
-    if seen is None:
-        seen = reads.entities_visible(viewer=actor, ids={i for _, a, b, _ in pending for i in (a, b)})
-    records_of: dict[str, list[str]] = defaultdict(list)
-    for record, who in person.items():
-        records_of[who].append(record)
-    joining = {x for c, p in settled.items() if p >= threshold for x in c}
-    births = _births(actor, [r for x in joining for r in records_of[x]]) if joining else {}
+    return scores
+
+
+def _judged(
+    pending: list[tuple[int, str, str, int]],
+    person: dict[str, str],
+    settled: dict[frozenset[str], float],
+    seen: set[str],
+    births: dict[str, set[str]],
+    records_of: dict[str, list[str]],
+    bounds: tuple[float, float],
+) -> list[Rescored]:
+    """The judgement of each pending pair whose people's new score settles it (a pair whose
+    records the analyst may not see is left, as is a join across dates of birth that conflict)."""
+    threshold, floor = bounds
     out: list[Rescored] = []
     for pk, a, b, version in pending:
         couple = frozenset((person.get(a, a), person.get(b, b)))

@@ -173,19 +173,7 @@ def judgement_batch_decide(
     Refused whole, storing nothing, when any pair changed since it was shown. "Not the same" and
     overturning a merge the model made need a reason, as for one pair.
     """
-    require_role(actor, *JUDGES, action="judge possible matches")
-    if decision not in (Decision.MATCH, Decision.NO_MATCH, Decision.UNSURE):
-        raise InvalidInput(
-            f"Unknown decision {decision!r}",
-            fields={"decision": ["Choose same person, not the same, or unsure"]},
-        )
-    if not versions:
-        raise InvalidInput("Choose at least one pair", fields={"pairs": ["Choose at least one pair"]})
-    if len(versions) > BATCH_LIMIT:
-        raise InvalidInput(
-            f"At most {BATCH_LIMIT} pairs in one decision",
-            fields={"pairs": [f"Choose at most {BATCH_LIMIT}"]},
-        )
+    _batch_allowed(actor, versions, decision)
     with transaction.atomic():
         pairs = _locked_pairs(actor, versions)
         pattern = _pattern(actor, pairs, decision, set(left_out))
@@ -237,6 +225,24 @@ def judgement_batch_decide(
             settled.clusters if settled else stored.clusters,
             pattern=len(following),
             rescored=len(settled.judgements) if settled else 0,
+        )
+
+
+def _batch_allowed(actor: User, versions: dict[int, int], decision: str) -> None:
+    """Refuse a batch decision the actor may not make, or one that is not a decision on 1 to
+    ``BATCH_LIMIT`` pairs."""
+    require_role(actor, *JUDGES, action="judge possible matches")
+    if decision not in (Decision.MATCH, Decision.NO_MATCH, Decision.UNSURE):
+        raise InvalidInput(
+            f"Unknown decision {decision!r}",
+            fields={"decision": ["Choose same person, not the same, or unsure"]},
+        )
+    if not versions:
+        raise InvalidInput("Choose at least one pair", fields={"pairs": ["Choose at least one pair"]})
+    if len(versions) > BATCH_LIMIT:
+        raise InvalidInput(
+            f"At most {BATCH_LIMIT} pairs in one decision",
+            fields={"pairs": [f"Choose at most {BATCH_LIMIT}"]},
         )
 
 

@@ -290,7 +290,9 @@ def _attach_by_name(
         key = pair_key(str(a), str(b))
         weak_keys[key] = max(float(prob), weak_keys.get(key, 0.0))
     # Only pairs waiting for review: a judged pair is no longer pending.
-    candidates = {key: weak_keys[key] for key in _pending_among(weak_keys)}
+    # In key order, as the scored pairs come: of a lone record's equally scored pairs the first is
+    # the one judged, so the same region always gives the same judgements.
+    candidates = {key: weak_keys[key] for key in sorted(_pending_among(weak_keys))}
     if not candidates:
         return set()
     ids = sorted(reads.entity_ids(viewer=job, schemas={"Person"}))
