@@ -42,4 +42,11 @@ def _resolved_once(
 
 @pytest.fixture
 def resolved(_resolved_once: int, db: None) -> ResolutionRun:
+    # The review queue is kept per process and only ever caught up: it assumes the database moves
+    # forward, and each test's rollback moves it back. Each test starts from the region as built.
+    from socmap.apps.resolution.selectors import review_queue
+
+    review_queue._queue = None
+    review_queue._visible.clear()
+    review_queue._for_viewer.clear()
     return ResolutionRun.objects.get(pk=_resolved_once)
