@@ -49,7 +49,11 @@ def _around(analyst: User) -> tuple[ReviewItem, QueuePair, str, list[QueuePair]]
             for ours, other in ((x, y), (y, x)):
                 if ours in couple and other not in couple:
                     third[other].append((p, ours))
-        for other, rows in third.items():
+        # A third person whose pending pairs in the item all go to the couple first: settling
+        # those takes them out of the item, which another pair of theirs would keep them in.
+        alone = {o for o in third if all(o not in (side[p.left_id], side[p.right_id]) or
+                 {side[p.left_id], side[p.right_id]} & couple for p in item.pairs)}  # fmt: skip
+        for other, rows in sorted(third.items(), key=lambda kv: (kv[0] not in alone, kv[0])):
             if {ours for _, ours in rows} == couple:
                 return item, first, other, [p for p, _ in rows]
     raise AssertionError("the small region has a decision about three people")
@@ -104,7 +108,14 @@ def test_a_decision_settles_the_pairs_its_people_now_score_out_of_the_band_and_u
     assert pair_states() == decided
     joined = _person(first.left_id) == _person(third)
     assert joined == (state == PairState.MATCH)
-    assert not any(i.key == item.key and third in i.clusters for i in review.review_items(viewer=analyst))
+    # The settled pairs leave the queue; the third person leaves the item unless a pending pair
+    # with someone else in it (not re-scored: neither of its people was decided) keeps them there.
+    items = review.review_items(viewer=analyst)
+    settled_ids = {p.id for p in around}
+    assert not any(p.id in settled_ids for i in items for p in i.pairs)
+    side = dict(item.sides)
+    kept = [p for p in item.pairs if p.id not in settled_ids and third in (side[p.left_id], side[p.right_id])]
+    assert kept or not any(i.key == item.key and third in i.clusters for i in items)
     event = AuditEvent.objects.get(
         action=AuditAction.COMBINATION, object_type="resolution.judgement", object_id=str(settled[0].pk)
     )
