@@ -375,6 +375,7 @@ _._is_exact_match  # unused attribute (socmap/engines/resolve/person.py:134)
 
 # People search and the person page (issue 23): fields read by the templates by name.
 people_history  # unused variable (socmap/apps/resolution/selectors/entities.py:118)  -- the person page's timeline of people's decisions (resolution/entity.html)
+value_rows  # unused variable (socmap/apps/resolution/selectors/entities.py:123)  -- a page of the values table (resolution/entity.html)
 last_reported  # unused variable (socmap/apps/resolution/selectors/person.py:63)  -- the person page's "Last reported" line (resolution/entity.html)
 wait_time  # unused variable (bench/load.py:113)  -- locust reads a user class's think time by this name
 on_start  # unused method (bench/load.py:115)  -- locust calls it by name when each simulated user starts

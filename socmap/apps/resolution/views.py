@@ -130,6 +130,8 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
         justification=current_purpose(request),
         history_page=page_number(request),
         events_page=page_number(request, "events_page"),
+        values_page=page_number(request, "values_page"),
+        records_page=page_number(request, "records_page"),
     )
     return render(
         request,

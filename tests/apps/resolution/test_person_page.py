@@ -79,3 +79,42 @@ def test_the_merge_history_is_told_in_words(resolved: ResolutionRun) -> None:
     assert "( )" not in page and " and ." not in page and "() and" not in page
     for item in view.history.items:
         assert item.words and not item.words.startswith(" ")
+
+
+@pytest.mark.django_db
+def test_values_and_records_come_a_page_at_a_time_and_every_one_is_on_some_page(
+    resolved: ResolutionRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socmap.apps.resolution.selectors import entities
+
+    analyst = User.objects.get(username="analyst")
+    subject = _busiest_custody_subject()
+    whole = selectors.entity_get(viewer=analyst, entity_id=subject, justification="test")
+    rows = [(prop, item.folded.value) for prop, items in whole.table for item in items]
+    assert len(whole.members) > 1 and len(rows) > 3
+    monkeypatch.setattr(entities, "VALUES_PAGE", 3)
+    monkeypatch.setattr(entities, "RECORDS_PAGE", 1)
+    seen_rows, seen_records = [], []
+    for n in range(1, max(len(rows), len(whole.members)) + 2):
+        view = selectors.entity_get(
+            viewer=analyst, entity_id=subject, justification="test", values_page=n, records_page=n
+        )
+        assert view.value_rows is not None and view.records is not None
+        assert (view.value_rows.total, view.records.total) == (len(rows), len(whole.members))
+        if n <= view.value_rows.pages:
+            page_rows = [(prop, item.folded.value) for prop, items in view.value_rows.items for item in items]
+            assert len(page_rows) == min(3, len(rows) - 3 * (n - 1))
+            # Grouped by property as the table shows them: a property's rows stay together.
+            assert [p for p, _ in view.value_rows.items] == list(dict.fromkeys(p for p, _ in page_rows))
+            seen_rows.extend(page_rows)
+        if n <= view.records.pages:
+            seen_records.extend(m.id for m in view.records.items)
+    assert seen_rows == rows
+    assert seen_records == [m.id for m in whole.members]
+
+    client = signed_in(analyst)
+    page = client.get(f"/entities/{subject}/?values_page=2&records_page=1").content.decode()
+    assert 'aria-label="Pages of values"' in page and 'aria-label="Pages of records"' in page
+    # Each list's links keep the other list's page, and land on their own list.
+    assert "?records_page=2&amp;values_page=2#records" in page
+    assert "?records_page=1&amp;values_page=3#values" in page or len(rows) <= 6

@@ -41,7 +41,10 @@ def person_candidates(
     """Person entities the reader may see that meet every criterion given: a (forename codes,
     surname codes) pair of ``code_pairs`` or any of ``codes`` on either name, a date of birth
     starting with one of ``birth_prefixes`` (1957, 1957-09, 1957-09-15), the postcode, one of
-    ``entity_ids``. At most ``limit``, in id order (the oldest records first)."""
+    ``entity_ids``. At most ``limit``, in the order the database finds them (about the order they
+    were stored): ordering by id to keep the oldest read every record a common surname matches
+    before cutting (14,000 for "smith" at a million rows, twice the query's time), for a cut the
+    caller's ranking makes anyway."""
     qs = RecordEntity.objects.filter(_rule(viewer), schema="Person")
     names = Q()
     for fore, sur in code_pairs:
@@ -60,7 +63,7 @@ def person_candidates(
     if entity_ids is not None:
         qs = qs.filter(id__in=sorted(entity_ids))
     fields = ("id", "record_id", "caption", "name_norm", "birth_date", "postcode")
-    return [PersonCandidate._make(row) for row in qs.order_by("id").values_list(*fields)[:limit]]
+    return [PersonCandidate._make(row) for row in qs.order_by().values_list(*fields)[:limit]]
 
 
 def record_reported(*, viewer: Reader, ids: Collection[int]) -> dict[int, date]:

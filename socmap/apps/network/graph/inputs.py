@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import socmap.model
 from socmap.apps.intel import reads
 from socmap.apps.resolution import selectors as resolution
 from socmap.engines import network
+from socmap.engines.network import config as network_config
 from socmap.errors import InvalidModel
 
 LINKMAP = Path(socmap.model.__file__).with_name("linkmap.yaml")
@@ -60,8 +62,32 @@ class LinkMap:
 
 
 def load_linkmap(config: network.NetworkConfig, path: Path | None = None) -> LinkMap:
-    """Read the link mapping; every link type it names must be one the engine's configuration knows."""
+    """Read the link mapping; every link type it names must be one the engine's configuration knows.
+
+    The shipped mapping with the shipped configuration is read once a process (again when either
+    file changes): every group and explorer page asks for it, and parsing it was 40 ms of each."""
     file = path or LINKMAP
+    if config is not default_config():
+        return _linkmap_read(config, file)
+    try:
+        key = (str(file), file.stat().st_mtime_ns, id(config))
+    except OSError:
+        return _linkmap_read(config, file)
+    with _cache_lock:
+        found = _linkmaps.get(key)
+    if found is None:
+        found = _linkmap_read(config, file)
+        with _cache_lock:
+            _linkmaps.clear()  # one configuration and one mapping at a time
+            _linkmaps[key] = found
+    return found
+
+
+_cache_lock = threading.Lock()
+_linkmaps: dict[tuple[str, int, int], LinkMap] = {}
+
+
+def _linkmap_read(config: network.NetworkConfig, file: Path) -> LinkMap:
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -115,7 +141,19 @@ def load_linkmap(config: network.NetworkConfig, path: Path | None = None) -> Lin
 
 @cache
 def default_config() -> network.NetworkConfig:
-    return network.load_config()
+    """The shipped network configuration, read once a process (again when its file changes)."""
+    path = network_config.DEFAULT_PATH
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError:
+        return network.load_config()
+    return _config_at(str(path), modified)
+
+
+@lru_cache(maxsize=2)
+def _config_at(path: str, modified: int) -> network.NetworkConfig:
+    del modified  # the cache's key: a changed file is read again
+    return network.load_config(path)
 
 
 # Every page that draws the network joins addresses by key; the regular expressions were half of

@@ -45,6 +45,11 @@ from socmap.model.types import collapse
 HISTORY_PAGE = 20
 PENDING_SHOWN = 10
 EVENTS_PAGE = 50
+#: Rows of the values table and records of the records list a page shows: the person of most
+#: records at a million rows has 589 records and 600 values, and drawing all of them was most of
+#: the page's time.
+VALUES_PAGE = 50
+RECORDS_PAGE = 50
 #: The property that says what an event was, first present wins; the description follows it.
 EVENT_SUMMARY = ("offence", "theme", "category", "concern", "amount", "location", "reference")
 
@@ -115,6 +120,8 @@ class EntityView:
     history_words: HistoryWords | None = None
     reported: dict[int, date] = field(default_factory=dict)
     people_history: tuple[HistoryItem, ...] = ()  # decisions people made, newest first
+    value_rows: Page[tuple[str, tuple[Shown, ...]]] | None = None  # a page of ``table``
+    records: Page[reads.Entity] | None = None  # a page of ``members``
 
     @property
     def caption(self) -> str:
@@ -130,6 +137,19 @@ class EntityView:
     def table(self) -> tuple[tuple[str, tuple[Shown, ...]], ...]:
         """Every value shown once, with the day it was last reported (the page's table)."""
         return tuple((prop, shown(values, self.reported)) for prop, values in self.values)
+
+
+def table_page(
+    values: Iterable[tuple[str, Iterable[Value]]], reported: dict[int, date], page: int = 1
+) -> Page[tuple[str, tuple[Shown, ...]]]:
+    """A page of the values table's rows (``VALUES_PAGE``: every value shown once, with the day it
+    was last reported), grouped by property as the table shows them; its total counts rows."""
+    rows = [(prop, item) for prop, items in values for item in shown(tuple(items), reported)]
+    cut = paginate(rows, page=page, per_page=VALUES_PAGE)
+    groups: dict[str, list[Shown]] = {}
+    for prop, item in cut.items:
+        groups.setdefault(prop, []).append(item)
+    return Page([(p, tuple(items)) for p, items in groups.items()], cut.number, cut.per_page, cut.total)
 
 
 def event_list(
@@ -173,11 +193,18 @@ def event_list(
 
 
 def entity_get(
-    *, viewer: User, entity_id: str, justification: str, history_page: int = 1, events_page: int = 1
+    *,
+    viewer: User,
+    entity_id: str,
+    justification: str,
+    history_page: int = 1,
+    events_page: int = 1,
+    values_page: int = 1,
+    records_page: int = 1,
 ) -> EntityView:
     """A canonical entity as the viewer may see it: its visible records, every value, the events its
     records link it to and its merge history (a page of each, newest first: a person of many records
-    has hundreds of decisions, a vehicle thousands of sightings)."""
+    has hundreds of decisions, a vehicle thousands of sightings; values and records a page each too)."""
     entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
     members = reads.entity_list(viewer=viewer, ids=cluster)
@@ -229,6 +256,8 @@ def entity_get(
         summary=summary_build(dict(ordered_values), members, reported),
         history_words=history_words([(j.decision, j.by_person, j.day) for j in judged]),
         reported=reported,
+        value_rows=table_page(ordered_values, reported, values_page),
+        records=paginate(members, page=records_page, per_page=RECORDS_PAGE),
     )
 
 
