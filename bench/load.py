@@ -32,11 +32,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # The targets: search, person, record and queue pages 150 ms; group and explorer 500 ms.
-TARGETS = {"group_largest": 500, "explorer_most_records": 500}
+# The group page's network, loaded after the page, is held to the explorer's target (the same work).
+TARGETS = {"group_largest": 500, "group_largest_network": 500, "explorer_most_records": 500}
 PAGES = (
-    *("search_name", "person_most_records", "record_most_recent", "group_largest", "review_queue"),
-    *("explorer_most_records", "threats_region", "findings_list"),
+    *("search_name", "person_most_records", "record_most_recent", "group_largest", "group_largest_network"),
+    *("review_queue", "explorer_most_records", "threats_region", "findings_list"),
 )
+#: Asked as the page's script asks for them (HTMX), as a fragment of the page that loads them.
+FRAGMENTS = {"group_largest_network"}
 
 
 def prepare(personas: list[str]) -> dict[str, Any]:
@@ -135,8 +138,10 @@ def run_load(url: str, plan: dict[str, Any], users: int, seconds: int) -> dict[s
         @task
         def walk(self) -> None:
             for name, path in self.urls.items():
-                self.client.get(path, name=name)
-                self.wait()  # type: ignore[no-untyped-call]
+                headers = {"HX-Request": "true"} if name in FRAGMENTS else None
+                self.client.get(path, name=name, headers=headers)
+                if name not in FRAGMENTS:  # a fragment follows its page at once, as a browser asks
+                    self.wait()  # type: ignore[no-untyped-call]
 
     def on_request(
         name: str, response_time: float, response: Any = None, exception: Any = None, **_: Any

@@ -125,6 +125,8 @@ def subjects(username: str) -> dict[str, str]:
     )
     if group:
         urls["group_largest"] = f"/groups/{group}/"
+        # The group page's network, which the page loads after itself (the browser asks with HTMX).
+        urls["group_largest_network"] = f"/groups/{group}/network/"
         member = (
             OCGMember.objects.filter(ocg_id=group, left_on__isnull=True, entity_id__in=visible.values("id"))
             .order_by("role", "entity_id")

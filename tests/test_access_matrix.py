@@ -128,6 +128,7 @@ PAGES: dict[str, Case] = {
     "network:national_return": _c("/groups/return/", "", "POST", **WHY),
     "network:ocg_detail": _c("/groups/{ocg}/", "ocg"),
     "network:ocg_export": _c("/groups/{ocg}/export/ftm/", "ocg", "POST", canonical="on", **WHY),
+    "network:ocg_network": _c("/groups/{ocg}/network/", "ocg"),
     "network:runs": _c("/network/runs/"),
     "network:individuals": _c("/network/individuals/"),
     "network:explorer": _c("/network/entities/{entity}/", "entity"),

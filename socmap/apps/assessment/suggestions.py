@@ -83,6 +83,7 @@ def facts_for(*, viewer: User, threat: Threat, justification: str) -> Facts:
         facts.themes = dict(view.ocg.themes or {}) if view.complete else {}
         facts.entities = [m.entity_id for m in view.members]
         facts.forces = _forces(viewer, facts.entities)
+        assert view.graph is not None  # asked with its network (the default)
         _from_graph(facts, view.graph)
     elif threat.kind == ThreatKind.INDIVIDUAL and threat.individual_id:
         individual = threat.individual

@@ -100,7 +100,7 @@ class OCGView:
     complete: bool
     events: list[OCGEvent]
     changes: list[ChangeView]
-    graph: netgraph.ViewGraph
+    graph: netgraph.ViewGraph | None  # None: the page loads it apart (``ocg_network``)
     parent: OCG | None = None  # the group this sub-group is part of, when the viewer may see it
     subgroups: tuple[OCG, ...] = ()  # its sub-groups (crews, cells) that the viewer may see
 
@@ -131,8 +131,9 @@ def _one_per_person(views: Iterable[MemberView | None], *, senior_first: bool = 
     return out
 
 
-def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
-    """A group as the viewer may see it: a logged consultation."""
+def ocg_get(*, viewer: User, ocg_id: int, justification: str, with_graph: bool = True) -> OCGView:
+    """A group as the viewer may see it: a logged consultation. ``with_graph=False``: without its
+    network, which the page loads apart (``ocg_network``)."""
     found = OCG.objects.select_related("owner", "lead_force", "lro").filter(pk=ocg_id).first()
     ocg, conditions = consult(viewer, found, label="group", justification=justification)
     canon = netgraph.Canon(viewer)
@@ -179,9 +180,8 @@ def ocg_get(*, viewer: User, ocg_id: int, justification: str) -> OCGView:
         return out
 
     change_views = [ChangeView(c, named(c.joined), named(c.left)) for c in changes]
-    graph = netgraph.ocg_graph(
-        viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live}, canon=canon
-    )
+    roles = {m.entity_id: m.role for m in live}
+    graph = netgraph.ocg_graph(viewer, list(roles), roles, canon=canon) if with_graph else None
     return OCGView(
         ocg=ocg,
         conditions=conditions,
@@ -251,6 +251,15 @@ def ocg_card(*, viewer: User, ocg_id: int) -> GroupCard:
         if parent
         else None,
     )
+
+
+def ocg_network(*, viewer: User, ocg_id: int, justification: str) -> tuple[OCG, netgraph.ViewGraph]:
+    """A group's network as the viewer may see it, for its page's drawing and table (loaded after the
+    page: building it was half the page's time at a million rows): a logged consultation."""
+    found = OCG.objects.select_related("owner").filter(pk=ocg_id).first()
+    ocg, _ = consult(viewer, found, label="group", justification=justification)
+    live = list(ocg.members.filter(left_on__isnull=True))
+    return ocg, netgraph.ocg_graph(viewer, [m.entity_id for m in live], {m.entity_id: m.role for m in live})
 
 
 def ocg_graph(*, viewer: User, ocg_id: int) -> netgraph.ViewGraph:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -145,7 +146,9 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
                 apply_errors(form, exc)
             else:
                 return redirect("network:ocg_detail", ocg_id=ocg.pk)
-    view = selectors.ocg_get(viewer=user, ocg_id=ocg_id, justification=current_purpose(request))
+    view = selectors.ocg_get(
+        viewer=user, ocg_id=ocg_id, justification=current_purpose(request), with_graph=False
+    )
     errors = any(f.errors for f in (assess_form, adopt_form, archive_form))
     return render(
         request,
@@ -153,7 +156,6 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
         {
             "view": view,
             "ocg": view.ocg,
-            "graph": graph_json(view.graph),
             "assess_form": assess_form,
             "adopt_form": adopt_form,
             "archive_form": archive_form,
@@ -164,6 +166,21 @@ def ocg_detail(request: HttpRequest, ocg_id: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+@purpose_required
+def ocg_network(request: HttpRequest, ocg_id: int) -> HttpResponse:
+    """A group's network: its drawing and table, which the group's page loads after itself (a page
+    of its own without script)."""
+    ocg, graph = selectors.ocg_network(
+        viewer=viewer(request), ocg_id=ocg_id, justification=current_purpose(request)
+    )
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "network/_ocg_network.html" if fragment else "network/ocg_network.html"
+    # The drawing's data travel in an attribute: HTMX, allowed no script tags, drops a JSON script.
+    data = json.dumps(graph_json(graph), cls=DjangoJSONEncoder)
+    return render(request, template, {"ocg": ocg, "graph": graph, "graph_data": data})
 
 
 def _explorer_form(request: HttpRequest) -> ExplorerForm:

@@ -1,4 +1,5 @@
-// Draw every network on the page with Cytoscape.js from its JSON <script type="application/json">.
+// Draw every network on the page with Cytoscape.js from its JSON <script type="application/json">,
+// and every one HTMX adds to it later.
 // CSP forbids inline script and style: the data arrives in a JSON element named by the container's
 // data-network-source, and Cytoscape draws on a canvas. Every node opens its entity page.
 const COLOURS = {
@@ -20,13 +21,14 @@ if (!document.getElementById(MARKER)) {
   document.head.append(marker);
 }
 
-for (const el of document.querySelectorAll("[data-network-source]")) {
+function draw(el) {
   const source = document.getElementById(el.dataset.networkSource);
-  if (!source || !window.cytoscape) continue;
+  if (!source || !window.cytoscape || el.dataset.drawn) return;
   el.style.position = "relative";
   el.style.height = "34rem";
   el.style.border = "1px solid #b1b4b6";
-  const data = JSON.parse(source.textContent);
+  // A JSON script, or (in what HTMX adds, which may hold no script) an element's data-json.
+  const data = JSON.parse(source.dataset.json ?? source.textContent);
   const cy = window.cytoscape({
     container: el,
     elements: { nodes: data.nodes, edges: data.edges },
@@ -69,3 +71,12 @@ for (const el of document.querySelectorAll("[data-network-source]")) {
   });
   el.dataset.drawn = String(cy.nodes().length);
 }
+
+function drawAll(root) {
+  if (root.matches && root.matches("[data-network-source]")) draw(root);
+  for (const el of root.querySelectorAll("[data-network-source]")) draw(el);
+}
+
+drawAll(document);
+// A group's page loads its network after itself (HTMX): draw it when it arrives.
+document.addEventListener("htmx:load", (event) => drawAll(event.detail.elt));

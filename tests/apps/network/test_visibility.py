@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from html import unescape
 
 import pytest
 from ninja.testing import TestClient
@@ -26,9 +27,14 @@ def _visible_ids(user: User) -> set[str]:
 
 
 def _graph_ids(html: str, element: str) -> tuple[set[str], set[int]]:
-    data = json.loads(
-        re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S).group(1)
-    )  # type: ignore[union-attr]
+    """The drawing's node ids: from its JSON script, or its element's data-json (what HTMX adds)."""
+    script = re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S)
+    found = script.group(1) if script else None
+    if found is None:
+        attribute = re.search(rf'id="{element}" data-json="([^"]*)"', html)
+        assert attribute is not None, f"no drawing data {element}"
+        found = unescape(attribute.group(1))
+    data = json.loads(found)
     return {n["data"]["id"] for n in data["nodes"]}, set()
 
 
@@ -77,6 +83,7 @@ def test_a_partner_sees_no_proposed_group_in_list_page_or_api(analysed: Analysis
     assert ocg.name not in listing and "0 groups" in listing
     assert client.get(f"/groups/{ocg.pk}/").status_code == 404
     assert client.get(f"/groups/{ocg.pk}/export/graphml/").status_code == 404
+    assert client.get(f"/groups/{ocg.pk}/network/", HTTP_HX_REQUEST="true").status_code == 404
     from socmap.api import api
 
     assert TestClient(api).get("/network/groups", user=partner).json() == []
@@ -97,11 +104,15 @@ def test_a_shared_group_shows_a_partner_only_its_visible_members_and_links(analy
     )
     visible = _visible_ids(partner)
     hidden = set(RecordEntity.objects.values_list("id", flat=True)) - visible
-    html = signed_in(partner).get(f"/groups/{ocg.pk}/").content.decode()
+    client = signed_in(partner)
+    html = client.get(f"/groups/{ocg.pk}/").content.decode()
     assert ocg.reference in html
-    nodes, _ = _graph_ids(html, "ocg-network-data")
+    # The page loads its network after itself; the network holds only what the partner may see.
+    assert f'hx-get="/groups/{ocg.pk}/network/"' in html and "ocg-network-data" not in html
+    network = client.get(f"/groups/{ocg.pk}/network/", HTTP_HX_REQUEST="true").content.decode()
+    nodes, _ = _graph_ids(network, "ocg-network-data")
     assert nodes <= visible
-    assert not any(h in html for h in hidden)
+    assert not any(h in html or h in network for h in hidden)
     assert ocg.explanation not in html, "the analysis' explanation counts members the partner cannot see"
     from socmap.api import api
 
@@ -185,3 +196,30 @@ def test_an_empty_national_return_is_refused_and_nothing_is_written(analysed: An
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert "GL-OCG-0001" in body.splitlines()[1]
     assert AuditEvent.objects.filter(action=AuditAction.DISCLOSURE, actor=analyst).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_groups_page_loads_its_network_after_itself_the_same_network_and_a_logged_consultation(
+    analysed: AnalysisRun,
+) -> None:
+    from socmap.apps.network import selectors
+
+    analyst = User.objects.get(username="analyst")
+    ocg = OCG.objects.order_by("id").first()
+    assert ocg is not None
+    client = signed_in(analyst)
+    page = client.get(f"/groups/{ocg.pk}/").content.decode()
+    assert f'hx-get="/groups/{ocg.pk}/network/"' in page and "network.mjs" in page
+    before = AuditEvent.objects.filter(action=AuditAction.CONSULTATION, actor=analyst).count()
+    fragment = client.get(f"/groups/{ocg.pk}/network/", HTTP_HX_REQUEST="true").content.decode()
+    # A fragment for the page (no page around it, no script HTMX would not run); the drawing's
+    # data are the group's network as the API gives it.
+    assert "<html" not in fragment and "<script src" not in fragment
+    nodes, _ = _graph_ids(fragment, "ocg-network-data")
+    graph = selectors.ocg_graph(viewer=analyst, ocg_id=ocg.pk)
+    assert nodes == {n.id for n in graph.nodes} and nodes
+    assert 'id="network-links"' in fragment
+    assert AuditEvent.objects.filter(action=AuditAction.CONSULTATION, actor=analyst).count() == before + 1
+    # Without script, a page of its own: the same network, with the drawing's scripts.
+    alone = client.get(f"/groups/{ocg.pk}/network/").content.decode()
+    assert "<html" in alone and "network.mjs" in alone and _graph_ids(alone, "ocg-network-data")[0] == nodes
