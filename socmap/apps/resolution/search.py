@@ -147,19 +147,36 @@ def people_search(*, viewer: User, query: PeopleQuery) -> list[PersonHit]:
         key = clusters[c.id][0]
         best[key] = max(best.get(key, 0.0), score)
     members = {clusters[c.id][0]: clusters[c.id] for _, c in scored}
-    visible = {
-        row.id: row
-        for row in reads.entity_rows(viewer=viewer, ids=sorted({m for ms in members.values() for m in ms}))
-    }
+    # The people are ranked by their visible records' ids, records and names (the list's order),
+    # and only the few shown are read whole: "smith" gathers 1,300 records at a million rows.
+    labels = reads.person_labels(viewer=viewer, ids={m for ms in members.values() for m in ms})
+    ranked = sorted(
+        (key for key, ids in members.items() if any(m in labels for m in ids)),
+        key=lambda key: _rank(best[key], [(m, *labels[m]) for m in members[key] if m in labels]),
+    )[:PEOPLE_LIMIT]
+    shown = sorted({m for key in ranked for m in members[key] if m in labels})
+    visible = {row.id: row for row in reads.entity_rows(viewer=viewer, ids=shown)}
     sources = reads.record_sources(viewer=viewer, ids={row.record_id for row in visible.values()})
     reasons = _reasons(query, born, postcode)
     hits = []
-    for key, ids in members.items():
-        rows = [visible[m] for m in ids if m in visible]
+    for key in ranked:
+        rows = [visible[m] for m in members[key] if m in visible]
         if rows:
             hits.append(_hit(rows, best[key], sources, reasons))
     hits.sort(key=lambda h: (-h.score, -h.records, h.name.lower(), h.id))
-    return hits[:PEOPLE_LIMIT]
+    return hits
+
+
+def _rank(score: float, rows: list[tuple[str, int, str]]) -> tuple[float, int, str, str]:
+    """A person's place in the list from its visible records (id, record, caption), as the hits
+    are sorted: the best score, then the most records, then the name, then the id."""
+    names = _common([caption for _, _, caption in rows])
+    return (
+        -score,
+        -len({record for _, record, _ in rows}),
+        names[0].lower() if names else "",
+        min(i for i, _, _ in rows),
+    )
 
 
 def _reasons(query: PeopleQuery, born: DateQuery | None, postcode: str) -> tuple[str, ...]:

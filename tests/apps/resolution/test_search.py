@@ -142,6 +142,22 @@ def test_one_row_per_person_with_its_records_and_sources(world: World) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Smith", "John Smith", "Jones", "J Smith"])
+def test_the_people_shown_are_the_first_of_the_whole_ranked_list(
+    world: World, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # People are ranked before the few shown are read whole: the first of them, in the same order
+    # and with the same figures, as when every one is read.
+    from socmap.apps.resolution import search
+
+    every = people_search(viewer=world.analyst, query=PeopleQuery(name=name))
+    assert len(every) >= 2
+    for limit in (1, 2, len(every) - 1):
+        monkeypatch.setattr(search, "PEOPLE_LIMIT", limit)
+        assert people_search(viewer=world.analyst, query=PeopleQuery(name=name)) == every[:limit]
+
+
+@pytest.mark.django_db
 def test_a_partner_sees_a_person_only_through_its_own_records(world: World) -> None:
     hits = people_search(viewer=world.partner, query=PeopleQuery(name="John Smith"))
     assert len(hits) == 1

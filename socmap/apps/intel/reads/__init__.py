@@ -40,7 +40,7 @@ from socmap.apps.core.visibility import consult, decide
 from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
 from socmap.apps.intel.reads.counts import RecordCount, record_counts, record_ids
 from socmap.apps.intel.reads.frame import person_frame, person_rows
-from socmap.apps.intel.reads.people import PersonCandidate, person_candidates, record_reported
+from socmap.apps.intel.reads.people import PersonCandidate, person_candidates, person_labels, record_reported
 from socmap.apps.intel.reads.rule import STREAM, Reader, SystemJob, _rule, _scoped, system_job
 from socmap.errors import InvalidInput
 
@@ -412,6 +412,7 @@ __all__ = [
     "link_rows",
     "person_candidates",
     "person_frame",
+    "person_labels",
     "person_rows",
     "record_counts",
     "record_ids",

@@ -66,6 +66,17 @@ def person_candidates(
     return [PersonCandidate._make(row) for row in qs.order_by().values_list(*fields)[:limit]]
 
 
+def person_labels(*, viewer: Reader, ids: Collection[str]) -> dict[str, tuple[int, str]]:
+    """Entity id -> (its record, its caption), for the ids the reader may see: what ranks the people
+    of a search (how many records, which name) before the few shown are read whole."""
+    rule = _rule(viewer)
+    out: dict[str, tuple[int, str]] = {}
+    for part in chunks(sorted(ids), IN_LIST):
+        rows = RecordEntity.objects.filter(rule, id__among=part).values_list("id", "record_id", "caption")
+        out.update((pk, (record, caption)) for pk, record, caption in rows)
+    return out
+
+
 def record_reported(*, viewer: Reader, ids: Collection[int]) -> dict[int, date]:
     """Record id -> the day its source says it was reported (observed), where it says so: the date
     a value was last *reported*, which the day it was loaded is not."""
