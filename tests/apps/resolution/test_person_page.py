@@ -93,9 +93,10 @@ def test_values_and_records_come_a_page_at_a_time_and_every_one_is_on_some_page(
     rows = [(prop, item.folded.value) for prop, items in whole.table for item in items]
     assert len(whole.members) > 1 and len(rows) > 3
     monkeypatch.setattr(entities, "VALUES_PAGE", 3)
-    monkeypatch.setattr(entities, "RECORDS_PAGE", 1)
+    monkeypatch.setattr(entities, "RECORDS_PAGE", 2)
     seen_rows, seen_records = [], []
-    for n in range(1, max(len(rows), len(whole.members)) + 2):
+    # Every page of each list, and one past the last (which shows the last page again).
+    for n in range(1, max(-(-len(rows) // 3), -(-len(whole.members) // 2)) + 2):
         view = selectors.entity_get(
             viewer=analyst, entity_id=subject, justification="test", values_page=n, records_page=n
         )
@@ -116,5 +117,5 @@ def test_values_and_records_come_a_page_at_a_time_and_every_one_is_on_some_page(
     page = client.get(f"/entities/{subject}/?values_page=2&records_page=1").content.decode()
     assert 'aria-label="Pages of values"' in page and 'aria-label="Pages of records"' in page
     # Each list's links keep the other list's page, and land on their own list.
-    assert "?records_page=2&amp;values_page=2#records" in page
+    assert "?records_page=2&amp;values_page=2#records" in page or len(whole.members) <= 2
     assert "?records_page=1&amp;values_page=3#values" in page or len(rows) <= 6
