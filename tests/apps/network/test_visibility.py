@@ -84,6 +84,11 @@ def test_a_partner_sees_no_proposed_group_in_list_page_or_api(analysed: Analysis
     assert client.get(f"/groups/{ocg.pk}/").status_code == 404
     assert client.get(f"/groups/{ocg.pk}/export/graphml/").status_code == 404
     assert client.get(f"/groups/{ocg.pk}/network/", HTTP_HX_REQUEST="true").status_code == 404
+    # A group that does not exist is answered the same way, and the refusal is audited.
+    refusals = AuditEvent.objects.filter(action=AuditAction.PERMISSION_DENIED, actor=partner)
+    before = refusals.count()
+    assert client.get("/groups/987654/network/", HTTP_HX_REQUEST="true").status_code == 404
+    assert refusals.count() == before + 1
     from socmap.api import api
 
     assert TestClient(api).get("/network/groups", user=partner).json() == []

@@ -119,3 +119,7 @@ def test_values_and_records_come_a_page_at_a_time_and_every_one_is_on_some_page(
     # Each list's links keep the other list's page, and land on their own list.
     assert "?records_page=2&amp;values_page=2#records" in page or len(whole.members) <= 2
     assert "?records_page=1&amp;values_page=3#values" in page or len(rows) <= 6
+    # A page number that is no page shows the first (not a number, not positive) or the last.
+    for bad in ("abc", "-3", "0", str(10**30)):
+        answer = client.get(f"/entities/{subject}/?values_page={bad}&records_page={bad}")
+        assert answer.status_code == 200, bad
