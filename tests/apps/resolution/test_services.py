@@ -398,3 +398,17 @@ def test_a_sure_pair_that_would_join_conflicting_dates_of_birth_waits_for_review
     assert merged == 1 and queued == {(a, b)}
     assert Pair.objects.get(left_id=a, right_id=b).state == PairState.PENDING
     assert Pair.objects.get(left_id=c, right_id=d).state == PairState.MATCH
+
+
+@pytest.mark.django_db
+def test_a_full_run_again_on_the_same_data_judges_nothing_new(resolved: ResolutionRun) -> None:
+    # Earlier runs' attachments by name once counted into the people the next run attached to, so
+    # each run attached more: a run resumed after its worker was killed then differed from a clean one.
+    attached = Judgement.objects.filter(reason=services.ATTACH_REASON).count()
+    assert attached > 0, "the small region has records attached by name"
+    judgements = Judgement.objects.count()
+    people = sorted(Membership.objects.values_list("entity_id", "canonical_id"))
+    again = services.resolution_run(actor=None, kind="full")
+    assert again.status == "done" and again.auto_matched == 0
+    assert Judgement.objects.count() == judgements
+    assert sorted(Membership.objects.values_list("entity_id", "canonical_id")) == people

@@ -296,7 +296,12 @@ def _attach_by_name(
     if not candidates:
         return set()
     ids = sorted(reads.entity_ids(viewer=job, schemas={"Person"}))
-    positive, negative = decided_edges(pairs=Pair.objects.all())
+    # The people as the run's own links leave them, without earlier runs' attachments: counted in,
+    # they made people larger, so each run attached more (a run again on the same data added two
+    # on the small region, and a run resumed after its worker was killed differed from a clean one).
+    by_name = Pair.objects.filter(decided_by_user=False, judgement__reason=ATTACH_REASON)
+    earlier = {i for pair in by_name.values_list("left_id", "right_id") for i in pair}
+    positive, negative = decided_edges(pairs=Pair.objects.exclude(pk__in=by_name.values("pk")))
     before = resolve.cluster(ids, positive, negative)
     after = resolve.cluster(
         ids, positive, negative, attach_pairs=[(a, b, w) for (a, b), w in candidates.items()], births=births
@@ -305,7 +310,12 @@ def _attach_by_name(
     chosen: dict[str, tuple[tuple[str, str], float]] = {}
     for (a, b), prob in candidates.items():
         for lone, other in ((a, b), (b, a)):
-            moved = size[before.cluster_of[lone]] == 1 and size[before.cluster_of[other]] > 1
+            # A record an earlier run attached is joined already: not attached again by another pair.
+            moved = (
+                lone not in earlier
+                and size[before.cluster_of[lone]] == 1
+                and size[before.cluster_of[other]] > 1
+            )
             if (
                 moved
                 and after.cluster_of[lone] == after.cluster_of[other]
