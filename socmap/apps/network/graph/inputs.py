@@ -18,7 +18,6 @@ import socmap.model
 from socmap.apps.intel import reads
 from socmap.apps.resolution import selectors as resolution
 from socmap.engines import network
-from socmap.engines.network import config as network_config
 from socmap.errors import InvalidModel
 
 LINKMAP = Path(socmap.model.__file__).with_name("linkmap.yaml")
@@ -64,8 +63,9 @@ class LinkMap:
 def load_linkmap(config: network.NetworkConfig, path: Path | None = None) -> LinkMap:
     """Read the link mapping; every link type it names must be one the engine's configuration knows.
 
-    The shipped mapping with the shipped configuration is read once a process (again when either
-    file changes): every group and explorer page asks for it, and parsing it was 40 ms of each."""
+    The shipped mapping with the shipped configuration (itself read once a process) is read once
+    a process, and again when the mapping's file changes: every group and explorer page asks for
+    it, and parsing it was 40 ms of each."""
     file = path or LINKMAP
     if config is not default_config():
         return _linkmap_read(config, file)
@@ -141,19 +141,7 @@ def _linkmap_read(config: network.NetworkConfig, file: Path) -> LinkMap:
 
 @cache
 def default_config() -> network.NetworkConfig:
-    """The shipped network configuration, read once a process (again when its file changes)."""
-    path = network_config.DEFAULT_PATH
-    try:
-        modified = path.stat().st_mtime_ns
-    except OSError:
-        return network.load_config()
-    return _config_at(str(path), modified)
-
-
-@lru_cache(maxsize=2)
-def _config_at(path: str, modified: int) -> network.NetworkConfig:
-    del modified  # the cache's key: a changed file is read again
-    return network.load_config(path)
+    return network.load_config()
 
 
 # Every page that draws the network joins addresses by key; the regular expressions were half of
