@@ -65,8 +65,9 @@ test: lint chromium
 	else \
 		echo "== PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped =="; \
 	fi; \
-	echo "== Tests on SQLite (with browser tests) =="; \
-	SOCMAP_VAR_DIR=$(CURDIR)/var/test-sqlite env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS); sqlite=$$?; \
+	echo "== Tests on SQLite (with browser tests$${pg:+; tests that reach no database run on the PostgreSQL run only}) =="; \
+	SOCMAP_TESTS_WITHOUT_DB=$${pg:+elsewhere} SOCMAP_VAR_DIR=$(CURDIR)/var/test-sqlite env -u DATABASE_URL \
+		$(BIN)/pytest $(PYTEST_ARGS); sqlite=$$?; \
 	postgres=0; \
 	if [ -n "$$pg" ]; then \
 		wait $$pg; echo "== Tests on PostgreSQL: the run's output =="; cat var/test-postgres.log; \

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,6 +85,39 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"all: {total['passing'] + total['failing']} cases in {total['tests']} tests, "
         f"{total['failing']} failures"
     )
+
+
+#: Fixtures through which a test reaches a database (pytest-django's, and what depends on them).
+_DB_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test reaches a database: marked for it, asking for a fixture that opens one, or for
+    one of ours that unblocks it itself (a module's data built once); pytest-django's own autouse
+    fixtures ask for the blocker in every test, so they do not count."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(
+        "django_db_blocker" in d.argnames and not d.func.__module__.startswith("pytest_django")
+        for fixture in defs.values()
+        for d in fixture
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``make test`` runs the suite on SQLite and on PostgreSQL side by side. A test that reaches no
+    database gives the same answer in both, so with ``SOCMAP_TESTS_WITHOUT_DB=elsewhere`` (set by
+    ``make test`` on the SQLite run only when the PostgreSQL run goes alongside) it runs in the
+    other run alone: each run is then about as long as the other, and neither repeats the engines."""
+    if os.environ.get("SOCMAP_TESTS_WITHOUT_DB") != "elsewhere":
+        return
+    keep = [item for item in items if uses_database(item)]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
