@@ -53,6 +53,7 @@ READS: dict[str, Callable[[World, reads.Reader], set[str]]] = {
     ),
     "records_visible": lambda w, v: _keys(w, reads.records_visible(viewer=v, ids=w.record_key)),
     "record_sources": lambda w, v: _keys(w, reads.record_sources(viewer=v, ids=w.record_key)),
+    "record_origins": lambda w, v: _keys(w, reads.record_origins(viewer=v, ids=w.record_key)),
     "statement_rows": lambda w, v: _keys(w, (s.record_id for s in reads.statement_rows(viewer=v))),
     "statement_rows by entity": lambda w, v: _keys(
         w, (s.record_id for s in reads.statement_rows(viewer=v, entity_ids=w.alan.values()))
@@ -181,6 +182,15 @@ def test_records_are_counted_by_postcode_district_and_month_as_the_viewer_may_se
 @pytest.mark.django_db
 def test_the_watermark_is_the_newest_record(world: World) -> None:
     assert reads.record_watermark(viewer=reads.system_job("test")) == max(world.record_key)
+
+
+@pytest.mark.django_db
+def test_a_records_origin_is_its_source_and_the_day_it_was_reported_in_one_read(world: World) -> None:
+    job = reads.system_job("test")
+    origins = reads.record_origins(viewer=job, ids=world.record_key)
+    sources = reads.record_sources(viewer=job, ids=world.record_key)
+    reported = reads.record_reported(viewer=job, ids=world.record_key)
+    assert origins == {pk: (title, reported.get(pk)) for pk, title in sources.items()}
 
 
 @pytest.mark.django_db

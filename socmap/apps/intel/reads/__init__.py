@@ -228,6 +228,17 @@ def record_sources(*, viewer: Reader, ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
+def record_origins(*, viewer: Reader, ids: Iterable[int]) -> dict[int, tuple[str, date | None]]:
+    """Record id -> (the title of its source, the day the source says it was reported), for the
+    records the reader may see: ``record_sources`` and ``record_reported`` in one read."""
+    rule = _rule(viewer)
+    out: dict[int, tuple[str, date | None]] = {}
+    for part in chunks(ids, IN_LIST):
+        rows = Record.objects.filter(rule, id__among=part).values_list("id", "source__title", "observed_on")
+        out.update((pk, (title, day)) for pk, title, day in rows)
+    return out
+
+
 def record_watermark(*, viewer: SystemJob) -> int:
     """The highest record id stored so far (records are numbered as they arrive): a run remembers it,
     and the next run reads only records above it."""
@@ -416,6 +427,7 @@ __all__ = [
     "person_rows",
     "record_counts",
     "record_ids",
+    "record_origins",
     "record_reported",
     "record_sources",
     "record_watermark",

@@ -69,7 +69,9 @@ def pairs_around(
     touching = _touching(cluster)
     mine = set(ids)
     near = [r for r in touching if r[1] in mine or r[2] in mine]
-    seen = reads.entities_visible(viewer=viewer, ids=sorted({e for r in near for e in r[1:3]}))
+    # ``ids`` are visible already; only the records at the other ends are checked.
+    others = sorted({e for r in near for e in r[1:3]} - mine)
+    seen = mine | (reads.entities_visible(viewer=viewer, ids=others) if others else set())
     visible = {(r[1], r[2]): PairRow(*r) for r in near if r[1] in seen and r[2] in seen}
     shown = mine | {e for key in visible for e in key}
     conflicts = tuple(

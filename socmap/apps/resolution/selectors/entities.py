@@ -230,10 +230,11 @@ def entity_get(
         (p for p in pairs.values() if p.state == PairState.PENDING),
         key=lambda p: (-(p.probability or 0.0), p.pk),
     )
-    reported = reads.record_reported(
-        viewer=viewer,
-        ids={v.record_id for _, vs in ordered_values for v in vs} | {m.record_id for m in members},
-    )
+    # The day each record was reported came with its values; records without a value read it here.
+    reported = {v.record_id: v.reported for _, vs in ordered_values for v in vs if v.reported is not None}
+    unread = {m.record_id for m in members} - {v.record_id for _, vs in ordered_values for v in vs}
+    if unread:
+        reported.update(reads.record_reported(viewer=viewer, ids=unread))
     # The people waiting to be matched are named with the linked people, in one read of names.
     waiting = {p.right_id if p.left_id in mine else p.left_id for p in pending}
     related, names = _related(viewer, ids, touching, also=waiting)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from socmap.apps.core.models import User
@@ -43,6 +43,8 @@ class Value:
     source: str
     record_id: int
     last_seen: datetime
+    #: The day the value's record says it was reported, where it says so.
+    reported: date | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,9 @@ def value_map(
     excluded = (set() if parties else set(PARTIES)) | (set() if events else set(event_schemata()))
     others = _by_value(reads.statement_rows(viewer=viewer, entity_ids=list(linked), exclude_schemas=excluded))
     rows = statements + others
-    sources = reads.record_sources(viewer=viewer, ids={s.record_id for s in rows})
+    origins = reads.record_origins(viewer=viewer, ids={s.record_id for s in rows})
     for s in rows:
+        source, reported = origins.get(s.record_id, ("", None))
         owner, prefix = (
             (s.entity_id, "") if s.entity_id in entity_ids else (linked[s.entity_id][0], _prefix(s, linked))
         )
@@ -108,9 +111,10 @@ def value_map(
                 grading=s.grading,
                 handling=s.handling,
                 conditions=s.conditions,
-                source=sources.get(s.record_id, ""),
+                source=source,
                 record_id=s.record_id,
                 last_seen=s.last_seen,
+                reported=reported,
             )
         )
     for props in out.values():
