@@ -8,7 +8,6 @@ holds them all in memory. Each caller names its size where the reason differs fr
 
 from __future__ import annotations
 
-import atexit
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -148,28 +147,6 @@ def cycles_collected_after() -> Iterator[None]:
         if was_enabled:
             gc.enable()
         gc.collect()
-
-
-def keep_out_of_collections() -> None:
-    """Move every object alive now out of the cycle collector's reach (``gc.freeze``), after
-    collecting what is garbage.
-
-    For what a web worker keeps for its life: the application once loaded, the review queue once
-    built (a million pairs at a million records). A full collection walks every tracked object, so
-    with the queue in memory each took tens of milliseconds, at random, out of whichever page the
-    worker was serving (the tail of every page's time under load). Frozen objects are still freed by
-    reference counting when let go; only a cycle among them would never be collected, so the
-    garbage of the moment is collected first. At exit they are handed back, so that the
-    interpreter's last collections free them (native extensions report what was never freed).
-    """
-    gc.collect()
-    gc.freeze()
-    if not _unfreeze_at_exit:
-        atexit.register(gc.unfreeze)
-        _unfreeze_at_exit.append(True)
-
-
-_unfreeze_at_exit: list[bool] = []
 
 
 #: Rows from which a bulk write checks its foreign keys once, as a whole, rather than row by row.

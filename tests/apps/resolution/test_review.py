@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 
 import pytest
@@ -124,28 +123,6 @@ def test_the_queue_holds_fewer_items_than_pairs_most_telling_first(resolved: Res
         }
         assert people == set(item.clusters) and len(people) >= 2
     assert resolved.upper_threshold == review.merge_threshold()
-
-
-@pytest.mark.django_db
-def test_a_large_queue_is_kept_out_of_the_collectors_walks(
-    resolved: ResolutionRun, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pending = Pair.objects.filter(state=PairState.PENDING).count()
-    frozen = gc.get_freeze_count()
-    try:
-        monkeypatch.setattr(review_queue, "FROZEN_FROM", pending + 1)
-        review_queue._queue = None
-        review.review_items(viewer=None)
-        assert gc.get_freeze_count() == frozen, "a small queue is left to the collector"
-        monkeypatch.setattr(review_queue, "FROZEN_FROM", pending)
-        review_queue._queue = None
-        items = review.review_items(viewer=None)
-        assert items and gc.get_freeze_count() > frozen
-        tracked = {id(o) for o in gc.get_objects()}
-        assert not any(id(item) in tracked for item in items[:50])
-    finally:
-        gc.unfreeze()
-        review_queue._queue = None
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from socmap.apps.core.bulk import IN_LIST, chunks, keep_out_of_collections
+from socmap.apps.core.bulk import IN_LIST, chunks
 from socmap.apps.core.models import User
 from socmap.apps.core.visibility import visible_filter
 from socmap.apps.intel import reads
@@ -34,10 +34,6 @@ from socmap.engines import resolve
 
 #: More new judgements than this since the queue was built (a run's, a rebuild): build it again.
 CATCH_UP_LIMIT = 2000
-#: A queue built of at least this many pending pairs is kept out of the cycle collector's walks
-#: (``keep_out_of_collections``): at a million records (821,000 pairs) each full collection walked
-#: it, tens of milliseconds out of any page; a small queue costs the collector next to nothing.
-FROZEN_FROM = 50_000
 
 
 @dataclass
@@ -144,9 +140,6 @@ def _build(run_id: int | None, threshold: float, version: int) -> _Queue:
     canonical = _canonical(i for p in pairs for i in (p.left_id, p.right_id))
     queue = _Queue(run_id, threshold, version, {i.key: i for i in _group(pairs, canonical, threshold)})
     queue.index()
-    if len(pairs) >= FROZEN_FROM:  # it lives as long as the process: out of the collector's walks
-        del pairs, canonical
-        keep_out_of_collections()
     return queue
 
 
