@@ -195,6 +195,16 @@ def foreign_keys_checked_once(
         cursor.execute(f"ALTER TABLE {target} VALIDATE CONSTRAINT {quoted}")
 
 
+#: Summarise the new block ranges of every BRIN index of the tables named (an array of names).
+BRIN_SUMMARISE = """
+SELECT brin_summarize_new_values(i.indexrelid::regclass)
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_am a ON a.oid = c.relam
+WHERE a.amname = 'brin' AND i.indrelid = ANY(%s::regclass[])
+"""
+
+
 def statistics_refresh(*models: Any, changed: int) -> bool:
     """Refresh the planner's statistics of ``models``' tables after a bulk write of ``changed`` rows.
 
@@ -204,6 +214,12 @@ def statistics_refresh(*models: Any, changed: int) -> bool:
     to entities with a nested loop estimated at 55 rows and ran for minutes; after ``ANALYZE``
     (2.3 s for the whole database) it is a hash join of 150 ms. Writes smaller than
     ``SOCMAP_ANALYSE_AFTER_ROWS`` are left to autovacuum. Returns whether it ran.
+
+    On PostgreSQL the block ranges new to the tables' BRIN indexes (the owner of entities,
+    statements and links) are summarised too: a range no summary covers matches every search, and
+    only a vacuum summarises. Measured at a million rows with autovacuum off: the owner index gave
+    back every page of the entity table for each organisation of the visibility rule, 10 ms of the
+    people search's 22 ms query, where a summary keeps 49 of 515 ranges for one force.
     """
     from django.conf import settings
     from django.db import connection
@@ -214,6 +230,7 @@ def statistics_refresh(*models: Any, changed: int) -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {', '.join(tables)}")  # nosec B608 # table names from the models
+            cursor.execute(BRIN_SUMMARISE, [[m._meta.db_table for m in models]])
         else:
             cursor.execute("PRAGMA optimize")  # SQLite analyses what its planner found it needed
     return True

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
 from socmap.apps.core.bulk import (
+    BRIN_SUMMARISE,
     cycles_collected_after,
     foreign_keys_checked_once,
     insert_frame,
@@ -34,6 +35,28 @@ def test_small_writes_are_left_to_autovacuum_and_large_ones_refresh_the_statisti
         assert statistics_refresh(Organisation, changed=10)
     if connection.vendor == "postgresql":  # the planner now knows the table's size
         assert _estimated_rows() == Organisation.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's BRIN indexes")
+def test_a_large_write_summarises_the_new_ranges_of_its_brin_indexes() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE brin_probe (owner integer)")
+        cursor.execute(
+            "CREATE INDEX brin_probe_owner ON brin_probe USING brin (owner) WITH (pages_per_range = 1)"
+        )
+        cursor.execute("INSERT INTO brin_probe SELECT g / 1000 FROM generate_series(1, 20000) g")
+        # A range without a summary matches every search: all of the table's pages come back.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM brin_probe WHERE owner = 3")
+        unsummarised = cursor.fetchone()[0][0]["Plan"]["Plans"][0]["Actual Rows"]
+        cursor.execute(BRIN_SUMMARISE, [["brin_probe"]])
+        assert cursor.fetchone()[0] > 10, "every range is summarised"
+        cursor.execute(BRIN_SUMMARISE, [["brin_probe"]])
+        assert cursor.fetchone()[0] == 0, "and only once"
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM brin_probe WHERE owner = 3")
+        summarised = cursor.fetchone()[0][0]["Plan"]["Plans"][0]["Actual Rows"]
+        assert summarised < unsummarised / 5
 
 
 def _keys(cursor: object, table: str) -> list[tuple[str, bool, int]]:
