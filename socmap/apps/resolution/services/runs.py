@@ -328,8 +328,11 @@ def _attach_by_name(
     rows = [
         (a, b, Decision.MATCH, version, prob, ATTACH_REASON, run.pk, now) for (a, b), prob in chosen.values()
     ]
+    keys = {key for key, _ in chosen.values()}
+    # The judgements and their pairs' states in one transaction: a worker stopped between the two
+    # left judged pairs pending, and the run that took over attached their records again (37
+    # judgements more than a clean run on the small region).
     with transaction.atomic():
         model_judgements_insert(rows)
-    keys = {key for key, _ in chosen.values()}
-    pair_states_refresh(keys=keys)
+        pair_states_refresh(keys=keys)
     return keys

@@ -145,8 +145,10 @@ def store_scored(
             "updated_at": pd.Timestamp(now),
         }
     )
-    write_scored(run, rows, updates, model_judgements)
-    pair_states_refresh(keys=recheck)
+    # One transaction, as the attachments' (runs.py): judged pairs never left pending by a stop.
+    with transaction.atomic():
+        write_scored(run, rows, updates, model_judgements)
+        pair_states_refresh(keys=recheck)
     return len(model_judgements), set(zip(low[queued_rows], high[queued_rows], strict=True))
 
 
