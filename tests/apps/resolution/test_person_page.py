@@ -123,3 +123,35 @@ def test_values_and_records_come_a_page_at_a_time_and_every_one_is_on_some_page(
     for bad in ("abc", "-3", "0", str(10**30)):
         answer = client.get(f"/entities/{subject}/?values_page={bad}&records_page={bad}")
         assert answer.status_code == 200, bad
+
+
+@pytest.mark.django_db
+def test_the_page_reads_its_records_and_decisions_in_lists_never_one_by_one(resolved: ResolutionRun) -> None:
+    """The page reads only some fields of its records, pairs and decisions: a field it draws that
+    was not read would be fetched again for each of them (a query per record on a person of
+    hundreds). Every query is a list; none fetches one row by its key."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    analyst = User.objects.get(username="analyst")
+    subject = _busiest_custody_subject()
+    client = signed_in(analyst)
+    client.get(f"/entities/{subject}/")  # the session, grants and caches of a first request
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/entities/{subject}/?page=1")
+    assert page.status_code == 200
+    view = page.context["view"]
+    assert len(view.members) > 1 and view.history.total > 0
+    tables = r'FROM "(intel_record|intel_recordentity|resolution_pair|resolution_judgement)"'
+    by_key = r'WHERE "\w+"\."id" = (%s|\'?[\w.]+\'?) LIMIT 21'
+    one_by_one = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.search(tables, q["sql"]) and re.search(by_key, q["sql"])
+    ]
+    assert not one_by_one, one_by_one
+    html = page.content.decode()
+    for m in view.records.items:  # what the records list draws, from the fields read
+        assert m.record.source.title in html and m.record.record_key in html
+    for item in view.history.items:
+        assert item.pair.left.record.record_key in item.words or item.pair.left.caption in item.words

@@ -152,23 +152,38 @@ def entity_captions(*, viewer: Reader, ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
+#: What a list of records says of each (``entity_list(listed=True)``): its name, date of birth and
+#: handling, and its record's source, reference, grading and dates. A person's records are listed
+#: this way, hundreds at a time; the search keys and the record's load history are not read.
+LISTED_FIELDS = (
+    *("record_id", "key", "schema", "caption", "birth_date", "owner_id", "handling", "conditions"),
+    "compartment_id",
+    *("record__record_key", "record__source_id", "record__source__title", "record__observed_on"),
+    *("record__source_evaluation", "record__intelligence_assessment", "record__last_seen"),
+)
+
+
 def entity_list(
-    *, viewer: Reader, ids: Iterable[str], schemas: Collection[str] | None = None
+    *, viewer: Reader, ids: Iterable[str], schemas: Collection[str] | None = None, listed: bool = False
 ) -> list[Entity]:
     """The entities of ``ids`` the reader may see, with their record, source and owner, by id: for
-    pages that show each with where it came from."""
+    pages that show each with where it came from. ``listed``: only ``LISTED_FIELDS`` (a field
+    outside them is read again when used, entity by entity, so only a page that keeps to them)."""
     rule = _rule(viewer)
     out: list[Entity] = []
     for part in chunks(ids, IN_LIST):
         qs = RecordEntity.objects.filter(rule, id__among=part)
         if schemas is not None:
             qs = qs.filter(schema__in=sorted(schemas))
-        # A record's row as received is shown on its own page, never with its entities: not read.
-        out.extend(
-            qs.select_related("record", "record__source", "owner").defer(
-                "record__raw", "record__raw_versions"
+        if listed:
+            out.extend(qs.select_related("record", "record__source").only(*LISTED_FIELDS))
+        else:
+            # A record's row as received is shown on its own page, never with its entities: not read.
+            out.extend(
+                qs.select_related("record", "record__source", "owner").defer(
+                    "record__raw", "record__raw_versions"
+                )
             )
-        )
     return sorted(out, key=lambda e: e.id)
 
 

@@ -63,7 +63,8 @@ def display_id_get(*, viewer: reads.Reader, entity_id: str) -> str | None:
 
 def person_cluster_map(*, viewer: reads.Reader | None, entity_ids: Iterable[str]) -> dict[str, list[str]]:
     """Each record entity -> every record entity of the same resolved person (itself when alone), in a
-    few queries for any number of them; to find what else is known of a person."""
+    few queries for any number of them; to find what else is known of a person. Records of one
+    person share one sorted list: read it, never change it."""
     ids = sorted(set(entity_ids))
     canon = canonical_map(viewer=viewer, entity_ids=ids)
     clusters = sorted(set(canon.values()))
@@ -73,7 +74,11 @@ def person_cluster_map(*, viewer: reads.Reader | None, entity_ids: Iterable[str]
             "entity_id", "canonical_id"
         ):
             members[canonical].append(entity_id)
-    return {e: sorted(members.get(canon.get(e, e)) or [e]) for e in ids}
+    # One sorted list per cluster, shared by its members: a page naming the co-accused of a person
+    # asks for hundreds of records that fall in a few dozen people.
+    for cluster in members.values():
+        cluster.sort()
+    return {e: members.get(canon.get(e, e)) or [e] for e in ids}
 
 
 def person_label_map(

@@ -22,14 +22,6 @@ from socmap.apps.resolution.models import Judgement, Pair, PairState
 from socmap.apps.resolution.selectors.caches import cluster_build, component_find
 from socmap.engines import resolve
 
-#: The record's row as received is never shown with a pair: not read.
-_RAW = (
-    "left__record__raw",
-    "left__record__raw_versions",
-    "right__record__raw",
-    "right__record__raw_versions",
-)
-
 
 class PairRow(NamedTuple):
     pk: int
@@ -53,7 +45,7 @@ def _touching(ids: Collection[str]) -> list[tuple[int, str, str, str, float | No
     out: dict[int, tuple[int, str, str, str, float | None]] = {}
     # Each id is asked for twice (either side of a pair): half the usual slice.
     for part in chunks(sorted(ids), IN_LIST // 2):
-        for row in Pair.objects.filter(Q(left_id__in=part) | Q(right_id__in=part)).values_list(
+        for row in Pair.objects.filter(Q(left_id__among=part) | Q(right_id__among=part)).values_list(
             "id", "left_id", "right_id", "state", "probability"
         ):
             out[row[0]] = row
@@ -105,25 +97,47 @@ def judgement_rows(*, ids: list[str], visible: dict[tuple[str, str], PairRow]) -
     out: dict[int, JudgementRow] = {}
     for part in chunks(sorted(ids), IN_LIST // 2):
         for pk, left, right, decision, user_id, at in Judgement.objects.filter(
-            Q(left_id__in=part) | Q(right_id__in=part)
+            Q(left_id__among=part) | Q(right_id__among=part)
         ).values_list("id", "left_id", "right_id", "decision", "user_id", "created_at"):
             if (left, right) in visible:
                 out[pk] = JudgementRow(pk, left, right, decision, user_id is not None, at.date())
     return sorted(out.values(), key=lambda j: -j.pk)
 
 
+#: What the history says of a decision (``_history_item.html``): not its hash chain or model version.
+_JUDGEMENT_FIELDS = (
+    *("decision", "undoes_id", "probability", "reason", "created_at"),
+    *("user__username", "user__first_name", "user__last_name"),
+)
+
+
 def judgements_whole(rows: Iterable[JudgementRow]) -> dict[int, Judgement]:
-    """The decisions a page shows, whole (with who made them)."""
+    """The decisions a page shows, with who made them."""
     out: dict[int, Judgement] = {}
     for part in chunks([r.pk for r in rows], IN_LIST):
-        out.update((j.pk, j) for j in Judgement.objects.filter(pk__in=part).select_related("user"))
+        qs = Judgement.objects.filter(pk__in=part).select_related("user").only(*_JUDGEMENT_FIELDS)
+        out.update((j.pk, j) for j in qs)
     return out
 
 
+#: What a decision in a person's history says of its pair: the two records in words (``record_words``),
+#: the link to compare them, the version an undo sends and whether the decision stands. Nothing else is
+#: read: the explanation, the records' dates and the entities' search keys were most of the read.
+_HISTORY_FIELDS = (
+    "version",
+    "judgement_id",
+    *(
+        f"{side}__{field}"
+        for side in ("left", "right")
+        for field in ("caption", "record__record_key", "record__source__title")
+    ),
+)
+
+
 def pairs_whole(rows: Iterable[PairRow]) -> dict[int, Pair]:
-    """The pairs a page shows, whole, with both records and their sources."""
+    """The pairs a page's history shows, with both records in words and their sources."""
     out: dict[int, Pair] = {}
     for part in chunks([r.pk for r in rows], IN_LIST):
         qs = Pair.objects.filter(pk__in=part).select_related("left__record__source", "right__record__source")
-        out.update((p.pk, p) for p in qs.defer(*_RAW))
+        out.update((p.pk, p) for p in qs.only(*_HISTORY_FIELDS))
     return out

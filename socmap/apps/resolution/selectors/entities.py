@@ -207,7 +207,7 @@ def entity_get(
     has hundreds of decisions, a vehicle thousands of sightings; values and records a page each too)."""
     entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
-    members = reads.entity_list(viewer=viewer, ids=cluster)
+    members = reads.entity_list(viewer=viewer, ids=cluster, listed=True)
     ids = [m.id for m in members]
     # The links of the records' people, read once for the values, the events and "Linked to".
     touching = sorted(reads.link_rows(viewer=viewer, touching=ids), key=lambda link: link.id)

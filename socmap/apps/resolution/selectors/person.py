@@ -144,12 +144,17 @@ def person_names(*, viewer: User, entity_ids: Iterable[str]) -> dict[str, tuple[
     in any visible record is left out, and none the viewer may not see is named."""
     clusters = person_cluster_map(viewer=viewer, entity_ids=entity_ids)
     captions = reads.entity_captions(viewer=viewer, ids=sorted({m for ms in clusters.values() for m in ms}))
+    # Records of one person share their cluster's list (``person_cluster_map``): named once each.
+    named: dict[int, tuple[str, str] | None] = {}
     out: dict[str, tuple[str, str]] = {}
     for entity_id, members in clusters.items():
-        seen = [m for m in members if m in captions]
-        names = Counter(captions[m] for m in seen if captions[m])
-        if seen and names:
-            out[entity_id] = (seen[0], max(names, key=lambda n: (names[n], n)))
+        if id(members) not in named:
+            seen = [m for m in members if m in captions]
+            names = Counter(captions[m] for m in seen if captions[m])
+            named[id(members)] = (seen[0], max(names, key=lambda n: (names[n], n))) if names else None
+        found = named[id(members)]
+        if found is not None:
+            out[entity_id] = found
     return out
 
 
