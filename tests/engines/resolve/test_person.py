@@ -339,3 +339,12 @@ def test_scoring_in_slices_returns_the_same_pairs_from_the_mark_and_every_probab
     assert sorted(sliced.probabilities) == pytest.approx(sorted(whole.pairs["match_probability"]))
     # The operating point is chosen from every pair, not only those returned.
     assert operating_point(sliced, config) == operating_point(whole, config)
+
+
+def test_the_candidate_pairs_counted_are_those_blocking_gives(model, people, config) -> None:
+    """The count comes from Splink's own blocked pairs: the distinct pairs of every rule, as
+    ``candidate_pairs`` lists them (each rule's pairs once, however many rules find them)."""
+    scored = score_pairs(people[0], model, dataclasses.replace(config, retain_values=False))
+    listed = candidate_pairs(people[0], config)
+    assert scored.candidate_pairs == len(listed) > len(scored.pairs) > 0
+    assert not listed.duplicated(["record_id_l", "record_id_r"]).any()
