@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
@@ -15,6 +16,7 @@ from socmap.apps.core.bulk import (
     BRIN_SUMMARISE,
     cycles_collected_after,
     foreign_keys_checked_once,
+    indexes_built_after,
     insert_frame,
     insert_rows,
     statistics_refresh,
@@ -103,6 +105,47 @@ def test_a_bulk_write_checks_its_foreign_keys_once_and_keeps_them() -> None:
         assert _keys(cursor, "bulk_child") == after
         cursor.execute("SELECT count(*) FROM bulk_child")
         assert cursor.fetchone()[0] == 4
+
+
+def _indexes(cursor: object, table: str) -> list[tuple[str, str]]:
+    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])  # type: ignore[attr-defined]
+    return sorted(cursor.fetchall())  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+def test_a_bulk_write_into_a_small_table_builds_its_indexes_after_and_keeps_its_constraints() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bulk_ix (id serial PRIMARY KEY, a text, b integer, "
+            "CONSTRAINT bulk_ix_ab UNIQUE (a, b))"
+        )
+        cursor.execute("CREATE INDEX bulk_ix_b ON bulk_ix (b)")
+        cursor.execute("CREATE INDEX bulk_ix_a_like ON bulk_ix (a varchar_pattern_ops) WHERE b > 0")
+        before = _indexes(cursor, "bulk_ix")
+        dropped: list[list[tuple[str, str]]] = []
+        with transaction.atomic(), indexes_built_after(cursor, "bulk_ix", 3, at_least=2):
+            dropped.append(_indexes(cursor, "bulk_ix"))
+            insert_rows(cursor, "bulk_ix", ("a", "b"), [("x", 1), ("y", 2), ("z", 3)])
+        # During the write only the constraints' indexes were left; after it, every index as it was.
+        assert [name for name, _ in dropped[0]] == ["bulk_ix_ab", "bulk_ix_pkey"]
+        assert _indexes(cursor, "bulk_ix") == before
+        # A duplicate is still refused (the unique constraint stayed), and the write is undone whole.
+        with (
+            pytest.raises(psycopg.errors.UniqueViolation),  # raised by the COPY, as psycopg's
+            transaction.atomic(),
+            indexes_built_after(cursor, "bulk_ix", 2, at_least=2),
+        ):
+            insert_rows(cursor, "bulk_ix", ("a", "b"), [("w", 4), ("x", 1)])
+        assert _indexes(cursor, "bulk_ix") == before
+        cursor.execute("ANALYZE bulk_ix")
+        # Into a table larger than the write, the indexes are kept (rebuilding would read it all).
+        with transaction.atomic(), indexes_built_after(cursor, "bulk_ix", 2, at_least=2):
+            dropped.append(_indexes(cursor, "bulk_ix"))
+            insert_rows(cursor, "bulk_ix", ("a", "b"), [("v", 5), ("u", 6)])
+        assert dropped[1] == before
+        cursor.execute("SELECT count(*) FROM bulk_ix")
+        assert cursor.fetchone()[0] == 5
 
 
 @pytest.mark.django_db

@@ -10,7 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from socmap.apps.core.bulk import WRITE_BATCH, executemany, foreign_keys_checked_once, insert_rows
+from socmap.apps.core.bulk import (
+    WRITE_BATCH,
+    executemany,
+    foreign_keys_checked_once,
+    indexes_built_after,
+    insert_rows,
+)
 from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_extend
 from socmap.apps.core.models import Role
 from socmap.apps.resolution.models import Judgement
@@ -91,6 +97,10 @@ def model_judgements_insert(rows: list[tuple[Any, ...]]) -> None:
     created)``, each chained to the last (``COPY`` on PostgreSQL: a large run makes hundreds of
     thousands)."""
     table = Judgement._meta.db_table
-    with connection.cursor() as cursor, foreign_keys_checked_once(cursor, table, len(rows)):
+    with (
+        connection.cursor() as cursor,
+        foreign_keys_checked_once(cursor, table, len(rows)),
+        indexes_built_after(cursor, table, len(rows)),
+    ):
         chained = chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows)
         insert_rows(cursor, table, JUDGEMENT_COLUMNS, chained)

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
-from socmap.apps.core.bulk import foreign_keys_checked_once, insert_frame
+from socmap.apps.core.bulk import foreign_keys_checked_once, indexes_built_after, insert_frame
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
 from socmap.apps.resolution.services.caches import pair_states_refresh
@@ -171,7 +171,10 @@ def write_scored(
         )
         rows = rows.merge(made, on=["left_id", "right_id"], how="left")
         rows["judgement_id"] = rows["judgement_id"].astype("Int64")
-        with foreign_keys_checked_once(cursor, pair_table, len(rows)):
+        with (
+            foreign_keys_checked_once(cursor, pair_table, len(rows)),
+            indexes_built_after(cursor, pair_table, len(rows)),
+        ):
             insert_frame(cursor, pair_table, rows)
         # Table names are the models' own; every value is a parameter.
         executemany_batched(
