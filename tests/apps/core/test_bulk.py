@@ -149,6 +149,49 @@ def test_a_bulk_write_into_a_small_table_builds_its_indexes_after_and_keeps_its_
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's roles")
+def test_the_application_role_writes_in_bulk_with_the_keys_and_indexes_as_they_are() -> None:
+    """The application role of a two-role install owns no table (``dbroles``): a large write may not
+    drop a key or an index, so it keeps them and is checked row by row rather than failing."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bulk_role_parent (id integer PRIMARY KEY)")
+        cursor.execute(
+            "CREATE TABLE bulk_role (id serial PRIMARY KEY, parent_id integer CONSTRAINT bulk_role_parent "
+            "REFERENCES bulk_role_parent (id) DEFERRABLE INITIALLY DEFERRED, b integer)"
+        )
+        cursor.execute("CREATE INDEX bulk_role_b ON bulk_role (b)")
+        insert_rows(cursor, "bulk_role_parent", ("id",), [(1,), (2,)])
+        cursor.execute("CREATE ROLE socmap_bulk_app NOLOGIN")  # undone with the test's transaction
+        cursor.execute("GRANT SELECT, INSERT ON bulk_role, bulk_role_parent TO socmap_bulk_app")
+        cursor.execute("GRANT USAGE ON SEQUENCE bulk_role_id_seq TO socmap_bulk_app")
+        keys, indexes = _keys(cursor, "bulk_role"), _indexes(cursor, "bulk_role")
+        cursor.execute("SET ROLE socmap_bulk_app")
+        try:
+            seen = []
+            with (
+                transaction.atomic(),
+                foreign_keys_checked_once(cursor, "bulk_role", 3, at_least=2),
+                indexes_built_after(cursor, "bulk_role", 3, at_least=2),
+            ):
+                seen.append((_keys(cursor, "bulk_role"), _indexes(cursor, "bulk_role")))
+                insert_rows(cursor, "bulk_role", ("parent_id", "b"), [(1, 1), (2, 2), (2, 3)])
+            # A row whose parent does not exist is still refused, by the key's own check.
+            with (
+                pytest.raises(IntegrityError),
+                transaction.atomic(),
+                foreign_keys_checked_once(cursor, "bulk_role", 2, at_least=2),
+            ):
+                insert_rows(cursor, "bulk_role", ("parent_id", "b"), [(1, 4), (9, 5)])
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred check, now
+        finally:
+            cursor.execute("RESET ROLE")
+        assert seen == [(keys, indexes)]  # nothing dropped during the write
+        assert (_keys(cursor, "bulk_role"), _indexes(cursor, "bulk_role")) == (keys, indexes)
+        cursor.execute("SELECT count(*) FROM bulk_role")
+        assert cursor.fetchone()[0] == 3
+
+
+@pytest.mark.django_db
 def test_among_finds_the_same_rows_as_in_for_numbers_text_and_foreign_keys() -> None:
     from socmap.apps.core.models import User
 
