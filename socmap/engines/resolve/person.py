@@ -76,17 +76,20 @@ def _arrow(prepared: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(prepared, schema=_SCHEMA, preserve_index=False)
 
 
-def _frame_of(sdf: SplinkDataFrame, config: ResolveConfig | None = None) -> pd.DataFrame:
-    """The scored pairs as pandas; without the compared values when the config says so."""
+def _frame_of(
+    sdf: SplinkDataFrame, config: ResolveConfig | None = None, uid: str = "record_id"
+) -> pd.DataFrame:
+    """The scored pairs as pandas (``uid``: Splink's unique id); without the compared values when
+    the config says so."""
     if config is None or config.retain_values:
         frame: pd.DataFrame = sdf.as_pandas_dataframe()  # type: ignore[no-untyped-call]
         return frame
     con = sdf.db_api.duckdb_con
     names = [row[0] for row in con.execute(f"DESCRIBE {sdf.physical_name}").fetchall()]
-    front = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
+    front = [f"{uid}_l", f"{uid}_r", "match_probability", "match_weight"]
     wanted = front + [n for n in names if n.startswith(("gamma_", "mw_"))]
     columns = ", ".join(f'"{n}"' for n in wanted)
-    order = "ORDER BY record_id_l, record_id_r"  # as _tidy leaves them, so it need not copy
+    order = "ORDER BY 1, 2"  # as _tidy leaves them, so it need not copy
     return con.execute(f"SELECT {columns} FROM {sdf.physical_name} {order}").df()  # noqa: S608  # nosec B608 # splink's own column and table names
 
 
@@ -102,57 +105,156 @@ ONE_THREAD_BELOW = 20_000
 SLICE_VECTORS = 256
 
 
-def _narrow(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The same pairs in less memory: ids as Arrow strings, levels int8, weights float32."""
+def _narrow(pairs: pd.DataFrame) -> dict[str, pd.Series]:
+    """The same pairs in less memory, column by column: ids as Arrow strings (record numbers as
+    they are), levels int8, weights float32, each column a copy of its own (not a view holding
+    the slice's blocks)."""
     out = {}
     for column in pairs.columns:
         values = pairs[column]
         if column in ("record_id_l", "record_id_r"):
-            out[column] = values.astype("string[pyarrow]")
+            numbers = pd.api.types.is_integer_dtype(values.dtype)
+            out[column] = values.astype("int64") if numbers else values.astype("string[pyarrow]")
         elif column.startswith("gamma_"):
             out[column] = values.fillna(-1).astype("int8")
         elif column.startswith("mw_"):
             out[column] = values.astype("float32")
         else:
-            out[column] = values
-    return pd.DataFrame(out)
+            out[column] = values.copy()
+    return out
+
+
+def _joined(slices: list[dict[str, pd.Series]]) -> pd.DataFrame:
+    """The slices as one frame, joined a column at a time, each column's slices let go once
+    joined: ``pd.concat`` of the slices held them and the whole together, twice the kept pairs'
+    memory (about 1 GB at a million rows, where the run's memory peaks)."""
+    columns: dict[str, pd.Series] = {}
+    for column in list(slices[0]):
+        parts = [part.pop(column) for part in slices]
+        columns[column] = pd.concat(parts, ignore_index=True)
+        del parts
+    return pd.DataFrame(columns, copy=False)
+
+
+#: Splink's unique id when scoring every pair of one table: each record's place in record-id
+#: order. Its blocked pairs, its joins back to the records and the sort of its predictions then
+#: carry two integers a pair rather than two 40-character ids (at a million rows, 33 million
+#: blocked pairs and 20 million predictions, spilled to disk). Numbered in id order, the pairs
+#: are the same (left below right) and come in the same order.
+RECORD_NO = "record_no"
+#: Off only to show that numbering changes nothing (tests/engines/resolve/test_person.py).
+NUMBER_RECORDS = True
+
+
+class _Numbering:
+    """Record ids and their numbers (``RECORD_NO``), both ways."""
+
+    def __init__(self, record_ids: pd.Series) -> None:
+        ids = record_ids.astype(str).to_numpy(dtype=object)
+        order = np.argsort(ids, kind="stable")
+        self.ids: np.ndarray = ids[order]
+        self.arrow = pa.array(self.ids, type=pa.string())
+        self.numbers = np.empty(len(ids), dtype=np.int64)
+        self.numbers[order] = np.arange(len(ids), dtype=np.int64)
+
+    def support(self, by_id: pd.Series) -> pd.Series:
+        """``forename_support`` by record number."""
+        return pd.Series(by_id.reindex(self.ids).to_numpy())
+
+    def named(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """Pairs of numbers as pairs of record ids (Python strings, as DuckDB gives them)."""
+        ids = {
+            f"record_id{side}": self.ids[pairs[f"{RECORD_NO}{side}"].to_numpy(dtype=np.int64)]
+            for side in ("_l", "_r")
+        }
+        rest = pairs.drop(columns=[f"{RECORD_NO}_l", f"{RECORD_NO}_r"])
+        return pd.concat([pd.DataFrame(ids, index=pairs.index), rest], axis=1)
+
+    def ordered(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """Narrowed pairs of numbers in record order, named (ids as Arrow strings), a column
+        at a time: the pairs are not held twice."""
+        left = pairs["record_id_l"].to_numpy(dtype=np.int64)
+        right = pairs["record_id_r"].to_numpy(dtype=np.int64)
+        order = np.lexsort((right, left))
+        columns: dict[str, pd.Series] = {}
+        for column in list(pairs.columns):
+            values = pairs.pop(column).to_numpy()[order]
+            if column in ("record_id_l", "record_id_r"):
+                columns[column] = pd.Series(pd.arrays.ArrowStringArray(self.arrow.take(pa.array(values))))
+            else:
+                columns[column] = pd.Series(values)
+        return pd.DataFrame(columns, copy=False)
 
 
 def _scored(
-    sdf: SplinkDataFrame, model: ResolverModel, config: ResolveConfig, support: pd.Series
+    sdf: SplinkDataFrame,
+    model: ResolverModel,
+    config: ResolveConfig,
+    support: pd.Series,
+    numbering: _Numbering | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The scored pairs after the post-Splink rules, and (with ``config.return_from``) every
     pair's probability beside only the pairs from that probability up.
 
     Without ``return_from`` the whole table comes into pandas at once. With it, DuckDB hands the
-    pairs over a slice at a time (in record order, so results do not depend on its threads); each
-    slice is adjusted, its probabilities kept for the operating point, its pairs below the mark
-    dropped and the rest narrowed (``_narrow``).
+    pairs over a slice at a time; each slice is adjusted, its probabilities kept for the operating
+    point, its pairs below the mark dropped and the rest narrowed (``_narrow``). Scored by record
+    number, the slices come as DuckDB scans them and the pairs kept come back numbered, for the
+    caller to put in record order (``_Numbering.ordered``): DuckDB's sort of every prediction was
+    the run's peak of memory. By record id, DuckDB sorts them. Either way the result does not
+    depend on its threads. The table of predictions is dropped once read.
     """
+
+    def whole() -> pd.DataFrame:
+        if numbering is None:
+            return _adjust(_frame_of(sdf, config), model, config, support)
+        return _adjust(numbering.named(_frame_of(sdf, config, RECORD_NO)), model, config, support)
+
     if config.return_from is None:
-        return _adjust(_frame_of(sdf, config), model, config, support), None
+        frame = whole()
+        sdf.drop_table_from_database_and_remove_from_cache()
+        return frame, None
     con = sdf.db_api.duckdb_con
     names = [row[0] for row in con.execute(f"DESCRIBE {sdf.physical_name}").fetchall()]
-    front = ["record_id_l", "record_id_r", "match_probability", "match_weight"]
-    columns = ", ".join(f'"{n}"' for n in front + [n for n in names if n.startswith(("gamma_", "mw_"))])
-    cursor = con.execute(f"SELECT {columns} FROM {sdf.physical_name} ORDER BY record_id_l, record_id_r")  # noqa: S608  # nosec B608 # splink's own column and table names
-    kept: list[pd.DataFrame] = []
+    uid = RECORD_NO if numbering else "record_id"
+    # Numbers go through the rules as they are (the twin guard's support by number), and only
+    # the pairs kept are named.
+    front = [f'"{uid}_l" AS record_id_l', f'"{uid}_r" AS record_id_r', "match_probability", "match_weight"]
+    columns = ", ".join(front + [f'"{n}"' for n in names if n.startswith(("gamma_", "mw_"))])
+    order = "" if numbering else " ORDER BY 1, 2"
+    cursor = con.execute(f"SELECT {columns} FROM {sdf.physical_name}{order}")  # noqa: S608  # nosec B608 # splink's own column and table names
+    numbered_support = numbering.support(support) if numbering else support
+    kept: list[dict[str, pd.Series]] = []
     probabilities: list[np.ndarray] = []
     while len(chunk := cursor.fetch_df_chunk(SLICE_VECTORS)):
-        chunk = _adjust(chunk, model, config, support)
+        chunk = _adjust(chunk, model, config, numbered_support, ordered=numbering is None)
         p = chunk["match_probability"].to_numpy(dtype=float)
-        probabilities.append(p)
-        kept.append(_narrow(chunk[p >= config.return_from]))
+        # A copy: a view of the column held the slice's whole block of weights (50 MB a slice).
+        probabilities.append(p.copy())
+        # Renumbered: a slice's own index went with each of its columns, as much memory again
+        # as the columns themselves (1.2 GB at a million rows).
+        kept.append(_narrow(chunk[p >= config.return_from].reset_index(drop=True)))
+        del chunk
     if not kept:
-        return _adjust(_frame_of(sdf, config), model, config, support), np.zeros(0)
-    return pd.concat(kept, ignore_index=True), np.concatenate(probabilities)
+        frame = whole()
+        sdf.drop_table_from_database_and_remove_from_cache()
+        return frame, np.zeros(0)
+    sdf.drop_table_from_database_and_remove_from_cache()
+    # Numbered pairs are ordered and named by the caller once DuckDB is closed (``score_pairs``).
+    return _joined(kept), np.concatenate(probabilities)
 
 
-def _register(db_api: DuckDBAPI, prepared: pd.DataFrame, name: str) -> SplinkDataFrame:
+def _register(
+    db_api: DuckDBAPI, prepared: pd.DataFrame, name: str, *, numbers: np.ndarray | None = None
+) -> SplinkDataFrame:
+    """The prepared records as a DuckDB table for Splink, with their ``RECORD_NO`` when given."""
     largest = max(len(prepared), getattr(db_api, "socmap_largest", 0))
     db_api.socmap_largest = largest  # type: ignore[attr-defined]
     db_api.duckdb_con.execute("SET threads = 1" if largest < ONE_THREAD_BELOW else "RESET threads")
-    return db_api.register(_arrow(prepared), table_name=name)
+    table = _arrow(prepared)
+    if numbers is not None:
+        table = table.append_column(RECORD_NO, pa.array(numbers, type=pa.int64()))
+    return db_api.register(table, table_name=name)
 
 
 def _db_api(config: ResolveConfig) -> DuckDBAPI:
@@ -199,6 +301,33 @@ def _cache_exact_match() -> None:
 
 
 _cache_exact_match()
+
+
+def _gammas_kept_without_values() -> None:
+    """Have Splink's predictions keep each comparison's level (``gamma_``) without the values
+    compared.
+
+    Splink ties the two together (``retain_matching_columns``): its table of predictions held
+    every compared value of every pair above ``keep_above``, though a run reads only levels and
+    weights back. Splink keeps the levels alone when it trains (``training_mode``); scoring now
+    asks for the same columns.
+    """
+    from splink.internals.comparison import Comparison
+
+    original = Comparison.__dict__["_columns_to_select_for_predict"]
+    if getattr(original, "socmap_gammas", False):
+        return
+
+    def columns(
+        self: Any, retain_matching: bool, retain_intermediate: bool, training_mode: bool
+    ) -> list[str]:
+        return original(self, retain_matching, retain_intermediate, True)  # type: ignore[no-any-return]
+
+    columns.socmap_gammas = True  # type: ignore[attr-defined]
+    Comparison._columns_to_select_for_predict = columns  # type: ignore[method-assign,assignment]
+
+
+_gammas_kept_without_values()
 splink_memo.install()
 
 
@@ -288,6 +417,16 @@ def train(records: pd.DataFrame, config: ResolveConfig | None = None) -> Resolve
 def _fit(prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
     """Prior, then u by seeded random sampling, then m by EM, one session per rule."""
     db_api = _db_api(config)
+    try:
+        return _fit_on(db_api, prepared, config)
+    finally:
+        # Splink's objects refer to each other, and a run pauses the cycle collector: left to it,
+        # the training's DuckDB (up to its memory limit, 0.9 GB at a million rows) stayed resident
+        # through the scoring, where the run's memory peaks.
+        db_api.duckdb_con.close()
+
+
+def _fit_on(db_api: DuckDBAPI, prepared: pd.DataFrame, config: ResolveConfig) -> dict[str, Any]:
     sdf = _register(db_api, prepared, "records")
     street_redundant, locality_redundant = address_redundancy(db_api.duckdb_con, sdf.physical_name)
     settings = settings_dict(
@@ -377,7 +516,10 @@ def _scoring_settings(
     settings["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in rules
     ]
-    settings["retain_matching_columns"] = True
+    # The compared values of every pair above ``keep_above`` (20 million at a million records)
+    # made DuckDB's table of predictions most of a run's memory and spilling; a caller that
+    # does not take them back does not have them kept.
+    settings["retain_matching_columns"] = config.retain_values
     settings["retain_intermediate_calculation_columns"] = True
     settings.pop("linker_uid", None)
     return settings
@@ -499,11 +641,17 @@ def _fold_tf(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _adjust(
-    pairs: pd.DataFrame, model: ResolverModel, config: ResolveConfig, support: pd.Series
+    pairs: pd.DataFrame,
+    model: ResolverModel,
+    config: ResolveConfig,
+    support: pd.Series,
+    *,
+    ordered: bool = True,
 ) -> pd.DataFrame:
-    """The rules applied after Splink's weights, in order, each its own waterfall step."""
+    """The rules applied after Splink's weights, in order, each its own waterfall step; the pairs
+    sorted unless the caller orders them itself."""
     pairs = _twin_guard(_fold_tf(pairs), model, config, support)
-    return _tidy(_mark_name_only(_reference(pairs, model, config)))
+    return _tidy(_mark_name_only(_reference(pairs, model, config)), ordered=ordered)
 
 
 NAME_COMPARISONS = ("first_name", "last_name")
@@ -522,8 +670,8 @@ def _mark_name_only(pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
-def _tidy(df: pd.DataFrame) -> pd.DataFrame:
-    """l < r on every row, sorted, so results do not depend on join order."""
+def _tidy(df: pd.DataFrame, *, ordered: bool = True) -> pd.DataFrame:
+    """l < r on every row, sorted (when ``ordered``), so results do not depend on join order."""
     swap = df["record_id_l"] > df["record_id_r"]
     if bool(swap.any()):
         left = [c for c in df.columns if c.endswith("_l")]
@@ -539,6 +687,8 @@ def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     # sorted copy of them would double the peak memory for nothing.
     if list(df.columns) != front + rest:
         df = df[front + rest]
+    if not ordered:
+        return df.reset_index(drop=True)
     left, right = df["record_id_l"], df["record_id_r"]
     before_l, before_r = left.shift(), right.shift()
     in_order = ((before_l < left) | ((before_l == left) & (before_r < right))).iloc[1:].all()
@@ -640,8 +790,11 @@ def score_pairs(
     prepared = prepare_records(records)
     rules = _rules(config)
     db_api = _db_api(config)
-    sdf = _register(db_api, prepared, "records")
+    numbering = _Numbering(prepared["record_id"]) if NUMBER_RECORDS else None
+    sdf = _register(db_api, prepared, "records", numbers=numbering.numbers if numbering else None)
     settings = _scoring_settings(model, rules, config, len(prepared))
+    if numbering:
+        settings["unique_id_column_name"] = RECORD_NO
     linker = Linker(sdf, settings, log_level=None, validate_settings=False)
     # The candidate pairs as Splink blocks them, kept for its prediction and counted where they lie:
     # counting them again rule by rule (``_count_blocked``, as ``score_new`` still does) took 15 s
@@ -655,11 +808,13 @@ def score_pairs(
             threshold_match_probability=config.keep_above or None, warning_mode="never"
         )
     blocked_pairs.drop_table_from_database_and_remove_from_cache()
-    pairs, probabilities = _scored(predictions, model, config, forename_support(prepared))
-    predictions.drop_table_from_database_and_remove_from_cache()
+    pairs, probabilities = _scored(predictions, model, config, forename_support(prepared), numbering)
     # Splink's objects refer to each other, so DuckDB's buffers (up to its memory limit) would wait
-    # for the garbage collector while the caller stores the pairs.
+    # for the garbage collector while the caller stores the pairs. Closed before the kept pairs are
+    # ordered and named, which was the scoring's peak of memory with DuckDB still open.
     db_api.duckdb_con.close()
+    if numbering is not None and pd.api.types.is_integer_dtype(pairs["record_id_l"].dtype):
+        pairs = numbering.ordered(pairs)
     return scored_pairs(
         pairs, model=model, config=config, rules=rules, started=started, candidate_pairs=blocked,
         records=len(prepared), probabilities=probabilities,

@@ -282,7 +282,8 @@ class ScoredPairs:
     candidate_pairs: int
     kept_above: float
     #: Every scored pair's probability (above ``kept_above``) when ``pairs`` holds only those from
-    #: ``ResolveConfig.return_from``: what the operating point is estimated from.
+    #: ``ResolveConfig.return_from``: what the operating point is estimated from. In no particular
+    #: order.
     probabilities: np.ndarray | None = None
 
 
