@@ -8,6 +8,7 @@ holds them all in memory. Each caller names its size where the reason differs fr
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -94,6 +95,10 @@ def insert_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[
         cursor.executemany(sql, batch)
 
 
+#: Rows of a frame formatted for ``COPY`` at a time.
+COPY_SLICE = 100_000
+
+
 def insert_frame(cursor: Any, table: str, frame: Any) -> None:
     """Insert a pandas frame's rows into ``table`` (its columns named as the table's): on
     PostgreSQL written by Arrow as CSV into one ``COPY``, elsewhere as ``insert_rows`` does.
@@ -121,12 +126,28 @@ def insert_frame(cursor: Any, table: str, frame: Any) -> None:
 
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     raw = getattr(cursor, "cursor", cursor)
-    data = pa.Table.from_pandas(frame, preserve_index=False)
     with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-        for batch in data.to_batches(max_chunksize=100_000):
+        # A slice at a time: the whole frame in Arrow at once doubled a million-row run's pairs
+        # in memory (0.9 GB), at the run's peak.
+        for start in range(0, len(frame), COPY_SLICE):
+            batch = pa.Table.from_pandas(frame.iloc[start : start + COPY_SLICE], preserve_index=False)
             sink = pa.BufferOutputStream()
             arrow_csv.write_csv(batch, sink, arrow_csv.WriteOptions(include_header=False))
             copy.write(sink.getvalue().to_pybytes())
+
+
+def memory_returned() -> None:
+    """Hand the heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    A bulk job frees millions of small objects between its steps; glibc keeps the pages they
+    were on, so the next step's peak stood on top of them. Measured after a million-row run read
+    its person records: 1.2 GB resident, 0.95 GB after the trim.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.malloc_trim(0)
 
 
 @contextmanager

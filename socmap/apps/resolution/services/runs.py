@@ -22,6 +22,7 @@ from django.utils import timezone
 from socmap.apps.core.bulk import (
     chunks,
     cycles_collected_after,
+    memory_returned,
     statistics_refresh,
 )
 from socmap.apps.core.models import User
@@ -48,7 +49,7 @@ from socmap.apps.resolution.services.common import (
     pair_key,
     upper_fixed,
 )
-from socmap.apps.resolution.services.storing import model_version, store_scored
+from socmap.apps.resolution.services.storing import model_version, store_planned, storing_plan
 from socmap.engines import resolve
 from socmap.errors import InvalidModel, SocmapError
 
@@ -89,6 +90,7 @@ def resolution_run(
             say("Reading person records")
             # Prepared once here (train and score would each prepare it): the guard reads its dates.
             frame = resolve.prepare_records(reads.person_frame(viewer=job))
+            memory_returned()
             run.records = len(frame)
             if len(frame) >= 2:
                 model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
@@ -97,15 +99,27 @@ def resolution_run(
                 # Scoring's objects refer to each other (Splink's linker, DuckDB's results): freed
                 # now, with few objects alive, rather than held through the storing.
                 gc.collect()
+                memory_returned()
                 run.candidate_pairs = scored.candidate_pairs
                 cfg = _operating(cfg, scored, previous, run)
-                say(f"Storing {len(scored.pairs):,} scored pairs")
                 births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
-                run.auto_matched, queued = store_scored(run, scored.pairs, model, cfg, job, births)
+                weak = _attachable(scored.pairs, cfg)
+                # What storing needs of the scoring, and nothing more held through it: the records'
+                # frame, every candidate's probability and the pairs below the review floor were
+                # 1.5 GB of a million-row run's peak.
+                kept = _reviewable(scored.pairs, cfg)
+                del frame, scored
+                say(f"Storing {len(kept):,} scored pairs")
+                plan = storing_plan(kept, cfg, job, births)
+                del kept
+                memory_returned()
+                run.auto_matched, queued = store_planned(run, plan, model)
+                del plan
+                memory_returned()
                 # What follows reads the pairs just written by their keys: with the statistics of an
                 # empty table, the planner read every pending pair for each lookup.
                 statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
-                attached = _attach_by_name(run, scored.pairs, model, cfg, job, births)
+                attached = _attach_by_name(run, weak, model, cfg, job, births)
                 run.auto_matched += len(attached)
                 run.queued = len(queued - attached)
             say("Resolving phones, vehicles, accounts and companies by identifier")
@@ -131,6 +145,23 @@ def resolution_run(
         },
     )
     return run
+
+
+def _reviewable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
+    """The scored pairs from the review floor up: those ``store_scored`` stores or merges."""
+    if not len(pairs):
+        return pairs
+    at_least = pairs["match_probability"].to_numpy(dtype=float) >= cfg.lower_threshold
+    return pairs if bool(at_least.all()) else pairs[at_least]
+
+
+def _attachable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
+    """The name-only pairs from the attachment threshold up, all ``_attach_by_name`` reads."""
+    if not len(pairs) or "name_only" not in pairs.columns:
+        return pairs.iloc[:0]
+    p = pairs["match_probability"].astype(float)
+    weak = pairs[pairs["name_only"].astype(bool) & (p >= cfg.attach_threshold)]
+    return weak[["record_id_l", "record_id_r", "match_probability", "name_only"]]
 
 
 def _operating(
@@ -279,10 +310,7 @@ def _attach_by_name(
     its reason, so it shows in the history and an analyst can undo it or say no-match. Pairs anyone
     has judged are left alone. Returns the pairs judged.
     """
-    if not len(pairs) or "name_only" not in pairs.columns:
-        return set()
-    p = pairs["match_probability"].astype(float)
-    weak = pairs[pairs["name_only"].astype(bool) & (p >= cfg.attach_threshold)]
+    weak = _attachable(pairs, cfg)
     if not len(weak):
         return set()
     weak_keys: dict[tuple[str, str], float] = {}
