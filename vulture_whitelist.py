@@ -372,6 +372,7 @@ built_at  # unused variable (socmap/apps/profile/models.py:124)
 signed_off  # unused variable (socmap/apps/profile/schemas.py:30)
 _.validateLink  # unused attribute (socmap/engines/render/narrative.py:19)
 _._is_exact_match  # unused attribute (socmap/engines/resolve/person.py:134)
+_._columns_to_select_for_predict  # unused attribute (socmap/engines/resolve/person.py:327)  -- Splink's own method, replaced so that predictions keep levels without values (ADR 29)
 
 # People search and the person page (issue 23): fields read by the templates by name.
 people_history  # unused variable (socmap/apps/resolution/selectors/entities.py:118)  -- the person page's timeline of people's decisions (resolution/entity.html)

@@ -319,7 +319,7 @@ def _gammas_kept_without_values() -> None:
         return
 
     def columns(
-        self: Any, retain_matching: bool, retain_intermediate: bool, training_mode: bool
+        self: Any, retain_matching: bool, retain_intermediate: bool, *_training_mode: bool
     ) -> list[str]:
         return original(self, retain_matching, retain_intermediate, True)  # type: ignore[no-any-return]
 

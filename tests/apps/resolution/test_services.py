@@ -394,7 +394,7 @@ def test_a_sure_pair_that_would_join_conflicting_dates_of_birth_waits_for_review
     run = ResolutionRun.objects.create(kind="full", upper_threshold=0.99, lower_threshold=0.5)
     model = resolve.ResolverModel.load(resolved.model_path)
     cfg = resolve.ResolveConfig(upper_threshold=0.99)
-    merged, queued = storing.store_scored(run, scored, model, cfg, job, births)
+    merged, queued = storing.store_planned(run, storing.storing_plan(scored, cfg, job, births), model)
     assert merged == 1 and queued == {(a, b)}
     assert Pair.objects.get(left_id=a, right_id=b).state == PairState.PENDING
     assert Pair.objects.get(left_id=c, right_id=d).state == PairState.MATCH

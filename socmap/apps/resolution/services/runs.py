@@ -148,7 +148,7 @@ def resolution_run(
 
 
 def _reviewable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
-    """The scored pairs from the review floor up: those ``store_scored`` stores or merges."""
+    """The scored pairs from the review floor up: those ``storing_plan`` stores or merges."""
     if not len(pairs):
         return pairs
     at_least = pairs["match_probability"].to_numpy(dtype=float) >= cfg.lower_threshold

@@ -122,21 +122,6 @@ def storing_plan(
     return Storing(kept.reset_index(drop=True), merged, existing, judged, live)
 
 
-def store_scored(
-    run: ResolutionRun,
-    pairs: pd.DataFrame,
-    model: resolve.ResolverModel,
-    cfg: resolve.ResolveConfig,
-    job: reads.SystemJob,
-    births: dict[str, str],
-) -> tuple[int, set[Key]]:
-    """Upsert pairs in the review band and the merges that join people; add a model judgement
-    where nobody has decided yet (``storing_plan``, then ``store_planned``)."""
-    if len(pairs) == 0:
-        return 0, set()
-    return store_planned(run, storing_plan(pairs, cfg, job, births), model)
-
-
 def store_planned(run: ResolutionRun, plan: Storing, model: resolve.ResolverModel) -> tuple[int, set[Key]]:
     """Write what ``storing_plan`` chose.
 
