@@ -790,6 +790,11 @@ def score_pairs(
     prepared = prepare_records(records)
     rules = _rules(config)
     db_api = _db_api(config)
+    # Every read of the scored pairs orders them itself (``_Numbering.ordered``, or ORDER BY), so
+    # DuckDB need not keep rows in the order it made them. Keeping it, DuckDB could not spill the
+    # table of predictions at five million rows (2.1 million records): "Out of Memory Error" at its
+    # 1.5 GB limit. Training keeps the order: its random samples are drawn in it.
+    db_api.duckdb_con.execute("SET preserve_insertion_order = false")
     numbering = _Numbering(prepared["record_id"]) if NUMBER_RECORDS else None
     sdf = _register(db_api, prepared, "records", numbers=numbering.numbers if numbering else None)
     settings = _scoring_settings(model, rules, config, len(prepared))
