@@ -87,41 +87,7 @@ def resolution_run(
         try:
             job = reads.system_job(f"entity resolution run {run.pk}", actor=actor)
             watermark = reads.record_watermark(viewer=job)
-            say("Reading person records")
-            # Prepared once here (train and score would each prepare it): the guard reads its dates.
-            frame = resolve.prepare_records(reads.person_frame(viewer=job))
-            memory_returned()
-            run.records = len(frame)
-            if len(frame) >= 2:
-                model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
-                run.model_path, run.model_version = str(path), model_version(model)
-                scored = _score(run, previous, frame, model, cfg, watermark, say, job)
-                # Scoring's objects refer to each other (Splink's linker, DuckDB's results): freed
-                # now, with few objects alive, rather than held through the storing.
-                gc.collect()
-                memory_returned()
-                run.candidate_pairs = scored.candidate_pairs
-                cfg = _operating(cfg, scored, previous, run)
-                births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
-                weak = _attachable(scored.pairs, cfg)
-                # What storing needs of the scoring, and nothing more held through it: the records'
-                # frame, every candidate's probability and the pairs below the review floor were
-                # 1.5 GB of a million-row run's peak.
-                kept = _reviewable(scored.pairs, cfg)
-                del frame, scored
-                say(f"Storing {len(kept):,} scored pairs")
-                plan = storing_plan(kept, cfg, job, births)
-                del kept
-                memory_returned()
-                run.auto_matched, queued = store_planned(run, plan, model)
-                del plan
-                memory_returned()
-                # What follows reads the pairs just written by their keys: with the statistics of an
-                # empty table, the planner read every pending pair for each lookup.
-                statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
-                attached = _attach_by_name(run, weak, model, cfg, job, births)
-                run.auto_matched += len(attached)
-                run.queued = len(queued - attached)
+            _resolve_people(run, previous, cfg, watermark, job, retrain=retrain, say=say)
             say("Resolving phones, vehicles, accounts and companies by identifier")
             run.objects_merged = objects_rebuild(job=job)
             say("Rebuilding canonical people")
@@ -145,6 +111,58 @@ def resolution_run(
         },
     )
     return run
+
+
+def _resolve_people(
+    run: ResolutionRun,
+    previous: ResolutionRun | None,
+    cfg: resolve.ResolveConfig,
+    watermark: int,
+    job: reads.SystemJob,
+    *,
+    retrain: bool,
+    say: Progress,
+) -> None:
+    """Read, score and store the person records: the run's counts are set on ``run``.
+
+    Each step lets go of what the next does not need (ADR 29), so the records' frame and the
+    scored pairs live here, not in the caller.
+    """
+    say("Reading person records")
+    # Prepared once here (train and score would each prepare it): the guard reads its dates.
+    frame = resolve.prepare_records(reads.person_frame(viewer=job))
+    memory_returned()
+    run.records = len(frame)
+    if len(frame) >= 2:
+        model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
+        run.model_path, run.model_version = str(path), model_version(model)
+        scored = _score(run, previous, frame, model, cfg, watermark, say, job)
+        # Scoring's objects refer to each other (Splink's linker, DuckDB's results): freed
+        # now, with few objects alive, rather than held through the storing.
+        gc.collect()
+        memory_returned()
+        run.candidate_pairs = scored.candidate_pairs
+        cfg = _operating(cfg, scored, previous, run)
+        births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
+        weak = _attachable(scored.pairs, cfg)
+        # What storing needs of the scoring, and nothing more held through it: the records'
+        # frame, every candidate's probability and the pairs below the review floor were
+        # 1.5 GB of a million-row run's peak.
+        kept = _reviewable(scored.pairs, cfg)
+        del frame, scored
+        say(f"Storing {len(kept):,} scored pairs")
+        plan = storing_plan(kept, cfg, job, births)
+        del kept
+        memory_returned()
+        run.auto_matched, queued = store_planned(run, plan, model)
+        del plan
+        memory_returned()
+        # What follows reads the pairs just written by their keys: with the statistics of an
+        # empty table, the planner read every pending pair for each lookup.
+        statistics_refresh(Pair, Judgement, changed=run.auto_matched + len(queued))
+        attached = _attach_by_name(run, weak, model, cfg, job, births)
+        run.auto_matched += len(attached)
+        run.queued = len(queued - attached)
 
 
 def _reviewable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
