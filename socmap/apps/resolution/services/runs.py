@@ -148,7 +148,7 @@ def _resolve_people(
         # What storing needs of the scoring, and nothing more held through it: the records'
         # frame, every candidate's probability and the pairs below the review floor were
         # 1.5 GB of a million-row run's peak.
-        kept = _reviewable(scored.pairs, cfg)
+        kept = scored.pairs  # storing_plan keeps those from the review floor up
         del frame, scored
         say(f"Storing {len(kept):,} scored pairs")
         plan = storing_plan(kept, cfg, job, births)
@@ -163,14 +163,6 @@ def _resolve_people(
         attached = _attach_by_name(run, weak, model, cfg, job, births)
         run.auto_matched += len(attached)
         run.queued = len(queued - attached)
-
-
-def _reviewable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
-    """The scored pairs from the review floor up: those ``storing_plan`` stores or merges."""
-    if not len(pairs):
-        return pairs
-    at_least = pairs["match_probability"].to_numpy(dtype=float) >= cfg.lower_threshold
-    return pairs if bool(at_least.all()) else pairs[at_least]
 
 
 def _attachable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
