@@ -3,16 +3,28 @@ service's back is reported by ``socmap audit verify``, on SQLite as on PostgreSQ
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.chain import AUDIT_CHAIN, GENESIS, JUDGEMENT_CHAIN, chain_verify
+from socmap.apps.core.chain import (
+    AUDIT_CHAIN,
+    GENESIS,
+    JUDGEMENT_CHAIN,
+    ChainSpec,
+    _ContentText,
+    chain_verify,
+    link_hash,
+)
 from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.resolution.models import Decision, Judgement
 from socmap.cli import app
@@ -113,3 +125,33 @@ def test_judgements_are_chained_and_a_rewritten_decision_is_reported(analyst: Us
         )
     report = chain_verify(JUDGEMENT_CHAIN)
     assert report.broken_seq == 1 and report.problem == "was changed after it was written"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(max_size=12),
+            st.one_of(
+                st.none(),
+                st.integers(),
+                st.floats(allow_nan=False),
+                st.sampled_from([0.0, -0.0]),
+                st.text(max_size=8),
+            ),
+            st.one_of(st.none(), st.datetimes(timezones=st.just(UTC)), st.dates()),
+            st.one_of(st.none(), st.dictionaries(st.text(max_size=4), st.integers(), max_size=3)),
+        ),
+        max_size=12,
+    )
+)
+def test_bulk_links_hash_as_link_hash_words_them(rows: list[tuple[object, ...]]) -> None:
+    """chain_extend builds each link's text from its values' texts (a run's 700,000 judgements):
+    the hashes are link_hash's own, whatever the values, repeated or not."""
+    spec = ChainSpec(name="t", label="core.auditevent", fields=("b", "a", "when", "detail", "absent"))
+    text = _ContentText(spec, ["a", "b", "when", "detail"])
+    for row in rows + rows:  # twice: the second time from the memo
+        content = {"a": row[0], "b": row[1], "when": row[2], "detail": row[3], "absent": None}
+        expected = link_hash(7, "f" * 64, content)
+        words = f'{{"content":{text(row)},"prev":"{"f" * 64}","seq":7}}'
+        assert hashlib.sha256(words.encode()).hexdigest() == expected
