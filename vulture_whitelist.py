@@ -396,3 +396,9 @@ as_sql  # unused method (socmap/apps/core/visibility.py)  -- Django's compiler c
 conditional  # unused variable (socmap/apps/core/visibility.py)  -- Django filters only by an expression that says it is a condition
 lookup_name  # unused variable (socmap/apps/core/bulk.py)  -- Django finds a registered lookup by this name (``__among``)
 prepare_rhs  # unused variable (socmap/apps/core/bulk.py)  -- Django reads it before preparing a lookup's values
+
+# A model field's hooks (core/fields.py JSONTextField): Django calls them by name.
+from_db_value  # unused method (socmap/apps/core/fields.py)  -- Django converts every value read from the column
+expression  # unused variable (socmap/apps/core/fields.py)  -- from_db_value's argument, passed by Django
+to_python  # unused method (socmap/apps/core/fields.py)  -- Django's cleaning and deserialisation
+value_to_string  # unused method (socmap/apps/core/fields.py)  -- Django's serialisers (dumpdata, fixtures)

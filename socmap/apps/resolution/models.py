@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from socmap.apps.core.chain import JUDGEMENT_CHAIN, chain_seal
+from socmap.apps.core.fields import JSONTextField
 from socmap.apps.core.models import User
 from socmap.apps.intel.models import RecordEntity
 
@@ -146,7 +147,8 @@ class Pair(models.Model):
     probability = models.FloatField(null=True, blank=True)
     match_weight = models.FloatField(null=True, blank=True)
     uncertainty = models.FloatField(default=0, help_text="Distance from a coin toss: 0 is most uncertain")
-    explanation = models.JSONField(default=dict, blank=True)
+    # Levels and weights as text (``JSONTextField``): written in bulk by runs, read whole.
+    explanation = JSONTextField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=PairState.choices, default=PairState.PENDING)
     decided_by_user = models.BooleanField(default=False)
     version = models.PositiveIntegerField(

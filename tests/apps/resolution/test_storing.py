@@ -6,9 +6,12 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
+from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from socmap.apps.resolution.models import Pair, ResolutionRun
 from socmap.apps.resolution.services.storing import compact_scores
 
 levels = st.one_of(st.none(), st.integers(min_value=-1, max_value=5))
@@ -47,3 +50,17 @@ def test_compact_scores_holds_each_pairs_levels_and_weights(rows: list[tuple[obj
 def test_compact_scores_of_no_pairs_and_no_comparisons() -> None:
     assert compact_scores(pd.DataFrame({"gamma_x": pd.Series([], dtype="Int64")})) == []
     assert compact_scores(pd.DataFrame({"record_id_l": ["a", "b"]})) == ["{}", "{}"]
+
+
+@pytest.mark.django_db
+def test_a_runs_explanations_are_stored_as_written_and_read_back_whole(resolved: ResolutionRun) -> None:
+    """Kept as text (not parsed into jsonb on the way in): compact, and the ORM reads a dict."""
+    pair = Pair.objects.filter(run=resolved).exclude(explanation={}).order_by("id").first()
+    assert pair is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT explanation FROM {Pair._meta.db_table} WHERE id = %s", [pair.pk])  # noqa: S608
+        text = cursor.fetchone()[0]
+    assert isinstance(text, str) and ": " not in text and json.loads(text) == pair.explanation
+    gammas = {k: v for k, v in pair.explanation.items() if k.startswith("gamma_")}
+    assert gammas and all(isinstance(v, int) for v in gammas.values())
+    assert Pair.objects.filter(pk=pair.pk).values_list("explanation", flat=True).get() == pair.explanation

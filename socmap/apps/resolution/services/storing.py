@@ -195,7 +195,6 @@ def write_scored(
     """Insert the model's judgements, then the new pairs (each pointing at its judgement), then
     update the rescored pairs: one transaction."""
     pair_table = Pair._meta.db_table
-    jsonb = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with transaction.atomic(), connection.cursor() as cursor:
         model_judgements_insert(model_judgements)
         # The model's judgements stand on the pairs about to be written.
@@ -220,6 +219,6 @@ def write_scored(
         executemany_batched(
             cursor,
             f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
-            f"explanation = {jsonb}, run_id = %s WHERE id = %s",
+            "explanation = %s, run_id = %s WHERE id = %s",
             updates,
         )
