@@ -11,7 +11,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from socmap.apps.core.audit import audit_record
-from socmap.apps.core.bulk import chunks, executemany, foreign_keys_checked_once, insert_rows
+from socmap.apps.core.bulk import (
+    chunks,
+    executemany,
+    foreign_keys_checked_once,
+    indexes_built_after,
+    insert_rows,
+)
 from socmap.apps.core.models import AuditAction, User
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Judgement, Membership, Pair, PairState
@@ -80,7 +86,12 @@ def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iter
     with transaction.atomic():
         Membership.objects.filter(schema_filter).delete()
         table = Membership._meta.db_table
-        with connection.cursor() as cursor, foreign_keys_checked_once(cursor, table, len(rows)):
+        with (
+            connection.cursor() as cursor,
+            foreign_keys_checked_once(cursor, table, len(rows)),
+            # A first run writes a million into an empty table: 10 s with the indexes kept up.
+            indexes_built_after(cursor, table, len(rows)),
+        ):
             insert_rows(cursor, table, ("entity_id", "canonical_id", "schema"), rows)
     return len(rows)
 
