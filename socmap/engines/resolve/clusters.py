@@ -174,9 +174,11 @@ def _hard_components(
     return hard
 
 
-def _attach(uf: _UnionFind, weak: list[tuple[str, str, float]], forbidden: dict[str, set[str]]) -> int:
+def _attach(
+    uf: _UnionFind, weak: list[tuple[str, str, float]], forbidden: dict[str, set[str]]
+) -> frozenset[str]:
     """Attach lone records to the one cluster their weak links lead to, or to the cluster holding
-    ``ATTACH_SHARE`` of the records they lead to; returns how many.
+    ``ATTACH_SHARE`` of the records they lead to; returns the records attached.
 
     A name-only record (a referral, a legacy nominal) is far likelier to be the person with forty
     records of that name than the one with two: where the clusters its name points to are one
@@ -205,7 +207,7 @@ def _attach(uf: _UnionFind, weak: list[tuple[str, str, float]], forbidden: dict[
     # Decided against the clusters as the positive links left them, so the order does not matter.
     for record, root in moves:
         uf.union(record, root)
-    return len(moves)
+    return frozenset(record for record, _root in moves)
 
 
 def cluster(
@@ -262,7 +264,7 @@ def cluster(
             rejected.append((a, b, w))
             continue
         uf.union(a, b)
-    attached = _attach(uf, _edges(attach_pairs), forbidden) if attach_pairs is not None else 0
+    attached = _attach(uf, _edges(attach_pairs), forbidden) if attach_pairs is not None else frozenset()
     # Report each no-match that the positive links alone would have joined.
     conflicts = []
     seen: set[tuple[str, str]] = set()
@@ -300,9 +302,10 @@ def cluster(
                 "negative_pairs": len(negatives),
                 "clusters": len(clusters),
                 "links_not_applied": len(rejected),
-                "attached": attached,
+                "attached": len(attached),
             },
         ),
+        attached=attached,
     )
 
 

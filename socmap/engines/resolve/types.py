@@ -330,6 +330,8 @@ class ClusterResult:
     clusters: tuple[tuple[str, ...], ...]
     conflicts: tuple[ClusterConflict, ...]
     run: RunInfo
+    #: The lone records the weak links attached (each alone before, in a larger cluster after).
+    attached: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

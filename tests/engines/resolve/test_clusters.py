@@ -46,7 +46,7 @@ def test_objects_group_by_normalised_identifier() -> None:
 def test_a_weak_link_attaches_a_lone_record_to_its_only_cluster() -> None:
     result = cluster(["a", "b", "c"], [("a", "b", 0.999)], attach_pairs=[("c", "a", 0.9)])
     assert result.clusters == (("a", "b", "c"),)
-    assert result.run.counts["attached"] == 1
+    assert result.run.counts["attached"] == 1 and result.attached == {"c"}
 
 
 def test_a_weak_link_to_two_clusters_attaches_nowhere() -> None:
@@ -56,7 +56,7 @@ def test_a_weak_link_to_two_clusters_attaches_nowhere() -> None:
         [("a", "b", 0.999), ("c", "d", 0.999)],
         attach_pairs=[("e", "a", 0.9), ("e", "c", 0.9)],
     )
-    assert result.clusters == (("a", "b"), ("c", "d"), ("e",))
+    assert result.clusters == (("a", "b"), ("c", "d"), ("e",)) and result.attached == frozenset()
 
 
 def test_a_weak_link_never_joins_two_clusters() -> None:

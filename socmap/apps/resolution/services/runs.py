@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import time
-from collections import Counter
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -361,20 +360,16 @@ def _attach_by_name(
     by_name = Pair.objects.filter(decided_by_user=False, judgement__reason=ATTACH_REASON)
     earlier = {i for pair in by_name.values_list("left_id", "right_id") for i in pair}
     positive, negative = decided_edges(pairs=Pair.objects.exclude(pk__in=by_name.values("pk")))
-    before = resolve.cluster(ids, positive, negative)
     after = resolve.cluster(
         ids, positive, negative, attach_pairs=[(a, b, w) for (a, b), w in candidates.items()], births=births
     )
-    size = Counter(before.cluster_of.values())
     chosen: dict[str, tuple[tuple[str, str], float]] = {}
     for (a, b), prob in candidates.items():
         for lone, other in ((a, b), (b, a)):
-            # A record an earlier run attached is joined already: not attached again by another pair.
-            moved = (
-                lone not in earlier
-                and size[before.cluster_of[lone]] == 1
-                and size[before.cluster_of[other]] > 1
-            )
+            # Attached (alone before, so ``other``, not attached, was in the larger cluster it
+            # joined). A record an earlier run attached is joined already: not attached again by
+            # another pair.
+            moved = lone not in earlier and lone in after.attached and other not in after.attached
             if (
                 moved
                 and after.cluster_of[lone] == after.cluster_of[other]
