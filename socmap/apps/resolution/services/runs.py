@@ -376,6 +376,10 @@ def _attach_by_name(
                 and prob > chosen.get(lone, ((a, b), 0.0))[1]
             ):
                 chosen[lone] = ((a, b), prob)
+    # Asked again of the few chosen: a reviewer may have decided one since the run queued it, and
+    # a decision made stands.
+    still = _pending_among(key for key, _ in chosen.values())
+    chosen = {lone: choice for lone, choice in chosen.items() if choice[0] in still}
     if not chosen:
         return set()
     version, now = model_version(model), timezone.now()
