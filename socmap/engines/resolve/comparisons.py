@@ -19,7 +19,12 @@ from typing import Any
 #: typos in the date of birth (postcode with either name's sound), day-month transposition,
 #: forename/surname swaps, shared phones and identifiers each have a rule.
 BLOCKING_RULES: tuple[str, ...] = (
-    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx",
+    # In 1.5 a block of common names is compared within each year of birth (``prepare.block_years``),
+    # and a record of such a name without a date of birth with the whole block (two rules, one per
+    # side, so that each stays an equi-join with a filter on one side).
+    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year = r.name_year",
+    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year IS NULL",
+    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND r.name_year IS NULL",
     "l.birth_date = r.birth_date",
     "l.birth_date_swapped = r.birth_date AND l.last_sx = r.last_sx",
     "l.postcode = r.postcode AND l.last_sx = r.last_sx",
@@ -29,7 +34,7 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.custody_number = r.custody_number",
     "l.ni_number = r.ni_number",
     "l.first_name = r.last_name AND l.last_name = r.first_name",
-    "l.first_key = r.first_key AND l.last_name = r.last_name",
+    "l.first_key = r.first_key AND l.last_name = r.last_name AND l.key_year = r.key_year",
     # Added in 1.2 for records without identifiers (FEBRL4 without its identifier: blocking
     # recall 0.991 -> see bench/resolve_febrl4.py): one house, by postcode or by street, and
     # forename/surname swaps that also carry a typo.

@@ -35,7 +35,7 @@ from socmap.engines.resolve.comparisons import (
     settings_dict,
 )
 from socmap.engines.resolve.model_io import validate_document
-from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records
+from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records, with_block_years
 from socmap.engines.resolve.training import with_random_u, with_tf_of, without_tf
 from socmap.engines.resolve.types import (
     ENGINE_NAME,
@@ -845,6 +845,8 @@ def score_new(
     started = time.perf_counter()
     new = prepare_records(new_records)
     existing = prepare_records(existing_records)
+    # Blocks of common names are counted over both, as one run of the whole population would.
+    new, existing = with_block_years(new, existing), with_block_years(existing, new)
     clash = set(new["record_id"]) & set(existing["record_id"])
     if clash:
         raise InvalidInput(

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 import sqlglot
 
 from socmap.engines.resolve import person
-from socmap.engines.resolve.prepare import prepare_records
+from socmap.engines.resolve.prepare import prepare_records, with_block_years
 from socmap.engines.resolve.types import ResolveConfig, ResolverModel, ScoredPairs
 from socmap.errors import ConfigurationError, InvalidInput
 
@@ -221,6 +221,8 @@ def score_new(
     started = time.perf_counter()
     new = prepare_records(new_records)
     existing = prepare_records(existing_records)
+    # Blocks of common names are counted over both, as one run of the whole population would.
+    new, existing = with_block_years(new, existing), with_block_years(existing, new)
     clash = set(new["record_id"]) & set(existing["record_id"])
     if clash:
         raise InvalidInput(

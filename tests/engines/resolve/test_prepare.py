@@ -1,0 +1,74 @@
+"""Blocks of common names compared within each year of birth (``prepare.block_years``, engine 1.5)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from socmap.engines.resolve import ResolveConfig, ResolverModel, candidate_pairs, score_new
+from socmap.engines.resolve import prepare as prepare_module
+from socmap.engines.resolve.prepare import NAME_BLOCK, block_years, prepare_records
+
+#: Nothing shared but the names (and the year where given): only the name rule can pair them.
+ALONE = {"source": "intel", "address": None, "phone": None, "pnc_id": None, "postcode": None}
+
+
+def _people(*born: str | None, start: int = 0, name: tuple[str, str] = ("John", "Smith")) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                **ALONE,
+                "record_id": f"R{start + i}",
+                "first_name": name[0],
+                "last_name": name[1],
+                "birth_date": b,
+            }
+            for i, b in enumerate(born)
+        ]
+    )
+
+
+def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    pairs = candidate_pairs(frame)
+    return set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True))
+
+
+@pytest.fixture
+def cap_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prepare_module, "NAME_BLOCK_CAP", 3)
+
+
+def test_a_block_of_common_names_is_keyed_by_year_and_a_small_block_is_not(cap_of_three: None) -> None:
+    common = _people("1980-01-02", "1981-03-04", "1980-05-06", None)
+    rare = _people("1980-01-02", "1990-03-04", start=10, name=("Ezekiel", "Quaife"))
+    prepared = prepare_records(pd.concat([common, rare], ignore_index=True))
+    by_id = dict(zip(prepared["record_id"], prepared["name_year"], strict=True))
+    # Four records sound like John Smith (over the cap of three): each keyed by its year, the one
+    # without a date of birth by nothing, so the name rule pairs it with no one.
+    assert [by_id[f"R{i}"] for i in range(4)] == ["1980", "1981", "1980", None]
+    assert by_id["R10"] == by_id["R11"] == ""
+    keyed = dict(zip(prepared["record_id"], prepared["key_year"], strict=True))
+    assert [keyed[f"R{i}"] for i in (0, 1, 3, 10)] == ["1980", "1981", None, ""]
+
+
+def test_a_large_block_is_compared_within_each_year_and_without_a_year_with_all(cap_of_three: None) -> None:
+    # R3 has no date of birth: nothing but the name can place it, so it meets the whole block.
+    pairs = _pairs(_people("1980-01-02", "1981-03-04", "1980-05-06", None))
+    assert pairs == {("R0", "R2"), ("R0", "R3"), ("R1", "R3"), ("R2", "R3")}
+
+
+def test_the_name_rule_compares_every_pair_of_a_block_within_the_cap() -> None:
+    # The cap of 200 is far above these four: every pair, whatever their years, is compared.
+    assert len(_pairs(_people("1980-01-02", "1981-03-04", "1980-05-06", None))) == 6
+
+
+def test_a_new_batch_is_keyed_by_the_blocks_of_the_whole_population(
+    cap_of_three: None, model: ResolverModel
+) -> None:
+    existing = _people("1980-01-02", "1981-03-04", "1982-05-06")
+    new = _people("1980-07-08", start=10)
+    # Three existing and one new John Smith: four together, over the cap, so the new record is
+    # compared with the one born the same year only (alone, neither frame is over the cap).
+    assert block_years(prepare_records(new), NAME_BLOCK).tolist() == [""]
+    pairs = score_new(new, existing, model, ResolveConfig(keep_above=0.0)).pairs
+    assert set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)) == {("R0", "R10")}
