@@ -128,7 +128,9 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
         viewer=user,
         entity_id=entity_id,
         justification=current_purpose(request),
-        history_page=page_number(request),
+        # The model's decisions are read when their details are opened (``entity_decisions``), or
+        # here for a page of them asked for by its number (a browser without script).
+        history_page=page_number(request) if "page" in request.GET else None,
         events_page=page_number(request, "events_page"),
         values_page=page_number(request, "values_page"),
         records_page=page_number(request, "records_page"),
@@ -143,6 +145,20 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
         },
         status=400 if undo_form is not None else 200,
     )
+
+
+@login_required
+@purpose_required
+def entity_decisions(request: HttpRequest, entity_id: str) -> HttpResponse:
+    """The model's decisions on a person's records: loaded into the person page when opened, a
+    page of their own without script."""
+    user = viewer(request)
+    view = selectors.entity_decisions(
+        viewer=user, entity_id=entity_id, justification=current_purpose(request), page=page_number(request)
+    )
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "resolution/_model_decisions.html" if fragment else "resolution/entity_decisions.html"
+    return render(request, template, {"view": view, "can_judge": user.has_role(*services.JUDGES)})
 
 
 @login_required

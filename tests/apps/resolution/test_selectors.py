@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db.models import Q
 
-from socmap.apps.core.models import User
+from socmap.apps.core.models import AuditAction, AuditEvent, User
 from socmap.apps.intel.models import RecordEntity, RecordLink
 from socmap.apps.resolution import selectors
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
@@ -187,15 +187,29 @@ def test_the_merge_history_comes_a_page_at_a_time(resolved: ResolutionRun) -> No
         )
     client = signed_in(User.objects.get(username="analyst"))
     first = client.get(f"/entities/{pair.left_id}/")
-    history = first.context["view"].history
-    assert history.total == before + HISTORY_PAGE + 5
-    assert len(history.items) == HISTORY_PAGE and history.number == 1
+    view = first.context["view"]
+    # The page counts the model's decisions and reads them when their details are opened.
+    assert view.history.total == before + HISTORY_PAGE + 5 and not view.history.items
     html = first.content.decode()
-    assert 'class="govuk-pagination"' in html and f"{history.total} decisions, newest first" in html
+    url = f"/entities/{view.canonical_id}/decisions/"
+    assert f'hx-get="{url}"' in html and f"{view.history.total} decisions, newest first" in html
+    consulted = AuditEvent.objects.filter(action=AuditAction.CONSULTATION, actor_username="analyst").count
+    before_opening = consulted()
+    opened = client.get(url, headers={"HX-Request": "true"})
+    assert consulted() == before_opening + 1  # opening the decisions is a consultation of its own
+    history = opened.context["view"].history
+    assert history.total == view.history.total
+    assert len(history.items) == HISTORY_PAGE and history.number == 1
+    fragment = opened.content.decode()
+    assert 'class="govuk-pagination"' in fragment and "<html" not in fragment
     newest = max(j.pk for j in Judgement.objects.filter(left_id=pair.left_id, right_id=pair.right_id))
     assert history.items[0].judgement.pk == newest
 
-    last = client.get(f"/entities/{pair.left_id}/?page={history.pages}").context["view"].history
-    assert last.number == history.pages
-    assert len(last.items) == history.total - HISTORY_PAGE * (history.pages - 1)
+    # Without script the decisions are a page of their own, and a page of them by its number.
+    last = client.get(f"{url}?page={history.pages}")
+    assert "<html" in last.content.decode() and "Back to" in last.content.decode()
+    assert last.context["view"].history.number == history.pages
+    assert len(last.context["view"].history.items) == history.total - HISTORY_PAGE * (history.pages - 1)
+    inline = client.get(f"/entities/{pair.left_id}/?page=2").context["view"].history
+    assert inline.number == 2 and inline.items
     assert client.get(f"/entities/{pair.left_id}/?page=zzz").context["view"].history.number == 1

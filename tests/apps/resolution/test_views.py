@@ -116,6 +116,10 @@ def test_a_partner_sees_only_its_own_records_of_a_merged_person(resolved: Resolu
     assert {r.entity.record_id for r in page.context["view"].related} <= {theirs.record_id}
     assert page.context["view"].history.total == 0  # the merge names a record the partner may not see
     assert client.get(f"/entities/{ours.id}/").status_code == 404
+    assert client.get(f"/entities/{ours.id}/decisions/").status_code == 404
+    decisions = client.get(f"/entities/{theirs.id}/decisions/", headers={"HX-Request": "true"})
+    assert decisions.status_code == 200 and decisions.context["view"].history.total == 0
+    assert ours.id not in decisions.content.decode()
     assert client.get(f"/api/v1/resolution/entities/{ours.id}").status_code == 404
     api = client.get(f"/api/v1/resolution/entities/{theirs.id}").json()
     assert api["records"] == [theirs.record_id]

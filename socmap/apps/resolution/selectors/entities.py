@@ -197,14 +197,16 @@ def entity_get(
     viewer: User,
     entity_id: str,
     justification: str,
-    history_page: int = 1,
+    history_page: int | None = 1,
     events_page: int = 1,
     values_page: int = 1,
     records_page: int = 1,
 ) -> EntityView:
     """A canonical entity as the viewer may see it: its visible records, every value, the events its
     records link it to and its merge history (a page of each, newest first: a person of many records
-    has hundreds of decisions, a vehicle thousands of sightings; values and records a page each too)."""
+    has hundreds of decisions, a vehicle thousands of sightings; values and records a page each too).
+    ``history_page`` None: the model's decisions are counted, not read (the person page loads them
+    when they are opened, ``entity_decisions``)."""
     entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
     members = reads.entity_list(viewer=viewer, ids=cluster, listed=True)
@@ -223,7 +225,12 @@ def entity_get(
     )
     pairs, conflicts = decisions.pairs_around(viewer=viewer, ids=ids, cluster=cluster)
     judged = decisions.judgement_rows(ids=ids, visible=pairs)
-    model = paginate([j for j in judged if not j.by_person], page=history_page, per_page=HISTORY_PAGE)
+    by_model = [j for j in judged if not j.by_person]
+    model = (
+        paginate(by_model, page=history_page, per_page=HISTORY_PAGE)
+        if history_page is not None
+        else Page([], 1, HISTORY_PAGE, len(by_model))
+    )
     people = [j for j in judged if j.by_person]
     shown = _history(ids, pairs, [*people, *model.items])
     pending = sorted(
@@ -259,6 +266,36 @@ def entity_get(
         reported=reported,
         value_rows=table_page(ordered_values, reported, values_page),
         records=paginate(members, page=records_page, per_page=RECORDS_PAGE),
+    )
+
+
+@dataclass(frozen=True)
+class DecisionsView:
+    """The model's decisions on a person's records, a page of them (``entity_decisions``)."""
+
+    entity: reads.Entity
+    canonical_id: str
+    history: Page[HistoryItem]
+
+    @property
+    def caption(self) -> str:
+        return self.entity.caption
+
+
+def entity_decisions(*, viewer: User, entity_id: str, justification: str, page: int = 1) -> DecisionsView:
+    """The matching model's decisions on the pairs of a canonical entity's visible records, newest
+    first, a page at a time: what the person page shows when its reader opens them. A logged
+    consultation of its own, refused as absent like the page."""
+    entity, _ = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
+    cluster = member_ids(viewer=viewer, entity_id=entity.id)
+    ids = sorted(reads.entities_visible(viewer=viewer, ids=cluster))
+    pairs, _ = decisions.pairs_around(viewer=viewer, ids=ids, cluster=cluster)
+    judged = [j for j in decisions.judgement_rows(ids=ids, visible=pairs) if not j.by_person]
+    model = paginate(judged, page=page, per_page=HISTORY_PAGE)
+    shown = _history(ids, pairs, list(model.items))
+    items = [shown[j.pk] for j in model.items]
+    return DecisionsView(
+        entity, ids[0] if ids else entity.id, Page(items, model.number, model.per_page, model.total)
     )
 
 
