@@ -146,6 +146,14 @@ def test_an_analyst_resolves_a_person_with_one_bulk_decision_and_sees_it_on_the_
     keys = {Pair.objects.get(pk=p.id).right.record.record_key for p in item.pairs}
     assert all(key in shown for key in keys)
     assert "Same person" in page.inner_text("#merge-history")  # type: ignore[attr-defined]
+    # The model's decisions and the events come when their details are opened, without a page load.
+    for section, loaded in (
+        ("#model-decisions", ".moj-timeline__item"),
+        ("#entity-events-section", "tbody tr"),
+    ):
+        if page.locator(section).count():  # type: ignore[attr-defined]
+            page.click(f"{section} summary")  # type: ignore[attr-defined]
+            page.wait_for_selector(f"{section} {loaded}")  # type: ignore[attr-defined]
     errors = [m for m in page.console_messages if m.startswith("error")]  # type: ignore[attr-defined]
     assert not errors, errors
 

@@ -131,7 +131,7 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
         # The model's decisions are read when their details are opened (``entity_decisions``), or
         # here for a page of them asked for by its number (a browser without script).
         history_page=page_number(request) if "page" in request.GET else None,
-        events_page=page_number(request, "events_page"),
+        events_page=page_number(request, "events_page") if "events_page" in request.GET else None,
         values_page=page_number(request, "values_page"),
         records_page=page_number(request, "records_page"),
     )
@@ -144,6 +144,23 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
             "can_judge": user.has_role(*services.JUDGES),
         },
         status=400 if undo_form is not None else 200,
+    )
+
+
+@login_required
+@purpose_required
+def entity_events(request: HttpRequest, entity_id: str) -> HttpResponse:
+    """The events a person's records link them to: loaded into the person page when opened, a
+    page of their own without script."""
+    view = selectors.entity_events(
+        viewer=viewer(request),
+        entity_id=entity_id,
+        justification=current_purpose(request),
+        page=page_number(request, "events_page"),
+    )
+    fragment = bool(request.headers.get("HX-Request"))
+    return render(
+        request, "resolution/_events.html" if fragment else "resolution/entity_events.html", {"view": view}
     )
 
 

@@ -89,8 +89,22 @@ def test_a_person_page_lists_associates_as_links_not_as_the_persons_values(resol
 def test_a_person_page_shows_the_events_of_its_records_as_rows(resolved: ResolutionRun) -> None:
     link = associate_link()
     client = signed_in(User.objects.get(username="analyst"))
-    view = client.get(f"/entities/{link.source_entity_id}/").context["view"]
-    assert not any(p.startswith("prison report ") for p, _ in view.values)  # events are not values
+    page = client.get(f"/entities/{link.source_entity_id}/")
+    assert not any(p.startswith("prison report ") for p, _ in page.context["view"].values)  # not values
+    # The page counts the events and reads them when they are opened (script), or on a page of
+    # their own (without): each a consultation.
+    counted = page.context["view"].events
+    assert counted.total and not counted.items
+    url = f"/entities/{page.context['view'].canonical_id}/events/"
+    assert f'hx-get="{url}"' in page.content.decode()
+    opened = client.get(url, headers={"HX-Request": "true"})
+    assert "<html" not in opened.content.decode() and 'id="entity-events"' in opened.content.decode()
+    view = opened.context["view"]
+    assert view.events.total == counted.total
+    whole = client.get(url)
+    assert "<html" in whole.content.decode() and whole.context["view"].events.items == view.events.items
+    inline = client.get(f"/entities/{link.source_entity_id}/?events_page=1").context["view"].events
+    assert inline.items == view.events.items
     reports = [e for e in view.events.items if e.schema == "PrisonReport"]
     assert reports and all(e.reference and e.date and e.summary for e in reports)
     report = RecordLink.objects.get(

@@ -198,15 +198,15 @@ def entity_get(
     entity_id: str,
     justification: str,
     history_page: int | None = 1,
-    events_page: int = 1,
+    events_page: int | None = 1,
     values_page: int = 1,
     records_page: int = 1,
 ) -> EntityView:
     """A canonical entity as the viewer may see it: its visible records, every value, the events its
     records link it to and its merge history (a page of each, newest first: a person of many records
     has hundreds of decisions, a vehicle thousands of sightings; values and records a page each too).
-    ``history_page`` None: the model's decisions are counted, not read (the person page loads them
-    when they are opened, ``entity_decisions``)."""
+    ``history_page`` or ``events_page`` None: the model's decisions or the events are counted, not
+    read (the person page loads them when they are opened: ``entity_decisions``, ``entity_events``)."""
     entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
     members = reads.entity_list(viewer=viewer, ids=cluster, listed=True)
@@ -253,9 +253,7 @@ def entity_get(
         values=ordered_values,
         history=Page([shown[j.pk] for j in model.items], model.number, model.per_page, model.total),
         people_history=tuple(shown[j.pk] for j in people),
-        events=paginate(
-            event_list(viewer=viewer, entity_ids=ids, links=outgoing), page=events_page, per_page=EVENTS_PAGE
-        ),
+        events=_events(viewer, ids, outgoing, events_page),
         conflicts=conflicts,
         pending=paginate(
             pending_people(viewer=viewer, pending=pending, ids=ids, names=names), per_page=PENDING_SHOWN
@@ -267,6 +265,44 @@ def entity_get(
         value_rows=table_page(ordered_values, reported, values_page),
         records=paginate(members, page=records_page, per_page=RECORDS_PAGE),
     )
+
+
+def _events(viewer: User, ids: list[str], outgoing: list[reads.LinkRow], page: int | None) -> Page[EventRow]:
+    """A page of the events ``ids`` link to, or (``page`` None) their number: the visible links to
+    events, counted without reading the events."""
+    if page is None:
+        events = event_schemata()
+        return Page(
+            [], 1, EVENTS_PAGE, len({k.target_entity_id for k in outgoing if k.target_schema in events})
+        )
+    return paginate(
+        event_list(viewer=viewer, entity_ids=ids, links=outgoing), page=page, per_page=EVENTS_PAGE
+    )
+
+
+@dataclass(frozen=True)
+class EventsView:
+    """The events a person's records link them to, a page of them (``entity_events``)."""
+
+    entity: reads.Entity
+    canonical_id: str
+    events: Page[EventRow]
+
+    @property
+    def caption(self) -> str:
+        return self.entity.caption
+
+
+def entity_events(*, viewer: User, entity_id: str, justification: str, page: int = 1) -> EventsView:
+    """The events (arrests, reports, sightings) a canonical entity's visible records link it to,
+    newest first, a page at a time: what the person page shows when its reader opens them. A logged
+    consultation of its own, refused as absent like the page."""
+    entity, _ = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
+    cluster = member_ids(viewer=viewer, entity_id=entity.id)
+    ids = sorted(reads.entities_visible(viewer=viewer, ids=cluster))
+    events = event_schemata()
+    outgoing = list(reads.link_rows(viewer=viewer, from_entities=ids, target_schemas=events))
+    return EventsView(entity, ids[0] if ids else entity.id, _events(viewer, ids, outgoing, page))
 
 
 @dataclass(frozen=True)
