@@ -6,9 +6,9 @@ Build and resolve the region first (``socmap demo --size large`` with the same `
 The bench starts ``socmap serve`` on a free port (or uses ``--url`` of one already running), signs
 each persona in by making a session in the database, and runs ``--users`` locust users, each
 walking the main pages in turn with a think time of 1 to 3 seconds, as a person reading them would:
-search, a person, a record, a group, the review queue, the explorer, the threat list, the findings
-list. Subjects are chosen as ``bench/pages.py`` chooses them (the person of most records, the
-largest group…), so runs on the same database compare.
+search, a person (then their links and events, as a reader opens them), a record, a group, the review queue,
+the explorer, the threat list, the findings list. Subjects are chosen as ``bench/pages.py`` chooses
+them (the person of most records, the largest group…), so runs on the same database compare.
 
 Each page's line gives p50/p95/p99 of the **server time** (the ``Server-Timing`` header socmap sets:
 the application's own time, without queueing for a worker) and of the time the client waited, the
@@ -35,11 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # The group page's network, loaded after the page, is held to the explorer's target (the same work).
 TARGETS = {"group_largest": 500, "group_largest_network": 500, "explorer_most_records": 500}
 PAGES = (
-    *("search_name", "person_most_records", "record_most_recent", "group_largest", "group_largest_network"),
+    *("search_name", "person_most_records", "person_most_records_links", "person_most_records_events"),
+    *("record_most_recent", "group_largest", "group_largest_network"),
     *("review_queue", "explorer_most_records", "threats_region", "findings_list"),
 )
 #: Asked as the page's script asks for them (HTMX), as a fragment of the page that loads them.
 FRAGMENTS = {"group_largest_network"}
+#: Asked as the page's script asks for them too, but when the reader opens them (what the person's
+#: records link to, their events: details elements), so after the reader's pause like a page.
+OPENED = {"person_most_records_links", "person_most_records_events"}
 
 
 def prepare(personas: list[str]) -> dict[str, Any]:
@@ -138,7 +142,7 @@ def run_load(url: str, plan: dict[str, Any], users: int, seconds: int) -> dict[s
         @task
         def walk(self) -> None:
             for name, path in self.urls.items():
-                headers = {"HX-Request": "true"} if name in FRAGMENTS else None
+                headers = {"HX-Request": "true"} if name in FRAGMENTS | OPENED else None
                 self.client.get(path, name=name, headers=headers)
                 if name not in FRAGMENTS:  # a fragment follows its page at once, as a browser asks
                     self.wait()  # type: ignore[no-untyped-call]

@@ -115,6 +115,10 @@ def subjects(username: str) -> dict[str, str]:
             .first()
         )
         urls["person_most_records"] = f"/entities/{shown}/"
+        # Its links and events, which the page reads when the reader opens them (pages of their
+        # own here).
+        urls["person_most_records_links"] = f"/entities/{shown}/links/"
+        urls["person_most_records_events"] = f"/entities/{shown}/events/"
         urls["explorer_most_records"] = f"/network/entities/{shown}/"
     group = (
         OCG.objects.filter(visible_filter(user))

@@ -146,8 +146,10 @@ def test_an_analyst_resolves_a_person_with_one_bulk_decision_and_sees_it_on_the_
     keys = {Pair.objects.get(pk=p.id).right.record.record_key for p in item.pairs}
     assert all(key in shown for key in keys)
     assert "Same person" in page.inner_text("#merge-history")  # type: ignore[attr-defined]
-    # The model's decisions and the events come when their details are opened, without a page load.
+    # What the records link to, the model's decisions and the events come when their details are
+    # opened, without a page load.
     for section, loaded in (
+        ("#entity-related-section", "#entity-related li"),
         ("#model-decisions", ".moj-timeline__item"),
         ("#entity-events-section", "tbody tr"),
     ):

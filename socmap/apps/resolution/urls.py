@@ -21,5 +21,6 @@ urlpatterns = [
     path("entities/<str:entity_id>/undo/", views.entity_undo, name="undo"),
     path("entities/<str:entity_id>/decisions/", views.entity_decisions, name="entity_decisions"),
     path("entities/<str:entity_id>/events/", views.entity_events, name="entity_events"),
+    path("entities/<str:entity_id>/links/", views.entity_links, name="entity_links"),
     path("entities/<str:entity_id>/export/ftm/", views_ftm.entity_export, name="entity_export"),
 ]

@@ -134,6 +134,7 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
         events_page=page_number(request, "events_page") if "events_page" in request.GET else None,
         values_page=page_number(request, "values_page"),
         records_page=page_number(request, "records_page"),
+        links=False,  # read when opened: ``entity_links``
     )
     return render(
         request,
@@ -144,6 +145,20 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
             "can_judge": user.has_role(*services.JUDGES),
         },
         status=400 if undo_form is not None else 200,
+    )
+
+
+@login_required
+@purpose_required
+def entity_links(request: HttpRequest, entity_id: str) -> HttpResponse:
+    """What a person's records link them to: loaded into the person page when opened, a page of
+    its own without script."""
+    view = selectors.entity_links(
+        viewer=viewer(request), entity_id=entity_id, justification=current_purpose(request)
+    )
+    fragment = bool(request.headers.get("HX-Request"))
+    return render(
+        request, "resolution/_related.html" if fragment else "resolution/entity_links.html", {"view": view}
     )
 
 

@@ -40,8 +40,17 @@ def test_co_accused_are_named_as_resolution_knows_them_never_by_a_records_label(
         named = [m.caption for m in others if m.caption]
         if named:
             assert r.label in named  # the name the person's own records give
-    html = signed_in(analyst).get(f"/entities/{subject}/").content.decode()
-    assert not any(re.search(rf"\b{k}\b", html) for k in keys)
+    client = signed_in(analyst)
+    page = client.get(f"/entities/{subject}/")
+    # The page notes the links and reads them when they are opened: by script, or on their own page.
+    assert page.context["view"].linked and not page.context["view"].related
+    url = f"/entities/{page.context['view'].canonical_id}/links/"
+    assert f'hx-get="{url}"' in page.content.decode()
+    opened = client.get(url, headers={"HX-Request": "true"})
+    assert [r.label for r in opened.context["view"].related] == [r.label for r in view.related]
+    for html in (page.content.decode(), opened.content.decode(), client.get(url).content.decode()):
+        assert not any(re.search(rf"\b{k}\b", html) for k in keys)
+    assert all(r.label in opened.content.decode() for r in co)
 
 
 @pytest.mark.django_db

@@ -74,6 +74,8 @@ def test_a_person_page_lists_associates_as_links_not_as_the_persons_values(resol
     view = page.context["view"]
     props = {prop for prop, _ in view.values}
     assert props and not any(p.startswith(("person ", "associate ")) for p in props)
+    # Read when the reader opens them (``entity_links``).
+    view = client.get(f"/entities/{view.canonical_id}/links/", headers={"HX-Request": "true"}).context["view"]
     associates = [r for r in view.related if r.schema == "AssociateOf"]
     assert selectors.canonical_get(viewer=None, entity_id=link.target_entity_id) in {
         selectors.canonical_get(viewer=None, entity_id=r.entity.id) for r in associates

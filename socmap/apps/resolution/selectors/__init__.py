@@ -24,10 +24,12 @@ from socmap.apps.resolution.selectors.entities import (
     EventRow,
     EventsView,
     HistoryItem,
+    LinksView,
     Related,
     entity_decisions,
     entity_events,
     entity_get,
+    entity_links,
     event_list,
 )
 from socmap.apps.resolution.selectors.judgements import (
@@ -56,6 +58,7 @@ __all__ = [
     "EventsView",
     "FoldedValue",
     "HistoryItem",
+    "LinksView",
     "PairView",
     "Related",
     "Row",
@@ -68,6 +71,7 @@ __all__ = [
     "entity_decisions",
     "entity_events",
     "entity_get",
+    "entity_links",
     "event_list",
     "event_schemata",
     "fold",

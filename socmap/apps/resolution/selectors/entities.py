@@ -116,6 +116,7 @@ class EntityView:
     conflicts: tuple[resolve.ClusterConflict, ...]
     pending: Page[PendingPerson]  # the most likely first, once per person; the review queue has them all
     related: tuple[Related, ...] = field(default_factory=tuple)
+    linked: bool = False  # whether the records link the entity to anything but events
     summary: Summary | None = None
     history_words: HistoryWords | None = None
     reported: dict[int, date] = field(default_factory=dict)
@@ -201,12 +202,14 @@ def entity_get(
     events_page: int | None = 1,
     values_page: int = 1,
     records_page: int = 1,
+    links: bool = True,
 ) -> EntityView:
     """A canonical entity as the viewer may see it: its visible records, every value, the events its
     records link it to and its merge history (a page of each, newest first: a person of many records
     has hundreds of decisions, a vehicle thousands of sightings; values and records a page each too).
-    ``history_page`` or ``events_page`` None: the model's decisions or the events are counted, not
-    read (the person page loads them when they are opened: ``entity_decisions``, ``entity_events``)."""
+    ``history_page`` or ``events_page`` None, ``links`` false: the model's decisions, the events or
+    what the records link to are counted or noted, not read (the person page loads them when they
+    are opened: ``entity_decisions``, ``entity_events``, ``entity_links``)."""
     entity, conditions = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
     members = reads.entity_list(viewer=viewer, ids=cluster, listed=True)
@@ -244,7 +247,10 @@ def entity_get(
         reported.update(reads.record_reported(viewer=viewer, ids=unread))
     # The people waiting to be matched are named with the linked people, in one read of names.
     waiting = {p.right_id if p.left_id in mine else p.left_id for p in pending}
-    related, names = _related(viewer, ids, touching, also=waiting)
+    if links:
+        related, names = _related(viewer, ids, touching, also=waiting)
+    else:
+        related, names = (), person_names(viewer=viewer, entity_ids=sorted(waiting))
     return EntityView(
         entity=entity,
         canonical_id=ids[0] if ids else entity.id,
@@ -259,6 +265,7 @@ def entity_get(
             pending_people(viewer=viewer, pending=pending, ids=ids, names=names), per_page=PENDING_SHOWN
         ),
         related=related,
+        linked=any(link.target_schema not in event_schemata() for link in touching),
         summary=summary_build(dict(ordered_values), members, reported),
         history_words=history_words([(j.decision, j.by_person, j.day) for j in judged]),
         reported=reported,
@@ -303,6 +310,31 @@ def entity_events(*, viewer: User, entity_id: str, justification: str, page: int
     events = event_schemata()
     outgoing = list(reads.link_rows(viewer=viewer, from_entities=ids, target_schemas=events))
     return EventsView(entity, ids[0] if ids else entity.id, _events(viewer, ids, outgoing, page))
+
+
+@dataclass(frozen=True)
+class LinksView:
+    """What a person's records link them to (``entity_links``)."""
+
+    entity: reads.Entity
+    canonical_id: str
+    related: tuple[Related, ...]
+
+    @property
+    def caption(self) -> str:
+        return self.entity.caption
+
+
+def entity_links(*, viewer: User, entity_id: str, justification: str) -> LinksView:
+    """The addresses, phones, vehicles and people a canonical entity's visible records link it to
+    (``_related``): what the person page shows when its reader opens them. A logged consultation
+    of its own, refused as absent like the page."""
+    entity, _ = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
+    cluster = member_ids(viewer=viewer, entity_id=entity.id)
+    ids = sorted(reads.entities_visible(viewer=viewer, ids=cluster))
+    touching = sorted(reads.link_rows(viewer=viewer, touching=ids), key=lambda link: link.id)
+    related, _ = _related(viewer, ids, touching, also=set())
+    return LinksView(entity, ids[0] if ids else entity.id, related)
 
 
 @dataclass(frozen=True)
