@@ -148,49 +148,40 @@ def entity(request: HttpRequest, entity_id: str, undo_form: UndoForm | None = No
     )
 
 
+def _section(request: HttpRequest, name: str, view: object, **context: object) -> HttpResponse:
+    """A part of the person page read when its reader opens it (ADR 31): the fragment HTMX asks
+    for, or without script a page of its own."""
+    fragment = bool(request.headers.get("HX-Request"))
+    template = f"resolution/_{name}.html" if fragment else f"resolution/entity_{name}.html"
+    return render(request, template, {"view": view, **context})
+
+
 @login_required
 @purpose_required
 def entity_links(request: HttpRequest, entity_id: str) -> HttpResponse:
-    """What a person's records link them to: loaded into the person page when opened, a page of
-    its own without script."""
-    view = selectors.entity_links(
-        viewer=viewer(request), entity_id=entity_id, justification=current_purpose(request)
-    )
-    fragment = bool(request.headers.get("HX-Request"))
-    return render(
-        request, "resolution/_related.html" if fragment else "resolution/entity_links.html", {"view": view}
+    """What a person's records link them to."""
+    user, purpose = viewer(request), current_purpose(request)
+    return _section(
+        request, "links", selectors.entity_links(viewer=user, entity_id=entity_id, justification=purpose)
     )
 
 
 @login_required
 @purpose_required
 def entity_events(request: HttpRequest, entity_id: str) -> HttpResponse:
-    """The events a person's records link them to: loaded into the person page when opened, a
-    page of their own without script."""
-    view = selectors.entity_events(
-        viewer=viewer(request),
-        entity_id=entity_id,
-        justification=current_purpose(request),
-        page=page_number(request, "events_page"),
-    )
-    fragment = bool(request.headers.get("HX-Request"))
-    return render(
-        request, "resolution/_events.html" if fragment else "resolution/entity_events.html", {"view": view}
-    )
+    """The events a person's records link them to, a page at a time."""
+    user, purpose, page = viewer(request), current_purpose(request), page_number(request, "events_page")
+    view = selectors.entity_events(viewer=user, entity_id=entity_id, justification=purpose, page=page)
+    return _section(request, "events", view)
 
 
 @login_required
 @purpose_required
 def entity_decisions(request: HttpRequest, entity_id: str) -> HttpResponse:
-    """The model's decisions on a person's records: loaded into the person page when opened, a
-    page of their own without script."""
-    user = viewer(request)
-    view = selectors.entity_decisions(
-        viewer=user, entity_id=entity_id, justification=current_purpose(request), page=page_number(request)
-    )
-    fragment = bool(request.headers.get("HX-Request"))
-    template = "resolution/_model_decisions.html" if fragment else "resolution/entity_decisions.html"
-    return render(request, template, {"view": view, "can_judge": user.has_role(*services.JUDGES)})
+    """The model's decisions on a person's records, a page at a time."""
+    user, purpose, page = viewer(request), current_purpose(request), page_number(request)
+    view = selectors.entity_decisions(viewer=user, entity_id=entity_id, justification=purpose, page=page)
+    return _section(request, "decisions", view, can_judge=user.has_role(*services.JUDGES))
 
 
 @login_required

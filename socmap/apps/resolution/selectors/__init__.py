@@ -19,17 +19,11 @@ from socmap.apps.resolution.selectors.entities import (
     EVENTS_PAGE,
     HISTORY_PAGE,
     PENDING_SHOWN,
-    DecisionsView,
     EntityView,
     EventRow,
-    EventsView,
     HistoryItem,
-    LinksView,
     Related,
-    entity_decisions,
-    entity_events,
     entity_get,
-    entity_links,
     event_list,
 )
 from socmap.apps.resolution.selectors.judgements import (
@@ -46,6 +40,14 @@ from socmap.apps.resolution.selectors.judgements import (
     pair_remaining,
 )
 from socmap.apps.resolution.selectors.runs import run_busy, run_latest, run_list
+from socmap.apps.resolution.selectors.sections import (
+    DecisionsView,
+    EventsView,
+    LinksView,
+    entity_decisions,
+    entity_events,
+    entity_links,
+)
 from socmap.apps.resolution.selectors.values import FoldedValue, Value, event_schemata, fold, value_map
 
 __all__ = [
