@@ -124,6 +124,10 @@ PAGES: dict[str, Case] = {
     "resolution:entity": _c("/entities/{entity}/", "entity"),
     "resolution:undo": _c("/entities/{entity}/undo/", "entity", "POST"),
     "resolution:entity_export": _c("/entities/{entity}/export/ftm/", "entity", "POST", canonical="on", **WHY),
+    # What the person page reads when its reader opens it (ADR 31): each a consultation of its own.
+    "resolution:entity_links": _c("/entities/{entity}/links/", "entity"),
+    "resolution:entity_events": _c("/entities/{entity}/events/?events_page=2", "entity"),
+    "resolution:entity_decisions": _c("/entities/{entity}/decisions/?page=zzz", "entity"),
     "network:ocg_list": _c("/groups/"),
     "network:national_return": _c("/groups/return/", "", "POST", **WHY),
     "network:ocg_detail": _c("/groups/{ocg}/", "ocg"),

@@ -186,3 +186,24 @@ def test_runs_page_starts_a_run_in_the_background(resolved: ResolutionRun) -> No
     latest = ResolutionRun.objects.order_by("-id").first()
     assert latest is not None and latest.kind == "incremental" and latest.status == "done"
     assert latest.new_records == 0
+
+
+@pytest.mark.django_db
+def test_the_parts_a_person_page_opens_answer_bad_ids_and_page_numbers_plainly(
+    resolved: ResolutionRun,
+) -> None:
+    client = signed_in(User.objects.get(username="analyst"))
+    pair = Pair.objects.first()
+    assert pair is not None
+    refusals = AuditEvent.objects.filter(action=AuditAction.PERMISSION_DENIED).count
+    before = refusals()
+    for part in ("links", "events", "decisions"):
+        for bad in ("no-such-record", "x" * 300, "%00", "..%2F..%2Fetc"):
+            answer = client.get(f"/entities/{bad}/{part}/")
+            assert answer.status_code == 404, (part, bad)  # refused as absent, and audited
+        for number in ("0", "-3", "zzz", "99999", "1e9"):
+            param = "events_page" if part == "events" else "page"
+            answer = client.get(f"/entities/{pair.left_id}/{part}/?{param}={number}")
+            assert answer.status_code == 200, (part, number)
+    # Every refusal of an id is in the audit log; "../../etc" is no address of these pages at all.
+    assert refusals() == before + 9
