@@ -224,6 +224,7 @@ def test_the_merge_history_comes_a_page_at_a_time(resolved: ResolutionRun) -> No
     # Without script the decisions are a page of their own, and a page of them by its number.
     last = client.get(f"{url}?page={history.pages}")
     assert "<html" in last.content.decode() and "Back to" in last.content.decode()
+    assert last.context["view"].caption == view.caption  # the person named as their page names them
     assert last.context["view"].history.number == history.pages
     assert len(last.context["view"].history.items) == history.total - HISTORY_PAGE * (history.pages - 1)
     inline = client.get(f"/entities/{pair.left_id}/?page=2").context["view"].history

@@ -6,7 +6,7 @@ Records hidden from the viewer leave no trace: no count, no id, no value.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +52,12 @@ VALUES_PAGE = 50
 RECORDS_PAGE = 50
 #: The property that says what an event was, first present wins; the description follows it.
 EVENT_SUMMARY = ("offence", "theme", "category", "concern", "amount", "location", "reference")
+
+
+def most_given(names: Iterable[str]) -> str:
+    """The name a person's records give most often (the first in order of equals), or ""."""
+    counts = Counter(n for n in names if n)
+    return max(counts, key=lambda n: (counts[n], n)) if counts else ""
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,7 @@ class EntityView:
 
     @property
     def caption(self) -> str:
-        names = [m.caption for m in self.members if m.caption]
-        return max(set(names), key=names.count) if names else self.entity.caption
+        return most_given([m.caption for m in self.members]) or self.entity.caption
 
     @property
     def folded(self) -> tuple[tuple[str, tuple[FoldedValue, ...]], ...]:

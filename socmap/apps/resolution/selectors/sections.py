@@ -19,20 +19,19 @@ from socmap.apps.resolution.selectors.entities import (
     _events,
     _history,
     _related,
+    most_given,
 )
 from socmap.apps.resolution.selectors.values import event_schemata
 
 
 @dataclass(frozen=True)
 class Section:
-    """The entity opened and the id its page goes by (its smallest visible record)."""
+    """The entity opened, the id its page goes by (its smallest visible record) and the person's
+    name as the page gives it (the one their visible records give most)."""
 
     entity: reads.Entity
     canonical_id: str
-
-    @property
-    def caption(self) -> str:
-        return self.entity.caption
+    caption: str
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,10 @@ def _opened(viewer: User, entity_id: str, justification: str) -> tuple[Section, 
     """Open the entity (the consultation), and its cluster's record ids and the visible ones."""
     entity, _ = reads.entity_open(viewer=viewer, entity_id=entity_id, justification=justification)
     cluster = member_ids(viewer=viewer, entity_id=entity.id)
-    ids = sorted(reads.entities_visible(viewer=viewer, ids=cluster))
-    return Section(entity, ids[0] if ids else entity.id), cluster, ids
+    captions = reads.entity_captions(viewer=viewer, ids=cluster)
+    ids = sorted(captions)
+    caption = most_given(captions.values()) or entity.caption
+    return Section(entity, ids[0] if ids else entity.id, caption), cluster, ids
 
 
 def entity_events(*, viewer: User, entity_id: str, justification: str, page: int = 1) -> EventsView:
@@ -63,7 +64,7 @@ def entity_events(*, viewer: User, entity_id: str, justification: str, page: int
     newest first, a page at a time."""
     opened, _, ids = _opened(viewer, entity_id, justification)
     links = list(reads.link_rows(viewer=viewer, from_entities=ids, target_schemas=event_schemata()))
-    return EventsView(opened.entity, opened.canonical_id, _events(viewer, ids, links, page))
+    return EventsView(opened.entity, opened.canonical_id, opened.caption, _events(viewer, ids, links, page))
 
 
 def entity_links(*, viewer: User, entity_id: str, justification: str) -> LinksView:
@@ -71,7 +72,7 @@ def entity_links(*, viewer: User, entity_id: str, justification: str) -> LinksVi
     opened, _, ids = _opened(viewer, entity_id, justification)
     touching = sorted(reads.link_rows(viewer=viewer, touching=ids), key=lambda link: link.id)
     related, _ = _related(viewer, ids, touching, also=set())
-    return LinksView(opened.entity, opened.canonical_id, related)
+    return LinksView(opened.entity, opened.canonical_id, opened.caption, related)
 
 
 def entity_decisions(*, viewer: User, entity_id: str, justification: str, page: int = 1) -> DecisionsView:
@@ -84,4 +85,4 @@ def entity_decisions(*, viewer: User, entity_id: str, justification: str, page: 
     shown = _history(ids, pairs, list(model.items))
     items = [shown[j.pk] for j in model.items]
     history = Page(items, model.number, model.per_page, model.total)
-    return DecisionsView(opened.entity, opened.canonical_id, history)
+    return DecisionsView(opened.entity, opened.canonical_id, opened.caption, history)
