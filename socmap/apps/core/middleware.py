@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -16,6 +16,7 @@ from socmap.apps.core.audit import RequestContext, reset_request_context, set_re
 from socmap.apps.core.visibility import grants_remembered
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+NUL_REFUSED = "The address holds a NUL character (%00): no page, record or id contains one."
 
 
 class RequestIdMiddleware:
@@ -84,6 +85,11 @@ class SocmapErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # No page, record or id holds a NUL character in its address, and PostgreSQL refuses one in
+        # any text it is asked about: answered here, for every page and API operation, as the bad
+        # input it is. (Searches and forms refuse control characters themselves, naming the field.)
+        if "\x00" in request.path:
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
