@@ -78,6 +78,8 @@ def test_any_page_of_real_pieces_is_refused_or_loses_no_word(parts: list[str], s
     page=st.sampled_from(FIXTURE_TEXTS),
     splices=st.lists(st.tuples(st.floats(0, 1), st.one_of(PIECES, TEXTS)), min_size=1, max_size=4),
 )
+# A stray closing tag inside an opening one: "[[/comment]status]being-progressed[/stat".
+@example(page=read_fixture("truncated_tag.txt"), splices=[(0.90625, "[/comment]")])
 @settings(max_examples=150)
 def test_any_fixture_with_pieces_spliced_in_is_refused_or_loses_no_word(
     page: str, splices: list[tuple[float, str]]
