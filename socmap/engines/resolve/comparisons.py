@@ -45,8 +45,15 @@ BLOCKING_RULES: tuple[str, ...] = (
     # (small and medium, four seeds, noisy and clean, with and without identifiers) and on FEBRL4.
     "l.street = r.street AND l.house_number = r.house_number AND l.locality = r.locality",
     "l.first_sx = r.last_sx AND l.last_sx = r.first_sx",
-    "l.last_sx = r.last_sx AND l.house_number = r.house_number",
-    "l.street = r.street AND l.locality = r.locality AND l.first_initial = r.first_initial",
+    # In 1.6 one surname at one house number is one town too (its locality's first three letters,
+    # which keyed slips rarely reach), and one street's forename initial goes with the surname's:
+    # at a million source rows the two rules compared 8.4 million pairs no earlier rule did (a
+    # third of all candidates) for 143 true pairs, found by a coincidence of house numbers. On
+    # FEBRL4 without its identifier the true pairs only they find are the same eleven.
+    "l.last_sx = r.last_sx AND l.house_number = r.house_number"
+    " AND substr(l.locality, 1, 3) = substr(r.locality, 1, 3)",
+    "l.street = r.street AND l.locality = r.locality AND l.first_initial = r.first_initial"
+    " AND substr(l.last_name, 1, 1) = substr(r.last_name, 1, 1)",
     # Added in 1.3: at one postcode, a forename keyed as the other record's surname (a swap with
     # a slip in the other name, or the name shifted one field along). Two rules, one per
     # direction, so that each stays an equi-join.

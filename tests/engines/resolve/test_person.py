@@ -312,6 +312,27 @@ def test_neighbours_with_unrelated_names_are_not_compared() -> None:
     )
 
 
+def test_one_surname_at_one_house_number_in_one_town_is_blocked_through_keying_slips() -> None:
+    # FEBRL4 without its identifier: forename, postcode, street and date of birth all differ.
+    hamish = {"first_name": "Hamish", "last_name": "Web", "address": "7 Melrose Rdive, South Erth"}
+    oliver = {"first_name": "Oliver", "last_name": "Webb", "address": "7 Melrose Drive, South Perth"}
+    assert _blocked({**hamish, "postcode": "3074"}, {**oliver, "postcode": "3078"})
+
+
+def test_one_surname_at_the_same_house_number_in_another_town_is_not_compared() -> None:
+    # Without the town, the rule compared 7.2 million pairs at a million source rows for 143 true.
+    assert not _blocked(
+        {"first_name": "Kirsty", "last_name": "Ward", "address": "12 Brunel Grove, Weston-super-Mare"},
+        {"first_name": "Kirs", "last_name": "Ward", "address": "12 New Gardens, Bristol"},
+    )
+
+
+def test_a_street_s_namesakes_by_initial_are_blocked_only_with_the_surname_s_initial() -> None:
+    macy = {"first_name": "Macy", "last_name": "Donalwson", "address": "Laseron Place, Altona Meadows"}
+    assert _blocked(macy, {**macy, "last_name": "Donaldson"})
+    assert not _blocked(macy, {**macy, "first_name": "Mark", "last_name": "Kelly"})
+
+
 def test_blocking_recall_counts_true_pairs_that_are_compared() -> None:
     frame = pd.DataFrame(
         [
