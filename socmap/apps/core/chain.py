@@ -168,8 +168,13 @@ class _ContentText:
         return "{" + ",".join(parts) + "}"
 
 
+#: ``json.dumps`` with these options, made once: building an encoder for each value was half of
+#: the time of chaining a million-row run's 736,000 judgements (its ids and probabilities).
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _value_text(value: Any, field: str) -> str:
-    return json.dumps(canonical(value, field), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(canonical(value, field))
 
 
 def _attname(row: models.Model, field: str) -> str:

@@ -182,33 +182,55 @@ def _keys(
     return (sorted(firsts) or None), (sorted(lasts) or None)
 
 
-def _birth_date(series: pd.Series) -> pd.Series:
-    s = series.str.replace(r"\s+", "", regex=True)
+_DATE_STEPS = (
+    (re.compile(r"\s+"), ""),
     # DD/MM/YYYY and DD-MM-YYYY -> ISO
-    s = s.str.replace(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", r"\3-\2-\1", regex=True)
-    s = s.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
-    s = s.str.replace(r"^(\d{4})-(\d)(?=-|$)", r"\1-0\2", regex=True)
-    s = s.str.replace(r"^(\d{4}-\d{2})-(\d)$", r"\1-0\2", regex=True)
-    s = s.str.replace(r"T.*$", "", regex=True)
-    ok = s.str.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
-    return s.where(ok.astype("boolean").fillna(False).astype(bool), None)
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), r"\3-\2-\1"),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), r"\1-\2-\3"),
+    (re.compile(r"^(\d{4})-(\d)(?=-|$)"), r"\1-0\2"),
+    (re.compile(r"^(\d{4}-\d{2})-(\d)$"), r"\1-0\2"),
+    (re.compile(r"T.*$"), ""),
+)
+_ISO_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _iso_date(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    for pattern, replacement in _DATE_STEPS:
+        value = pattern.sub(replacement, value)
+    return value if _ISO_DATE.fullmatch(value) else None
+
+
+def _birth_date(series: pd.Series) -> pd.Series:
+    # Once per distinct date: six replacements over every row were 3 s of a million-row run.
+    return _per_value(series, _iso_date)
+
+
+_NOT_POSTCODE = re.compile(r"[^A-Z0-9]")
+
+
+def _postcode_parts(value: Any) -> tuple[str | None, str | None, str | None]:
+    if not isinstance(value, str):
+        return None, None, None
+    pc = _NOT_POSTCODE.sub("", value.upper())
+    if not pc:
+        return None, None, None
+    m = _UK_POSTCODE.match(pc)
+    if not m:
+        return pc, None, pc
+    outward, inward = m.groups()
+    return f"{outward} {inward}", f"{outward} {inward[0]}", outward
 
 
 def _postcode(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    s = series.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
-    s = s.where(s.notna() & (s != ""), None)
-
-    def split(pc: str | None) -> tuple[str | None, str | None, str | None]:
-        if pc is None:
-            return None, None, None
-        m = _UK_POSTCODE.match(pc)
-        if not m:
-            return pc, None, pc
-        outward, inward = m.groups()
-        return f"{outward} {inward}", f"{outward} {inward[0]}", outward
-
-    parts = s.map(split)
-    return parts.map(lambda p: p[0]), parts.map(lambda p: p[1]), parts.map(lambda p: p[2])
+    # Once per distinct postcode, as ``_per_value``; the last row, None, for code -1 (missing).
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parts = np.empty((len(uniques) + 1, 3), dtype=object)
+    for i, value in enumerate(uniques):
+        parts[i] = _postcode_parts(value)
+    taken = parts[codes]
+    return tuple(pd.Series(taken[:, i], index=series.index, dtype="object") for i in range(3))
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
