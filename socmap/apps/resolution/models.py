@@ -83,7 +83,7 @@ class Judgement(models.Model):
     """A decision about two person records. ``left_id < right_id`` always."""
 
     left_id = models.CharField(max_length=40)  # indexed first in "judgement_pair"
-    right_id = models.CharField(max_length=40, db_index=True)
+    right_id = models.CharField(max_length=40)  # indexed in "judgement_right"
     decision = models.CharField(max_length=10, choices=Decision.choices)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     model_version = models.CharField(max_length=80, blank=True)
@@ -102,7 +102,12 @@ class Judgement(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["left_id", "right_id", "id"], name="judgement_pair")]
+        # Plain indexes, not the field's own: for a character column Django adds a second,
+        # pattern-matching index beside each, which no query uses and every run rebuilt (ADR 33).
+        indexes = [
+            models.Index(fields=["left_id", "right_id", "id"], name="judgement_pair"),
+            models.Index(fields=["right_id"], name="judgement_right"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(left_id__lt=models.F("right_id")), name="judgement_ordered"
@@ -143,7 +148,7 @@ class Pair(models.Model):
 
     # "unique_pair" (left, right) serves lookups by left; no second index to keep up.
     left = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+", db_index=False)
-    right = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(RecordEntity, on_delete=models.CASCADE, related_name="+", db_index=False)
     probability = models.FloatField(null=True, blank=True)
     match_weight = models.FloatField(null=True, blank=True)
     uncertainty = models.FloatField(default=0, help_text="Distance from a coin toss: 0 is most uncertain")
@@ -162,7 +167,10 @@ class Pair(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["left", "right"], name="unique_pair")]
-        indexes = [models.Index(fields=["state", "uncertainty"], name="pair_queue")]
+        indexes = [
+            models.Index(fields=["state", "uncertainty"], name="pair_queue"),
+            models.Index(fields=["right"], name="pair_right"),  # a plain index, as "judgement_right"
+        ]
 
     def __str__(self) -> str:
         return f"Pair {self.left_id[:8]}–{self.right_id[:8]} ({self.state})"
@@ -176,8 +184,11 @@ class Membership(models.Model):
     """
 
     entity = models.OneToOneField(RecordEntity, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    canonical_id = models.CharField(max_length=40, db_index=True)
+    canonical_id = models.CharField(max_length=40)
     schema = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["canonical_id"], name="membership_canonical")]  # as "pair_right"
 
     def __str__(self) -> str:
         return f"{self.entity_id[:8]} → {self.canonical_id[:8]}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -83,6 +84,9 @@ def _write_memberships(schema_filter: Q, clusters: Iterable[tuple[str, str, Iter
     Written with COPY on PostgreSQL: a million-row region rewrites hundreds of thousands, which
     the ORM's ``bulk_create`` took minutes over."""
     rows = [(member, canonical, schema) for schema, canonical, members in clusters for member in members]
+    # In key order: PostgreSQL then appends to its primary key's index rather than inserting all
+    # over it. 1.1 million memberships took 5.4-6.4 s to COPY in a region's order, 2.2-2.7 s sorted.
+    rows.sort(key=itemgetter(0))
     with transaction.atomic():
         Membership.objects.filter(schema_filter).delete()
         table = Membership._meta.db_table

@@ -3,10 +3,14 @@ written in bulk with their links in the hash chain."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection
 
@@ -104,3 +108,17 @@ def model_judgements_insert(rows: list[tuple[Any, ...]]) -> None:
     ):
         chained = chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows)
         insert_rows(cursor, table, JUDGEMENT_COLUMNS, chained)
+
+
+def among(values: pd.Series | pd.Index, members: Collection[str]) -> np.ndarray:
+    """Which of ``values`` (record ids) are ``members``, as a boolean array.
+
+    Looked up by Arrow: pandas' ``isin`` of Arrow strings against a list made an Arrow scalar of
+    each member in Python, 2.1 s for a million-row run's 417,000 ids, and a run asked it three
+    times (0.3 s here)."""
+    if not len(values) or not members:
+        return np.zeros(len(values), dtype=bool)
+    found = pc.is_in(
+        pa.array(values.array, type=pa.string()), value_set=pa.array(list(members), type=pa.string())
+    )
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)

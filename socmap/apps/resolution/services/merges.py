@@ -25,7 +25,7 @@ import pandas as pd
 
 from socmap.apps.resolution.models import Pair, PairState
 from socmap.apps.resolution.selectors.caches import cluster_build
-from socmap.apps.resolution.services.common import BATCH
+from socmap.apps.resolution.services.common import BATCH, among
 from socmap.engines import resolve
 from socmap.engines.resolve.clusters import births_conflict, component_labels
 
@@ -103,7 +103,7 @@ def merges_needed(
     for a, b, state in states.iterator(chunk_size=BATCH):
         (standing if state == PairState.MATCH else apart).append((a, b))
     codes = _Codes(kept, standing, apart)
-    alive = pd.Index(codes.names).isin(list(live))
+    alive = among(pd.Index(codes.names), live)
     merge = (kept["match_probability"] >= cfg.upper_threshold).to_numpy() & ~name_only(kept).to_numpy()
     merge &= alive[codes.left] & alive[codes.right]
     # Keys as strings only where something is stored already (a later run): a first run has none.

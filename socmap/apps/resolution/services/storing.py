@@ -26,6 +26,7 @@ from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, 
 from socmap.apps.resolution.services.caches import pair_states_refresh
 from socmap.apps.resolution.services.common import (
     BATCH,
+    among,
     executemany_batched,
     model_judgements_insert,
 )
@@ -135,7 +136,7 @@ def store_planned(run: ResolutionRun, plan: Storing, model: resolve.ResolverMode
     left, right = kept["record_id_l"].astype(str), kept["record_id_r"].astype(str)
     swap = (left > right).to_numpy()
     low, high = left.where(~swap, right), right.where(~swap, left)  # as pairs are stored
-    alive = (low.isin(list(live)) & high.isin(list(live))).to_numpy()
+    alive = among(low, live) & among(high, live)
     keys = pd.MultiIndex.from_arrays([low, high])
     old = keys.isin(list(existing)) if existing else np.zeros(len(kept), dtype=bool)
     decided = keys.isin(list(judged)) if judged else np.zeros(len(kept), dtype=bool)
