@@ -96,10 +96,10 @@ def executemany_batched(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> N
     executemany(cursor, sql, rows, BATCH)
 
 
-def model_judgements_insert(rows: list[tuple[Any, ...]]) -> None:
+def model_judgements_insert(rows: list[tuple[Any, ...]]) -> int:
     """Insert model judgements ``(left, right, decision, model version, probability, reason, run,
     created)``, each chained to the last (``COPY`` on PostgreSQL: a large run makes hundreds of
-    thousands)."""
+    thousands). Returns the chain place of the first (the rest follow it in order), 0 for none."""
     table = Judgement._meta.db_table
     with (
         connection.cursor() as cursor,
@@ -108,6 +108,7 @@ def model_judgements_insert(rows: list[tuple[Any, ...]]) -> None:
     ):
         chained = chain_extend(JUDGEMENT_CHAIN, JUDGEMENT_COLUMNS[:-3], rows)
         insert_rows(cursor, table, JUDGEMENT_COLUMNS, chained)
+    return int(chained[0][-3]) if chained else 0
 
 
 def among(values: pd.Series | pd.Index, members: Collection[str]) -> np.ndarray:
