@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import TypeAlias, cast
 
 import igraph as ig
@@ -236,8 +237,11 @@ def cluster(
     started = time.perf_counter()
     positives = _edges(positive_pairs)
     negatives = _edges(negative_pairs)
-    id_set = {str(r) for r in record_ids}
-    id_set.update(x for a, b, _ in positives + negatives for x in (a, b))
+    # By map, in C: a generator over a million-row run's 736,000 links took 1.6 s (twice a run).
+    id_set = set(map(str, record_ids))
+    for edges in (positives, negatives):
+        id_set.update(map(itemgetter(0), edges))
+        id_set.update(map(itemgetter(1), edges))
     ids = sorted(id_set)
     component = components_of(ids, positives)
     # Only a component holding a no-match, or two dates of birth that conflict, needs links

@@ -344,8 +344,11 @@ def _attach_by_name(
     if not len(weak):
         return set()
     weak_keys: dict[tuple[str, str], float] = {}
-    for a, b, prob in zip(weak["record_id_l"], weak["record_id_r"], weak["match_probability"], strict=True):
-        key = pair_key(str(a), str(b))
+    # As Python lists first: iterating Arrow-backed columns made a scalar of each value (2 s).
+    lefts, rights = weak["record_id_l"].astype(str).tolist(), weak["record_id_r"].astype(str).tolist()
+    probabilities = weak["match_probability"].to_numpy(dtype=float).tolist()
+    for a, b, prob in zip(lefts, rights, probabilities, strict=True):
+        key = pair_key(a, b)
         weak_keys[key] = max(float(prob), weak_keys.get(key, 0.0))
     # Only pairs waiting for review: a judged pair is no longer pending.
     # In key order, as the scored pairs come: of a lone record's equally scored pairs the first is
