@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socmap.apps.resolution.models import Pair, ResolutionRun
-from socmap.apps.resolution.services.storing import compact_scores
+from socmap.apps.resolution.services.storing import compact_scores, judgement_ids
 
 levels = st.one_of(st.none(), st.integers(min_value=-1, max_value=5))
 weights = st.one_of(st.none(), st.floats(min_value=-40, max_value=40, allow_nan=False), st.just(float("inf")))
@@ -64,3 +64,13 @@ def test_a_runs_explanations_are_stored_as_written_and_read_back_whole(resolved:
     gammas = {k: v for k, v in pair.explanation.items() if k.startswith("gamma_")}
     assert gammas and all(isinstance(v, int) for v in gammas.values())
     assert Pair.objects.filter(pk=pair.pk).values_list("explanation", flat=True).get() == pair.explanation
+
+
+def test_pairs_find_their_judgements_by_place_in_the_chain() -> None:
+    # Three judgements chained from place 41 (ids out of order); pairs 0 and 2 judged.
+    at = np.array([2, -1, 0], dtype="int64")
+    seqs, ids = np.array([43, 41, 42]), np.array([903, 901, 902])
+    assert judgement_ids(at, 41, seqs, ids, 3).tolist() == [903, pd.NA, 901]
+    # A run that judged nothing: every pair waits, none points anywhere.
+    none = judgement_ids(np.array([-1, -1], dtype="int64"), 0, np.zeros(0, "int64"), np.zeros(0, "int64"), 0)
+    assert none.tolist() == [pd.NA, pd.NA]

@@ -205,10 +205,7 @@ def write_scored(
         # a row, the lookup was 2.7 s of a million-row run).
         seqs, ids = _chained_ids(first, len(model_judgements))
         at = rows.pop("judgement_at").to_numpy(dtype="int64", na_value=-1)
-        found = at >= 0
-        made = np.full(len(model_judgements), -1, dtype="int64")
-        made[seqs - first] = ids
-        rows["judgement_id"] = pd.arrays.IntegerArray(np.where(found, made[np.maximum(at, 0)], 0), ~found)
+        rows["judgement_id"] = judgement_ids(at, first, seqs, ids, len(model_judgements))
         with (
             foreign_keys_checked_once(cursor, pair_table, len(rows)),
             indexes_built_after(cursor, pair_table, len(rows)),
@@ -221,6 +218,19 @@ def write_scored(
             "explanation = %s, run_id = %s WHERE id = %s",
             updates,
         )
+
+
+def judgement_ids(
+    at: np.ndarray, first: int, seqs: np.ndarray, ids: np.ndarray, count: int
+) -> pd.arrays.IntegerArray:
+    """Each pair's judgement id, by its judgement's place ``at`` among the ``count`` judgements
+    chained from place ``first`` (whose places and ids are ``seqs`` and ``ids``); missing where
+    ``at`` is -1 (a pair not judged)."""
+    made = np.full(count, -1, dtype="int64")
+    made[seqs - first] = ids
+    found = at >= 0
+    values = made[np.where(found, at, 0)] if count else np.zeros(len(at), dtype="int64")
+    return pd.arrays.IntegerArray(np.where(found, values, 0), ~found)
 
 
 def _chained_ids(first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
