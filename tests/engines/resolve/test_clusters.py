@@ -154,7 +154,7 @@ def test_clusters_are_those_of_applying_every_link_one_by_one(
     records = [f"r{i:02d}" for i in range(12)]
     fast = cluster(records, positives, negatives, attach_pairs=attach, births=births)
     split = clusters._hard_components
-    clusters._hard_components = lambda ids, component, *_: set(component.tolist())  # type: ignore[assignment]
+    clusters._hard_components = lambda position, component, *_: set(component.tolist())  # type: ignore[assignment]
     try:
         slow = cluster(records, positives, negatives, attach_pairs=attach, births=births)
     finally:
