@@ -18,32 +18,41 @@ from socmap.engines.resolve.types import (
     RunInfo,
 )
 
+_NOT_VRM = re.compile(r"[^A-Z0-9]")
+_NOT_DIALLED = re.compile(r"[^0-9+]")
+_NOT_DIGIT = re.compile(r"\D")
+_INTERNATIONAL = re.compile(r"^00")
+_NATIONAL = re.compile(r"^0(?=\d{9,10}$)")
+_COUNTRY = re.compile(r"^44(?=\d{9,10}$)")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_SPACES = re.compile(r"\s+")
+
 
 def _vrm(value: str) -> str | None:
-    v = re.sub(r"[^A-Z0-9]", "", value.upper())
+    v = _NOT_VRM.sub("", value.upper())
     return v if 2 <= len(v) <= 8 else None
 
 
 def _phone(value: str) -> str | None:
-    v = re.sub(r"[^0-9+]", "", value)
-    v = re.sub(r"^00", "+", v)
-    v = re.sub(r"^0(?=\d{9,10}$)", "+44", v)
-    v = re.sub(r"^44(?=\d{9,10}$)", "+44", v)
-    return v if len(re.sub(r"\D", "", v)) >= 7 else None
+    v = _NOT_DIALLED.sub("", value)
+    v = _INTERNATIONAL.sub("+", v)
+    v = _NATIONAL.sub("+44", v)
+    v = _COUNTRY.sub("+44", v)
+    return v if len(_NOT_DIGIT.sub("", v)) >= 7 else None
 
 
 def _account(value: str) -> str | None:
-    v = re.sub(r"[^A-Z0-9]", "", value.upper())
+    v = _NOT_VRM.sub("", value.upper())
     return v or None
 
 
 def _email(value: str) -> str | None:
     v = value.strip().lower()
-    return v if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) else None
+    return v if _EMAIL.fullmatch(v) else None
 
 
 def _generic(value: str) -> str | None:
-    v = re.sub(r"\s+", " ", value.strip().upper())
+    v = _SPACES.sub(" ", value.strip().upper())
     return v or None
 
 
@@ -69,11 +78,18 @@ def resolve_objects(values: Iterable[tuple[str, str, str]]) -> ObjectResolveResu
     groups: dict[tuple[str, str], set[str]] = {}
     rejected: list[tuple[str, str, str, str]] = []
     total = 0
+    # Each kind and each distinct value normalised once: a million-row region's 1.1 million
+    # mentions are of 112,000 objects, and normalising each mention took half the time.
+    kinds: dict[str, str] = {}
+    normalised: dict[tuple[str, str], str | None] = {}
     for record_id, kind, identifier in values:
         total += 1
-        k = str(kind).strip().lower()
+        k = kinds.get(kind) or kinds.setdefault(kind, str(kind).strip().lower())
         raw = "" if identifier is None else str(identifier)
-        key = NORMALISERS.get(k, _generic)(raw)
+        if (k, raw) in normalised:
+            key = normalised[(k, raw)]
+        else:
+            key = normalised[(k, raw)] = NORMALISERS.get(k, _generic)(raw)
         if key is None:
             rejected.append((str(record_id), k, raw, f"not a usable {k} identifier"))
             continue

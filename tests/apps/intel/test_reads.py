@@ -42,6 +42,9 @@ READS: dict[str, Callable[[World, reads.Reader], set[str]]] = {
         w, (r.record_id for r in reads.entity_rows(viewer=v, ids=sorted(w.alan.values())))
     ),
     "entity_ids": lambda w, v: _keys(w, (_entity_records(w)[i] for i in reads.entity_ids(viewer=v))),
+    "entity_identifiers": lambda w, v: _keys(
+        w, (_entity_records(w)[i] for i, _, _ in reads.entity_identifiers(viewer=v, schemas={"Phone"}))
+    ),
     "entities_visible": lambda w, v: _keys(
         w, (_entity_records(w)[i] for i in reads.entities_visible(viewer=v, ids=w.alan.values()))
     ),

@@ -120,6 +120,14 @@ def entity_rows(
         yield from map(EntityRow._make, qs.filter(id__among=part).values_list(*ENTITY_FIELDS))
 
 
+def entity_identifiers(*, viewer: Reader, schemas: Collection[str]) -> Iterator[tuple[str, str, str]]:
+    """``(id, schema, identifier)`` of every entity the reader may see of the ``schemas`` given
+    that carries a phone, registration or account number: all that resolving objects reads (the
+    whole rows, for a million-row region's 1.1 million mentions, took twice as long)."""
+    qs = _entities(viewer, schemas=schemas, with_identifier=True, records_after=None, records_upto=None)
+    return qs.values_list("id", "schema", "identifier").iterator(chunk_size=STREAM)
+
+
 def entity_ids(
     *,
     viewer: Reader,
@@ -430,6 +438,7 @@ __all__ = [
     "entities_visible",
     "entity_captions",
     "entity_check",
+    "entity_identifiers",
     "entity_ids",
     "entity_list",
     "entity_open",

@@ -132,8 +132,8 @@ def cluster_refresh(*, seed_ids: Iterable[str]) -> resolve.ClusterResult:
 def objects_rebuild(*, job: reads.SystemJob) -> int:
     """Phones, vehicles, accounts and companies are the same object when their identifiers are."""
     triples = [
-        (row.id, OBJECT_KINDS[row.schema], row.identifier)
-        for row in reads.entity_rows(viewer=job, schemas=set(OBJECT_KINDS), with_identifier=True)
+        (entity_id, OBJECT_KINDS[schema], identifier)
+        for entity_id, schema, identifier in reads.entity_identifiers(viewer=job, schemas=set(OBJECT_KINDS))
     ]
     schema_of = {kind: schema for schema, kind in OBJECT_KINDS.items()}
     result = resolve.resolve_objects(triples)
