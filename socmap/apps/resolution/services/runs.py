@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from socmap.apps.core.alongside import alongside
 from socmap.apps.core.bulk import (
     chunks,
     cycles_collected_after,
@@ -86,9 +87,10 @@ def resolution_run(
         try:
             job = reads.system_job(f"entity resolution run {run.pk}", actor=actor)
             watermark = reads.record_watermark(viewer=job)
-            _resolve_people(run, previous, cfg, watermark, job, retrain=retrain, say=say)
-            say("Resolving phones, vehicles, accounts and companies by identifier")
-            run.objects_merged = objects_rebuild(job=job)
+            run.objects_merged = _resolve_people(
+                run, previous, cfg, watermark, job, retrain=retrain, say=say,
+                objects=lambda: objects_rebuild(job=job),
+            )  # fmt: skip
             say("Rebuilding canonical people")
             people_rebuild(job=job)
             run.record_watermark = watermark
@@ -112,6 +114,9 @@ def resolution_run(
     return run
 
 
+OBJECTS = "Resolving phones, vehicles, accounts and companies by identifier"
+
+
 def _resolve_people(
     run: ResolutionRun,
     previous: ResolutionRun | None,
@@ -121,8 +126,10 @@ def _resolve_people(
     *,
     retrain: bool,
     say: Progress,
-) -> None:
-    """Read, score and store the person records: the run's counts are set on ``run``.
+    objects: Callable[[], int],
+) -> int:
+    """Read, score and store the person records: the run's counts are set on ``run``. Resolves
+    the ``objects`` too, and returns what that returns.
 
     Each step lets go of what the next does not need (ADR 29), so the records' frame and the
     scored pairs live here, not in the caller.
@@ -132,23 +139,29 @@ def _resolve_people(
     frame = resolve.prepare_records(reads.person_frame(viewer=job))
     memory_returned()
     run.records = len(frame)
-    if len(frame) >= 2:
-        model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
-        run.model_path, run.model_version = str(path), model_version(model)
-        scored = _score(run, previous, frame, model, cfg, watermark, say, job)
-        # Scoring's objects refer to each other (Splink's linker, DuckDB's results): freed
-        # now, with few objects alive, rather than held through the storing.
-        gc.collect()
-        memory_returned()
-        run.candidate_pairs = scored.candidate_pairs
-        cfg = _operating(cfg, scored, previous, run)
-        births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
-        weak = _attachable(scored.pairs, cfg)
-        # What storing needs of the scoring, and nothing more held through it: the records'
-        # frame, every candidate's probability and the pairs below the review floor were
-        # 1.5 GB of a million-row run's peak.
-        kept = scored.pairs  # storing_plan keeps those from the review floor up
-        del frame, scored
+    if len(frame) < 2:
+        say(OBJECTS)
+        return objects()
+    model, path = _model_for(previous, frame, cfg, retrain=retrain, say=say)
+    run.model_path, run.model_version = str(path), model_version(model)
+    scored = _score(run, previous, frame, model, cfg, watermark, say, job)
+    # Scoring's objects refer to each other (Splink's linker, DuckDB's results): freed
+    # now, with few objects alive, rather than held through the storing.
+    gc.collect()
+    memory_returned()
+    run.candidate_pairs = scored.candidate_pairs
+    cfg = _operating(cfg, scored, previous, run)
+    births = dict(zip(frame["record_id"].astype(str), frame["birth_date"], strict=True))
+    weak = _attachable(scored.pairs, cfg)
+    # What storing needs of the scoring, and nothing more held through it: the records'
+    # frame, every candidate's probability and the pairs below the review floor were
+    # 1.5 GB of a million-row run's peak.
+    kept = scored.pairs  # storing_plan keeps those from the review floor up
+    del frame, scored
+    # Objects are resolved by identifier alone: on PostgreSQL beside the storing, which
+    # mostly waits for the database (10 s of a million-row run). Not beside the reading or
+    # scoring, which keep both cores busy.
+    with alongside(objects) as objects_merged:
         say(f"Storing {len(kept):,} scored pairs")
         plan = storing_plan(kept, cfg, job, births)
         del kept
@@ -164,6 +177,8 @@ def _resolve_people(
         attached = _attach_by_name(run, weak, model, cfg, job, births, pending)
         run.auto_matched += len(attached)
         run.queued = len(queued - attached)
+        say(OBJECTS)
+        return objects_merged()
 
 
 def _attachable(pairs: pd.DataFrame, cfg: resolve.ResolveConfig) -> pd.DataFrame:
