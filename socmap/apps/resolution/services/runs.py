@@ -158,14 +158,14 @@ def _resolve_people(
     # 1.5 GB of a million-row run's peak.
     kept = scored.pairs  # storing_plan keeps those from the review floor up
     del frame, scored
-    # Objects are resolved by identifier alone: on PostgreSQL beside the storing, which
-    # mostly waits for the database (10 s of a million-row run). Not beside the reading or
-    # scoring, which keep both cores busy.
+    say(f"Storing {len(kept):,} scored pairs")
+    plan = storing_plan(kept, cfg, job, births)
+    del kept
+    memory_returned()
+    # Objects are resolved by identifier alone: on PostgreSQL beside the writing, which mostly
+    # waits for the database (10 s of a million-row run). Not beside the reading, scoring or
+    # choosing of merges, which keep both cores busy and hold the run's peak of memory.
     with alongside(objects) as objects_merged:
-        say(f"Storing {len(kept):,} scored pairs")
-        plan = storing_plan(kept, cfg, job, births)
-        del kept
-        memory_returned()
         run.auto_matched, queued = store_planned(run, plan, model)
         stored_before = plan.existing.keys()
         del plan
