@@ -631,12 +631,13 @@ def _fold_tf(pairs: pd.DataFrame) -> pd.DataFrame:
     The waterfall then has one bar per comparison, still adding up to the match weight: an
     exact surname weighs what that surname's rarity makes it weigh.
     """
-    for column in [c for c in pairs.columns if c.startswith("mw_tf_adj_")]:
+    folded = [c for c in pairs.columns if c.startswith("mw_tf_adj_")]
+    for column in folded:
         target = "mw_" + column[len("mw_tf_adj_") :]
         if target in pairs.columns:
             pairs[target] = pairs[target].astype(float) + pairs[column].astype(float).fillna(0.0)
-        pairs = pairs.drop(columns=[column])
-    drop = [c for c in pairs.columns if c.startswith(("bf_", "tf_"))]
+    # Dropped at once: each drop copies every column (a million-row run drops from 33 slices).
+    drop = folded + [c for c in pairs.columns if c.startswith(("bf_", "tf_"))]
     return pairs.drop(columns=drop) if drop else pairs
 
 
@@ -688,7 +689,9 @@ def _tidy(df: pd.DataFrame, *, ordered: bool = True) -> pd.DataFrame:
     if list(df.columns) != front + rest:
         df = df[front + rest]
     if not ordered:
-        return df.reset_index(drop=True)
+        # Slices from DuckDB are numbered from 0 already; renumbering copied every column.
+        numbered = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
+        return df if numbered else df.reset_index(drop=True)
     left, right = df["record_id_l"], df["record_id_r"]
     before_l, before_r = left.shift(), right.shift()
     in_order = ((before_l < left) | ((before_l == left) & (before_r < right))).iloc[1:].all()
