@@ -25,7 +25,10 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year = r.name_year",
     "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year IS NULL",
     "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND r.name_year IS NULL",
-    "l.birth_date = r.birth_date",
+    # In 1.7 a large block of one date of birth (``prepare.DATE_BLOCK_CAP``) is compared within
+    # each initial of either name, and across them for names given the other way round (the last
+    # three rules of the list); a small one whole, as before.
+    "l.birth_date = r.birth_date AND l.date_first = r.date_first",
     "l.birth_date_swapped = r.birth_date AND l.last_sx = r.last_sx",
     "l.postcode = r.postcode AND l.last_sx = r.last_sx",
     "l.postcode = r.postcode AND l.first_sx = r.first_sx",
@@ -59,6 +62,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     # direction, so that each stays an equi-join.
     "l.postcode = r.postcode AND l.first_name = r.last_name",
     "l.postcode = r.postcode AND l.last_name = r.first_name",
+    # Added in 1.7, last because Splink excludes each rule's pairs from every later rule: within
+    # a small block of one date of birth their keys are empty, so they compare nothing there and
+    # add no exclusion to the rules above.
+    "l.birth_date = r.birth_date AND l.date_last = r.date_last",
+    "l.birth_date = r.birth_date AND l.date_first = r.date_last",
+    "l.birth_date = r.birth_date AND l.date_last = r.date_first",
 )
 
 #: One EM session per rule. A session cannot learn m for the comparisons its rule uses, so the

@@ -54,6 +54,9 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     # Added in 1.5: the year of birth where a block of names is large (``block_years``).
     "name_year",
     "key_year",
+    # Added in 1.7: a name's initial where a block of one date of birth is large (``date_initials``).
+    "date_first",
+    "date_last",
 )
 
 #: A block of the name rules (both names' sounds; the forename's key with the surname) larger than
@@ -65,6 +68,10 @@ PREPARED_COLUMNS: tuple[str, ...] = (
 #: 24.0 million pairs instead of 28.2 million at a million rows and find 5,636,125 of the
 #: 5,690,969 true pairs instead of 5,636,634 (blocking recall 0.99038 for 0.99047).
 NAME_BLOCK_CAP = 200
+#: A block of one date of birth larger than this many records is compared within each initial
+#: of either name (two rules), not whole: its pairs too grow with the square of the block, and a
+#: region's dates are few (some 25,000 in seventy years) while its records grow. DRAFT.
+DATE_BLOCK_CAP = 50
 #: The blocks so capped: both names' sounds, and the forename's key with the surname.
 NAME_BLOCK = ("first_sx", "last_sx")
 KEY_BLOCK = ("first_key", "last_name")
@@ -431,11 +438,33 @@ def block_years(prepared: pd.DataFrame, keys: tuple[str, str], *others: pd.DataF
     return pd.Series(np.where(big, year, ""), index=prepared.index, dtype="object")
 
 
+def date_initials(prepared: pd.DataFrame, *others: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The keys that split a large block of one date of birth (``DATE_BLOCK_CAP``).
+
+    ``date_first``: empty within a block of at most the cap (the rule then compares the whole
+    block, as "same date of birth" did), the forename's initial within a larger one.
+    ``date_last``: nothing within a small block (its rule compares no pair there), the surname's
+    initial within a large one. Counted over ``prepared`` and ``others`` together."""
+    dates = pd.concat([f["birth_date"] for f in (prepared, *others)], ignore_index=True)
+    big = prepared["birth_date"].map(dates.value_counts()).fillna(0).to_numpy() > DATE_BLOCK_CAP
+    first = prepared["first_initial"].astype("object").to_numpy()
+    last = prepared["last_name"].astype("object").str.slice(0, 1).to_numpy()
+    index = prepared.index
+    return (
+        pd.Series(np.where(big, first, ""), index=index, dtype="object"),
+        pd.Series(np.where(big, last, None), index=index, dtype="object"),
+    )
+
+
 def with_block_years(prepared: pd.DataFrame, *others: pd.DataFrame) -> pd.DataFrame:
-    """``prepared`` with ``name_year`` and ``key_year`` counted over it and ``others``."""
+    """``prepared`` with the keys of large blocks (``name_year``, ``key_year``, ``date_first``,
+    ``date_last``) counted over it and ``others``."""
+    date_first, date_last = date_initials(prepared, *others)
     return prepared.assign(
         name_year=block_years(prepared, NAME_BLOCK, *others),
         key_year=block_years(prepared, KEY_BLOCK, *others),
+        date_first=date_first,
+        date_last=date_last,
     )
 
 
@@ -552,6 +581,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     )
     out["name_year"] = block_years(out, NAME_BLOCK)
     out["key_year"] = block_years(out, KEY_BLOCK)
+    out["date_first"], out["date_last"] = date_initials(out)
     for col in PREPARED_COLUMNS:
         if col not in ("first_keys", "last_keys"):
             out[col] = out[col].astype("object").where(out[col].notna(), None)

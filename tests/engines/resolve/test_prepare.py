@@ -1,4 +1,4 @@
-"""Blocks of common names compared within each year of birth (``prepare.block_years``, engine 1.5)."""
+"""Large blocks split by a key (``prepare.block_years``, engine 1.5; ``prepare.date_initials``, 1.7)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from socmap.engines.resolve import ResolveConfig, ResolverModel, candidate_pairs, score_new
 from socmap.engines.resolve import prepare as prepare_module
-from socmap.engines.resolve.prepare import NAME_BLOCK, block_years, prepare_records
+from socmap.engines.resolve.prepare import NAME_BLOCK, block_years, date_initials, prepare_records
 
 #: Nothing shared but the names (and the year where given): only the name rule can pair them.
 ALONE = {"source": "intel", "address": None, "phone": None, "pnc_id": None, "postcode": None}
@@ -72,3 +72,58 @@ def test_a_new_batch_is_keyed_by_the_blocks_of_the_whole_population(
     assert block_years(prepare_records(new), NAME_BLOCK).tolist() == [""]
     pairs = score_new(new, existing, model, ResolveConfig(keep_above=0.0)).pairs
     assert set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)) == {("R0", "R10")}
+
+
+# One date of birth (engine 1.7): R0-R3 share one initial or another, R4 none.
+SAME_DAY = (("John", "Smith"), ("Jane", "Brown"), ("Kevin", "Stone"), ("Sam", "Kirk"), ("Alan", "Ward"))
+
+
+def _born_the_same_day(names: tuple[tuple[str, str], ...], start: int = 0) -> pd.DataFrame:
+    return pd.concat(
+        [_people("1980-01-02", start=start + i, name=name) for i, name in enumerate(names)], ignore_index=True
+    )
+
+
+@pytest.fixture
+def date_cap_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prepare_module, "DATE_BLOCK_CAP", 3)
+
+
+def test_a_large_block_of_one_date_is_keyed_by_initials_and_a_small_one_is_not(
+    date_cap_of_three: None,
+) -> None:
+    rare = _people("1990-03-04", "1990-03-04", start=10, name=("Ezekiel", "Quaife"))
+    prepared = prepare_records(pd.concat([_born_the_same_day(SAME_DAY), rare], ignore_index=True))
+    first, last = date_initials(prepared)
+    assert first.tolist() == ["j", "j", "k", "s", "a", "", ""]
+    assert last.tolist() == ["s", "b", "s", "k", "w", None, None]
+
+
+def test_a_large_block_of_one_date_compares_pairs_that_share_an_initial_either_way(
+    date_cap_of_three: None,
+) -> None:
+    # A forename shared (R0, R1), a surname's initial (R0, R2), and names given the other way
+    # round (R0's surname is R3's forename; R2 and R3 swapped); R1 and R2, R1 and R3, and R4
+    # share no initial and are not compared.
+    assert _pairs(_born_the_same_day(SAME_DAY)) == {("R0", "R1"), ("R0", "R2"), ("R0", "R3"), ("R2", "R3")}
+
+
+def test_a_block_of_one_date_within_the_cap_is_compared_whole() -> None:
+    # Five records are far below the cap of 50: every pair, whatever its names, as "same date
+    # of birth" always compared (the four rules of initials compare nothing more).
+    pairs = candidate_pairs(_born_the_same_day(SAME_DAY))
+    assert len(pairs) == 10
+    assert not pairs.duplicated().any()
+
+
+def test_a_new_batch_is_keyed_by_the_date_blocks_of_the_whole_population(
+    date_cap_of_three: None, model: ResolverModel
+) -> None:
+    existing = _born_the_same_day(SAME_DAY[:3])
+    new = _born_the_same_day(SAME_DAY[3:4], start=10)
+    # Alone, the new record's block is one record; with the three existing ones it is four, over
+    # the cap, so Sam Kirk meets only those that share an initial with him (R0 and R2).
+    assert date_initials(prepare_records(new))[0].tolist() == [""]
+    pairs = score_new(new, existing, model, ResolveConfig(keep_above=0.0)).pairs
+    found = {frozenset(pair) for pair in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)}
+    assert found == {frozenset({"R0", "R10"}), frozenset({"R2", "R10"})}
