@@ -7,6 +7,7 @@ read. Levels are tried top to bottom; the first that holds decides the pair's le
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: Candidate-pair rules for prediction. Each is an equi-join on prepared columns, so DuckDB
@@ -69,6 +70,29 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.birth_date = r.birth_date AND l.date_first = r.date_last",
     "l.birth_date = r.birth_date AND l.date_last = r.date_first",
 )
+
+_SIDE_COLUMN = re.compile(r"\b[lr]\.(\w+)")
+
+
+def rule_columns(rule: str) -> set[str]:
+    """The prepared columns a blocking rule (or one of its conjuncts) reads."""
+    return set(_SIDE_COLUMN.findall(rule))
+
+
+def rules_that_can_pair(rules: tuple[str, ...], empty: set[str]) -> tuple[str, ...]:
+    """``rules`` without those that compare nothing where the columns in ``empty`` hold no value.
+
+    A rule is a conjunction; a conjunct that compares a column no record has is never true, so the
+    rule pairs no one (an identifier no source gave, the keys of large blocks where none is large).
+    Splink would still join the whole table for it, and check it for every pair of the rules after
+    it. A conjunct that tests for a missing value (``IS NULL``) keeps its rule."""
+    kept = []
+    for rule in rules:
+        conjuncts = [] if " OR " in rule.upper() else rule.split(" AND ")
+        if not any("=" in c and empty & rule_columns(c) for c in conjuncts):
+            kept.append(rule)
+    return tuple(kept)
+
 
 #: One EM session per rule. A session cannot learn m for the comparisons its rule uses, so the
 #: two rules between them estimate every comparison at least once. No session blocks on

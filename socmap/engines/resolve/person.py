@@ -32,6 +32,8 @@ from socmap.engines.resolve.comparisons import (
     IDENTIFIER_DISAGREEMENT_SQL,
     MACROS,
     REDUNDANT,
+    rule_columns,
+    rules_that_can_pair,
     settings_dict,
 )
 from socmap.engines.resolve.model_io import validate_document
@@ -340,6 +342,14 @@ def _em_rule(rule: str, records: int, seed: int) -> str:
 
 def _rules(config: ResolveConfig) -> tuple[str, ...]:
     return tuple(config.blocking) if config.blocking is not None else BLOCKING_RULES
+
+
+def _pairing(rules: tuple[str, ...], *frames: pd.DataFrame) -> tuple[str, ...]:
+    """The rules Splink is given: those that can pair records of ``frames`` (FEBRL4 without its
+    identifier leaves 7 of 23 with a column no record has)."""
+    columns = set().union(*map(rule_columns, rules))
+    empty = {c for c in columns if all(c in f.columns and f[c].isna().all() for f in frames)}
+    return rules_that_can_pair(rules, empty)
 
 
 def _run(config: ResolveConfig, started: float, **counts: int) -> RunInfo:
@@ -800,7 +810,7 @@ def score_pairs(
     db_api.duckdb_con.execute("SET preserve_insertion_order = false")
     numbering = _Numbering(prepared["record_id"]) if NUMBER_RECORDS else None
     sdf = _register(db_api, prepared, "records", numbers=numbering.numbers if numbering else None)
-    settings = _scoring_settings(model, rules, config, len(prepared))
+    settings = _scoring_settings(model, _pairing(rules, prepared), config, len(prepared))
     if numbering:
         settings["unique_id_column_name"] = RECORD_NO
     linker = Linker(sdf, settings, log_level=None, validate_settings=False)
@@ -860,7 +870,7 @@ def score_new(
     db_api = _db_api(config)
     sdf_existing = _register(db_api, existing, "existing")
     sdf_new = _register(db_api, new, "new_batch")
-    settings = _scoring_settings(model, rules, config, len(existing))
+    settings = _scoring_settings(model, _pairing(rules, new, existing), config, len(existing))
     linker = Linker(sdf_existing, settings, log_level=None, validate_settings=False)
     # Term frequencies of the existing records: predict_between/within need them registered.
     for column in _tf_columns(settings):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socmap.engines.resolve import ResolverModel, explain, score_pairs
+from socmap.engines.resolve import ResolverModel, candidate_pairs, explain, score_pairs
+from socmap.engines.resolve.comparisons import BLOCKING_RULES, rules_that_can_pair
 from socmap.engines.resolve.prepare import _address_parts, prepare_records
 from socmap.engines.resolve.types import ResolveConfig
 
@@ -90,3 +91,30 @@ def test_the_waterfall_still_adds_up_with_term_frequencies(people, model, config
     for _, pair in pairs.head(50).iterrows():
         why = explain(pair, model)
         assert abs(why.prior_weight + sum(s.match_weight for s in why.steps) - why.match_weight) < 1e-6
+
+
+def test_a_rule_comparing_a_column_no_record_has_is_left_out_and_a_test_for_missing_is_kept() -> None:
+    rules = (
+        "l.phone = r.phone",
+        "l.postcode = r.postcode AND l.house_number = r.house_number",
+        "substr(l.phone, 1, 3) = substr(r.phone, 1, 3) AND l.last_sx = r.last_sx",
+        "l.first_sx = r.first_sx AND l.name_year IS NULL",
+        "l.phone = r.phone OR l.postcode = r.postcode",
+    )
+    kept = rules_that_can_pair(rules, {"phone", "name_year"})
+    # Any conjunct comparing a phone makes its rule pair no one; "IS NULL" of an empty column is
+    # true, and a rule with OR is kept whole (each side might pair).
+    assert kept == (rules[1], rules[3], rules[4])
+    assert rules_that_can_pair(rules, set()) == rules
+
+
+def test_scoring_without_the_empty_rules_compares_the_same_pairs_as_every_rule(
+    people: tuple[pd.DataFrame, dict[str, str]], model: ResolverModel
+) -> None:
+    # No phone and no identifier anywhere (FEBRL4 without its identifier): their rules are left
+    # out of Splink's, and blocking still yields exactly the pairs of every rule in plain SQL.
+    records = people[0].assign(phone=None, pnc_id=None, custody_number=None, ni_number=None)
+    scored = score_pairs(records, model, ResolveConfig(keep_above=0.0))
+    assert scored.candidate_pairs == len(candidate_pairs(records)) > 0
+    assert len(scored.pairs) == scored.candidate_pairs
+    assert scored.blocking_rules == BLOCKING_RULES
