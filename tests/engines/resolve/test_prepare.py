@@ -127,3 +127,14 @@ def test_a_new_batch_is_keyed_by_the_date_blocks_of_the_whole_population(
     pairs = score_new(new, existing, model, ResolveConfig(keep_above=0.0)).pairs
     found = {frozenset(pair) for pair in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)}
     assert found == {frozenset({"R0", "R10"}), frozenset({"R2", "R10"})}
+
+
+def test_a_record_without_a_surname_in_a_large_date_block_is_keyed_by_its_forename(
+    date_cap_of_three: None, model: ResolverModel
+) -> None:
+    existing = _born_the_same_day(SAME_DAY[:3])
+    new = _people("1980-01-02", start=10, name=("Sam", None))  # type: ignore[arg-type]
+    # No surname, so no surname's initial; the forename's meets the surnames of R0 and R2.
+    pairs = score_new(new, existing, model, ResolveConfig(keep_above=0.0)).pairs
+    found = {frozenset(pair) for pair in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)}
+    assert found == {frozenset({"R0", "R10"}), frozenset({"R2", "R10"})}
