@@ -38,7 +38,7 @@ from socmap.engines.resolve.comparisons import (
 )
 from socmap.engines.resolve.model_io import validate_document
 from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records, with_block_years
-from socmap.engines.resolve.training import with_random_u, with_tf_of, without_tf
+from socmap.engines.resolve.training import u_pairs, with_random_u, with_tf_of, without_tf
 from socmap.engines.resolve.types import (
     ENGINE_NAME,
     ENGINE_VERSION,
@@ -408,6 +408,7 @@ def train(records: pd.DataFrame, config: ResolveConfig | None = None) -> Resolve
         "trained_on": {
             "records": len(prepared),
             "sources": int(prepared["source"].nunique()),
+            "u_pairs": int(u_pairs(len(prepared), config.u_max_pairs)),
         },
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_seconds": round(time.perf_counter() - started, 3),
@@ -447,9 +448,9 @@ def _fit_on(db_api: DuckDBAPI, prepared: pd.DataFrame, config: ResolveConfig) ->
         identifier_m_disagree=identifier_disagreement(db_api.duckdb_con, sdf.physical_name),
     )
     # u from Splink's own random sample, compared once for every comparison (training.py).
-    settings = with_random_u(
-        db_api.duckdb_con, sdf.physical_name, settings, max_pairs=config.u_max_pairs, seed=config.seed
-    )
+    pairs = u_pairs(len(prepared), config.u_max_pairs)
+    con = db_api.duckdb_con
+    settings = with_random_u(con, sdf.physical_name, settings, max_pairs=pairs, seed=config.seed)
     linker = Linker(sdf, without_tf(settings), log_level=None, validate_settings=False)
     linker.training.estimate_probability_two_random_records_match(
         list(DETERMINISTIC_RULES), recall=config.prior_recall

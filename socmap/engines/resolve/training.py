@@ -22,6 +22,24 @@ import duckdb
 SAMPLE_MODULUS = 1_000_000_000
 
 
+#: Random pairs for u: one per record, and never fewer than this. The rarest levels that matter
+#: (the same date of birth, the same full name) have a u near one over the number of distinct
+#: values, which grows with the records: at a million source rows (417,776 records) 1e5 pairs
+#: lost 0.0013 of pairwise F1 against 3e5 and 4e6 (equal to each other), while FEBRL4 (10,000
+#: records) and seven generated regions of 2,000 to 43,000 records scored the same at 1e5 as at
+#: 3e5 (within 0.0007) in a third of the time of the comparisons (docs/adr/0036).
+U_MIN_PAIRS = 1e5
+U_PAIRS_PER_RECORD = 1.0
+
+
+def u_pairs(records: int, fixed: float | None = None) -> float:
+    """Random pairs to estimate u from among ``records`` records: ``fixed`` when given, else
+    ``U_PAIRS_PER_RECORD`` a record, at least ``U_MIN_PAIRS``."""
+    if fixed is not None:
+        return fixed
+    return max(U_MIN_PAIRS, U_PAIRS_PER_RECORD * records)
+
+
 def sample_rows_for_pairs(max_pairs: float) -> float:
     """Rows whose pairs among themselves number ``max_pairs`` (r (r - 1) / 2 = max_pairs)."""
     return float(0.5 * ((8 * max_pairs + 1) ** 0.5 + 1))

@@ -50,7 +50,7 @@ import pandas as pd
 from socmap.errors import ConfigurationError
 
 ENGINE_NAME = "socmap.engines.resolve"
-ENGINE_VERSION = "1.7.0"
+ENGINE_VERSION = "1.8.0"
 #: Version of the saved model file layout; a file of another version is refused.
 MODEL_FORMAT = "socmap.resolve.person-model"
 MODEL_FORMAT_VERSION = 1
@@ -139,9 +139,9 @@ class ResolveConfig:
     below that probability from ``ScoredPairs`` so that a million-record run does not carry
     tens of millions of hopeless pairs into pandas (0.0 keeps all).
 
-    ``u_max_pairs`` (random pairs for u): 3e5 gave the same FEBRL4 F1 as 1e6 (0.9962) in
-    about 60 % of the time; raise it (1e7) for million-record runs, where rare levels such as
-    identifier agreement need more random pairs to be observed at all.
+    ``u_max_pairs`` (random pairs for u): None, one pair a record and at least 1e5
+    (``training.u_pairs``): rare levels such as the same date of birth need more random pairs
+    as the records grow, a small input does not. A number fixes it.
     """
 
     upper_threshold: float = 0.99
@@ -157,7 +157,7 @@ class ResolveConfig:
     min_precision: float = 0.999
     blocking: tuple[str, ...] | None = None
     seed: int = 42
-    u_max_pairs: float = 3e5
+    u_max_pairs: float | None = None
     keep_above: float = 0.01
     prior_recall: float = 0.7
     em_max_iterations: int = 25
