@@ -199,12 +199,7 @@ def _store_prepared(
         for rec in chunk.records:
             first.setdefault(rec[0], rec)
         keys = list(first)
-        held = store.select_in(
-            "SELECT id, record_key, last_batch_id FROM intel_record WHERE source_id = %s "
-            "AND record_key IN ({marks})",
-            [source.pk],
-            keys,
-        )
+        held = store.records_held(source.pk, keys)
         pks: dict[str, int] = {key: pk for pk, key, _ in held}
         again = [pk for pk, _, last_batch in held if last_batch != batch.pk]
         fresh = [key for key in keys if key not in pks]
@@ -217,15 +212,7 @@ def _store_prepared(
             pks.update(zip(fresh, ids, strict=True))
         elif rows:
             store.insert_missing("intel_record", store.RECORD_COLUMNS, rows)
-            pks.update(
-                (key, pk)
-                for pk, key in store.select_in(
-                    "SELECT id, record_key FROM intel_record "
-                    "WHERE source_id = %s AND record_key IN ({marks})",
-                    [source.pk],
-                    fresh,
-                )
-            )
+            pks.update((key, pk) for pk, key, _ in store.records_held(source.pk, fresh))
         if again:
             _seen_again(again, first, batch, now)
         counts.records_new += len(fresh)

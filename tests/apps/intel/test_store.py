@@ -198,3 +198,43 @@ def test_a_file_the_mapping_processes_cannot_read_is_refused_with_its_reason(
     assert batch.status == BatchStatus.REFUSED and "missing" in batch.message
     assert not Record.objects.filter(source=source).exists()
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.django_db
+def test_records_held_finds_a_sources_records_by_key_alone(region: Path) -> None:
+    build_demo_organisations()
+    (batch,) = build_demo_intel(folder=region, only={SOURCE})
+    other = build_demo_intel(folder=region, only={"prison"})[0]
+    mine = list(Record.objects.filter(batch=batch).order_by("id")[:3])
+    theirs = Record.objects.filter(batch=other).first()
+    assert theirs is not None
+    keys = [r.record_key for r in mine] + ["no such record", theirs.record_key]
+    held = store.records_held(batch.source_id, keys)
+    assert sorted(held) == sorted((r.pk, r.record_key, batch.pk) for r in mine)
+    assert store.records_held(batch.source_id, []) == []
+
+
+@pytest.mark.django_db
+def test_records_held_probes_the_index_once_a_key_whatever_the_statistics(region: Path) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's choice is PostgreSQL's")
+    build_demo_organisations()
+    (batch,) = build_demo_intel(folder=region, only={SOURCE})
+    keys = list(Record.objects.filter(batch=batch).values_list("record_key", flat=True)[:50])
+    seen: list[tuple[str, Any]] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        assert len(store.records_held(batch.source_id, keys)) == len(keys)
+    ((sql, params),) = seen
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # One probe of (source, key) a key: never the source's records read and filtered.
+    assert "Nested Loop" in plan and "record_key" in plan.split("Index Cond")[-1]
+    assert "Filter" not in plan

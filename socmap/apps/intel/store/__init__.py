@@ -55,6 +55,7 @@ from socmap.apps.intel.store.write import (
     insert_new,
     new_record_ids,
     place,
+    records_held,
     select_in,
     synchronous_commit_off,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "pipeline",
     "place",
     "prepare",
+    "records_held",
     "search_keys",
     "select_in",
     "synchronous_commit_off",

@@ -137,6 +137,28 @@ def select_in(sql: str, head: list[Any], values: list[Any], step: int = IN_LIST)
     return out
 
 
+def records_held(source_pk: int, keys: list[str]) -> list[tuple[int, str, int | None]]:
+    """``(id, record_key, last_batch_id)`` of the source's records with these keys.
+
+    On PostgreSQL one probe of the (source, key) index per key: a LATERAL subquery with LIMIT 1,
+    which the planner cannot fold into a join. With ``record_key = ANY(...)`` it read every record
+    of the source stored so far and filtered them whenever the statistics predated the batch (the
+    source then looks empty): a file's chunks grew slower as the file went on, 0.1 s and more a
+    chunk against 5 ms at five million rows, and the largest file's ingest went quadratic.
+    """
+    if connection.vendor != "postgresql":
+        sql = "SELECT id, record_key, last_batch_id FROM intel_record WHERE source_id = %s AND record_key "
+        return select_in(sql + "IN ({marks})", [source_pk], keys)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.id, r.record_key, r.last_batch_id FROM unnest(%s::text[]) AS k(key) "
+            "CROSS JOIN LATERAL (SELECT id, record_key, last_batch_id FROM intel_record "
+            "WHERE source_id = %s AND record_key = k.key LIMIT 1) AS r",
+            [list(keys), source_pk],
+        )
+        return list(cursor.fetchall())
+
+
 def new_record_ids(count: int) -> list[int] | None:
     """PostgreSQL: ``count`` ids from the record table's sequence, so records can be copied in.
 
