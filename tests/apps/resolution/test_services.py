@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.test import override_settings
 
 from socmap.apps.core.models import AuditAction, AuditEvent, User
+from socmap.apps.core.visibility import can_see
 from socmap.apps.intel import services as intel_services
 from socmap.apps.intel.demo import build_demo_intel
 from socmap.apps.intel.models import Record, RecordEntity, Statement
@@ -257,7 +258,14 @@ def test_a_later_run_merges_an_undecided_pair_it_now_scores_above_the_threshold_
     resolved: ResolutionRun,
 ) -> None:
     analyst = User.objects.get(username="analyst")
-    pending = list(Pair.objects.filter(state=PairState.PENDING).order_by("-probability")[:50])
+    # Pairs the analyst may decide, in a fixed order: ties in probability came back in any order,
+    # and one of them could hold a record of a handling the analyst cannot see.
+    strongest = Pair.objects.filter(state=PairState.PENDING).select_related("left", "right")
+    pending = [
+        p
+        for p in strongest.order_by("-probability", "id")[:200]
+        if can_see(analyst, p.left) and can_see(analyst, p.right)
+    ][:50]
     undecided = pending[0]
     people = {
         selectors.canonical_get(viewer=None, entity_id=undecided.left_id),
