@@ -21,11 +21,10 @@ from collections.abc import Iterable, Mapping
 from operator import itemgetter
 from typing import TypeAlias, cast
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from socmap.engines.resolve.types import (
     ENGINE_NAME,
@@ -166,6 +165,30 @@ def component_labels(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     ``right[i]``: one number per node."""
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     return np.asarray(connected_components(graph, directed=False)[1])
+
+
+def _heaviest_forest(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The edges (positions) of a maximum spanning forest of ``n`` nodes, as integer arrays.
+
+    SciPy's Kruskal on a sparse matrix, not a graph object: igraph's edges went in as a Python
+    list, a list of two numbers per pair, several gigabytes for the 35 million merge pairs of five
+    million source rows. Each weight w costs 3 - w (positive: scores are at most 1, standing
+    merges 2), and of two edges between the same records only the heavier is offered, as a
+    sparse matrix would add them up.
+    """
+    cost = 3.0 - weight
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    order = np.lexsort((cost, high, low))  # by the two ends, the heaviest first; stable
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (low[order][1:] != low[order][:-1]) | (high[order][1:] != high[order][:-1])
+    offered = order[first & (low[order] != high[order])]
+    tree = minimum_spanning_tree(
+        coo_matrix((cost[offered], (low[offered], high[offered])), shape=(n, n)).tocsr()
+    ).tocoo()
+    keys = low[offered].astype(np.int64) * n + high[offered]
+    chosen = np.minimum(tree.row, tree.col).astype(np.int64) * n + np.maximum(tree.row, tree.col)
+    by_key = np.argsort(keys)
+    return np.sort(offered[by_key[np.searchsorted(keys, chosen, sorter=by_key)]])
 
 
 def _hard_components(
@@ -408,10 +431,9 @@ def merge_forest(
     )
     # Standing merges outrank any score: the forest is built on them.
     weights = np.concatenate([np.asarray(weight, dtype=float), np.full(len(old), 2.0)])
-    graph = ig.Graph(n=len(names), edges=edges.tolist())
-    chosen = np.asarray(graph.spanning_tree(weights=(-weights).tolist(), return_tree=False), dtype=np.int64)
+    chosen = _heaviest_forest(len(names), edges[:, 0], edges[:, 1], weights)
     mask[chosen[chosen < n_pairs]] = True
-    membership = np.asarray(graph.connected_components().membership)
+    membership = component_labels(len(names), edges[:, 0], edges[:, 1])
     position = pd.Index(names)
     pairs = list(apart)
     if pairs:

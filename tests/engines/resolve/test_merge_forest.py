@@ -81,3 +81,33 @@ def test_pairs_kept_whatever_stay_kept() -> None:
         keep=np.array([False, False, True]),
     )
     assert mask.tolist() == [True, True, True]
+
+
+@settings(max_examples=100, deadline=None)
+@given(pairs=pairs_st)
+def test_the_forest_is_the_heaviest_one(pairs: list[tuple[int, int, float]]) -> None:
+    # Kruskal by hand, heaviest first: any maximum forest has the same total weight.
+    parent = list(range(12))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    best = 0.0
+    for a, b, w in sorted(pairs, key=lambda t: -t[2]):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+            best += w
+    # Each pair given with its ends either way round, as a scored frame may hold them.
+    left = [f"r{a:02d}" for a, _, _ in pairs]
+    right = [f"r{b:02d}" for _, b, _ in pairs]
+    weights = np.array([w for *_, w in pairs])
+    mask = merge_forest(_series(left), _series(right), weights)
+    assert abs(float(weights[mask].sum()) - best) < 1e-9
+
+
+def test_of_a_cycle_the_weakest_link_goes() -> None:
+    mask = merge_forest(_series(["a", "b", "c"]), _series(["b", "c", "a"]), np.array([0.999, 0.995, 0.998]))
+    assert mask.tolist() == [True, False, True]
