@@ -28,7 +28,9 @@ def _by_rows(frame: pd.DataFrame) -> list[dict[str, object]]:
             if column.startswith("gamma_"):
                 item[column] = 0 if pd.isna(value) else int(value)
             elif column.startswith("mw_"):
-                item[column] = 0.0 if pd.isna(value) else round(float(value), 3)
+                # Rounded as NumPy rounds (half to even after scaling), as the columns are:
+                # Python's round() gave 1.075 where the columns hold 1.074 for 1.0745.
+                item[column] = 0.0 if pd.isna(value) else float(np.round(float(value), 3))
         out.append(item)
     return out
 
