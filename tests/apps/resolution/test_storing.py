@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socmap.apps.resolution.models import Pair, ResolutionRun
+from socmap.apps.resolution.services import storing
 from socmap.apps.resolution.services.storing import compact_scores, judgement_ids
 
 levels = st.one_of(st.none(), st.integers(min_value=-1, max_value=5))
@@ -47,6 +48,24 @@ def test_compact_scores_holds_each_pairs_levels_and_weights(rows: list[tuple[obj
     assert [json.loads(s) for s in scores] == _by_rows(frame)
     if rows and np.isfinite(frame[["mw_name", "mw_dob"]].fillna(0).to_numpy(dtype=float)).all():
         assert all(s.startswith('{"gamma_name":') for s in scores)  # columns in the frame's order
+
+
+def test_compact_scores_built_in_slices_are_the_whole_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five million rows' explanations outgrow one Arrow string array (2 GB): built a slice at
+    a time, with an infinite weight in one slice only, they read as one array would."""
+    frame = pd.DataFrame(
+        {
+            "gamma_name": pd.array([1, None, 3, 0, 2, 1, 4], dtype="Int64"),
+            "mw_name": [1.0, 2.5, float("inf"), -0.25, None, 0.0001, 7.0],
+        }
+    )
+    whole = compact_scores(frame)
+    monkeypatch.setattr(storing, "SCORES_SLICE", 3)
+    sliced = storing.compact_scores_arrow(frame)
+    assert sliced.num_chunks == 3
+    # The slice with the infinite weight is written by json ("0.0"), the others by Arrow ("0").
+    assert [json.loads(s) for s in sliced.to_pylist()] == [json.loads(s) for s in whole]
+    assert [json.loads(s) for s in whole] == _by_rows(frame)
 
 
 def test_compact_scores_of_no_pairs_and_no_comparisons() -> None:
