@@ -173,7 +173,7 @@ def stage_rest(region: Path, rows: int) -> dict[str, Any]:
     from socmap.apps.workforce.demo import build_demo_workforce
 
     started = time.perf_counter()
-    build_demo_network(adopt=2)  # adopts two groups of the run already made (no second run)
+    build_demo_network(adopt=2, reuse=True)  # adopts two groups of the run already made
     threats = build_demo_assessment()
     build_demo_tasking()
     build_demo_lifetime()
