@@ -73,12 +73,12 @@ def explain_pages(
             counted += 1
             page_scans = []
             for query in captured.captured_queries:
-                sql = query["sql"]
-                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                text = str(query["sql"])
+                if not text.lstrip().upper().startswith(("SELECT", "WITH")):
                     continue
                 queries += 1
-                for scan in _scans(sql, big):
-                    page_scans.append({**scan, "sql": sql[:300]})
+                for scan in _scans(text, big):
+                    page_scans.append({**scan, "sql": text[:300]})
             found.extend({"as": persona, "page": name, **scan} for scan in page_scans)
             print(
                 json.dumps(
