@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socmap.apps.resolution.services.merges import strongest_between
+from socmap.apps.resolution.services.merges import merges_needed, strongest_between
+from socmap.engines.resolve import ResolveConfig, cluster
 
 
 def test_one_pair_is_kept_between_each_two_people_the_strongest_and_the_first_of_equals() -> None:
@@ -61,3 +63,32 @@ def test_each_two_peoples_stored_or_else_strongest_candidate_is_the_one_kept(
             best[key] = rank
     expected = {-rank[2] for rank in best.values()}
     assert sorted(np.flatnonzero(chosen).tolist()) == sorted(expected)
+
+
+@pytest.mark.django_db
+def test_a_guarded_person_is_stored_as_a_forest_and_the_guard_still_holds() -> None:
+    """Four records of one date of birth, every two of them sure, beside a fifth of another date
+    of birth sure with one of them: the dates guard the component, and the engine's clustering
+    keeps the fifth apart. Of the six sure pairs of the four, three (the strongest that join them)
+    are stored as merges, not six; the pair the guard refused waits for review."""
+    four = ["r1", "r2", "r3", "r4"]
+    inside = [(a, b) for i, a in enumerate(four) for b in four[i + 1 :]]
+    probability = [0.999, 0.998, 0.9995, 0.9991, 0.9992, 0.997]
+    kept = pd.DataFrame(
+        {
+            "record_id_l": [a for a, _ in inside] + ["r4"],
+            "record_id_r": [b for _, b in inside] + ["r5"],
+            "match_probability": probability + [0.995],
+        }
+    )
+    births = {r: "1980-01-01" for r in four} | {"r5": "1991-07-23"}
+    cfg = ResolveConfig(upper_threshold=0.99)
+    stored, merged = merges_needed(kept, cfg, {}, set(), births, set(four) | {"r5"})
+    pairs = list(zip(stored["record_id_l"], stored["record_id_r"], merged.tolist(), strict=True))
+    merges = sorted((a, b) for a, b, m in pairs if m)
+    # The heaviest forest: r1-r4 (0.9995), r2-r4 (0.9992), r2-r3 (0.9991); not r1-r2, r1-r3, r3-r4.
+    assert merges == [("r1", "r4"), ("r2", "r3"), ("r2", "r4")]
+    assert [(a, b) for a, b, m in pairs if not m] == [("r4", "r5")]
+    # Clustering what is stored makes the people the engine made: the four, and the fifth alone.
+    people = cluster(four + ["r5"], [(a, b, 1.0) for a, b in merges], [])
+    assert sorted(map(sorted, people.clusters)) == [four, ["r5"]]
