@@ -6,11 +6,15 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import pytest
+from django.db.models import CharField, Value
 
 from socmap.apps.core.bulk import IN_LIST
 from socmap.apps.core.models import AuditAction, AuditEvent
 from socmap.apps.intel import reads
+from socmap.apps.intel.models import Statement
+from socmap.apps.intel.reads.frame import fetch_frame
 from socmap.errors import InvalidInput, NotVisible
 from tests.apps.read_world import EVERY, SEES, World, world_once
 
@@ -68,6 +72,7 @@ READS: dict[str, Callable[[World, reads.Reader], set[str]]] = {
     "record_ids": lambda w, v: _keys(
         w, (i for ids in reads.record_ids(viewer=v, by=("source",)).values() for i in ids)
     ),
+    "link_table": lambda w, v: _keys(w, reads.link_table(viewer=v)["record_id"]),
     "link_rows touching": lambda w, v: _keys(
         w, (r.record_id for r in reads.link_rows(viewer=v, touching=w.alan.values()))
     ),
@@ -146,6 +151,39 @@ def test_links_are_filtered_by_schema_ends_date_and_grading(world: World) -> Non
     assert keys(ids=[associates[0].id]) == _keys(world, [associates[0].record_id])
     with pytest.raises(InvalidInput, match="by ids, by the entities they touch"):
         list(reads.link_rows(viewer=job, ids=[associates[0].id], touching=alan))
+
+
+@pytest.mark.django_db
+def test_the_link_table_holds_what_link_rows_give_field_by_field(world: World) -> None:
+    for viewer in (world.analyst, reads.system_job("test")):
+        rows = sorted(reads.link_rows(viewer=viewer, current=True))
+        table = reads.link_table(viewer=viewer, current=True).sort_values("id")
+        # A date on PostgreSQL (Arrow's), text on SQLite: the same day either way.
+        table["observed_on"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in table["observed_on"]]
+        assert list(table.columns) == reads.LINK_COLUMNS
+        assert [reads.LinkRow(*values) for values in table.itertuples(index=False)] == rows
+        assert len(rows) > 1
+    assert len(reads.link_table(viewer=world.viewers["partner without agreement"])) == 0
+
+
+@pytest.mark.django_db
+def test_a_frame_read_keeps_text_as_written_and_tells_null_from_empty(world: World) -> None:
+    """Read through PostgreSQL's CSV: a comma, a quote, a line break, a leading zero, an empty
+    string and a missing value each come back as they were."""
+    hostile = 'Smith, "Jo"\n=1+1'
+    rows = (
+        Statement.objects.filter(pk=Statement.objects.order_by("pk").values("pk")[:1])
+        .annotate(
+            text=Value(hostile, output_field=CharField()),
+            zero=Value("007700", output_field=CharField()),
+            empty=Value("", output_field=CharField()),
+            missing=Value(None, output_field=CharField()),
+        )
+        .values_list("text", "zero", "empty", "missing")
+    )
+    frame = fetch_frame(rows, ["text", "zero", "empty", "missing"])
+    assert frame.to_dict("records") == [{"text": hostile, "zero": "007700", "empty": "", "missing": None}]
+    assert len(fetch_frame(rows.none(), ["text", "zero", "empty", "missing"])) == 0
 
 
 @pytest.mark.django_db

@@ -31,6 +31,8 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
 from typing import NamedTuple, TypeAlias
 
+import pandas as pd
+import pyarrow as pa
 from django.db.models import Max, Q, QuerySet
 
 from socmap.apps.core.bulk import IN_LIST, chunks
@@ -39,7 +41,7 @@ from socmap.apps.core.refusal import refuse
 from socmap.apps.core.visibility import consult, decide
 from socmap.apps.intel.models import Record, RecordEntity, RecordLink, Statement
 from socmap.apps.intel.reads.counts import RecordCount, record_counts, record_ids
-from socmap.apps.intel.reads.frame import person_frame, person_rows
+from socmap.apps.intel.reads.frame import fetch_frame, person_frame, person_rows
 from socmap.apps.intel.reads.people import PersonCandidate, person_candidates, person_labels, record_reported
 from socmap.apps.intel.reads.rule import STREAM, Reader, SystemJob, _rule, _scoped, system_job
 from socmap.errors import InvalidInput
@@ -357,6 +359,28 @@ LINK_FIELDS = (
 )
 
 
+#: ``link_table``'s columns, one per field of ``LINK_FIELDS`` (and of ``LinkRow``), in their order.
+LINK_COLUMNS = [
+    *("id", "schema", "source", "target", "source_schema", "target_schema"),
+    *("grading", "observed_on", "record_id"),
+]
+
+
+def _links(viewer: Reader, *, current: bool) -> QuerySet[RecordLink]:
+    qs = _scoped(RecordLink.objects.all(), viewer)
+    if current:
+        qs = qs.filter(record__erased_at__isnull=True, record__withdrawn_at__isnull=True)
+    return qs
+
+
+def link_table(*, viewer: Reader, current: bool = False) -> pd.DataFrame:
+    """Every link the reader may see as one frame (``LINK_COLUMNS``), for an analysis of them all:
+    ``link_rows`` without selection, as columns rather than a tuple per link (9.1 million links at
+    five million source rows). ``observed_on`` is a datetime on PostgreSQL, text on SQLite."""
+    rows = _links(viewer, current=current).values_list(*LINK_FIELDS)
+    return fetch_frame(rows, LINK_COLUMNS, {"record_id": pa.int64(), "observed_on": pa.date32()})
+
+
 def link_rows(
     *,
     viewer: Reader,
@@ -378,9 +402,7 @@ def link_rows(
     ``grading_at_least``: graded this well or better on both axes ("2B": 1A-2B);
     ``current``: only links of records neither erased nor withdrawn (current intelligence).
     """
-    qs = _scoped(RecordLink.objects.all(), viewer)
-    if current:
-        qs = qs.filter(record__erased_at__isnull=True, record__withdrawn_at__isnull=True)
+    qs = _links(viewer, current=current)
     if schemas is not None:
         qs = qs.filter(schema__in=sorted(schemas))
     if target_schemas is not None:
@@ -445,6 +467,7 @@ __all__ = [
     "entity_origins",
     "entity_rows",
     "link_rows",
+    "link_table",
     "person_candidates",
     "person_frame",
     "person_labels",
