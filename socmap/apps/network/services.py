@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socmap.apps.core.audit import audit_record
+from socmap.apps.core.bulk import cycles_collected_after
 from socmap.apps.core.models import AuditAction, Compartment, Organisation, User
 from socmap.apps.core.models import Role as UserRole
 from socmap.apps.core.selectors import POLICE_KINDS
@@ -72,25 +73,28 @@ def analysis_run(
         created_by=actor,
     )
     started = time.perf_counter()
+    # The analysis holds millions of objects (every link's ends, every membership): the cycle
+    # collector's passes over them grew with the region, as they did in a resolution run.
     try:
-        say("Reading links")
-        job = reads.system_job(f"network analysis run {run.pk}", actor=actor)
-        inputs = netgraph.analysis_inputs(viewer=job, config=config, linkmap_path=linkmap_path)
-        run.links_read, run.unmapped = inputs.links_read, inputs.unmapped
-        say(f"Building the network from {len(inputs.edges):,} links")
-        graph = network.build_graph(inputs.nodes, inputs.edges, config)
-        run.nodes, run.edges = graph.graph.vcount(), graph.graph.ecount()
-        say("Finding communities")
-        communities = network.detect_communities(graph)
-        run.communities = sum(1 for m in communities.communities.values() if len(m) > 1)
-        say("Measuring centrality")
-        scores = network.centrality(graph, communities)
-        say("Proposing groups and Priority Individuals")
-        proposals = network.propose(graph, communities, scores, config)
-        with transaction.atomic():
-            proposals_apply(run, actor, proposals, inputs.canon, config, job)
-        run.explanation = " ".join((graph.explanation, communities.explanation, proposals.explanation))
-        run.status = RunStatus.DONE
+        with cycles_collected_after():
+            say("Reading links")
+            job = reads.system_job(f"network analysis run {run.pk}", actor=actor)
+            inputs = netgraph.analysis_inputs(viewer=job, config=config, linkmap_path=linkmap_path)
+            run.links_read, run.unmapped = inputs.links_read, inputs.unmapped
+            say(f"Building the network from {len(inputs.edges):,} links")
+            graph = network.build_graph(inputs.nodes, inputs.edges, config)
+            run.nodes, run.edges = graph.graph.vcount(), graph.graph.ecount()
+            say("Finding communities")
+            communities = network.detect_communities(graph)
+            run.communities = sum(1 for m in communities.communities.values() if len(m) > 1)
+            say("Measuring centrality")
+            scores = network.centrality(graph, communities)
+            say("Proposing groups and Priority Individuals")
+            proposals = network.propose(graph, communities, scores, config)
+            with transaction.atomic():
+                proposals_apply(run, actor, proposals, inputs.canon, config, job)
+            run.explanation = " ".join((graph.explanation, communities.explanation, proposals.explanation))
+            run.status = RunStatus.DONE
     except SocmapError as exc:
         run.status, run.message = RunStatus.FAILED, str(exc)
     run_finished(

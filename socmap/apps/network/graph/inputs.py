@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -297,12 +298,24 @@ def link_frame(rows: Iterable[tuple[Any, ...]] | pd.DataFrame, canon: Canon) -> 
         frame = rows.set_axis(FRAME_COLUMNS, axis=1)
     else:
         frame = pd.DataFrame(list(rows), columns=FRAME_COLUMNS)
-    frame["sk"] = frame["s"].map(canon.of).fillna(frame["s"]) if len(frame) else frame["s"]
-    frame["tk"] = frame["t"].map(canon.of).fillna(frame["t"]) if len(frame) else frame["t"]
+    frame["sk"], frame["tk"] = _keyed(frame["s"], frame["t"], canon.of)
     graded = frame["grading"].astype(object).str.upper().str.match(GRADING.pattern)
     frame["grading"] = frame["grading"].astype(object).where(graded.fillna(False).astype(bool), None)
     frame["observed_on"] = pd.to_datetime(frame["observed_on"], errors="coerce").astype("datetime64[ns]")
     return frame
+
+
+def _keyed(source: pd.Series, target: pd.Series, of: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Both ends' canonical keys (an id with none is its own), looked up in one hash table of the
+    keys: ``Series.map(dict)`` built a table of every membership for each end (5 million at five
+    million source rows, 33 s of the analysis's read)."""
+    ends = pd.concat([source, target], ignore_index=True).to_numpy(dtype=object)
+    if of and len(ends):
+        keys = pd.Index(list(of.keys()), dtype=object)
+        position = keys.get_indexer(ends)
+        canonical = np.asarray(list(of.values()), dtype=object)
+        ends = np.where(position >= 0, canonical[position], ends)
+    return ends[: len(source)], ends[len(source) :]
 
 
 def _edges(
