@@ -54,3 +54,11 @@ def test_the_test_server_meets_what_is_required_and_check_prints_each_setting() 
     result = CliRunner(env={"COLUMNS": "300"}).invoke(app, ["check"])
     for s in SETTINGS:
         assert s.name in result.output
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_socmap_connections_compile_no_query_just_in_time() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
