@@ -28,6 +28,7 @@ from collections.abc import Callable
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socmap.settings")
+os.environ.setdefault("SOCMAP_WEB", "true")  # the database settings of a web process, as served
 
 import django
 

@@ -111,6 +111,12 @@ def _database(variable: str = "DATABASE_URL") -> dict[str, Any]:
         # No JIT compilation: a page's query estimated above jit_above_cost (the statements of a
         # person's 196 records, estimated at 14,764 rows for 485) spent 8 ms compiling to run in 3.
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        if env.bool("SOCMAP_WEB", default=False):
+            # A web process asks for a person's few hundred rows at a time: a parallel worker's
+            # start cost more than it saved, and its plan ANDed the owner's BRIN index in (the
+            # links of a person at five million rows: 20 ms so, 4.4 ms by one index scan).
+            # Ingest, resolution and network runs keep parallel scans of whole tables.
+            options["options"] += " -c max_parallel_workers_per_gather=0"
     return config
 
 

@@ -75,3 +75,25 @@ def test_production_refuses_tokens_that_never_expire(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "SOCMAP_TOKEN_DAYS" in result.stderr
+
+
+@pytest.mark.parametrize("web", ["", "true"])
+def test_postgresql_connections_compile_nothing_just_in_time_and_web_ones_ask_no_parallel_workers(
+    tmp_path: Path, web: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SOCMAP_WEB"}}
+    env |= {"SOCMAP_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://someone@127.0.0.1:5432/somewhere"}
+    if web:
+        env["SOCMAP_WEB"] = web
+    code = "from socmap.settings import DATABASES; print(DATABASES['default']['OPTIONS'])"
+    shown = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "-c jit=off" in shown
+    assert ("max_parallel_workers_per_gather=0" in shown) == bool(web)

@@ -78,10 +78,10 @@ def test_a_guarded_person_is_stored_as_a_forest_and_the_guard_still_holds() -> N
         {
             "record_id_l": [a for a, _ in inside] + ["r4"],
             "record_id_r": [b for _, b in inside] + ["r5"],
-            "match_probability": probability + [0.995],
+            "match_probability": [*probability, 0.995],
         }
     )
-    births = {r: "1980-01-01" for r in four} | {"r5": "1991-07-23"}
+    births = dict.fromkeys(four, "1980-01-01") | {"r5": "1991-07-23"}
     cfg = ResolveConfig(upper_threshold=0.99)
     stored, merged = merges_needed(kept, cfg, {}, set(), births, set(four) | {"r5"})
     pairs = list(zip(stored["record_id_l"], stored["record_id_r"], merged.tolist(), strict=True))
@@ -90,5 +90,5 @@ def test_a_guarded_person_is_stored_as_a_forest_and_the_guard_still_holds() -> N
     assert merges == [("r1", "r4"), ("r2", "r3"), ("r2", "r4")]
     assert [(a, b) for a, b, m in pairs if not m] == [("r4", "r5")]
     # Clustering what is stored makes the people the engine made: the four, and the fifth alone.
-    people = cluster(four + ["r5"], [(a, b, 1.0) for a, b in merges], [])
+    people = cluster([*four, "r5"], [(a, b, 1.0) for a, b in merges], [])
     assert sorted(map(sorted, people.clusters)) == [four, ["r5"]]

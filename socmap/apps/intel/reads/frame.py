@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from django.db import connection
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 from pyarrow import csv
 
