@@ -456,8 +456,13 @@ def _offenders(frame: pd.DataFrame, events: pd.DataFrame, linkmap: LinkMap) -> s
 def person_themes(frame: pd.DataFrame, linkmap: LinkMap, viewer: reads.Reader) -> dict[str, list[str]]:
     """Theme codes of the events each person is a subject of (from the events' ``theme`` statements)."""
     theme_of_event: dict[str, list[str]] = defaultdict(list)
+    # Each distinct text matched once: the 155,688 events of a million source rows share 40
+    # theme texts, and matching each event's took 14 s at five million.
+    codes: dict[str, list[str]] = {}
     for entity_id, value in reads.statement_values(viewer=viewer, prop="theme"):
-        theme_of_event[entity_id].extend(linkmap.theme_of(value))
+        if value not in codes:
+            codes[value] = linkmap.theme_of(value)
+        theme_of_event[entity_id].extend(codes[value])
     out: dict[str, list[str]] = defaultdict(list)
     subjects = frame[(frame["schema"] == linkmap.event_link) & (frame["s_schema"] == "Person")]
     for person, event in zip(subjects["sk"], subjects["t"], strict=True):
