@@ -445,6 +445,7 @@ def main() -> None:
     t4 = time.perf_counter()
     cpu_evaluated = _cpu_seconds()
     blocking = resolve.blocking_recall(frame, truth, config)
+    reach = resolve.blocking_reach(frame, truth, config)
     t5 = time.perf_counter()
     # Calibration: the precision the model estimates for the pairs at the chosen threshold against
     # the precision measured on them (pairs, before clustering).
@@ -481,6 +482,7 @@ def main() -> None:
                 "attach_threshold": config.attach_threshold,
                 **_rounded(vars(evaluation)),
                 "blocking_recall": round(blocking, 4),
+                "blocking_reach": round(reach, 4),
                 "estimated_pair_precision": round(measured.estimated_precision, 4),
                 "measured_pair_precision": round(measured.precision or 0.0, 4),
                 "candidate_pairs": scored.candidate_pairs,

@@ -23,6 +23,7 @@ from socmap.engines.resolve.clusters import cluster, cluster_scored, merge_fores
 from socmap.engines.resolve.evaluate import evaluate
 from socmap.engines.resolve.objects import resolve_objects
 from socmap.engines.resolve.person import (
+    blocking_reach,
     blocking_recall,
     candidate_pairs,
     explain,
@@ -65,6 +66,7 @@ __all__ = [
     "RunInfo",
     "ScoredPairs",
     "ThresholdQuality",
+    "blocking_reach",
     "blocking_recall",
     "candidate_pairs",
     "cluster",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from socmap.engines.resolve.windows import of_leads, windowed
+
 #: Candidate-pair rules for prediction. Each is an equi-join on prepared columns, so DuckDB
 #: hashes it. Chosen on the synthetic region (bench/resolve_synth.py, large: 417,776 person
 #: records, 5.7 million true pairs): these 11 rules compare 20.0 million pairs and reach a
@@ -19,17 +21,20 @@ from typing import Any
 #: nicknames ("bob" and "robert" share the key "robert"), moves of address (date of birth),
 #: typos in the date of birth (postcode with either name's sound), day-month transposition,
 #: forename/surname swaps, shared phones and identifiers each have a rule.
-BLOCKING_RULES: tuple[str, ...] = (
+_BETWEEN_PROFILES: tuple[str, ...] = (
     # In 1.5 a block of common names is compared within each year of birth (``prepare.block_years``),
     # and a record of such a name without a date of birth with the whole block (two rules, one per
     # side, so that each stays an equi-join with a filter on one side).
-    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year = r.name_year",
-    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year IS NULL",
-    "l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND r.name_year IS NULL",
+    # In 1.9 a block still larger than ``windows.WINDOW`` records is compared within sorted
+    # windows of it, two rules for the two cuts (``windows.windowed``); so are the blocks of the
+    # fourth and thirteenth rules.
+    *windowed("l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year = r.name_year", "name"),
+    *windowed("l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND l.name_year IS NULL", "noyear"),
+    *windowed("l.first_sx = r.first_sx AND l.last_sx = r.last_sx AND r.name_year IS NULL", "noyear"),
     # In 1.7 a large block of one date of birth (``prepare.DATE_BLOCK_CAP``) is compared within
     # each initial of either name, and across them for names given the other way round (the last
     # three rules of the list); a small one whole, as before.
-    "l.birth_date = r.birth_date AND l.date_first = r.date_first",
+    *windowed("l.birth_date = r.birth_date AND l.date_first = r.date_first", "date"),
     "l.birth_date_swapped = r.birth_date AND l.last_sx = r.last_sx",
     "l.postcode = r.postcode AND l.last_sx = r.last_sx",
     "l.postcode = r.postcode AND l.first_sx = r.first_sx",
@@ -38,7 +43,7 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.custody_number = r.custody_number",
     "l.ni_number = r.ni_number",
     "l.first_name = r.last_name AND l.last_name = r.first_name",
-    "l.first_key = r.first_key AND l.last_name = r.last_name AND l.key_year = r.key_year",
+    *windowed("l.first_key = r.first_key AND l.last_name = r.last_name AND l.key_year = r.key_year", "key"),
     # Added in 1.2 for records without identifiers (FEBRL4 without its identifier: blocking
     # recall 0.991 -> see bench/resolve_febrl4.py): one house, by postcode or by street, and
     # forename/surname swaps that also carry a typo.
@@ -69,6 +74,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.birth_date = r.birth_date AND l.date_last = r.date_last",
     "l.birth_date = r.birth_date AND l.date_first = r.date_last",
     "l.birth_date = r.birth_date AND l.date_last = r.date_first",
+)
+#: In 1.9 the rules above compare the leads of profiles only (``windows.profiles``: records alike
+#: in every compared column), and a profile's records are compared with one another first.
+BLOCKING_RULES: tuple[str, ...] = (
+    *windowed("l.profile = r.profile", "profile"),
+    *(of_leads(rule) for rule in _BETWEEN_PROFILES),
 )
 
 _SIDE_COLUMN = re.compile(r"\b[lr]\.(\w+)")

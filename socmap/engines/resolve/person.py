@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from splink import DuckDBAPI, Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -37,7 +39,7 @@ from socmap.engines.resolve.comparisons import (
     settings_dict,
 )
 from socmap.engines.resolve.model_io import validate_document
-from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records, with_block_years
+from socmap.engines.resolve.prepare import PREPARED_COLUMNS, prepare_records, with_block_keys
 from socmap.engines.resolve.training import u_pairs, with_random_u, with_tf_of, without_tf
 from socmap.engines.resolve.types import (
     ENGINE_NAME,
@@ -760,35 +762,64 @@ def candidate_pairs(records: pd.DataFrame, config: ResolveConfig | None = None) 
         con.close()
 
 
-def blocking_recall(
-    records: pd.DataFrame, truth: Mapping[str, str], config: ResolveConfig | None = None
-) -> float:
-    """Share of true pairs (records with the same ``truth`` entity) that blocking compares at all.
+def _true_blocked(
+    records: pd.DataFrame, truth: Mapping[str, str], config: ResolveConfig
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """The records with a truth (numbered ``rid``), their count of true pairs, and the true pairs
+    blocking compares (``rid_l``, ``rid_r``).
 
     Counted in DuckDB with the truth as an extra join key, so that a million-record frame never
     materialises its tens of millions of candidate pairs. Records absent from ``truth`` are left
     out of both counts.
     """
-    config = config or ResolveConfig()
     prepared = prepare_records(records)
     prepared = prepared[list(PREPARED_COLUMNS)].assign(truth=prepared["record_id"].map(truth))
     prepared = prepared[prepared["truth"].notna()].reset_index(drop=True)
     sizes = prepared["truth"].value_counts()
     true_pairs = int((sizes * (sizes - 1) // 2).sum())
-    if not true_pairs:
-        return 1.0
+    rids = pd.DataFrame({"record_id": prepared["record_id"], "rid": np.arange(len(prepared))})
     table = pa.Table.from_pandas(
         prepared, schema=_SCHEMA.append(pa.field("truth", pa.string())), preserve_index=False
     )
     con = duckdb.connect()
     try:
         con.register("records", table)
+        con.register("rids", rids)
         rules = tuple(f"({rule}) AND l.truth = r.truth" for rule in _rules(config))
         sql = blocked_pairs_sql("records", "records", rules, dedupe=True)
-        found = int(con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0])  # noqa: S608  # nosec B608 # our own blocking rules
+        found = con.execute(
+            f"SELECT a.rid AS rid_l, b.rid AS rid_r FROM ({sql}) AS p"  # noqa: S608  # nosec B608 # our own blocking rules
+            " JOIN rids AS a ON a.record_id = p.record_id_l JOIN rids AS b ON b.record_id = p.record_id_r"
+        ).df()
     finally:
         con.close()
-    return found / true_pairs
+    return prepared, true_pairs, found
+
+
+def blocking_recall(
+    records: pd.DataFrame, truth: Mapping[str, str], config: ResolveConfig | None = None
+) -> float:
+    """Share of true pairs (records with the same ``truth`` entity) that blocking compares at all."""
+    _, true_pairs, found = _true_blocked(records, truth, config or ResolveConfig())
+    return len(found) / true_pairs if true_pairs else 1.0
+
+
+def blocking_reach(
+    records: pd.DataFrame, truth: Mapping[str, str], config: ResolveConfig | None = None
+) -> float:
+    """Share of true pairs whose records blocking joins by a path of compared true pairs.
+
+    The most that clusters of compared pairs can find: sorted windows (``windows``) leave out
+    pairs of one person's many records that the records between them still join, so their
+    pairwise blocking recall falls while this holds.
+    """
+    prepared, true_pairs, found = _true_blocked(records, truth, config or ResolveConfig())
+    if not true_pairs:
+        return 1.0
+    n = len(prepared)
+    graph = coo_matrix((np.ones(len(found)), (found["rid_l"], found["rid_r"])), shape=(n, n))
+    components = pd.Series(connected_components(graph, directed=False)[1]).value_counts()
+    return float((components * (components - 1) // 2).sum()) / true_pairs
 
 
 def score_pairs(
@@ -860,7 +891,7 @@ def score_new(
     new = prepare_records(new_records)
     existing = prepare_records(existing_records)
     # Blocks of common names are counted over both, as one run of the whole population would.
-    new, existing = with_block_years(new, existing), with_block_years(existing, new)
+    new, existing = with_block_keys(new, existing)
     clash = set(new["record_id"]) & set(existing["record_id"])
     if clash:
         raise InvalidInput(

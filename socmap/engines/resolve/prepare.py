@@ -17,6 +17,7 @@ import pandas as pd
 
 from socmap.engines.resolve.nicknames import name_keys
 from socmap.engines.resolve.types import INPUT_COLUMNS
+from socmap.engines.resolve.windows import NOT_PROFILED, WINDOW_COLUMNS, window_keys
 from socmap.errors import InvalidRecord, RowError
 
 #: Columns of the prepared table, in order.
@@ -57,7 +58,12 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     # Added in 1.7: a name's initial where a block of one date of birth is large (``date_initials``).
     "date_first",
     "date_last",
+    # Added in 1.9: the keys of sorted windows over large blocks (``windows.WINDOWED``).
+    *WINDOW_COLUMNS,
 )
+
+#: The columns that make a record's profile (``windows.profiles``).
+PROFILED = tuple(c for c in PREPARED_COLUMNS if c not in NOT_PROFILED)
 
 #: A block of the name rules (both names' sounds; the forename's key with the surname) larger than
 #: this many records is compared within each year of birth only, and its records without a date
@@ -460,16 +466,26 @@ def date_initials(prepared: pd.DataFrame, *others: pd.DataFrame) -> tuple[pd.Ser
     )
 
 
-def with_block_years(prepared: pd.DataFrame, *others: pd.DataFrame) -> pd.DataFrame:
-    """``prepared`` with the keys of large blocks (``name_year``, ``key_year``, ``date_first``,
-    ``date_last``) counted over it and ``others``."""
-    date_first, date_last = date_initials(prepared, *others)
-    return prepared.assign(
-        name_year=block_years(prepared, NAME_BLOCK, *others),
-        key_year=block_years(prepared, KEY_BLOCK, *others),
-        date_first=date_first,
-        date_last=date_last,
-    )
+def with_block_keys(*frames: pd.DataFrame) -> list[pd.DataFrame]:
+    """``frames`` with the keys of large blocks (``name_year``, ``key_year``, ``date_first``,
+    ``date_last`` and the window keys) counted over all of them, as one run of the whole
+    population would key them (a new batch and the existing records, say)."""
+    keyed = []
+    for i, frame in enumerate(frames):
+        rest = frames[:i] + frames[i + 1 :]
+        date_first, date_last = date_initials(frame, *rest)
+        keyed.append(
+            frame.assign(
+                name_year=block_years(frame, NAME_BLOCK, *rest),
+                key_year=block_years(frame, KEY_BLOCK, *rest),
+                date_first=date_first,
+                date_last=date_last,
+            )
+        )
+    out = []
+    for i, frame in enumerate(keyed):
+        out.append(frame.assign(**window_keys(frame, *(keyed[:i] + keyed[i + 1 :]), compared=PROFILED)))
+    return out
 
 
 def is_prepared(records: pd.DataFrame) -> bool:
@@ -586,6 +602,8 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     out["name_year"] = block_years(out, NAME_BLOCK)
     out["key_year"] = block_years(out, KEY_BLOCK)
     out["date_first"], out["date_last"] = date_initials(out)
+    for col, keys in window_keys(out, compared=PROFILED).items():
+        out[col] = keys
     for col in PREPARED_COLUMNS:
         if col not in ("first_keys", "last_keys"):
             out[col] = out[col].astype("object").where(out[col].notna(), None)

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 import sqlglot
 
 from socmap.engines.resolve import person
-from socmap.engines.resolve.prepare import prepare_records, with_block_years
+from socmap.engines.resolve.prepare import prepare_records, with_block_keys
 from socmap.engines.resolve.types import ResolveConfig, ResolverModel, ScoredPairs
 from socmap.errors import ConfigurationError, InvalidInput
 
@@ -222,7 +222,7 @@ def score_new(
     new = prepare_records(new_records)
     existing = prepare_records(existing_records)
     # Blocks of common names are counted over both, as one run of the whole population would.
-    new, existing = with_block_years(new, existing), with_block_years(existing, new)
+    new, existing = with_block_keys(new, existing)
     clash = set(new["record_id"]) & set(existing["record_id"])
     if clash:
         raise InvalidInput(

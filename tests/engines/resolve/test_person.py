@@ -13,6 +13,7 @@ import pytest
 from socmap.engines.resolve import (
     ResolveConfig,
     ResolverModel,
+    blocking_reach,
     blocking_recall,
     candidate_pairs,
     cluster_scored,
@@ -47,7 +48,9 @@ def test_quality_on_the_synthetic_set_is_above_the_measured_floor(people, model,
     )
     assert result.pairwise_f1 >= 0.93
     assert result.bcubed_f1 >= 0.96
-    assert result.blocking_recall is not None and result.blocking_recall >= 0.98
+    # Since 1.9 a profile's twins meet their lead only (``windows.profiles``): fewer true pairs are
+    # compared (0.86 here), while the records they join are those of every true pair but a few.
+    assert blocking_reach(records, truth, config) >= 0.98
     # Counted in DuckDB without the candidate list, blocking recall is the same figure.
     assert blocking_recall(records, truth, config) == pytest.approx(result.blocking_recall)
 
@@ -78,7 +81,8 @@ def test_twins_with_different_forenames_score_below_the_upper_threshold(model, c
     )
     pairs = score_pairs(frame, model, ResolveConfig(keep_above=0.0)).pairs
     across = pairs[(pairs["record_id_l"] == "B") | (pairs["record_id_r"] == "B")]
-    assert len(across) == 2
+    # A and C are alike in every compared column (one profile): Wayne meets its lead, A, only.
+    assert set(across["record_id_l"]) | set(across["record_id_r"]) == {"A", "B"}
     assert (across["match_probability"] < config.upper_threshold).all()
     assert (across["mw_twin_guard"] < 0).all()
 
