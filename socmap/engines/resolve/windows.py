@@ -159,7 +159,8 @@ def profiles(frames: list[pd.DataFrame], compared: Sequence[str]) -> list[tuple[
     first |= thin
     shared &= ~thin
     profile = np.where(shared, pd.Series(hashes).map("{:016x}".format).to_numpy(), None)
-    lead = np.where(first, "1", None)
+    lead = np.full(len(every), None, dtype=object)
+    lead[first] = "1"
     out, start = [], 0
     for f in frames:
         end = start + len(f)
