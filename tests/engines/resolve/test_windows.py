@@ -164,3 +164,14 @@ def test_a_new_record_alike_an_existing_one_meets_its_profile(model: ResolverMod
     found = set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True))
     # R00 leads the profile of the two born on the first of January; the new R10 meets it alone.
     assert {frozenset(pair) for pair in found} == {frozenset({"R00", "R10"})}
+
+
+def test_records_whose_names_keys_differ_are_not_one_profile() -> None:
+    # One forename and surname, but a street name (a nickname) on one record: its forename keys differ, so it
+    # is compared on its own (its keys can meet a record the other's cannot).
+    born = {**ALONE, "first_name": "Robert", "last_name": "Smith", "birth_date": "1980-01-02"}
+    frame = pd.DataFrame([{**born, "record_id": "R1"}, {**born, "record_id": "R2", "nickname": "Spider"}])
+    prepared = prepare_records(frame)
+    assert prepared["first_keys"].map(tuple).nunique() == 2
+    assert prepared["profile"].isna().all()
+    assert prepared["lead"].tolist() == ["1", "1"]
