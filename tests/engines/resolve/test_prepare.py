@@ -8,29 +8,11 @@ import pytest
 from socmap.engines.resolve import ResolveConfig, ResolverModel, candidate_pairs, score_new
 from socmap.engines.resolve import prepare as prepare_module
 from socmap.engines.resolve.prepare import NAME_BLOCK, block_years, date_initials, prepare_records
-
-#: Nothing shared but the names (and the year where given): only the name rule can pair them.
-ALONE = {"source": "intel", "address": None, "phone": None, "pnc_id": None, "postcode": None}
+from tests.engines.resolve.blocks import compared, people
 
 
 def _people(*born: str | None, start: int = 0, name: tuple[str, str] = ("John", "Smith")) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                **ALONE,
-                "record_id": f"R{start + i}",
-                "first_name": name[0],
-                "last_name": name[1],
-                "birth_date": b,
-            }
-            for i, b in enumerate(born)
-        ]
-    )
-
-
-def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    pairs = candidate_pairs(frame)
-    return set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True))
+    return people(born, start=start, name=name)
 
 
 @pytest.fixture
@@ -53,13 +35,13 @@ def test_a_block_of_common_names_is_keyed_by_year_and_a_small_block_is_not(cap_o
 
 def test_a_large_block_is_compared_within_each_year_and_without_a_year_with_all(cap_of_three: None) -> None:
     # R3 has no date of birth: nothing but the name can place it, so it meets the whole block.
-    pairs = _pairs(_people("1980-01-02", "1981-03-04", "1980-05-06", None))
+    pairs = compared(_people("1980-01-02", "1981-03-04", "1980-05-06", None))
     assert pairs == {("R0", "R2"), ("R0", "R3"), ("R1", "R3"), ("R2", "R3")}
 
 
 def test_the_name_rule_compares_every_pair_of_a_block_within_the_cap() -> None:
     # The cap of 200 is far above these four: every pair, whatever their years, is compared.
-    assert len(_pairs(_people("1980-01-02", "1981-03-04", "1980-05-06", None))) == 6
+    assert len(compared(_people("1980-01-02", "1981-03-04", "1980-05-06", None))) == 6
 
 
 def test_a_new_batch_is_keyed_by_the_blocks_of_the_whole_population(
@@ -105,7 +87,7 @@ def test_a_large_block_of_one_date_compares_pairs_that_share_an_initial_either_w
     # A forename shared (R0, R1), a surname's initial (R0, R2), and names given the other way
     # round (R0's surname is R3's forename; R2 and R3 swapped); R1 and R2, R1 and R3, and R4
     # share no initial and are not compared.
-    assert _pairs(_born_the_same_day(SAME_DAY)) == {("R0", "R1"), ("R0", "R2"), ("R0", "R3"), ("R2", "R3")}
+    assert compared(_born_the_same_day(SAME_DAY)) == {("R0", "R1"), ("R0", "R2"), ("R0", "R3"), ("R2", "R3")}
 
 
 def test_a_block_of_one_date_within_the_cap_is_compared_whole() -> None:

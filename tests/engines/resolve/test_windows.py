@@ -10,35 +10,17 @@ from socmap.engines.resolve import (
     ResolverModel,
     blocking_reach,
     blocking_recall,
-    candidate_pairs,
     score_new,
 )
 from socmap.engines.resolve import windows as windows_module
 from socmap.engines.resolve.prepare import prepare_records
 from socmap.engines.resolve.windows import block_windows
-
-ALONE = {"source": "intel", "address": None, "phone": None, "pnc_id": None, "postcode": None}
+from tests.engines.resolve.blocks import ALONE, compared, people
 
 
 def _people(born: list[str], start: int = 0) -> pd.DataFrame:
     """John Smiths born on the given dates: only the name rule and the date rule can pair them."""
-    return pd.DataFrame(
-        [
-            {
-                **ALONE,
-                "record_id": f"R{start + i:02d}",
-                "first_name": "John",
-                "last_name": "Smith",
-                "birth_date": b,
-            }
-            for i, b in enumerate(born)
-        ]
-    )
-
-
-def _pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    pairs = candidate_pairs(frame)
-    return set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True))
+    return people(born, start=start, digits=2)
 
 
 @pytest.fixture
@@ -81,7 +63,7 @@ def test_a_large_block_compares_neighbours_only_and_still_chains_them(window_of_
     # a day. Sorted by date, each is compared with its neighbours within a window or across the
     # half-window cut, never with one twelve days away, and the pairs join all twelve in a chain.
     frame = _people([f"1980-01-{d:02d}" for d in range(1, 13)])
-    pairs = _pairs(frame)
+    pairs = compared(frame)
     assert len(pairs) < 12 * 11 // 2
     assert ("R00", "R11") not in pairs
     assert {(f"R{i:02d}", f"R{i + 1:02d}") for i in range(11)} <= pairs
@@ -92,7 +74,7 @@ def test_a_large_block_compares_neighbours_only_and_still_chains_them(window_of_
 
 def test_within_the_window_a_block_is_compared_whole() -> None:
     frame = _people([f"1980-01-{d:02d}" for d in range(1, 13)])
-    assert len(_pairs(frame)) == 12 * 11 // 2
+    assert len(compared(frame)) == 12 * 11 // 2
 
 
 def test_a_new_batch_meets_the_existing_records_sorted_beside_it(
@@ -146,7 +128,7 @@ def test_records_alike_in_every_compared_column_share_a_profile_led_by_the_first
     assert prepared["profile"][["R3", "R4", "R5"]].isna().all()
     assert prepared["lead"].to_dict() == {"R2": None, "R1": "1", "R3": "1", "R4": "1", "R5": "1"}
     # R2 meets its profile's lead only; every other pair is compared as before.
-    assert _pairs(frame) == {
+    assert compared(frame) == {
         ("R1", "R2"),
         ("R1", "R3"),
         ("R1", "R4"),
