@@ -102,9 +102,6 @@ WINDOW_COLUMNS: tuple[str, ...] = (
     "lead",
     *(f"{name}_win{cut}" for name in WINDOWED for cut in ("", "2")),
 )
-#: Columns that are no part of a record's profile: its id, its source and the keys of blocks
-#: (which follow from the rest). Two records alike in every other prepared column score alike
-#: against any third.
 #: The compared columns besides the names. A record with none of them is never a profile's twin:
 #: its pairs all rest on the name alone, and such a record joins a person by its own weak links
 #: (``clusters._attach``), which a twin left to meet its profile only would not have.
@@ -120,6 +117,9 @@ BESIDE_NAMES = (
     "custody_number",
     "ni_number",
 )
+#: Columns that are no part of a record's profile: its id, its source and the keys of blocks
+#: (which follow from the rest). Two records alike in every other prepared column score alike
+#: against any third.
 NOT_PROFILED = (
     "record_id",
     "source",
@@ -131,7 +131,6 @@ NOT_PROFILED = (
     "house_numbers",
     *WINDOW_COLUMNS,
 )
-
 
 #: Compared columns that hold lists.
 LISTED = ("first_keys", "last_keys")
