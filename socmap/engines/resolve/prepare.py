@@ -17,7 +17,13 @@ import pandas as pd
 
 from socmap.engines.resolve.nicknames import name_keys
 from socmap.engines.resolve.types import INPUT_COLUMNS
-from socmap.engines.resolve.windows import NOT_PROFILED, WINDOW_COLUMNS, window_keys
+from socmap.engines.resolve.windows import (
+    NOT_PROFILED,
+    WINDOW_COLUMNS,
+    window_cuts,
+    window_keys,
+    with_profiles,
+)
 from socmap.errors import InvalidRecord, RowError
 
 #: Columns of the prepared table, in order.
@@ -482,10 +488,11 @@ def with_block_keys(*frames: pd.DataFrame) -> list[pd.DataFrame]:
                 date_last=date_last,
             )
         )
-    out = []
-    for i, frame in enumerate(keyed):
-        out.append(frame.assign(**window_keys(frame, *(keyed[:i] + keyed[i + 1 :]), compared=PROFILED)))
-    return out
+    # Profiles hashed once for all the frames; each frame's windows then counted over the rest.
+    marked = with_profiles(keyed, PROFILED)
+    return [
+        frame.assign(**window_cuts(frame, *(marked[:i] + marked[i + 1 :]))) for i, frame in enumerate(marked)
+    ]
 
 
 def is_prepared(records: pd.DataFrame) -> bool:

@@ -183,24 +183,32 @@ def profiles(frames: list[pd.DataFrame], compared: Sequence[str]) -> list[tuple[
     return out
 
 
+def with_profiles(frames: list[pd.DataFrame], compared: Sequence[str]) -> list[pd.DataFrame]:
+    """``frames`` with their ``profile`` and ``lead`` (``profiles``), counted over all of them."""
+    return [
+        f.assign(profile=p, lead=lead)
+        for f, (p, lead) in zip(frames, profiles(frames, compared), strict=True)
+    ]
+
+
+def window_cuts(marked: pd.DataFrame, *others: pd.DataFrame) -> dict[str, pd.Series]:
+    """The window keys of ``marked`` (frames with their profiles), counted over it and
+    ``others``. The windows of the rules' blocks hold the profiles' leads only."""
+    leads = pd.concat([marked["lead"], *(f["lead"] for f in others)], ignore_index=True).notna()
+    out: dict[str, pd.Series] = {}
+    for name, (keys, order) in WINDOWED.items():
+        where = None if name == "profile" else leads
+        out[f"{name}_win"], out[f"{name}_win2"] = block_windows(marked, keys, order, *others, where=where)
+    return out
+
+
 def window_keys(
     prepared: pd.DataFrame, *others: pd.DataFrame, compared: Sequence[str]
 ) -> dict[str, pd.Series]:
     """Every window key column of ``prepared`` (``WINDOW_COLUMNS``), counted over it and
-    ``others``. The windows of the rules' blocks hold the profiles' leads only."""
-    frames = [prepared, *others]
-    keyed = [
-        f.assign(profile=p, lead=lead)
-        for f, (p, lead) in zip(frames, profiles(frames, compared), strict=True)
-    ]
-    out = {"profile": keyed[0]["profile"], "lead": keyed[0]["lead"]}
-    leads = pd.concat([f["lead"] for f in keyed], ignore_index=True).notna()
-    for name, (keys, order) in WINDOWED.items():
-        where = None if name == "profile" else leads
-        out[f"{name}_win"], out[f"{name}_win2"] = block_windows(
-            keyed[0], keys, order, *keyed[1:], where=where
-        )
-    return out
+    ``others``."""
+    marked = with_profiles([prepared, *others], compared)
+    return {"profile": marked[0]["profile"], "lead": marked[0]["lead"], **window_cuts(*marked)}
 
 
 def windowed(rule: str, name: str) -> tuple[str, str]:
