@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from socmap.engines.resolve.windows import of_leads, windowed
+from socmap.engines.resolve.windows import TWIN_RULES, of_leads, windowed
 
 #: Candidate-pair rules for prediction. Each is an equi-join on prepared columns, so DuckDB
 #: hashes it. Chosen on the synthetic region (bench/resolve_synth.py, large: 417,776 person
@@ -76,9 +76,10 @@ _BETWEEN_PROFILES: tuple[str, ...] = (
     "l.birth_date = r.birth_date AND l.date_last = r.date_first",
 )
 #: In 1.9 the rules above compare the leads of profiles only (``windows.profiles``: records alike
-#: in every compared column), and a profile's records are compared with one another first.
+#: in every compared column), and a profile's records are compared with one another first; in
+#: 1.10 each of them with the profile's lead alone (``windows.TWIN_RULES``).
 BLOCKING_RULES: tuple[str, ...] = (
-    *windowed("l.profile = r.profile", "profile"),
+    *TWIN_RULES,
     *(of_leads(rule) for rule in _BETWEEN_PROFILES),
 )
 

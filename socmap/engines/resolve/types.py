@@ -50,7 +50,7 @@ import pandas as pd
 from socmap.errors import ConfigurationError
 
 ENGINE_NAME = "socmap.engines.resolve"
-ENGINE_VERSION = "1.9.0"
+ENGINE_VERSION = "1.10.0"
 #: Version of the saved model file layout; a file of another version is refused.
 MODEL_FORMAT = "socmap.resolve.person-model"
 MODEL_FORMAT_VERSION = 1

@@ -117,6 +117,7 @@ def test_records_alike_in_every_compared_column_share_a_profile_led_by_the_first
         [
             {**born, "record_id": "R2"},
             {**born, "record_id": "R1", "source": "custody"},  # the source is no part of a profile
+            {**born, "record_id": "R6"},
             {**born, "record_id": "R3", "birth_date": "1980-01-03"},
             # Names alone: never a twin, so each meets others by its own links.
             {**ALONE, "record_id": "R4", "first_name": "John", "last_name": "Smith", "birth_date": None},
@@ -124,12 +125,22 @@ def test_records_alike_in_every_compared_column_share_a_profile_led_by_the_first
         ]
     )
     prepared = prepare_records(frame).set_index("record_id")
-    assert prepared.loc["R1", "profile"] == prepared.loc["R2", "profile"] is not None
+    assert prepared.loc["R1", "profile"] == prepared.loc["R2", "profile"] == prepared.loc["R6", "profile"]
     assert prepared["profile"][["R3", "R4", "R5"]].isna().all()
-    assert prepared["lead"].to_dict() == {"R2": None, "R1": "1", "R3": "1", "R4": "1", "R5": "1"}
-    # R2 meets its profile's lead only; every other pair is compared as before.
+    assert prepared["lead"].to_dict() == {"R2": None, "R1": "1", "R6": None, "R3": "1", "R4": "1", "R5": "1"}
+    assert prepared["twin_of"].notna().to_dict() == {
+        "R2": True,
+        "R1": False,
+        "R6": True,
+        "R3": False,
+        "R4": False,
+        "R5": False,
+    }
+    # R2 and R6 meet their profile's lead only, not each other (a star); every other pair is
+    # compared as before.
     assert compared(frame) == {
         ("R1", "R2"),
+        ("R1", "R6"),
         ("R1", "R3"),
         ("R1", "R4"),
         ("R1", "R5"),
