@@ -23,6 +23,7 @@ from socmap.apps.core.bulk import (
     insert_rows,
     memory_returned,
     statistics_refresh,
+    update_rows,
 )
 from socmap.apps.core.demo import build_demo_organisations
 from socmap.apps.core.models import Organisation
@@ -274,6 +275,38 @@ def test_a_frame_is_inserted_as_it_is_read_back(rows_at_a_time: int, monkeypatch
     ]
     assert notes == ['{"a":1}', None, "x,y", "", "=1+1"]
     assert made == {stamp} or {m.tz_localize("UTC") for m in made if m.tzinfo is None} == {stamp}
+
+
+@pytest.mark.django_db
+def test_rows_are_updated_by_key_and_the_rest_left_as_they_were() -> None:
+    """On PostgreSQL through a temporary table and one ``UPDATE ... FROM``; values as given, NULL
+    and text that looks like markup or a formula included; rows not named keep their values."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bulk_update (id integer PRIMARY KEY, weight float, note text)")
+        given = [(i, float(i), f"n{i}") for i in range(5)]
+        insert_rows(cursor, "bulk_update", ["id", "weight", "note"], given)
+        update_rows(
+            cursor,
+            "bulk_update",
+            "id",
+            ["weight", "note"],
+            [(-1.25, "=SUM(A1)", 1), (None, '<b>"x",\ny</b>', 3), (7.0, None, 4)],
+        )
+        update_rows(cursor, "bulk_update", "id", ["weight"], [])  # nothing to set
+        cursor.execute("SELECT id, weight, note FROM bulk_update ORDER BY id")
+        rows = cursor.fetchall()
+        # The staging table is gone: a second call in the same session starts afresh.
+        update_rows(cursor, "bulk_update", "id", ["note"], [("again", 0)])
+        cursor.execute("SELECT note FROM bulk_update WHERE id = 0")
+        again = cursor.fetchone()[0]
+    assert rows == [
+        (0, 0.0, "n0"),
+        (1, -1.25, "=SUM(A1)"),
+        (2, 2.0, "n2"),
+        (3, None, '<b>"x",\ny</b>'),
+        (4, 7.0, None),
+    ]
+    assert again == "again"
 
 
 def _resident_mib() -> int:

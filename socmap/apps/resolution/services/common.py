@@ -16,7 +16,6 @@ from django.db import connection
 
 from socmap.apps.core.bulk import (
     WRITE_BATCH,
-    executemany,
     foreign_keys_checked_once,
     indexes_built_after,
     insert_rows,
@@ -90,10 +89,6 @@ def model_dir() -> Path:
 def pair_key(a: str, b: str) -> tuple[str, str]:
     """A pair's two record ids in the order it is stored (smaller first)."""
     return (a, b) if a < b else (b, a)
-
-
-def executemany_batched(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    executemany(cursor, sql, rows, BATCH)
 
 
 def model_judgements_insert(rows: list[tuple[Any, ...]]) -> int:

@@ -20,14 +20,13 @@ import pyarrow.compute as pc
 from django.db import connection, transaction
 from django.utils import timezone
 
-from socmap.apps.core.bulk import foreign_keys_checked_once, indexes_built_after, insert_frame
+from socmap.apps.core.bulk import foreign_keys_checked_once, indexes_built_after, insert_frame, update_rows
 from socmap.apps.intel import reads
 from socmap.apps.resolution.models import Decision, Judgement, Pair, PairState, ResolutionRun
 from socmap.apps.resolution.services.caches import pair_states_refresh
 from socmap.apps.resolution.services.common import (
     BATCH,
     among,
-    executemany_batched,
     model_judgements_insert,
 )
 from socmap.apps.resolution.services.merges import merges_needed
@@ -228,13 +227,8 @@ def write_scored(
             indexes_built_after(cursor, pair_table, len(rows)),
         ):
             insert_frame(cursor, pair_table, rows)
-        # Table names are the models' own; every value is a parameter.
-        executemany_batched(
-            cursor,
-            f"UPDATE {pair_table} SET probability = %s, match_weight = %s, uncertainty = %s, "  # noqa: S608  # nosec B608 # the model's own table name; values are parameters
-            "explanation = %s, run_id = %s WHERE id = %s",
-            updates,
-        )
+        rescored = ("probability", "match_weight", "uncertainty", "explanation", "run_id")
+        update_rows(cursor, pair_table, "id", rescored, updates)
 
 
 def judgement_ids(
