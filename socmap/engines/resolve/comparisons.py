@@ -76,8 +76,8 @@ _BETWEEN_PROFILES: tuple[str, ...] = (
     "l.birth_date = r.birth_date AND l.date_last = r.date_first",
 )
 #: In 1.9 the rules above compare the leads of profiles only (``windows.profiles``: records alike
-#: in every compared column), and a profile's records are compared with one another first; in
-#: 1.10 each of them with the profile's lead alone (``windows.TWIN_RULES``).
+#: in every compared column); the two rules placed first compare a profile's other records, its
+#: twins, with its lead alone (1.10, ``windows.TWIN_RULES``; 1.9 compared every pair of them).
 BLOCKING_RULES: tuple[str, ...] = (
     *TWIN_RULES,
     *(of_leads(rule) for rule in _BETWEEN_PROFILES),
